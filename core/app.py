@@ -1,0 +1,130 @@
+"""``create_app``: the one place where settings, plugins, middleware and routes are wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from core.i18n.middleware import LocaleMiddleware
+from core.plugins import PluginManager
+from core.portal import Portal
+from core.sessions.middleware import SessionMiddleware
+from core.settings import Settings, load_settings
+from core.tenancy.middleware import TenantMiddleware
+from core.web.errors import http_exception, server_error
+from core.web.observability import Metrics, ObservabilityMiddleware, configure_logging
+from core.web.routing import Dispatcher
+from core.web.security import SecurityHeadersMiddleware
+from core.web.themes import THEMES_ROOT, available_themes, load_theme
+
+CORE_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
+    mounts: list[BaseRoute] = [Mount("/static/core", StaticFiles(directory=CORE_STATIC))]
+    for name in available_themes():
+        folder = THEMES_ROOT / name / "static"
+        if folder.is_dir():
+            mounts.append(Mount(f"/static/themes/{name}", StaticFiles(directory=folder)))
+    for result in plugins.hook.portique_static_dirs():
+        for plugin, folder in (result or {}).items():
+            mounts.append(Mount(f"/static/plugins/{plugin}", StaticFiles(directory=folder)))
+    return mounts
+
+
+def _process_routes(portal: Portal, metrics: Metrics) -> list[BaseRoute]:
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            async with portal.database.session() as db:
+                await db.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    async def prometheus(_: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def theme_css(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in available_themes():
+            raise HTTPException(status_code=404)
+        return PlainTextResponse(
+            load_theme(name).css(), media_type="text/css", headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    return [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", prometheus),
+        Route("/theme/{name}.css", theme_css),
+        *_static_mounts(portal.plugins),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    extra_plugins: dict[str, ModuleType] | None = None,
+    access_log: bool = True,
+) -> Starlette:
+    """Build the ASGI application. ``extra_plugins`` registers plugin modules directly (tests)."""
+    settings = settings or load_settings()
+    configure_logging(settings.log_json)
+    portal = Portal(settings, PluginManager(extra_plugins))
+    portal.activate()
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        portal.activate()
+        worker: asyncio.Task[None] | None = None
+        if settings.run_worker_in_process:
+            from core.mail.worker import run_forever  # started only when asked for
+
+            worker = asyncio.create_task(run_forever(portal))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await portal.database.dispose()
+
+    app = Starlette(
+        debug=False,
+        routes=[*_process_routes(portal, metrics), Mount("", app=Dispatcher(portal))],
+        middleware=[
+            Middleware(ObservabilityMiddleware, metrics=metrics, access_log=access_log),
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(TenantMiddleware, registry=portal.registry),
+            Middleware(
+                SessionMiddleware,
+                store=portal.session_store,
+                secret=settings.ensure_secret_key(),
+                secure=settings.https,
+            ),
+            Middleware(LocaleMiddleware, portal=portal),
+        ],
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.portal = portal
+    app.state.metrics = metrics
+    return app

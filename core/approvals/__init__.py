@@ -1,0 +1,1 @@
+"""Requests an operator must approve or reject (new accounts, signed access-request forms…)."""

@@ -1,0 +1,5 @@
+"""Append-only audit events."""
+
+from core.audit.service import record
+
+__all__ = ["record"]

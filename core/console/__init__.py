@@ -1,0 +1,1 @@
+"""The operator console: approvals, tickets, users, tenants, imports, audit and outbox."""

@@ -1,0 +1,85 @@
+"""Engine and session factories, with automatic tenant scoping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from core.db.base import TenantOwned
+
+TENANT_KEY = "tenant_id"
+
+
+def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    tenant_id = state.session.info.get(TENANT_KEY)
+    if tenant_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantOwned,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session: Session, _context: Any, _instances: Any) -> None:
+    tenant_id = session.info.get(TENANT_KEY)
+    for obj in session.new:
+        if isinstance(obj, TenantOwned):
+            current = getattr(obj, "tenant_id", None)
+            if current is None and tenant_id is not None:
+                obj.tenant_id = tenant_id
+            elif tenant_id is not None and current != tenant_id:
+                raise PermissionError("a row of another tenant cannot be written in this session")
+
+
+class Database:
+    """One engine per process, and sessions that are either tenant-scoped or operator-wide."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo}
+        if url.startswith("postgresql"):
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=False)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            _enable_sqlite_pragmas(self.engine)
+        self._factory = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def sync_engine(self) -> Engine:
+        """The underlying synchronous engine (for event listeners such as query counters)."""
+        return self.engine.sync_engine
+
+    @asynccontextmanager
+    async def session(self, tenant_id: int | None = None) -> AsyncIterator[AsyncSession]:
+        """Open a session; with ``tenant_id`` every tenant-owned query is limited to that tenant."""
+        async with self._factory() as session:
+            if tenant_id is not None:
+                session.info[TENANT_KEY] = tenant_id
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

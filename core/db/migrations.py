@@ -1,0 +1,79 @@
+"""Alembic, driven programmatically: one branch for the core and one per plugin, upgraded together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Table
+
+from core.db.base import Base
+from core.plugins import PluginManager
+
+ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
+
+
+def branch_dirs(plugins: PluginManager) -> dict[str, tuple[str, Path]]:
+    """Branch label → (owning plugin, versions folder), from ``portique_migrations_dir``."""
+    dirs: dict[str, tuple[str, Path]] = {}
+    for name, module in plugins.modules.items():
+        impl = getattr(module, "portique_migrations_dir", None)
+        for label, path in ((impl() if impl else None) or {}).items():
+            dirs[label] = (name, Path(path))
+    return dirs
+
+
+def table_owner(table: Table, plugins: PluginManager) -> str:
+    """The branch label that owns ``table``: the plugin whose package defines its model."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table:
+            module = mapper.class_.__module__
+            break
+    else:
+        return "core"
+    best, best_len = "core", 0
+    for name, plugin_module in plugins.modules.items():
+        package = (
+            plugin_module.__name__.rsplit(".", 1)[0]
+            if plugin_module.__name__.endswith(".plugin")
+            else plugin_module.__name__
+        )
+        if (
+            (module == package or module.startswith(package + "."))
+            and len(package) > best_len
+            and package != "core.web"
+        ):
+            best, best_len = name, len(package)
+    labels = {owner: label for label, (owner, _) in branch_dirs(plugins).items()}
+    return labels.get(best, "core")
+
+
+def alembic_config(database_url: str, plugins: PluginManager) -> Config:
+    """An Alembic configuration whose ``version_locations`` are every branch's folder."""
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    locations = [str(path) for _, path in branch_dirs(plugins).values()]
+    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.attributes["plugins"] = plugins
+    return config
+
+
+def upgrade(database_url: str, plugins: PluginManager, target: str = "heads") -> None:
+    """Upgrade every branch (core and plugins) to ``target``."""
+    command.upgrade(alembic_config(database_url, plugins), target)
+
+
+def downgrade(database_url: str, plugins: PluginManager, target: str = "base") -> None:
+    """Downgrade to ``target`` (``base`` removes every table)."""
+    command.downgrade(alembic_config(database_url, plugins), target)
+
+
+def revision(database_url: str, plugins: PluginManager, label: str, message: str, *, autogenerate: bool) -> None:
+    """Create a revision on one branch; with ``autogenerate`` it compares only that branch's tables."""
+    config = alembic_config(database_url, plugins)
+    config.attributes["only_branch"] = label
+    _owner, path = branch_dirs(plugins)[label]
+    command.revision(config, message=message, autogenerate=autogenerate, head=f"{label}@head", version_path=str(path))

@@ -1,0 +1,332 @@
+"""The plugin contract: every hook a Portique plugin may implement.
+
+Conventions, the same for every hook:
+
+* Names start with ``portique_``. Every hook but the start-up ones receives the ``tenant`` it runs
+  for, and is only called for plugins the tenant enables (plus the core's default plugins).
+* An implementation may accept fewer arguments than the spec lists, so specs can grow.
+* ``firstresult`` hooks answer "who owns this" questions: the first non-``None`` answer wins.
+  Other hooks collect a list, in a deterministic order (plugins sorted by name).
+* Hooks marked *async-capable* may return an awaitable; the core awaits it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    import click
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from starlette.routing import BaseRoute
+    from wtforms import Form
+
+    from core.approvals.models import ApprovalRequest
+    from core.demo import DemoAccount
+    from core.identity.events import UserEvent
+    from core.identity.models import Account, User
+    from core.identity.policies import (
+        AccountUsersPolicy,
+        ActivationPolicy,
+        LoginIdentifier,
+        PasswordPolicy,
+        Permission,
+        SessionPolicy,
+        UsernamePolicy,
+    )
+    from core.imports import RegistryImporter
+    from core.plugin_info import PluginInfo
+    from core.tenancy.models import Tenant
+    from core.ticketing.categories import TicketCategory
+    from core.web.nav import NavItem, Widget
+
+PROJECT = "portique"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+# ---------------------------------------------------------------------------------------------
+# Start-up hooks: called once per process, historic (a plugin registered late still gets them).
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=False)
+def portique_plugin_info() -> PluginInfo:
+    """Declare the plugin's metadata: name, version, title, locales, settings schema, URL prefix.
+
+    Every plugin must implement it; the name must equal the plugin's entry-point name.
+
+    :return: a :class:`core.plugin_info.PluginInfo`.
+    """
+
+
+@hookspec
+def portique_template_dirs() -> list[Path]:
+    """Folders of Jinja templates, searched after the tenant's theme and before the core.
+
+    Put pages under a folder named after the plugin (``lumen_ecommerce/order.html``). A file with a
+    core template's name (``home.html``) replaces it on the tenants that enable the plugin; extend
+    the original with ``{% extends "core:home.html" %}``.
+
+    :return: absolute paths.
+    """
+
+
+@hookspec
+def portique_static_dirs() -> dict[str, Path]:
+    """Static files, served at ``/static/plugins/<name>/…``.
+
+    :return: a mapping of plugin name to the absolute folder.
+    """
+
+
+@hookspec
+def portique_locale_dirs() -> dict[str, Path]:
+    """Babel catalogs: ``<dir>/<locale>/LC_MESSAGES/<domain>.mo`` for each shipped locale.
+
+    :return: a mapping of gettext domain to the absolute ``locale`` folder.
+    """
+
+
+@hookspec
+def portique_migrations_dir() -> dict[str, Path]:
+    """The plugin's Alembic branch: its versions folder, whose first revision carries
+    ``branch_labels = ("<label>",)`` and ``depends_on = "core"``.
+
+    :return: a mapping of branch label to the absolute versions folder.
+    """
+
+
+@hookspec
+def portique_cli(group: click.Group) -> None:
+    """Add commands to the ``portique`` CLI (``portique <plugin> …``).
+
+    :param group: the root click group; add a sub-group named after the plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Web hooks: called per tenant; results cached per tenant until its configuration changes.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def portique_routes(tenant: Tenant) -> list[BaseRoute]:
+    """Pages of the plugin on this tenant (Starlette ``Route``/``Mount`` objects).
+
+    Routes are matched before the core's, so a plugin may take over a core path such as
+    ``/register``. Every unsafe request is CSRF-checked by the core before the endpoint runs, and
+    routes exist only on tenants that enable the plugin (elsewhere they 404).
+
+    :param tenant: the tenant the routing table is built for.
+    :return: routes, usually under the plugin's ``url_prefix``.
+    """
+
+
+@hookspec
+def portique_operator_routes() -> list[BaseRoute]:
+    """Pages served on the operator host (``<base domain>``, no tenant): console, dev mailbox…
+
+    Like tenant routes they are CSRF-checked by the core; ``request.state.tenant`` is ``None``.
+
+    :return: routes.
+    """
+
+
+@hookspec
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    """Links for the main navigation of a page.
+
+    :param tenant: the current tenant.
+    :param user: the signed-in user, or ``None`` for a visitor.
+    :return: :class:`core.web.nav.NavItem` objects with translated labels.
+    """
+
+
+@hookspec
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    """Blocks on the signed-in home page (account overview, balance, documents…).
+
+    :param tenant: the current tenant.
+    :param user: the signed-in user.
+    :return: :class:`core.web.nav.Widget` objects; their ``load`` runs per request.
+    """
+
+
+@hookspec
+def portique_stylesheets(tenant: Tenant) -> list[str]:
+    """Extra stylesheets for every page of the tenant, after the theme's.
+
+    :param tenant: the current tenant.
+    :return: URLs (usually ``/static/plugins/<name>/<file>.css``).
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity hooks: how a tenant registers, activates, names and signs in its users.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def portique_registration_form(tenant: Tenant) -> type[Form] | None:
+    """The form class of the core ``/register`` page on this tenant.
+
+    Subclass ``core.api.RegistrationForm`` to add fields (account number, serial number…).
+
+    :param tenant: the current tenant.
+    :return: a WTForms form class, or ``None`` to leave the choice to another plugin.
+    """
+
+
+@hookspec
+def portique_validate_registration(
+    tenant: Tenant, form: Form, db: AsyncSession
+) -> Awaitable[dict[str, Any] | None] | dict[str, Any] | None:
+    """Check a submitted registration against the provider's records (*async-capable*).
+
+    Add messages to ``form.<field>.errors`` to refuse it; the core re-renders the form with them.
+
+    :param tenant: the current tenant.
+    :param form: the bound, already field-validated registration form.
+    :param db: the tenant-scoped database session.
+    :return: data to keep on the new user (``user.plugin_data``), or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy | None:
+    """How new users of this tenant become active (confirmation, lifetime, operator approval).
+
+    :param tenant: the current tenant.
+    :param user: the user being registered (its ``plugin_data`` holds registration checks), or
+        ``None`` when the tenant-wide answer is asked.
+    :return: an :class:`~core.identity.policies.ActivationPolicy`, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_username_policy(tenant: Tenant) -> UsernamePolicy | None:
+    """Whether the tenant uses usernames, and their rules.
+
+    :param tenant: the current tenant.
+    :return: a :class:`~core.identity.policies.UsernamePolicy`, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_password_policy(tenant: Tenant) -> PasswordPolicy | None:
+    """The rules of a new password on this tenant.
+
+    :param tenant: the current tenant.
+    :return: a :class:`~core.identity.policies.PasswordPolicy`, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_login_identifiers(tenant: Tenant) -> tuple[LoginIdentifier, ...] | None:
+    """What the ``login`` field of the sign-in form accepts: ``("email",)``, ``("username",)`` or both.
+
+    :param tenant: the current tenant.
+    :return: a tuple of identifiers, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_session_policy(tenant: Tenant) -> SessionPolicy | None:
+    """Lifetimes of signed-in sessions ("stay signed in", idle and absolute timeouts).
+
+    :param tenant: the current tenant.
+    :return: a :class:`~core.identity.policies.SessionPolicy`, or ``None``.
+    """
+
+
+@hookspec
+def portique_permissions(tenant: Tenant) -> list[Permission]:
+    """Permissions a membership may grant on this tenant.
+
+    :param tenant: the current tenant.
+    :return: :class:`~core.identity.policies.Permission` objects.
+    """
+
+
+@hookspec(firstresult=True)
+def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUsersPolicy | None:
+    """Who may manage an account's users and how (core page, or the plugin's own form).
+
+    :param tenant: the current tenant.
+    :param account: the account whose users are managed.
+    :return: an :class:`~core.identity.policies.AccountUsersPolicy`, or ``None``.
+    """
+
+
+@hookspec
+def portique_on_user_event(tenant: Tenant, event: UserEvent) -> Awaitable[None] | None:
+    """React to an identity event (*async-capable*): create memberships, claim devices…
+
+    Runs inside the transaction of the change: writes through ``event.db`` commit with it.
+
+    :param tenant: the current tenant.
+    :param event: the :class:`~core.identity.events.UserEvent`.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Ticketing and approvals hooks.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
+    """Support categories of this tenant, with their fields and SLA.
+
+    :param tenant: the current tenant.
+    :return: :class:`~core.ticketing.categories.TicketCategory` objects.
+    """
+
+
+@hookspec
+def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> Awaitable[None] | None:
+    """An operator approved or rejected a request the plugin filed (*async-capable*).
+
+    Called for requests whose ``plugin`` is this plugin, in the transaction of the decision.
+
+    :param tenant: the current tenant.
+    :param approval: the decided request (``status``, ``reason``, ``payload``).
+    :param db: the tenant-scoped session.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Data hooks: back-office backends, registry imports, demo data.
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def portique_backend(tenant: Tenant) -> object | None:
+    """The provider back-office backend of this tenant (local tables, or a real connector).
+
+    :param tenant: the current tenant.
+    :return: an object implementing the plugin's backend protocol, or ``None``.
+    """
+
+
+@hookspec
+def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+    """CSV imports of back-office data an operator may run from the console or the CLI.
+
+    :param tenant: the current tenant.
+    :return: :class:`~core.imports.RegistryImporter` objects.
+    """
+
+
+@hookspec
+def portique_demo_data(tenant: Tenant, db: AsyncSession) -> Awaitable[list[DemoAccount]]:
+    """Create demo records for ``portique demo`` (*async-capable*); must be idempotent.
+
+    :param tenant: the demo tenant.
+    :param db: a tenant-scoped session, committed by the caller.
+    :return: :class:`~core.demo.DemoAccount` entries to print.
+    """

@@ -1,0 +1,59 @@
+"""Locale-aware formatting of dates, numbers, money and phone numbers (Jinja filters too)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from babel import dates, numbers
+
+from core.i18n.context import current_locale
+
+
+def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
+    """A date in the active locale (``26 nov. 2026``)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and tz:
+        value = value.astimezone(ZoneInfo(tz))
+    return dates.format_date(value, format=fmt, locale=current_locale())
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
+    """A date and time in the active locale, in the tenant's time zone when given."""
+    if value is None:
+        return ""
+    return dates.format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=current_locale())
+
+
+def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
+    """A number with the active locale's separators."""
+    if value is None:
+        return ""
+    if digits is not None:
+        return numbers.format_decimal(
+            value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=current_locale()
+        )
+    return numbers.format_decimal(value, locale=current_locale())
+
+
+def format_money(value: int | float | Decimal | None, currency: str) -> str:
+    """An amount of money in the active locale (``1 234,56 €`` in fr_BE, ``€ 1.234,56`` in nl_BE)."""
+    if value is None:
+        return ""
+    return numbers.format_currency(value, currency, locale=current_locale())
+
+
+def format_phone(value: str | None, region: str = "CA") -> str:
+    """A phone number in national format for ``region``, international otherwise; raw if unparsable."""
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return value
+    same_region = phonenumbers.region_code_for_number(parsed) == region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same_region else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)

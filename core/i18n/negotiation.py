@@ -1,0 +1,56 @@
+"""Choosing the locale of a request among the tenant's locales."""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+
+def _parse_accept_language(header: str) -> list[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        if not tag or tag == "*":
+            continue
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        weighted.append((-quality, index, tag.replace("-", "_")))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def _match(candidate: str, available: list[str]) -> str | None:
+    try:
+        wanted = Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    for locale in available:
+        if str(wanted) == locale:
+            return locale
+    for locale in available:
+        if Locale.parse(locale).language == wanted.language:
+            return locale
+    return None
+
+
+def negotiate(
+    available: list[str],
+    default: str,
+    *,
+    preference: str | None = None,
+    cookie: str | None = None,
+    accept_language: str = "",
+) -> str:
+    """User preference → switcher cookie → Accept-Language → tenant default, within ``available``."""
+    for candidate in (preference, cookie):
+        if candidate:
+            match = _match(candidate, available)
+            if match:
+                return match
+    for candidate in _parse_accept_language(accept_language):
+        match = _match(candidate, available)
+        if match:
+            return match
+    return default if default in available else available[0]

@@ -1,0 +1,1 @@
+"""Identity: users, accounts, memberships, registration, activation, sign-in and recovery."""

@@ -1,0 +1,31 @@
+"""The identity default plugin: registers the core's identity component through the plugin contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.hookspecs import hookimpl
+from core.identity import models as _models  # noqa: F401 - registers the tables
+from core.plugin_info import PluginInfo
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def portique_plugin_info() -> PluginInfo:
+    return PluginInfo(name="identity", version="0.1.0", title="Identity", default=True)
+
+
+@hookimpl
+def portique_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def portique_locale_dirs() -> dict[str, Path]:
+    return {"identity": HERE / "locale"}
+
+
+@hookimpl
+def portique_migrations_dir() -> dict[str, Path]:
+    return {"identity": HERE / "migrations"}

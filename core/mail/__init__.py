@@ -1,0 +1,1 @@
+"""Templated mail through a transactional outbox, delivered by the worker."""

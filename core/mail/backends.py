@@ -1,0 +1,59 @@
+"""Mail transports: the ``MailBackend`` protocol, a file backend (development) and SMTP."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from core.db.base import utcnow
+from core.settings import Settings
+
+
+class MailBackend(Protocol):
+    """Delivers one message or raises."""
+
+    async def deliver(self, message: EmailMessage, *, folder: str) -> None:
+        """Send ``message``; ``folder`` groups messages (the tenant slug) where the backend can."""
+
+
+class FileBackend:
+    """Writes each message as an ``.eml`` file under ``var/mail/<tenant>/``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    async def deliver(self, message: EmailMessage, *, folder: str) -> None:
+        target = self.directory / re.sub(r"[^a-z0-9_-]", "_", folder or "_operator")
+        target.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        (target / f"{stamp}-{message['X-Portique-Id']}.eml").write_bytes(bytes(message))
+
+
+class SmtpBackend:
+    """Sends through an SMTP server with aiosmtplib (STARTTLS and login when configured)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def deliver(self, message: EmailMessage, *, folder: str) -> None:
+        s = self.settings
+        await aiosmtplib.send(
+            message,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username or None,
+            password=s.smtp_password or None,
+            start_tls=s.smtp_starttls,
+            timeout=30,
+        )
+
+
+def make_backend(settings: Settings) -> MailBackend:
+    """The backend named by ``PORTIQUE_MAIL_BACKEND``."""
+    if settings.mail_backend == "smtp":
+        return SmtpBackend(settings)
+    return FileBackend(settings.mail_dir)

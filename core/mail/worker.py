@@ -1,0 +1,84 @@
+"""Delivering the outbox: retries with back-off; several workers share the queue on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy import select
+
+from core.db.base import utcnow
+from core.mail.models import OutboxMessage
+from core.portal import Portal
+from core.tenancy.models import Tenant
+
+log = logging.getLogger("portique.mail")
+MAX_ATTEMPTS = 8
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    """The MIME message of an outbox row (text, plus HTML alternative when present)."""
+    message = EmailMessage()
+    message["From"] = row.sender
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="portique")
+    message["Content-Language"] = row.locale.replace("_", "-")
+    message["X-Portique-Id"] = str(row.id)
+    message.set_content(row.text_body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try: 30 s, 1 min, 2 min… capped at one hour."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+async def deliver_pending(portal: Portal, limit: int = 50) -> int:
+    """Send the due messages; return how many were sent."""
+    sent = 0
+    async with portal.database.session() as db:
+        query = (
+            select(OutboxMessage, Tenant.slug)
+            .outerjoin(Tenant, Tenant.id == OutboxMessage.tenant_id)
+            .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= utcnow())
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if portal.database.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+        rows = (await db.execute(query)).all()
+        for row, slug in rows:
+            try:
+                await portal.mail_backend.deliver(build_message(row), folder=slug or "")
+            except Exception as exc:  # noqa: BLE001 - any transport failure is retried later
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.next_attempt_at = utcnow() + backoff(row.attempts)
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = "failed"
+                log.warning("mail %s not sent: %s", row.id, row.last_error)
+            else:
+                row.status = "sent"
+                row.sent_at = utcnow()
+                row.attempts += 1
+                sent += 1
+        await db.commit()
+    return sent
+
+
+async def run_forever(portal: Portal, interval: float = 1.0) -> None:
+    """Deliver the outbox until cancelled."""
+    portal.activate()
+    while True:
+        try:
+            await deliver_pending(portal)
+        except Exception:
+            log.exception("outbox delivery failed")
+        await asyncio.sleep(interval)

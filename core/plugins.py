@@ -1,0 +1,154 @@
+"""The plugin manager: default plugins, entry-point plugins, and per-tenant hook callers."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from core import hookspecs
+from core.plugin_info import PluginInfo
+
+if TYPE_CHECKING:
+    from core.tenancy.models import Tenant
+
+ENTRY_POINT_GROUP = "portique.plugins"
+
+# Core features built as plugins: the contract is exercised by the core itself.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "core.web.plugin",
+    "core.identity.plugin",
+    "core.approvals.plugin",
+    "core.ticketing.plugin",
+    "core.console.plugin",
+)
+
+
+class PluginError(RuntimeError):
+    """A plugin cannot be loaded; the message names the plugin and the reason in one line."""
+
+
+def _import(name: str, target: str) -> ModuleType:
+    try:
+        return importlib.import_module(target)
+    except Exception as exc:
+        raise PluginError(f"plugin {name!r} failed to import ({target}): {type(exc).__name__}: {exc}") from exc
+
+
+class TenantHooks:
+    """The hook relay of one tenant: only the default plugins and those the tenant enables answer."""
+
+    def __init__(self, manager: PluginManager, enabled: Iterable[str]) -> None:
+        self._manager = manager
+        allowed = set(enabled) | set(manager.default_names)
+        self._excluded = [module for name, module in manager.modules.items() if name not in allowed]
+        self._callers: dict[str, Any] = {}
+
+    def __getattr__(self, hook_name: str) -> Any:
+        caller = self._callers.get(hook_name)
+        if caller is None:
+            if not self._excluded:
+                caller = getattr(self._manager.pm.hook, hook_name)
+            else:
+                caller = self._manager.pm.subset_hook_caller(hook_name, self._excluded)
+            self._callers[hook_name] = caller
+        return caller
+
+
+class PluginManager:
+    """Loads and validates plugins once per application; hook order is sorted by plugin name."""
+
+    def __init__(self, extra: dict[str, ModuleType] | None = None, *, entry_point_plugins: bool = True) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.modules: dict[str, ModuleType] = {}
+        self.default_names: list[str] = []
+        found: dict[str, ModuleType] = {}
+        for target in DEFAULT_PLUGINS:
+            name = target.split(".")[1]
+            found[name] = _import(name, target)
+            self.default_names.append(name)
+        if entry_point_plugins:
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                found.setdefault(ep.name, _import(ep.name, ep.value))
+        for name, module in (extra or {}).items():
+            found[name] = module
+        # pluggy calls the last registered first: register in reverse order to call in sorted order.
+        for name in sorted(found, reverse=True):
+            self._register(name, found[name])
+        self.modules = {name: found[name] for name in sorted(found)}
+        self.infos = self._collect_infos()
+        self._tenant_hooks: dict[tuple[str, ...], TenantHooks] = {}
+
+    def _register(self, name: str, module: ModuleType) -> None:
+        try:
+            self.pm.register(module, name=name)
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {name!r} is invalid: {exc}") from exc
+
+    def _collect_infos(self) -> dict[str, PluginInfo]:
+        infos: dict[str, PluginInfo] = {}
+        for name, module in self.modules.items():
+            impl = getattr(module, "portique_plugin_info", None)
+            if impl is None:
+                raise PluginError(f"plugin {name!r} does not implement portique_plugin_info")
+            info = impl()
+            if info.name != name:
+                raise PluginError(f"plugin {name!r} declares the name {info.name!r}; they must match")
+            infos[name] = info
+        return infos
+
+    @property
+    def hook(self) -> Any:
+        """The relay over every plugin (start-up hooks, CLI)."""
+        return self.pm.hook
+
+    @property
+    def provider_names(self) -> list[str]:
+        """Plugins a tenant may enable (everything but the default ones)."""
+        return [name for name in self.modules if name not in self.default_names]
+
+    def for_tenant(self, tenant: Tenant) -> TenantHooks:
+        """Hook relay restricted to the tenant's enabled plugins (cached per plugin set)."""
+        key = tuple(sorted(set(tenant.plugins or [])))
+        hooks = self._tenant_hooks.get(key)
+        if hooks is None:
+            hooks = self._tenant_hooks[key] = TenantHooks(self, key)
+        return hooks
+
+    def enabled_names(self, tenant: Tenant) -> list[str]:
+        """Default plugins and the tenant's own, sorted, that are actually installed."""
+        wanted = set(tenant.plugins or []) | set(self.default_names)
+        return [name for name in self.modules if name in wanted]
+
+    def implemented_hooks(self, name: str) -> list[str]:
+        """Names of the hooks a plugin implements."""
+        module = self.modules[name]
+        return sorted(n for n, _ in inspect.getmembers(module) if n.startswith("portique_"))
+
+
+async def resolve(results: Iterable[Any]) -> list[Any]:
+    """Await the awaitable answers of an async-capable hook; drop ``None`` answers."""
+    resolved = []
+    for result in results:
+        if inspect.isawaitable(result):
+            result = await result
+        if result is not None:
+            resolved.append(result)
+    return resolved
+
+
+async def resolve_one(result: Any) -> Any:
+    """Await a single hook answer if it is awaitable."""
+    return await result if inspect.isawaitable(result) else result
+
+
+def flatten(results: Iterable[Iterable[Any] | None]) -> list[Any]:
+    """Flatten the list-of-lists answer of a collecting hook."""
+    return [item for result in results if result for item in result]

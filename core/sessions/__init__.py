@@ -1,0 +1,1 @@
+"""Server-side sessions, their store, and CSRF protection."""

@@ -1,0 +1,63 @@
+"""CSRF protection, applied by the core to every tenant and console route."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route, Router
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def csrf_protect(endpoint: Endpoint) -> Endpoint:
+    """Wrap an endpoint: an unsafe request without this session's token gets a 403 page."""
+
+    @functools.wraps(endpoint)
+    async def checked(request: Request) -> Response:
+        if request.method not in SAFE_METHODS:
+            token = request.headers.get(HEADER)
+            if token is None:
+                content_type = request.headers.get("content-type", "")
+                if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                    form = await request.form()
+                    value = form.get(FIELD)
+                    token = value if isinstance(value, str) else None
+            if not request.state.session.check_csrf(token):
+                raise HTTPException(status_code=403, detail="csrf")
+        return await endpoint(request)
+
+    checked.__portique_csrf__ = True  # type: ignore[attr-defined]
+    return checked
+
+
+def protect_routes(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """Return ``routes`` with every function endpoint wrapped by :func:`csrf_protect` (recursively)."""
+    protected: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, Route) and not getattr(route.endpoint, "__portique_csrf__", False):
+            if not inspect.isfunction(route.endpoint):
+                raise TypeError(f"route {route.path!r}: use a function endpoint so the core can protect it")
+            protected.append(
+                Route(
+                    route.path,
+                    csrf_protect(route.endpoint),
+                    methods=sorted(route.methods or []) or None,
+                    name=route.name,
+                )
+            )
+        elif isinstance(route, Mount) and route.routes:
+            protected.append(Mount(route.path, routes=protect_routes(route.routes), name=route.name))
+        elif isinstance(route, Mount) and isinstance(route.app, Router):
+            protected.append(Mount(route.path, routes=protect_routes(route.app.routes), name=route.name))
+        else:
+            protected.append(route)
+    return protected

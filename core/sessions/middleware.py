@@ -1,0 +1,81 @@
+"""ASGI middleware that loads the tenant-bound session and writes its cookie."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.db.base import utcnow
+from core.sessions.state import SessionState, hash_session_id
+from core.sessions.store import SessionStore
+
+COOKIE = "portique_session"
+
+
+def _cookie_name(secure: bool) -> str:
+    return f"__Host-{COOKIE}" if secure else COOKIE
+
+
+def _read_cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            cookie: SimpleCookie = SimpleCookie()
+            try:
+                cookie.load(value.decode("latin-1"))
+            except Exception:  # noqa: BLE001 - a malformed Cookie header means "no session"
+                return None
+            if name in cookie:
+                raw = cookie[name].value
+                return raw if 20 <= len(raw) <= 100 else None
+    return None
+
+
+class SessionMiddleware:
+    """Puts a :class:`SessionState` in ``scope["state"]["session"]``.
+
+    A session belongs to one tenant: a cookie presented on another tenant finds nothing. Under a
+    ``/t/<slug>/`` prefix the cookie's path is that prefix, so tenants sharing a host stay apart.
+    """
+
+    def __init__(self, app: ASGIApp, store: SessionStore, secret: str, *, secure: bool) -> None:
+        self.app = app
+        self.store = store
+        self.secret = secret
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        tenant = state.get("tenant")
+        tenant_id = tenant.id if tenant is not None else None
+        prefixed = tenant is not None and not state.get("tenant_host")
+        cookie_name = _cookie_name(self.secure and not prefixed)
+        cookie_path = (scope.get("root_path") or "") + "/" if prefixed else "/"
+        raw = _read_cookie(scope, cookie_name)
+        record = await self.store.load(hash_session_id(raw), tenant_id) if raw else None
+        session = SessionState(self.store, tenant_id, self.secret, raw, record)
+        state["session"] = session
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                session.touch()
+                await session.persist()
+                if session.cookie_changed:
+                    headers = MutableHeaders(scope=message)
+                    headers.append("Set-Cookie", self._cookie(session, cookie_name, cookie_path))
+                    headers.append("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _cookie(self, session: SessionState, name: str, path: str) -> str:
+        parts = [f"{name}={session.raw_id}", f"Path={path}", "HttpOnly", "SameSite=Lax"]
+        if self.secure:
+            parts.append("Secure")
+        if session.persistent and session.expires_at is not None:
+            parts.append(f"Max-Age={max(0, int((session.expires_at - utcnow()).total_seconds()))}")
+        return "; ".join(parts)

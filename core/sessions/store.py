@@ -1,0 +1,184 @@
+"""Session stores: the ``SessionStore`` protocol, a database store (default) and a Redis store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select
+
+from core.db.base import utcnow
+from core.db.engine import Database
+from core.sessions.models import SessionRecord
+
+
+@dataclass
+class SessionData:
+    """What a store keeps for one session."""
+
+    id: str
+    tenant_id: int | None
+    expires_at: datetime
+    user_id: int | None = None
+    staff_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    persistent: bool = False
+    created_at: datetime = field(default_factory=utcnow)
+    last_seen_at: datetime = field(default_factory=utcnow)
+    ip: str = ""
+    user_agent: str = ""
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class SessionStore(Protocol):
+    """Where sessions live. Every implementation passes ``tests/core/test_session_stores.py``."""
+
+    async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
+        """The unexpired session with this hashed id on this tenant, or ``None``."""
+
+    async def save(self, session: SessionData) -> None:
+        """Create or replace a session."""
+
+    async def delete(self, session_id: str) -> None:
+        """Remove one session."""
+
+    async def delete_for_user(self, tenant_id: int | None, user_id: int, *, keep: str | None = None) -> int:
+        """Remove every session of a user (except ``keep``); returns how many."""
+
+    async def list_for_user(self, tenant_id: int | None, user_id: int) -> list[SessionData]:
+        """The user's unexpired sessions, newest first."""
+
+
+class DatabaseSessionStore:
+    """Sessions in the ``sessions`` table (works on SQLite and PostgreSQL, no extra service)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @staticmethod
+    def _to_data(row: SessionRecord) -> SessionData:
+        return SessionData(
+            id=row.id,
+            tenant_id=row.tenant_id,
+            expires_at=row.expires_at,
+            user_id=row.user_id,
+            staff_id=row.staff_id,
+            data=dict(row.data or {}),
+            persistent=row.persistent,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            ip=row.ip,
+            user_agent=row.user_agent,
+        )
+
+    async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
+        async with self.database.session() as db:
+            row = await db.get(SessionRecord, session_id)
+        if row is None or row.tenant_id != tenant_id or row.expires_at <= utcnow():
+            return None
+        return self._to_data(row)
+
+    async def save(self, session: SessionData) -> None:
+        async with self.database.session() as db:
+            await db.merge(SessionRecord(**asdict(session)))
+            await db.commit()
+
+    async def delete(self, session_id: str) -> None:
+        async with self.database.session() as db:
+            await db.execute(delete(SessionRecord).where(SessionRecord.id == session_id))
+            await db.commit()
+
+    async def delete_for_user(self, tenant_id: int | None, user_id: int, *, keep: str | None = None) -> int:
+        async with self.database.session() as db:
+            query = delete(SessionRecord).where(SessionRecord.tenant_id == tenant_id, SessionRecord.user_id == user_id)
+            if keep:
+                query = query.where(SessionRecord.id != keep)
+            result = await db.execute(query)
+            await db.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def list_for_user(self, tenant_id: int | None, user_id: int) -> list[SessionData]:
+        async with self.database.session() as db:
+            rows = await db.scalars(
+                select(SessionRecord)
+                .where(
+                    SessionRecord.tenant_id == tenant_id,
+                    SessionRecord.user_id == user_id,
+                    SessionRecord.expires_at > utcnow(),
+                )
+                .order_by(SessionRecord.last_seen_at.desc())
+            )
+            return [self._to_data(row) for row in rows]
+
+
+class RedisSessionStore:
+    """Sessions in Redis (``PORTIQUE_REDIS_URL``): shared by every web process, expiring by TTL."""
+
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis  # optional dependency (extra "redis")
+
+        self.redis = redis.from_url(url)
+
+    @staticmethod
+    def _key(session_id: str) -> str:
+        return f"portique:session:{session_id}"
+
+    @staticmethod
+    def _user_key(tenant_id: int | None, user_id: int) -> str:
+        return f"portique:user-sessions:{tenant_id}:{user_id}"
+
+    @staticmethod
+    def _dump(session: SessionData) -> str:
+        raw = asdict(session)
+        for name in ("expires_at", "created_at", "last_seen_at"):
+            raw[name] = raw[name].isoformat()
+        return json.dumps(raw)
+
+    @staticmethod
+    def _parse(raw: bytes | str) -> SessionData:
+        values = json.loads(raw)
+        for name in ("expires_at", "created_at", "last_seen_at"):
+            values[name] = datetime.fromisoformat(values[name])
+        return SessionData(**values)
+
+    async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
+        raw = await self.redis.get(self._key(session_id))
+        if raw is None:
+            return None
+        session = self._parse(raw)
+        if session.tenant_id != tenant_id or session.expires_at <= utcnow():
+            return None
+        return session
+
+    async def save(self, session: SessionData) -> None:
+        ttl = max(1, int((session.expires_at - utcnow()).total_seconds()))
+        pipe = self.redis.pipeline()
+        pipe.set(self._key(session.id), self._dump(session), ex=ttl)
+        if session.user_id is not None:
+            user_key = self._user_key(session.tenant_id, session.user_id)
+            pipe.sadd(user_key, session.id)
+            pipe.expire(user_key, max(ttl, 86400 * 31))
+        await pipe.execute()
+
+    async def delete(self, session_id: str) -> None:
+        await self.redis.delete(self._key(session_id))
+
+    async def delete_for_user(self, tenant_id: int | None, user_id: int, *, keep: str | None = None) -> int:
+        user_key = self._user_key(tenant_id, user_id)
+        ids = [_text(member) for member in await self.redis.smembers(user_key)]
+        doomed = [sid for sid in ids if sid != keep]
+        if doomed:
+            await self.redis.delete(*[self._key(sid) for sid in doomed])
+            await self.redis.srem(user_key, *doomed)
+        return len(doomed)
+
+    async def list_for_user(self, tenant_id: int | None, user_id: int) -> list[SessionData]:
+        ids = [_text(member) for member in await self.redis.smembers(self._user_key(tenant_id, user_id))]
+        sessions = [await self.load(sid, tenant_id) for sid in ids]
+        alive = [s for s in sessions if s is not None and s.user_id == user_id]
+        return sorted(alive, key=lambda s: s.last_seen_at, reverse=True)

@@ -1,0 +1,63 @@
+"""An in-memory view of the tenants, refreshed from the database, for fast per-request resolution."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import make_transient
+
+from core.db.engine import Database
+from core.tenancy.models import Tenant
+
+REFRESH_SECONDS = 5.0
+
+
+@dataclass
+class TenantRegistry:
+    """Maps hostnames and slugs to detached ``Tenant`` objects; reloads at most every few seconds."""
+
+    database: Database
+    base_domain: str
+    _by_host: dict[str, Tenant] = field(default_factory=dict)
+    _by_slug: dict[str, Tenant] = field(default_factory=dict)
+    _loaded_at: float = float("-inf")
+    version: int = 0
+
+    async def refresh(self, *, force: bool = False) -> None:
+        """Reload tenants when the cache is stale (or always with ``force``)."""
+        if not force and time.monotonic() - self._loaded_at < REFRESH_SECONDS:
+            return
+        async with self.database.session() as session:
+            tenants = list((await session.scalars(select(Tenant).where(Tenant.enabled))).all())
+            for tenant in tenants:
+                session.expunge(tenant)
+                make_transient(tenant)
+        by_host: dict[str, Tenant] = {}
+        by_slug: dict[str, Tenant] = {}
+        for tenant in tenants:
+            by_slug[tenant.slug] = tenant
+            by_host[f"{tenant.slug}.{self.base_domain}"] = tenant
+            for host in tenant.hostnames or []:
+                by_host[host.lower()] = tenant
+        if self._fingerprint(by_slug) != self._fingerprint(self._by_slug):
+            self.version += 1
+        self._by_host, self._by_slug = by_host, by_slug
+        self._loaded_at = time.monotonic()
+
+    @staticmethod
+    def _fingerprint(tenants: dict[str, Tenant]) -> tuple[tuple[int, str], ...]:
+        return tuple(sorted((t.id, t.updated_at.isoformat()) for t in tenants.values()))
+
+    def by_host(self, host: str) -> Tenant | None:
+        """The tenant served on ``host`` (without port), if any."""
+        return self._by_host.get(host.lower())
+
+    def by_slug(self, slug: str) -> Tenant | None:
+        """The enabled tenant with this slug, if any."""
+        return self._by_slug.get(slug)
+
+    def all(self) -> list[Tenant]:
+        """Every enabled tenant, by slug."""
+        return [self._by_slug[s] for s in sorted(self._by_slug)]

@@ -1,0 +1,357 @@
+"""Pytest fixtures for Portique and its plugins (registered as the ``portique`` pytest plugin).
+
+Fixtures: ``portique_settings``, ``app``, ``portal``, ``make_tenant``, ``tenant_client``,
+``db_session``, ``mailbox``, ``live_server``, ``browser_page``, ``run_async``. A test suite runs on
+SQLite by default and on PostgreSQL when ``PORTIQUE_TEST_POSTGRES_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from core.db.base import Base
+from core.plugins import PluginManager
+from core.portal import Portal
+from core.settings import Settings
+from core.tenancy.models import Tenant
+from core.tenancy.service import create_tenant
+
+T = TypeVar("T")
+POSTGRES_ENV = "PORTIQUE_TEST_POSTGRES_URL"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _create_schema(url: str) -> None:
+    PluginManager()  # imports every plugin, registering its tables on the metadata
+
+    async def create() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.drop_all)
+            await conn.run_sync(Base.metadata.create_all)
+        await engine.dispose()
+
+    asyncio.run(create())
+
+
+@dataclass
+class TestDatabase:
+    """The database of a test session: a SQLite template copied per test, or a PostgreSQL database."""
+
+    url: str
+    template: Path | None = None
+
+    def fresh(self, tmp_path: Path) -> str:
+        """A clean database URL for one test."""
+        if self.template is not None:
+            target = tmp_path / "portique.db"
+            shutil.copy(self.template, target)
+            return f"sqlite+aiosqlite:///{target}"
+
+        async def truncate() -> None:
+            engine = create_async_engine(self.url)
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            async with engine.begin() as conn:
+                await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await engine.dispose()
+
+        asyncio.run(truncate())
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def portique_test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """Create the schema once per test session (a private PostgreSQL database when configured)."""
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        _create_schema(f"sqlite+aiosqlite:///{template}")
+        yield TestDatabase(url="", template=template)
+        return
+    name = f"portique_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin_url = server.rsplit("/", 1)[0] + "/postgres"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+        await engine.dispose()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = server.rsplit("/", 1)[0] + "/" + name
+    _create_schema(url)
+    try:
+        yield TestDatabase(url=url)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def portique_settings(portique_test_database: TestDatabase, tmp_path: Path) -> Settings:
+    """Settings of one test: a clean database, a private ``var/`` folder, debug on."""
+    return Settings(
+        database_url=portique_test_database.fresh(tmp_path),
+        secret_key="test-secret-key-0123456789abcdef",  # noqa: S106 - a test-only key
+        var_dir=tmp_path / "var",
+        debug=True,
+        log_json=False,
+    )
+
+
+@pytest.fixture
+async def app(portique_settings: Settings) -> AsyncIterator[Any]:
+    """The application, on the test's database."""
+    from core.app import create_app
+
+    application = create_app(portique_settings, access_log=False)
+    yield application
+    await application.state.portal.database.dispose()
+
+
+@pytest.fixture
+def portal(app: Any) -> Portal:
+    """The application's services."""
+    portal: Portal = app.state.portal
+    portal.activate()
+    return portal
+
+
+@pytest.fixture
+async def db_session(portal: Portal) -> AsyncIterator[AsyncSession]:
+    """An operator-wide (unscoped) session on the test database."""
+    async with portal.database.session() as session:
+        yield session
+
+
+DEFAULT_TENANT = {"name": "Test portal", "locales": ["en", "fr"], "default_locale": "en"}
+
+
+@pytest.fixture
+def make_tenant(portal: Portal) -> Callable[..., Awaitable[Tenant]]:
+    """``await make_tenant("acme", plugins=[...], locales=[...])`` creates a tenant and refreshes routing."""
+
+    async def make(slug: str = "acme", **values: Any) -> Tenant:
+        async with portal.database.session() as session:
+            tenant = await create_tenant(session, portal.plugins, slug=slug, **{**DEFAULT_TENANT, **values})
+            await session.commit()
+        await portal.registry.refresh(force=True)
+        return tenant
+
+    return make
+
+
+@pytest.fixture
+async def tenant_client(app: Any) -> AsyncIterator[Callable[[Tenant | str], httpx.AsyncClient]]:
+    """``tenant_client(tenant)``: an httpx client on ``http://<slug>.localhost`` (cookies kept)."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(tenant: Tenant | str) -> httpx.AsyncClient:
+        slug = tenant if isinstance(tenant, str) else tenant.slug
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{slug}.localhost")
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form in ``html``."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    if not match:
+        raise AssertionError("no csrf_token in the page")
+    return match.group(1)
+
+
+@dataclass
+class Mailbox:
+    """Reads what the outbox sent, after delivering what is due."""
+
+    portal: Portal
+
+    async def messages(self, to: str | None = None) -> list[Message]:
+        """Every delivered message (optionally only those to ``to``), oldest first."""
+        from core.mail.models import OutboxMessage
+        from core.mail.worker import build_message, deliver_pending
+
+        await deliver_pending(self.portal, limit=1000)
+        async with self.portal.database.session() as session:
+            query = select(OutboxMessage).order_by(OutboxMessage.id)
+            if to:
+                query = query.where(OutboxMessage.recipient == to)
+            rows = (await session.scalars(query)).all()
+        return [email.message_from_bytes(bytes(build_message(row))) for row in rows]
+
+    async def last(self, to: str | None = None) -> Message:
+        """The newest message (to ``to``)."""
+        messages = await self.messages(to)
+        if not messages:
+            raise AssertionError(f"no mail sent{' to ' + to if to else ''}")
+        return messages[-1]
+
+
+def mail_text(message: Message) -> str:
+    """The text part of a message."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return str(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))  # type: ignore[union-attr]
+    return ""
+
+
+def mail_links(message: Message) -> list[str]:
+    """Every http(s) link in the text part."""
+    return re.findall(r"https?://[^\s<>\"]+", mail_text(message))
+
+
+@pytest.fixture
+def mailbox(portal: Portal) -> Mailbox:
+    """The test's mailbox (delivers the outbox, then reads it)."""
+    return Mailbox(portal)
+
+
+# -- sync helpers for browser tests -----------------------------------------------------------------
+
+
+@pytest.fixture
+def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Awaitable[Any]]], Any]:
+    """``run_async(lambda portal: coro)`` runs setup code against the test database from a sync test."""
+    portal = Portal(portique_settings, PluginManager())
+
+    def run(fn: Callable[[Portal], Awaitable[T]]) -> T:
+        async def main() -> T:
+            portal.activate()
+            try:
+                return await fn(portal)
+            finally:
+                await portal.database.dispose()
+
+        return asyncio.run(main())
+
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A real uvicorn server on a loopback port, serving the test's database."""
+
+    url: str
+    settings: Settings
+
+    def tenant_url(self, slug: str, path: str = "/") -> str:
+        """URL of a tenant page through the ``/t/<slug>`` prefix."""
+        return f"{self.url}/t/{slug}{path}"
+
+    def mail_files(self, slug: str) -> list[Path]:
+        """The ``.eml`` files the worker wrote for a tenant, oldest first."""
+        folder = self.settings.mail_dir / slug
+        return sorted(folder.glob("*.eml")) if folder.is_dir() else []
+
+    def wait_for_mail(self, slug: str, count: int = 1, timeout: float = 10.0) -> list[Message]:
+        """Wait until the tenant has ``count`` mails on disk, and return them parsed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            files = self.mail_files(slug)
+            if len(files) >= count:
+                return [email.message_from_bytes(path.read_bytes()) for path in files]
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} mail(s) for {slug}, found {len(self.mail_files(slug))}")
+
+
+@pytest.fixture
+def live_server(portique_settings: Settings) -> Iterator[LiveServer]:
+    """Serve the app with uvicorn in a thread; the mail worker runs in-process (``.eml`` files)."""
+    import uvicorn
+
+    from core.app import create_app
+
+    settings = portique_settings.model_copy(update={"run_worker_in_process": True, "public_url": ""})
+    port = _free_port()
+    settings.public_url = f"http://127.0.0.1:{port}"
+    app = create_app(settings, access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.05)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page (phone-sized with ``@pytest.mark.phone``)."""
+    context = _browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def check_accessibility(page: Any) -> None:
+    """Fail on serious or critical axe-core violations of the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    if bad:
+        details = "; ".join(f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}" for v in bad)
+        raise AssertionError(f"accessibility violations on {page.url}: {details}")
+
+
+async def tenant_by_slug(portal: Portal, slug: str) -> Tenant:
+    """Load a tenant by slug."""
+    async with portal.database.session() as session:
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+    assert tenant is not None
+    return tenant

@@ -1,0 +1,1 @@
+"""Ticketing: categories from plugins, tickets, messages, attachments and the SLA clock."""

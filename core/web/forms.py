@@ -1,0 +1,62 @@
+"""WTForms integration: translated built-in messages, Starlette form data, common field helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from wtforms import Form
+from wtforms.i18n import get_translations
+
+from core.i18n import current_locale
+
+MAX_FIELD_LENGTH = 10_000
+
+
+class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
+    """Base form: WTForms messages in the request's language; values stripped of stray spaces."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> Any:
+            locale = current_locale()
+            return get_translations([locale, locale.split("_")[0]])
+
+    @classmethod
+    async def from_request(cls, request: Request, **kwargs: Any) -> PortiqueForm:
+        """Bind the form to the request body on POST, or to ``kwargs`` defaults on GET."""
+        if request.method == "POST":
+            return cls(formdata=_FormDataWrapper(await request.form()), **kwargs)
+        return cls(**kwargs)
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) of every error, for the summary at the top of the form."""
+        items: list[tuple[str, str, str]] = []
+        for field in self:
+            for message in field.errors:
+                items.append((field.id, str(field.label.text), str(message)))
+        return items
+
+
+class _FormDataWrapper:
+    """Adapts Starlette's ``FormData`` to what WTForms expects (``getlist``, ``__contains__``)."""
+
+    def __init__(self, data: FormData) -> None:
+        self.data = data
+
+    def __iter__(self) -> Any:
+        return iter(self.data.keys())
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.data
+
+    def getlist(self, name: str) -> list[Any]:
+        values = []
+        for value in self.data.getlist(name):
+            if isinstance(value, str):
+                value = value.replace("\x00", "")[:MAX_FIELD_LENGTH]
+            values.append(value)
+        return values

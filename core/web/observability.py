@@ -1,0 +1,108 @@
+"""Request ids, JSON access logs and Prometheus metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sys
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("portique.access")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per log line, with the request id and tenant when known."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "tenant", "method", "path", "status", "duration_ms"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False)
+
+
+def configure_logging(json_logs: bool, level: int = logging.INFO) -> None:
+    """Send Portique's logs to stderr, as JSON lines unless disabled."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("portique")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+class Metrics:
+    """The Prometheus collectors of one application."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "portique_requests", "HTTP requests by tenant and status", ["tenant", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "portique_request_duration_seconds",
+            "Request latency",
+            ["tenant"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+
+
+class ObservabilityMiddleware:
+    """Gives each request an id (``X-Request-Id``), counts it, times it and logs it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, *, access_log: bool = True) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = secrets.token_hex(8)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-Id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            tenant = state.get("tenant")
+            slug = tenant.slug if tenant is not None else "-"
+            elapsed = time.perf_counter() - started
+            self.metrics.requests.labels(slug, str(status)).inc()
+            self.metrics.latency.labels(slug).observe(elapsed)
+            if self.access_log:
+                log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "tenant": slug,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )

@@ -1,0 +1,46 @@
+"""Pages every tenant has: home (visitor) or dashboard (signed in), and the language switcher."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from core.i18n.middleware import LOCALE_COOKIE
+from core.identity.current import current_user
+from core.plugins import flatten, resolve_one
+from core.portal import get_portal
+from core.web.redirects import safe_next
+from core.web.rendering import prefixed, render
+
+
+async def home(request: Request) -> Response:
+    """The tenant's home: a welcome page for visitors, the dashboard with widgets when signed in."""
+    tenant = request.state.tenant
+    user = await current_user(request)
+    if user is None:
+        return await render(request, "home.html")
+    hooks = get_portal().hooks(tenant)
+    widgets = sorted(flatten(hooks.portique_dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
+    rendered = []
+    for widget in widgets:
+        context = dict(widget.context)
+        if widget.load is not None:
+            context.update(await resolve_one(widget.load(request)))
+        rendered.append((widget.template, context))
+    return await render(request, "dashboard.html", {"widgets": rendered})
+
+
+async def switch_locale(request: Request) -> Response:
+    """Remember the chosen language (a cookie, and the session when signed in) and go back."""
+    tenant = request.state.tenant
+    code = request.path_params["code"]
+    if tenant is None or code not in tenant.locales:
+        raise HTTPException(status_code=404)
+    target = safe_next(request.query_params.get("next"), "/")
+    response = RedirectResponse(prefixed(request, target), status_code=303)
+    root = request.scope.get("root_path", "")
+    response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 86400, path=(root + "/") if root else "/", samesite="lax")
+    if request.state.session.user_id is not None:
+        request.state.session.set("locale", code)
+    return response

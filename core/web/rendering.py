@@ -1,0 +1,74 @@
+"""Rendering a page of the current tenant with its theme, navigation, locale and CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from core.i18n import current_locale
+from core.identity.current import current_user
+from core.plugins import flatten
+from core.portal import get_portal
+from core.web.nav import NavItem
+
+
+def prefixed(request: Request, path: str) -> str:
+    """``path`` inside the current tenant (adds the ``/t/<slug>`` prefix when there is one)."""
+    return f"{request.scope.get('root_path', '')}{path}"
+
+
+def locale_choices(locales: list[str]) -> list[tuple[str, str]]:
+    """(code, name in its own language) for the language switcher."""
+    return [(code, (Locale.parse(code).get_display_name(code) or code).capitalize()) for code in locales]
+
+
+async def page_context(request: Request, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the base layout needs, plus ``context``."""
+    portal = get_portal()
+    tenant = request.state.tenant
+    user = await current_user(request) if tenant is not None else None
+    nav: list[NavItem] = []
+    stylesheets: list[str] = []
+    if tenant is not None:
+        hooks = portal.hooks(tenant)
+        nav = sorted(
+            flatten(hooks.portique_nav_items(tenant=tenant, user=user)), key=lambda item: (item.order, item.path)
+        )
+        stylesheets = flatten(hooks.portique_stylesheets(tenant=tenant))
+    theme = portal.theme(tenant)
+    return {
+        "request": request,
+        "tenant": tenant,
+        "theme": theme,
+        "user": user,
+        "staff": request.state._state.get("staff"),
+        "nav_items": nav,
+        "stylesheets": stylesheets,
+        "locale": current_locale(),
+        "html_lang": current_locale().replace("_", "-"),
+        "locales": locale_choices(tenant.locales) if tenant else [],
+        "csrf_token": request.state.session.csrf_token,
+        "url": lambda path: prefixed(request, path),
+        "current_path": request.url.path[len(request.scope.get("root_path", "")) :] or "/",
+        "debug": portal.settings.debug,
+        **(context or {}),
+    }
+
+
+async def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` in the tenant's environment and return it as an HTML response."""
+    portal = get_portal()
+    env = portal.environment(request.state.tenant)
+    html = env.get_template(template).render(await page_context(request, context))
+    return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))

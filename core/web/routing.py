@@ -1,0 +1,68 @@
+"""Routing tables: one per tenant (its plugins' pages, then the core's), one for the operator host."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route, Router
+from starlette.types import Receive, Scope, Send
+
+from core.plugins import flatten
+from core.portal import Portal
+from core.sessions.csrf import protect_routes
+from core.tenancy.models import Tenant
+from core.web.rendering import render
+
+
+def tenant_routes(portal: Portal, tenant: Tenant) -> list[BaseRoute]:
+    """The tenant's routes: provider plugins first (they may replace a core page), then defaults."""
+    providers, defaults = portal.plugin_order(tenant)
+    impls = {impl.plugin_name: impl for impl in portal.hooks(tenant).portique_routes.get_hookimpls()}
+    arguments = {"tenant": tenant}
+    ordered = [
+        impls[name].function(*[arguments[arg] for arg in impls[name].argnames])
+        for name in (*providers, *defaults)
+        if name in impls
+    ]
+    return protect_routes(flatten(ordered))
+
+
+async def operator_home(request: Request) -> Response:
+    """The operator host's landing page: the portals this deployment serves."""
+    portal: Portal = request.app.state.portal
+    return await render(request, "operator_home.html", {"tenants": portal.registry.all()})
+
+
+class Dispatcher:
+    """Sends a request to its tenant's router, the operator router, or the operator's 404 page."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self._routers: dict[tuple[int, str], Router] = {}
+        operator = [Route("/", operator_home), *flatten(portal.plugins.hook.portique_operator_routes())]
+        self.operator_router = Router(routes=protect_routes(operator))
+
+    def router_for(self, tenant: Tenant) -> Router:
+        """The cached router of a tenant (rebuilt when the tenant's configuration changes)."""
+        key = (tenant.id, tenant.updated_at.isoformat())
+        router = self._routers.get(key)
+        if router is None:
+            self._routers = {k: v for k, v in self._routers.items() if k[0] != tenant.id}
+            router = self._routers[key] = Router(routes=tenant_routes(self.portal, tenant))
+        return router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.get("state", {})
+        tenant = state.get("tenant")
+        if state.get("unknown_tenant"):
+            raise HTTPException(status_code=404)
+        if tenant is None:
+            await self.operator_router(scope, receive, send)
+            return
+        if state.get("needs_slash"):
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = scope["root_path"] + "/" + (f"?{query}" if query else "")
+            await RedirectResponse(location, status_code=307)(scope, receive, send)
+            return
+        await self.router_for(tenant)(scope, receive, send)

@@ -1,0 +1,81 @@
+"""Jinja environments: one per (theme, enabled plugins), cached; loader theme → plugins → core."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from markupsafe import Markup
+
+from core.i18n import context as i18n
+from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
+from core.web.themes import DEFAULT_THEME, THEMES_ROOT
+
+CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _nl2br(value: str) -> Markup:
+    escaped = Markup.escape(value or "")
+    return Markup("<br>\n").join(escaped.split("\n"))
+
+
+class Templates:
+    """Builds and caches the Jinja environment of each theme and plugin set."""
+
+    def __init__(self, plugin_dirs: Mapping[str, list[Path]], globals_: Mapping[str, Any] | None = None) -> None:
+        self.plugin_dirs = plugin_dirs
+        self.globals = dict(globals_ or {})
+        self._envs: dict[tuple[str, tuple[str, ...]], Environment] = {}
+
+    def environment(self, theme: str, providers: tuple[str, ...], defaults: tuple[str, ...]) -> Environment:
+        """The environment of a theme with these provider plugins and the core's default plugins."""
+        key = (theme, (*providers, "|", *defaults))
+        env = self._envs.get(key)
+        if env is None:
+            env = self._envs[key] = self._build(theme, providers, defaults)
+        return env
+
+    def _loaders(self, names: tuple[str, ...]) -> list[BaseLoader]:
+        return [FileSystemLoader([str(path) for path in self.plugin_dirs.get(name, [])]) for name in names]
+
+    def _build(self, theme: str, providers: tuple[str, ...], defaults: tuple[str, ...]) -> Environment:
+        # The original of any page a provider or theme replaces stays reachable as "core:<name>".
+        original = ChoiceLoader([*self._loaders(defaults), FileSystemLoader([str(CORE_TEMPLATES)])])
+        theme_dirs = [str(THEMES_ROOT / theme / "templates")]
+        if theme != DEFAULT_THEME:
+            theme_dirs.append(str(THEMES_ROOT / DEFAULT_THEME / "templates"))
+        loader = ChoiceLoader(
+            [
+                PrefixLoader({"core": original}, delimiter=":"),
+                FileSystemLoader(theme_dirs),
+                *self._loaders(providers),
+                original,
+            ]
+        )
+        env = Environment(
+            loader=loader,
+            autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+            extensions=["jinja2.ext.i18n"],
+            auto_reload=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            enable_async=False,
+        )
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=lambda message, **kw: i18n.gettext(message, **kw),
+            ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+            pgettext=lambda c, m, **kw: i18n.pgettext(c, m, **kw),
+            newstyle=True,
+        )
+        env.filters.update(
+            date=format_date,
+            datetime=format_datetime,
+            money=format_money,
+            number=format_number,
+            phone=format_phone,
+            nl2br=_nl2br,
+        )
+        env.globals.update(self.globals)
+        return env

@@ -1,0 +1,1 @@
+"""Test configuration: the fixtures come from ``core.testing`` (the ``portique`` pytest plugin)."""
