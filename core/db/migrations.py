@@ -71,9 +71,44 @@ def downgrade(database_url: str, plugins: PluginManager, target: str = "base") -
     command.downgrade(alembic_config(database_url, plugins), target)
 
 
-def revision(database_url: str, plugins: PluginManager, label: str, message: str, *, autogenerate: bool) -> None:
-    """Create a revision on one branch; with ``autogenerate`` it compares only that branch's tables."""
+def revision(
+    database_url: str,
+    plugins: PluginManager,
+    label: str,
+    message: str,
+    *,
+    autogenerate: bool,
+    depends_on: str = "identity",
+) -> None:
+    """Create a revision on one branch; with ``autogenerate`` it compares only that branch's tables.
+
+    The database is first upgraded to every head, so the comparison sees the current schema. A
+    branch's first revision is labelled with the branch and depends on ``depends_on``.
+    """
     config = alembic_config(database_url, plugins)
     config.attributes["only_branch"] = label
     _owner, path = branch_dirs(plugins)[label]
-    command.revision(config, message=message, autogenerate=autogenerate, head=f"{label}@head", version_path=str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    if autogenerate:
+        command.upgrade(config, "heads")
+    count = len(list(path.glob("*.py")))
+    if count == 0:
+        command.revision(
+            config,
+            message=message,
+            autogenerate=autogenerate,
+            head="base",
+            branch_label=label,
+            version_path=str(path),
+            depends_on=depends_on,
+            rev_id=f"{label}_0001",
+        )
+    else:
+        command.revision(
+            config,
+            message=message,
+            autogenerate=autogenerate,
+            head=f"{label}@head",
+            version_path=str(path),
+            rev_id=f"{label}_{count + 1:04d}",
+        )

@@ -1,4 +1,4 @@
-"""Catalog maintenance for every component: ``python -m core.i18n.build extract|compile|check``.
+"""Catalog maintenance: ``python -m core.i18n.build extract|compile|check [--domain NAME]``.
 
 Each gettext domain (the core's, each default plugin's, each provider plugin's) lives beside its
 code in ``<component>/locale/<lang>/LC_MESSAGES/<domain>.po``. ``make i18n`` extracts and updates
@@ -122,6 +122,9 @@ def main(argv: list[str]) -> int:
     plugins = PluginManager()
     action = argv[0] if argv else "check"
     found = components(plugins)
+    if "--domain" in argv:
+        wanted = argv[argv.index("--domain") + 1]
+        found = [item for item in found if item[0] == wanted]
     if action == "extract":
         all_dirs = [d for _, d, _ in found]
         for domain, locale_dir, languages in found:
@@ -131,7 +134,7 @@ def main(argv: list[str]) -> int:
     if action == "compile":
         print(f"compiled {compile_all(plugins)} catalogs")
         return 0
-    missing = untranslated(plugins)
+    missing = [line for line in untranslated(plugins) if any(str(d) in line for _, d, _ in found)]
     for line in missing:
         print(f"untranslated: {line}")
     print(f"{len(missing)} untranslated message(s)")

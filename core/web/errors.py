@@ -14,13 +14,15 @@ from core.web.rendering import render
 log = logging.getLogger("portique.errors")
 
 
-def _messages(status: int) -> tuple[str, str]:
+def _messages(status: int, detail: str = "") -> tuple[str, str]:
     if status == 404:
         return _("Page not found"), _("The page you asked for does not exist or is not available here.")
-    if status == 403:
+    if status == 403 and detail == "csrf":
         return _("Request refused"), _(
             "This form has expired or did not come from this site. Go back, reload the page and try again."
         )
+    if status == 403:
+        return _("Access denied"), _("You do not have permission to do this.")
     if status == 429:
         return _("Too many attempts"), _("Please wait a moment before trying again.")
     if status == 405:
@@ -30,9 +32,11 @@ def _messages(status: int) -> tuple[str, str]:
     return _("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")
 
 
-async def error_page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response:
+async def error_page(
+    request: Request, status: int, headers: dict[str, str] | None = None, detail: str = ""
+) -> Response:
     """A themed error page for ``status``; a plain-text answer if even that fails."""
-    title, message = _messages(status)
+    title, message = _messages(status, detail)
     try:
         return await render(
             request,
@@ -51,7 +55,7 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (204, 304):
         return Response(status_code=exc.status_code, headers=exc.headers)
-    return await error_page(request, exc.status_code, dict(exc.headers or {}))
+    return await error_page(request, exc.status_code, dict(exc.headers or {}), str(exc.detail or ""))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

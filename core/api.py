@@ -1,0 +1,160 @@
+"""The public face of the core for plugins: import from here, not from the core's inner modules.
+
+Everything a provider plugin needs — the hook marker, value types it returns from hooks, models it
+reads, and helpers for pages, forms, users, tokens, mail and audit — is re-exported here, so the
+core can reorganise its rooms without breaking plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from core.approvals.models import ApprovalRequest, ApprovalStatus
+from core.audit.service import client_ip
+from core.audit.service import record as audit
+from core.db.base import Base, TenantOwned, utcnow
+from core.demo import DemoAccount
+from core.hookspecs import hookimpl
+from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
+from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
+from core.identity.current import current_membership, current_user, login_required, login_url
+from core.identity.events import UserEvent
+from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
+from core.identity.passwords import hash_password, verify_password
+from core.identity.policies import (
+    AccountUsersPolicy,
+    ActivationPolicy,
+    PasswordPolicy,
+    Permission,
+    Rule,
+    SessionPolicy,
+    UsernamePolicy,
+    length_rule,
+    regex_rule,
+)
+from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token, issue_token, revoke_tokens
+from core.identity.users import (
+    create_user,
+    find_user_by_email,
+    find_user_by_username,
+    get_or_create_account,
+    grant_membership,
+    normalize_email,
+    normalize_username,
+    require_permission,
+    require_role,
+    username_taken,
+)
+from core.imports import RegistryImporter, RowError, Rows
+from core.mail.service import queue_mail
+from core.plugin_info import PluginInfo
+from core.plugins import resolve, resolve_one
+from core.portal import Portal, get_portal
+from core.tenancy.models import Tenant
+from core.ticketing.categories import TicketCategory, TicketField
+from core.web.forms import PortiqueForm
+from core.web.nav import NavItem, Widget
+from core.web.redirects import redirect, safe_next
+from core.web.rendering import prefixed, render
+
+
+@asynccontextmanager
+async def tenant_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """A database session scoped to the request's tenant (every tenant-owned query is filtered)."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise LookupError("tenant_db() needs a tenant request")
+    async with get_portal().database.session(tenant.id) as session:
+        yield session
+
+
+def flash(request: Request, message: str, kind: str = "info") -> None:
+    """Show ``message`` once, on the next page (kinds: info, success, warning, error)."""
+    request.state.session.set("flash", {"message": str(message), "kind": kind})
+
+
+__all__ = [
+    "Account",
+    "AccountUsersPolicy",
+    "ActionToken",
+    "ActivationPolicy",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "Base",
+    "DemoAccount",
+    "Membership",
+    "NavItem",
+    "PasswordPolicy",
+    "Permission",
+    "PluginInfo",
+    "Portal",
+    "PortiqueForm",
+    "RegistryImporter",
+    "Role",
+    "RowError",
+    "Rows",
+    "Rule",
+    "SessionPolicy",
+    "Tenant",
+    "TenantOwned",
+    "TicketCategory",
+    "TicketField",
+    "TokenCheck",
+    "TokenProblem",
+    "User",
+    "UserEvent",
+    "UserStatus",
+    "UsernamePolicy",
+    "Widget",
+    "audit",
+    "check_token",
+    "client_ip",
+    "consume_token",
+    "create_user",
+    "current_locale",
+    "current_membership",
+    "current_user",
+    "find_user_by_email",
+    "find_user_by_username",
+    "flash",
+    "format_date",
+    "format_datetime",
+    "format_money",
+    "format_number",
+    "format_phone",
+    "get_or_create_account",
+    "get_portal",
+    "gettext",
+    "grant_membership",
+    "hash_password",
+    "hookimpl",
+    "issue_token",
+    "lazy_gettext",
+    "length_rule",
+    "login_required",
+    "login_url",
+    "ngettext",
+    "normalize_email",
+    "normalize_username",
+    "pgettext",
+    "prefixed",
+    "queue_mail",
+    "redirect",
+    "regex_rule",
+    "render",
+    "require_permission",
+    "require_role",
+    "resolve",
+    "resolve_one",
+    "revoke_tokens",
+    "safe_next",
+    "tenant_db",
+    "use_locale",
+    "username_taken",
+    "utcnow",
+    "verify_password",
+]
