@@ -126,11 +126,17 @@ def portique_settings(portique_test_database: TestDatabase, tmp_path: Path) -> S
 
 
 @pytest.fixture
-async def app(portique_settings: Settings) -> AsyncIterator[Any]:
+def portique_extra_plugins() -> dict[str, Any]:
+    """Plugin modules to register besides the installed ones (override in a test module)."""
+    return {}
+
+
+@pytest.fixture
+async def app(portique_settings: Settings, portique_extra_plugins: dict[str, Any]) -> AsyncIterator[Any]:
     """The application, on the test's database."""
     from core.app import create_app
 
-    application = create_app(portique_settings, access_log=False)
+    application = create_app(portique_settings, access_log=False, extra_plugins=portique_extra_plugins or None)
     yield application
     await application.state.portal.database.dispose()
 
@@ -174,7 +180,9 @@ async def tenant_client(app: Any) -> AsyncIterator[Callable[[Tenant | str], http
 
     def make(tenant: Tenant | str) -> httpx.AsyncClient:
         slug = tenant if isinstance(tenant, str) else tenant.slug
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{slug}.localhost")
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url=f"http://{slug}.localhost"
+        )
         clients.append(client)
         return client
 
@@ -184,8 +192,10 @@ async def tenant_client(app: Any) -> AsyncIterator[Callable[[Tenant | str], http
 
 
 def csrf_of(html: str) -> str:
-    """The CSRF token of the first form in ``html``."""
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    """The CSRF token of the page (its first form, or the ``csrf-token`` meta tag)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html
+    )
     if not match:
         raise AssertionError("no csrf_token in the page")
     return match.group(1)

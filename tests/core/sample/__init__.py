@@ -1,0 +1,1 @@
+"""Test plugins used by the core's tests."""
