@@ -366,3 +366,5 @@ def demo() -> None:
         for account in accounts:
             click.echo(f"  - {account.login} / {account.password}: {account.note}")
     click.echo(f"\nOperator console: {base}/console   Mail sent by the portals: var/mail/")
+if __name__ == "__main__":
+    main()
