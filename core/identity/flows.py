@@ -1,0 +1,281 @@
+"""Identity flows shared by the core pages, the console and provider plugins.
+
+Each function works inside the caller's tenant-scoped database session and transaction: the caller
+commits. Mails go to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from core.audit.service import client_ip
+from core.audit.service import record as audit
+from core.db.base import utcnow
+from core.identity.events import UserEvent
+from core.identity.models import Account, Role, User, UserStatus
+from core.identity.passwords import hash_password
+from core.identity.rules import (
+    EMAIL_CHANGE_VALID_FOR,
+    INVITATION_VALID_FOR,
+    RESET_VALID_FOR,
+    Duration,
+    activation_policy,
+    session_policy,
+)
+from core.identity.tokens import issue_token, revoke_tokens
+from core.identity.users import create_user, find_user_by_email, grant_membership, normalize_email
+from core.mail.service import queue_mail
+from core.plugins import resolve
+from core.portal import get_portal
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.tenancy.models import Tenant
+
+CONFIRM = "confirm"
+RESET = "reset"
+INVITE = "invite"
+EMAIL_CHANGE = "email_change"
+
+
+async def fire(db: AsyncSession, tenant: Tenant, name: str, user: User, data: dict[str, Any] | None = None) -> None:
+    """Tell the tenant's plugins about an identity event (``portique_on_user_event``), in ``db``'s transaction."""
+    event = UserEvent(name=name, user=user, db=db, data=dict(data or {}))
+    await resolve(get_portal().hooks(tenant).portique_on_user_event(tenant=tenant, event=event))
+
+
+def _link(tenant: Tenant, path: str) -> str:
+    return get_portal().tenant_url(tenant, path)
+
+
+async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> None:
+    """Send a new confirmation link (older ones stop working) with the username, never a password."""
+    policy = activation_policy(tenant, user)
+    await revoke_tokens(db, user, CONFIRM)
+    raw = await issue_token(db, CONFIRM, valid_for=policy.confirmation_valid_for, user=user)
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "identity/confirm",
+        {"user": user, "link": _link(tenant, f"/confirm/{raw}"), "valid_for": Duration(policy.confirmation_valid_for)},
+        locale=user.locale,
+    )
+
+
+async def send_password_reset(db: AsyncSession, tenant: Tenant, user: User) -> None:
+    """Send a password reset link (older ones stop working); the mail says how long it is valid."""
+    await revoke_tokens(db, user, RESET)
+    raw = await issue_token(db, RESET, valid_for=RESET_VALID_FOR, user=user)
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "identity/reset",
+        {"user": user, "link": _link(tenant, f"/password/reset/{raw}"), "valid_for": Duration(RESET_VALID_FOR)},
+        locale=user.locale,
+    )
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password with letters and digits (satisfies the usual composition rules)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        value = "".join(secrets.choice(alphabet) for _ in range(length))
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return value
+
+
+async def revoke_sessions(user: User, *, keep: str | None = None) -> int:
+    """End every session of ``user`` (except the one whose stored id is ``keep``)."""
+    return await get_portal().session_store.delete_for_user(user.tenant_id, user.id, keep=keep)
+
+
+async def set_temporary_password(db: AsyncSession, user: User) -> str:
+    """Give ``user`` a generated password they must change at the next sign-in; ends their sessions."""
+    password = generate_password()
+    user.password_hash = await hash_password(password)
+    user.must_change_password = True
+    await db.flush()
+    await revoke_sessions(user)
+    return password
+
+
+async def change_email(db: AsyncSession, tenant: Tenant, user: User, new_email: str, *, confirmed: bool) -> None:
+    """Change ``user``'s e-mail address.
+
+    With ``confirmed`` (an operator did it, or the user followed the link) the address changes now
+    and the old address gets a notice; otherwise a confirmation link goes to the new address.
+    """
+    new_email = new_email.strip()
+    if not confirmed:
+        await revoke_tokens(db, user, EMAIL_CHANGE)
+        raw = await issue_token(
+            db, EMAIL_CHANGE, valid_for=EMAIL_CHANGE_VALID_FOR, user=user, payload={"email": new_email}
+        )
+        queue_mail(
+            db,
+            tenant,
+            new_email,
+            "identity/email_confirm",
+            {
+                "user": user,
+                "new_email": new_email,
+                "link": _link(tenant, f"/profile/email/{raw}"),
+                "valid_for": Duration(EMAIL_CHANGE_VALID_FOR),
+            },
+            locale=user.locale,
+        )
+        return
+    old_email = user.email
+    user.email = new_email
+    user.email_normalized = normalize_email(new_email)
+    await db.flush()
+    queue_mail(
+        db,
+        tenant,
+        old_email,
+        "identity/email_changed",
+        {"user": user, "old_email": old_email, "new_email": new_email},
+        locale=user.locale,
+    )
+    audit(
+        db,
+        "identity.email_changed",
+        tenant_id=tenant.id,
+        actor_type="user",
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+        old=old_email,
+        new=new_email,
+    )
+    await fire(db, tenant, "email_changed", user, {"old_email": old_email, "new_email": new_email})
+
+
+async def invite_user(
+    db: AsyncSession,
+    tenant: Tenant,
+    account: Account,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str = Role.MEMBER,
+    permissions: list[str] | None = None,
+    invited_by: User | None = None,
+) -> User:
+    """Invite someone to ``account``: an ``invited`` user with a membership and a set-password link.
+
+    Someone who already has an identity on the tenant is added to the account and told by mail.
+    """
+    existing = await find_user_by_email(db, email)
+    context: dict[str, Any] = {"account": account, "inviter": invited_by}
+    if existing is not None and existing.status not in (UserStatus.INVITED,):
+        await grant_membership(db, existing, account, role, permissions)
+        queue_mail(
+            db,
+            tenant,
+            existing.email,
+            "identity/added",
+            {**context, "user": existing, "link": _link(tenant, "/")},
+            locale=existing.locale,
+        )
+        user = existing
+    else:
+        user = existing or await create_user(
+            db,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            status=UserStatus.INVITED,
+            locale=invited_by.locale if invited_by else None,
+        )
+        await grant_membership(db, user, account, role, permissions)
+        await revoke_tokens(db, user, INVITE)
+        raw = await issue_token(db, INVITE, valid_for=INVITATION_VALID_FOR, user=user, payload={"account": account.id})
+        queue_mail(
+            db,
+            tenant,
+            user.email,
+            "identity/invitation",
+            {
+                **context,
+                "user": user,
+                "link": _link(tenant, f"/invitation/{raw}"),
+                "valid_for": Duration(INVITATION_VALID_FOR),
+            },
+            locale=user.locale,
+        )
+    audit(
+        db,
+        "identity.invited",
+        tenant_id=tenant.id,
+        actor_type="user" if invited_by else "system",
+        actor_id=invited_by.id if invited_by else None,
+        subject_type="user",
+        subject_id=user.id,
+        account=account.number,
+        role=role,
+        permissions=list(permissions or []),
+    )
+    await fire(db, tenant, "invited", user, {"account": account, "role": role, "permissions": list(permissions or [])})
+    return user
+
+
+async def activate_user(db: AsyncSession, tenant: Tenant, user: User) -> None:
+    """Make ``user`` active (fires ``activated``) and tell them by mail that they can sign in."""
+    user.status = UserStatus.ACTIVE
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+    await db.flush()
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "identity/activated",
+        {"user": user, "link": _link(tenant, "/login")},
+        locale=user.locale,
+    )
+    audit(db, "identity.activated", tenant_id=tenant.id, actor_type="system", subject_type="user", subject_id=user.id)
+    await fire(db, tenant, "activated", user)
+
+
+async def reject_user(db: AsyncSession, tenant: Tenant, user: User, reason: str) -> None:
+    """Refuse ``user``'s registration (fires ``rejected``), end their sessions and tell them why."""
+    user.status = UserStatus.REJECTED
+    await db.flush()
+    queue_mail(db, tenant, user.email, "identity/rejected", {"user": user, "reason": reason}, locale=user.locale)
+    audit(
+        db,
+        "identity.rejected",
+        tenant_id=tenant.id,
+        actor_type="system",
+        subject_type="user",
+        subject_id=user.id,
+        reason=reason,
+    )
+    await fire(db, tenant, "rejected", user, {"reason": reason})
+    await revoke_sessions(user)
+
+
+async def sign_in(request: Request, user: User, *, remember: bool) -> None:
+    """Sign ``user`` in on this request: a new session id, lifetimes from the tenant's session policy."""
+    policy = session_policy(request.state.tenant)
+    session = request.state.session
+    session.sign_in(
+        user_id=user.id,
+        persistent=remember,
+        lifetime=policy.remember_for if remember else policy.absolute_timeout,
+        idle=None if remember else policy.idle_timeout,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    if user.locale:
+        session.set("locale", user.locale)
+    request.state.user = user
