@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -252,7 +253,10 @@ def mailbox(portal: Portal) -> Mailbox:
 
 @pytest.fixture
 def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Awaitable[Any]]], Any]:
-    """``run_async(lambda portal: coro)`` runs setup code against the test database from a sync test."""
+    """``run_async(lambda portal: coro)`` runs setup code against the test database from a sync test.
+
+    It runs in its own thread, so it works beside Playwright's event loop.
+    """
     portal = Portal(portique_settings, PluginManager())
 
     def run(fn: Callable[[Portal], Awaitable[T]]) -> T:
@@ -263,7 +267,8 @@ def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Await
             finally:
                 await portal.database.dispose()
 
-        return asyncio.run(main())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, main()).result()
 
     return run
 

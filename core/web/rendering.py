@@ -23,7 +23,8 @@ def prefixed(request: Request, path: str) -> str:
 
 def locale_choices(locales: list[str]) -> list[tuple[str, str]]:
     """(code, name in its own language) for the language switcher."""
-    return [(code, (Locale.parse(code).get_display_name(code) or code).capitalize()) for code in locales]
+    names = [(code, Locale.parse(code).get_display_name(code) or code) for code in locales]
+    return [(code, name[:1].upper() + name[1:]) for code, name in names]
 
 
 async def page_context(request: Request, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
