@@ -1,13 +1,31 @@
-"""Vidéotron Business: Vidéotron Business customer space: activation e-mail, holder registration, secondary users."""
+"""Vidéotron Business: business customer space with activation e-mail, holder registration and secondary users."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.api import PluginInfo, hookimpl
+from core.api import (
+    ActivationPolicy,
+    DemoAccount,
+    PasswordPolicy,
+    PluginInfo,
+    RegistryImporter,
+    Tenant,
+    User,
+    UsernamePolicy,
+    hookimpl,
+)
+from plugins.videotron_business import models as _models  # noqa: F401 - registers the tables
+from plugins.videotron_business import policies
+from plugins.videotron_business.backend import LocalBackend, VideotronBackend
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 HERE = Path(__file__).resolve().parent
 NAME = "videotron_business"
+URL_PREFIX = "/videotron"
 
 
 @hookimpl
@@ -18,6 +36,7 @@ def portique_plugin_info() -> PluginInfo:
         title="Vidéotron Business",
         description="Vidéotron Business customer space: activation e-mail, holder registration, secondary users.",
         locales=("fr_CA", "en_CA"),
+        url_prefix=URL_PREFIX,
         demo_tenant={
             "slug": "videotron",
             "name": "Vidéotron Affaires",
@@ -50,3 +69,48 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+# -- identity ------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_username_policy(tenant: Tenant) -> UsernamePolicy:
+    return policies.username_policy()
+
+
+@hookimpl
+def portique_password_policy(tenant: Tenant) -> PasswordPolicy:
+    return policies.password_policy()
+
+
+@hookimpl
+def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
+    return ("username",)
+
+
+@hookimpl
+def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
+    return policies.activation_policy()
+
+
+# -- data ----------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_backend(tenant: Tenant) -> VideotronBackend:
+    return LocalBackend()
+
+
+@hookimpl
+def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+    from plugins.videotron_business.imports import importers
+
+    return importers()
+
+
+@hookimpl
+async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
+    from plugins.videotron_business.demo import create_demo_data
+
+    return await create_demo_data(db)
