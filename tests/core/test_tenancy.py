@@ -74,3 +74,44 @@ async def test_security_headers_on_every_page(make_tenant, tenant_client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"]
+
+
+async def test_disabled_tenant_answers_404(portal, make_tenant, tenant_client):
+    from core.tenancy.service import update_tenant
+
+    tenant = await make_tenant("acme", name="Acme Portal")
+    assert (await tenant_client("acme").get("/")).status_code == 200
+    async with portal.database.session() as db:
+        merged = await db.merge(tenant)
+        await update_tenant(db, portal.plugins, merged, enabled=False)
+        await db.commit()
+    await portal.registry.refresh(force=True)
+    response = await tenant_client("acme").get("/")
+    assert response.status_code == 404
+    assert "Acme Portal" not in response.text
+
+
+async def test_access_log_is_json_with_request_id_and_tenant(make_tenant, portique_settings, capsys):
+    import httpx
+
+    from core.app import create_app
+
+    app = create_app(portique_settings.model_copy(update={"log_json": True}), access_log=True)
+    portal = app.state.portal
+    portal.activate()
+    async with portal.database.session() as db:
+        from core.tenancy.service import create_tenant
+
+        await create_tenant(db, portal.plugins, slug="logged", name="Logged")
+        await db.commit()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://logged.localhost") as c:
+        response = await c.get("/")
+    await portal.database.dispose()
+    import json
+
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("message") == "request"]
+    assert access
+    assert access[-1]["tenant"] == "logged"
+    assert access[-1]["request_id"] == response.headers["x-request-id"]
+    assert access[-1]["status"] == 200
