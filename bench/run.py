@@ -1,0 +1,420 @@
+"""The scenarios of ``make bench``, the table they print and the JSON they write under ``bench/results/``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import argon
+from bench.infra import DEFAULT_POSTGRES, PORTIQUE, ROOT, Database, Server, database, postgres_available, server
+from bench.load import LoadResult, finish_wrk, lua_post_form, lua_rotating_hosts, run_wrk, start_wrk
+
+RESULTS = ROOT / "bench" / "results"
+HOST = "{slug}.localhost"
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    scenario: str
+    database: str
+    workers: int = 1
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    ratio: float | None = None
+    rss_mb: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Goal:
+    """A target of issue 10, checked against figures measured in this run."""
+
+    name: str
+    target: str
+    measured: str
+    met: bool | None
+
+
+@dataclass
+class Config:
+    """How long and how hard each scenario runs."""
+
+    seconds: float
+    connections: int
+    postgres_url: str
+    only: set[str]
+    profile: bool
+
+    def wants(self, name: str) -> bool:
+        """The scenario group is selected (``--only``)."""
+        return not self.only or name in self.only
+
+
+@dataclass
+class Run:
+    """The rows and goals of one run, with the reference figure every ratio uses."""
+
+    config: Config
+    rows: list[Row] = field(default_factory=list)
+    reference_rps: float | None = None
+    slowest: tuple[float, str, str, Callable[[], None]] | None = None
+
+    def add(self, row: Row, result: LoadResult | None = None, srv: Server | None = None) -> Row:
+        """Record a row (filling figures from a wrk result and RSS from the server) and print it."""
+        if result is not None:
+            row.rps, row.p50_ms, row.p99_ms = result.rps, result.p50_ms, result.p99_ms
+            if self.reference_rps:
+                row.ratio = result.rps / self.reference_rps
+            if result.errors:
+                row.note = _join(row.note, f"{result.errors} socket errors")
+        if srv is not None:
+            row.rss_mb = [round(v, 1) for v in srv.worker_rss_mb()]
+        self.rows.append(row)
+        print(_format_row(row), flush=True)
+        return row
+
+    def find(self, scenario: str, db: str, workers: int = 1) -> Row | None:
+        """A recorded row with figures."""
+        for row in self.rows:
+            if row.scenario == scenario and row.database == db and row.workers == workers and row.rps:
+                return row
+        return None
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+COLUMNS = (
+    ("scenario", 34),
+    ("database", 10),
+    ("workers", 7),
+    ("req/s", 9),
+    ("p50 ms", 8),
+    ("p99 ms", 8),
+    ("ratio", 7),
+    ("RSS MB", 12),
+    ("note", 0),
+)
+
+
+def _num(value: float | None, fmt: str) -> str:
+    return "-" if value is None or math.isnan(value) else format(value, fmt)
+
+
+def _format_row(row: Row) -> str:
+    cells = [
+        row.scenario,
+        row.database,
+        str(row.workers),
+        _num(row.rps, ",.0f"),
+        _num(row.p50_ms, ".1f"),
+        _num(row.p99_ms, ".1f"),
+        _num(row.ratio, ".3f"),
+        "/".join(f"{v:.0f}" for v in row.rss_mb) or "-",
+        row.note,
+    ]
+    return " ".join(c.ljust(w) if w else c for c, (_, w) in zip(cells, COLUMNS, strict=True))
+
+
+def _header() -> str:
+    line = " ".join(name.ljust(w) if w else name for name, w in COLUMNS)
+    return line + "\n" + "-" * 120
+
+
+# -- scenarios --------------------------------------------------------------------------------------------
+
+
+def _host(db: Database, index: int = 0) -> str:
+    return HOST.format(slug=db.seed["tenants"][index])
+
+
+def _page(
+    run: Run, srv: Server, db: Database, scenario: str, path: str = "/", *, cookie: str | None = None, **extra: Any
+) -> Row:
+    headers = {"Host": _host(db)}
+    if cookie:
+        headers["Cookie"] = f"portique_session={cookie}"
+    expected = extra.pop("expect", 200)
+    status = httpx.get(srv.url + path, headers=headers).status_code
+    row = Row(scenario, db.kind, srv.workers)
+    if status != expected:
+        row.note = f"skipped: {path} answered {status}, expected {expected}"
+        return run.add(row)
+    result = run_wrk(srv.url + path, seconds=run.config.seconds, connections=run.config.connections, headers=headers)
+    if expected == 200 and result.non_2xx_3xx:
+        row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses"
+    return run.add(row, result, srv)
+
+
+def reference(run: Run) -> None:
+    """The bare Starlette hello-world under the same uvicorn settings."""
+    with server(None, app="bench.apps:reference_app") as srv:
+        result = run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections)
+        run.reference_rps = result.rps
+        run.add(Row("hello-world reference", "-"), result, srv)
+
+
+def pages(run: Run, kind: str) -> None:
+    """Anonymous home, a 404, the signed-in dashboard, then password logins, on one database."""
+    with database(kind, 4, run.config.postgres_url) as db, server(db) as srv:
+        home = _page(run, srv, db, "anonymous home (4 tenants)")
+        _page(run, srv, db, "404 page", "/no-such-page", expect=404)
+        dashboard = _page(run, srv, db, "signed-in dashboard", cookie=db.seed["session_cookie"])
+        for row, cookie, label in ((home, None, "anonymous home"), (dashboard, db.seed["session_cookie"], "dash")):
+            _consider_for_profile(run, row, db, label, cookie)
+        if run.config.wants("login"):
+            logins(run, srv, db)
+
+
+def _consider_for_profile(run: Run, row: Row, db: Database, label: str, cookie: str | None) -> None:
+    if not row.rps:
+        return
+    if run.slowest is None or row.rps < run.slowest[0]:
+        kind, tenants = db.kind, len(db.seed["tenants"])
+        run.slowest = (row.rps, f"{row.scenario} [{kind}]", label, lambda: _profile(run, kind, tenants, cookie))
+
+
+def _profile(run: Run, kind: str, tenants: int, cookie: str | None) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert run.slowest is not None
+    slug = re.sub(r"[^a-z0-9]+", "-", run.slowest[1].lower()).strip("-")
+    target = RESULTS / f"profile-{stamp}-{slug}"
+    with database(kind, tenants, run.config.postgres_url) as db, server(db, profile=target) as srv:
+        headers = {"Host": _host(db)}
+        if cookie is not None:
+            # the seed made a new session: use this database's
+            headers["Cookie"] = f"portique_session={db.seed['session_cookie']}"
+        run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections, headers=headers)
+    print(f"\nprofile of the slowest page, {run.slowest[1]}: {target}.html and {target}.txt")
+
+
+def logins(run: Run, srv: Server, db: Database) -> None:
+    """Password logins (POST /login with argon2id) per second, and the home page's p99 during the storm."""
+    host = _host(db)
+    row = Row("password login POST", db.kind, srv.workers)
+    page = httpx.get(srv.url + "/login", headers={"Host": host})
+    if page.status_code != 200:
+        row.note = f"skipped: GET /login answered {page.status_code}"
+        run.add(row)
+        return
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    cookie = page.cookies.get("portique_session")
+    if not token or not cookie:
+        row.note = "skipped: no csrf_token or session cookie on /login"
+        run.add(row)
+        return
+    user = db.seed["user"]
+    form = {"csrf_token": token.group(1), "login": user["login"], "password": user["password"]}
+    body = urllib.parse.urlencode(form)
+    headers = {"Host": host, "Cookie": f"portique_session={cookie}"}
+    check = httpx.post(
+        srv.url + "/login",
+        content=body,
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    if check.status_code not in (302, 303) or "portique_session" not in check.headers.get("set-cookie", ""):
+        row.note = f"skipped: a test login answered {check.status_code} without a new session"
+        run.add(row)
+        return
+    seconds, conns = run.config.seconds, max(4, run.config.connections // 4)
+    storm = start_wrk(
+        srv.url + "/login", seconds=seconds, connections=conns, headers=headers, script=lua_post_form(body)
+    )
+    time.sleep(min(1.0, seconds / 4))  # let the storm build up before sampling the home page
+    during = run_wrk(srv.url + "/", seconds=max(1, seconds - 2), connections=8, headers={"Host": host}, threads=1)
+    result = finish_wrk(storm)
+    if result.non_2xx_3xx:
+        row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses (throttled?)"
+    run.add(row, result, srv)
+    run.add(Row("anonymous home during login storm", db.kind, srv.workers, note="8 connections"), during, srv)
+
+
+def many_tenants(run: Run) -> None:
+    """The same page with 1,000 tenants in the database, then spread over all 1,000 tenants."""
+    with database("sqlite", 1000, run.config.postgres_url) as db, server(db) as srv:
+        _page(run, srv, db, "anonymous home (1,000 tenants)")
+        hosts = [HOST.format(slug=s) for s in db.seed["tenants"]]
+        row = Row("home, each request another tenant", db.kind, srv.workers, note="1,000 tenants, wrk Lua script")
+        result = run_wrk(
+            srv.url + "/",
+            seconds=run.config.seconds,
+            connections=run.config.connections,
+            script=lua_rotating_hosts(hosts),
+        )
+        run.add(row, result, srv)
+
+
+def two_workers(run: Run) -> None:
+    """The anonymous home on two uvicorn workers."""
+    with database("sqlite", 4, run.config.postgres_url) as db, server(db, workers=2) as srv:
+        _page(run, srv, db, "anonymous home (4 tenants)")
+
+
+def as_shipped(run: Run) -> None:
+    """``portique serve --no-access-log`` itself (its JSON access log is still written)."""
+    with database("sqlite", 4, run.config.postgres_url) as db:
+        command = [PORTIQUE, "serve", "--no-access-log"]
+        with server(db, command=command) as srv:
+            row = _page(run, srv, db, "home via `portique serve`")
+            row.note = _join(row.note, "--no-access-log; app access log still on")
+
+
+def hashing(run: Run) -> None:
+    """Raw argon2id verifications per second, one thread and PORTIQUE_HASH_CONCURRENCY threads."""
+    threads = int(os.environ.get("PORTIQUE_HASH_CONCURRENCY", "2"))
+    for n in sorted({1, threads}):
+        rate = argon.verify_rate(min(3.0, run.config.seconds), n)
+        run.add(Row(f"raw argon2id verify, {n} thread(s)", "-", rps=rate, note=argon.parameters()))
+
+
+# -- goals ------------------------------------------------------------------------------------------------
+
+
+def goals(run: Run) -> list[Goal]:
+    """Issue 10's targets that this run can check."""
+    out: list[Goal] = []
+
+    def ratio_goal(name: str, row: Row | None, minimum: float) -> None:
+        if row is not None and row.ratio is not None:
+            out.append(Goal(name, f"≥ {minimum} × hello-world", f"{row.ratio:.3f}", row.ratio >= minimum))
+
+    for kind in ("sqlite", "postgresql"):
+        ratio_goal(f"anonymous home, {kind}", run.find("anonymous home (4 tenants)", kind), 0.15)
+        dash = run.find("signed-in dashboard", kind)
+        ratio_goal(f"signed-in dashboard, {kind}", dash, 0.06)
+        if dash is not None and dash.p99_ms is not None:
+            out.append(Goal(f"dashboard p99, {kind}", "< 150 ms", f"{dash.p99_ms:.1f} ms", dash.p99_ms < 150))
+        login = run.find("password login POST", kind)
+        raw = max((r.rps or 0 for r in run.rows if r.scenario.startswith("raw argon2id")), default=0)
+        if login is not None and login.rps and raw:
+            ratio = login.rps / raw
+            out.append(Goal(f"logins/s vs raw argon2id, {kind}", "≥ 0.85", f"{ratio:.2f}", ratio >= 0.85))
+        storm = run.find("anonymous home during login storm", kind)
+        if storm is not None and storm.p99_ms is not None:
+            out.append(
+                Goal(f"home p99 in login storm, {kind}", "< 100 ms", f"{storm.p99_ms:.1f} ms", storm.p99_ms < 100)
+            )
+    few, many = run.find("anonymous home (4 tenants)", "sqlite"), run.find("anonymous home (1,000 tenants)", "sqlite")
+    if few and many and few.rps and many.rps:
+        out.append(Goal("1,000 vs 4 tenants", "≥ 0.95", f"{many.rps / few.rps:.2f}", many.rps / few.rps >= 0.95))
+    two = run.find("anonymous home (4 tenants)", "sqlite", workers=2)
+    if few and two and few.rps and two.rps:
+        out.append(Goal("2 workers vs 1", "≥ 1.5", f"{two.rps / few.rps:.2f}", two.rps / few.rps >= 1.5))
+    rss = [v for r in run.rows if r.database != "-" for v in r.rss_mb]
+    if rss:
+        out.append(Goal("RSS per worker after load", "< 150 MB", f"max {max(rss):.0f} MB", max(rss) < 150))
+    return out
+
+
+# -- entry point ------------------------------------------------------------------------------------------
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
+
+
+GROUPS = ("sqlite", "postgresql", "login", "tenants", "workers", "shipped", "argon2")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run every scenario, print the table and the goals, and write the JSON."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Portique load benchmarks.")
+    parser.add_argument("--quick", action="store_true", help="2 s per scenario, no profile (a smoke run)")
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per scenario (default 5)")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--postgres", default=os.environ.get("PORTIQUE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--only", default="", help=f"comma-separated groups among: {', '.join(GROUPS)}")
+    args = parser.parse_args(argv)
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+    unknown = only - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+    config = Config(
+        seconds=args.seconds or (2.0 if args.quick else 5.0),
+        connections=args.connections,
+        postgres_url=args.postgres,
+        only=only,
+        profile=not (args.quick or args.no_profile),
+    )
+    run = Run(config)
+    started = datetime.now(UTC)
+    load_before = _loadavg()
+    print(
+        f"Portique bench {started:%Y-%m-%d %H:%M} UTC, {config.seconds:g} s per scenario, "
+        f"{config.connections} connections, {os.cpu_count()} CPUs, load average {load_before}\n"
+    )
+    print(_header())
+    reference(run)
+    with_pg = not args.no_postgres and postgres_available(config.postgres_url)
+    if config.wants("sqlite") or config.wants("login"):
+        pages(run, "sqlite")
+    if config.wants("postgresql") or (config.wants("login") and with_pg):
+        if with_pg:
+            pages(run, "postgresql")
+        else:
+            run.add(Row("PostgreSQL scenarios", "postgresql", note=f"skipped: no server at {config.postgres_url}"))
+    if config.wants("tenants"):
+        many_tenants(run)
+    if config.wants("workers"):
+        two_workers(run)
+    if config.wants("shipped"):
+        as_shipped(run)
+    if config.wants("argon2"):
+        hashing(run)
+    checked = goals(run)
+    print("\nGoals (issue 10), measured in this run:")
+    for goal in checked:
+        verdict = "met" if goal.met else "MISSED"
+        print(f"  {goal.name:<36} {goal.target:<22} {goal.measured:<14} {verdict}")
+    if config.profile and run.slowest is not None:
+        run.slowest[3]()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"bench-{started:%Y%m%dT%H%M%SZ}.json"
+    payload = {
+        "started": started.isoformat(),
+        "commit": _git_commit(),
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": _loadavg(),
+        "seconds_per_scenario": config.seconds,
+        "connections": config.connections,
+        "reference_rps": run.reference_rps,
+        "rows": [asdict(r) for r in run.rows],
+        "goals": [asdict(g) for g in checked],
+    }
+    target.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    print(
+        f"\nresults: {target.relative_to(ROOT)}   (machine shared with other work: load average was "
+        f"{load_before} before, {_loadavg()} after)"
+    )

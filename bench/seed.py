@@ -1,0 +1,90 @@
+"""``python -m bench.seed``: fill a freshly migrated database for a scenario, through the core's services.
+
+Prints one JSON object on stdout: the tenant slugs, the signed-in user's credentials and the cookie
+value of a session already signed in as that user (for the dashboard scenario).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from core.api import Role, UserStatus, create_user, get_or_create_account, grant_membership, utcnow
+from core.plugins import PluginManager
+from core.portal import Portal
+from core.sessions.state import hash_session_id
+from core.sessions.store import SessionData
+from core.settings import load_settings
+from core.tenancy.service import create_tenant
+
+USER_EMAIL = "bench@example.com"
+USER_NAME = "bench"
+USER_PASSWORD = "Bench-password-2026"  # noqa: S105 - a throw-away account in a throw-away database
+
+
+def slug_of(index: int) -> str:
+    """The slug of the ``index``-th bench tenant (1-based): ``t0001``…"""
+    return f"t{index:04d}"
+
+
+async def seed(portal: Portal, tenants: int) -> dict[str, Any]:
+    """Create ``tenants`` tenants, a user with an account on the first one, and a signed-in session."""
+    slugs = [slug_of(i) for i in range(1, tenants + 1)]
+    async with portal.database.session() as db:
+        created = [
+            await create_tenant(db, portal.plugins, slug=slug, name=f"Bench portal {slug}", locales=["en", "fr"])
+            for slug in slugs
+        ]
+        await db.commit()
+    first = created[0]
+    async with portal.database.session(first.id) as db:
+        user = await create_user(
+            db, email=USER_EMAIL, username=USER_NAME, password=USER_PASSWORD, status=UserStatus.ACTIVE, locale="en"
+        )
+        account = await get_or_create_account(db, "BENCH-0001", name="Bench customer")
+        await grant_membership(db, user, account, role=Role.HOLDER)
+        await db.commit()
+        user_id = user.id
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    await portal.session_store.save(
+        SessionData(
+            id=hash_session_id(raw),
+            tenant_id=first.id,
+            expires_at=now + timedelta(days=1),
+            user_id=user_id,
+            data={"_absolute_until": (now + timedelta(days=1)).isoformat(), "_idle": 0},
+            persistent=True,
+        )
+    )
+    return {
+        "tenants": slugs,
+        "user": {"login": USER_NAME, "email": USER_EMAIL, "password": USER_PASSWORD},
+        "session_cookie": raw,
+    }
+
+
+def main() -> None:
+    """Seed the database named by ``PORTIQUE_DATABASE_URL``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tenants", type=int, default=4)
+    args = parser.parse_args()
+    portal = Portal(load_settings(), PluginManager())
+    portal.activate()
+
+    async def body() -> dict[str, Any]:
+        portal.activate()
+        try:
+            return await seed(portal, args.tenants)
+        finally:
+            await portal.database.dispose()
+
+    print(json.dumps(asyncio.run(body())))
+
+
+if __name__ == "__main__":
+    main()
