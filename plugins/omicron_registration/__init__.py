@@ -1,13 +1,30 @@
-"""OMICRON Customer Area: OMICRON Customer Area: serial-number registration, approval, migration, exclusive content."""
+"""OMICRON Customer Area: serial-number registration, approval, migration, exclusive content."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from core.api import PluginInfo, hookimpl
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.api import (
+    ActivationPolicy,
+    DemoAccount,
+    PluginInfo,
+    RegistryImporter,
+    SessionPolicy,
+    Tenant,
+    User,
+    UserEvent,
+    UsernamePolicy,
+    hookimpl,
+)
+
+from . import models as _models  # noqa: F401 - registers the tables
+from .backend import LocalBackend
+from .settings import NAME, OmicronSettings
 
 HERE = Path(__file__).resolve().parent
-NAME = "omicron_registration"
 
 
 @hookimpl
@@ -18,6 +35,8 @@ def portique_plugin_info() -> PluginInfo:
         title="OMICRON Customer Area",
         description="OMICRON Customer Area: serial-number registration, approval, migration, exclusive content.",
         locales=("en", "de", "fr"),
+        settings_model=OmicronSettings,
+        url_prefix="/omicron",
         demo_tenant={
             "slug": "omicron",
             "name": "OMICRON Customer Area",
@@ -50,3 +69,75 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+# -- identity -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_registration_form(tenant: Tenant) -> type[Any]:
+    from .registration import registration_form_class
+
+    return registration_form_class()
+
+
+@hookimpl
+async def portique_validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> dict[str, Any] | None:
+    from .registration import validate_registration
+
+    return await validate_registration(tenant, form, db)
+
+
+@hookimpl
+def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
+    from .registration import activation_policy
+
+    return activation_policy(tenant, user)
+
+
+@hookimpl
+def portique_username_policy(tenant: Tenant) -> UsernamePolicy:
+    from .registration import username_policy
+
+    return username_policy()
+
+
+@hookimpl
+def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
+    return ("username", "email")
+
+
+@hookimpl
+def portique_session_policy(tenant: Tenant) -> SessionPolicy:
+    from .registration import session_policy
+
+    return session_policy()
+
+
+@hookimpl
+async def portique_on_user_event(tenant: Tenant, event: UserEvent) -> None:
+    from .accounts import on_user_event
+
+    await on_user_event(tenant, event)
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_backend(tenant: Tenant) -> LocalBackend:
+    return LocalBackend()
+
+
+@hookimpl
+def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+    from .registry import importers
+
+    return importers()
+
+
+@hookimpl
+async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
+    from .demo import create_demo_data
+
+    return await create_demo_data(tenant, db)

@@ -1,0 +1,219 @@
+"""Filling the back-office registry: CSV importers (devices sold, legacy accounts) and generated content."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.api import RegistryImporter, RowError, Rows, Tenant, gettext, lazy_gettext, normalize_email
+
+from .backend import normalize_serial, serial_format_ok
+from .catalog import COUNTRY_CODES, DOC_TYPES, FAMILIES, LANGUAGES, TOPICS, family_of
+from .models import Device, Document, LegacyAccount
+
+DEVICE_COLUMNS = ("serial_number", "product", "country", "owner_company", "sold_on")
+LEGACY_COLUMNS = ("email", "username", "first_name", "last_name", "company", "country")
+
+
+async def validate_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
+    """Every problem of a devices CSV (serial format, duplicates, product, country, date)."""
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        serial = normalize_serial(row.get("serial_number", ""))
+        if not serial_format_ok(serial):
+            errors.append(RowError(line, "serial_number", gettext("The serial number must look like AB123Z.")))
+        elif serial in seen:
+            errors.append(RowError(line, "serial_number", gettext("This serial number appears twice in the file.")))
+        seen.add(serial)
+        if family_of(row.get("product", "").strip()) is None:
+            errors.append(RowError(line, "product", gettext("Unknown product.")))
+        country = row.get("country", "").strip().upper()
+        if country and country not in COUNTRY_CODES:
+            errors.append(RowError(line, "country", gettext("Unknown country code.")))
+        sold_on = row.get("sold_on", "").strip()
+        if sold_on:
+            try:
+                date.fromisoformat(sold_on)
+            except ValueError:
+                errors.append(RowError(line, "sold_on", gettext("Dates are written YYYY-MM-DD.")))
+    return errors
+
+
+async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
+    """Insert or update the devices of a validated CSV; returns how many rows were written."""
+    count = 0
+    for row in rows:
+        serial = normalize_serial(row["serial_number"])
+        device = await db.scalar(select(Device).where(Device.serial_number == serial))
+        if device is None:
+            device = Device(serial_number=serial)
+            db.add(device)
+        product = row["product"].strip()
+        device.product = product
+        device.family = family_of(product) or ""
+        device.country = row.get("country", "").strip().upper()
+        device.owner_company = row.get("owner_company", "").strip()
+        sold_on = row.get("sold_on", "").strip()
+        device.sold_on = date.fromisoformat(sold_on) if sold_on else None
+        count += 1
+    await db.flush()
+    return count
+
+
+async def validate_legacy(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
+    """Every problem of a legacy accounts CSV (e-mail, username, duplicates, country)."""
+    errors: list[RowError] = []
+    emails: set[str] = set()
+    usernames: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        email = normalize_email(row.get("email", ""))
+        if "@" not in email or " " in email:
+            errors.append(RowError(line, "email", gettext("Enter a valid e-mail address.")))
+        elif email in emails:
+            errors.append(RowError(line, "email", gettext("This e-mail address appears twice in the file.")))
+        emails.add(email)
+        username = row.get("username", "").strip().lower()
+        if not username:
+            errors.append(RowError(line, "username", gettext("The username is missing.")))
+        elif username in usernames:
+            errors.append(RowError(line, "username", gettext("This username appears twice in the file.")))
+        usernames.add(username)
+        country = row.get("country", "").strip().upper()
+        if country and country not in COUNTRY_CODES:
+            errors.append(RowError(line, "country", gettext("Unknown country code.")))
+    return errors
+
+
+async def apply_legacy(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
+    """Insert or update legacy accounts (an already migrated one keeps its migration)."""
+    count = 0
+    for row in rows:
+        key = normalize_email(row["email"])
+        account = await db.scalar(select(LegacyAccount).where(LegacyAccount.email_normalized == key))
+        if account is None:
+            account = LegacyAccount(email=row["email"].strip(), email_normalized=key)
+            db.add(account)
+        account.username = row["username"].strip()
+        account.first_name = row.get("first_name", "").strip()
+        account.last_name = row.get("last_name", "").strip()
+        account.company = row.get("company", "").strip()
+        account.country = row.get("country", "").strip().upper()
+        count += 1
+    await db.flush()
+    return count
+
+
+def importers() -> list[RegistryImporter]:
+    """The registry imports of the plugin."""
+    return [
+        RegistryImporter(
+            code="devices",
+            label=lazy_gettext("Devices sold"),
+            columns=DEVICE_COLUMNS,
+            validate=validate_devices,
+            apply=apply_devices,
+        ),
+        RegistryImporter(
+            code="legacy_accounts",
+            label=lazy_gettext("Accounts of the former Customer Area"),
+            columns=LEGACY_COLUMNS,
+            validate=validate_legacy,
+            apply=apply_legacy,
+        ),
+    ]
+
+
+# -- generated library ------------------------------------------------------------------------
+
+_TITLE_PATTERNS = {
+    "en": ("{product}: {topic} in practice", "Testing {topic} with the {product}", "{product} {topic} guide"),
+    "de": ("{product}: {topic} in der Praxis", "{topic} prüfen mit dem {product}", "{product} Leitfaden {topic}"),
+    "fr": ("{product} : {topic} en pratique", "Tester {topic} avec le {product}", "Guide {product} {topic}"),
+}
+_TOPIC_WORDS = {
+    "en": {
+        "protection": "protection relays",
+        "transformers": "power transformers",
+        "breakers": "circuit breakers",
+        "instrument": "instrument transformers",
+        "rotating": "rotating machines",
+        "partial_discharge": "partial discharge",
+        "cables": "cables",
+        "substation": "substation automation",
+    },
+    "de": {
+        "protection": "Schutzrelais",
+        "transformers": "Leistungstransformatoren",
+        "breakers": "Leistungsschalter",
+        "instrument": "Messwandler",
+        "rotating": "rotierende Maschinen",
+        "partial_discharge": "Teilentladung",
+        "cables": "Kabel",
+        "substation": "Stationsautomatisierung",
+    },
+    "fr": {
+        "protection": "relais de protection",
+        "transformers": "transformateurs de puissance",
+        "breakers": "disjoncteurs",
+        "instrument": "transformateurs de mesure",
+        "rotating": "machines tournantes",
+        "partial_discharge": "décharges partielles",
+        "cables": "câbles",
+        "substation": "automatisation des postes",
+    },
+}
+
+
+def generate_documents(count: int, tenant_id: int, *, start: int = 0) -> list[dict[str, Any]]:
+    """``count`` deterministic library documents (rows for a bulk insert), spread over every filter."""
+    families, topics, types, languages = list(FAMILIES), list(TOPICS), list(DOC_TYPES), list(LANGUAGES)
+    first_day = date(2015, 1, 1)
+    rows: list[dict[str, Any]] = []
+    for i in range(start, start + count):
+        family = families[i % len(families)]
+        topic = topics[(i // len(families)) % len(topics)]
+        doc_type = types[(i // 3) % len(types)]
+        language = languages[(i // 7) % len(languages)]
+        products = FAMILIES[family]
+        product = products[i % len(products)]
+        pattern = _TITLE_PATTERNS[language][i % 3]
+        title = f"{pattern.format(product=product, topic=_TOPIC_WORDS[language][topic])} #{i + 1}"
+        summary = f"{product} · {_TOPIC_WORDS[language][topic]} · {doc_type.replace('_', ' ')}"
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "title": title,
+                "summary": summary,
+                "search_text": f"{title} {summary}".lower(),
+                "family": family,
+                "topic": topic,
+                "language": language,
+                "doc_type": doc_type,
+                "published_on": first_day + timedelta(days=(i * 37) % 4000),
+                "pages": 2 + (i % 60),
+            }
+        )
+    return rows
+
+
+async def ensure_documents(db: AsyncSession, tenant_id: int, count: int) -> int:
+    """Top the library up to ``count`` documents; returns how many were added."""
+    existing = int(await db.scalar(select(func.count()).select_from(Document)) or 0)
+    missing = count - existing
+    if missing <= 0:
+        return 0
+    rows = generate_documents(missing, tenant_id, start=existing)
+    for offset in range(0, len(rows), 1000):
+        await db.run_sync(lambda s, chunk=rows[offset : offset + 1000]: s.bulk_insert_mappings(Document, chunk))
+    return missing
+
+
+def file_bytes(label: str, size: int = 4096) -> bytes:
+    """Deterministic demo content for a stored file."""
+    seed = hashlib.sha256(label.encode()).digest()
+    return (seed * (size // len(seed) + 1))[:size]
