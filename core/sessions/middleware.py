@@ -8,7 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db.base import utcnow
-from core.sessions.state import SessionState, hash_session_id
+from core.sessions.state import SessionState, hash_session_id, is_stored
 from core.sessions.store import SessionStore
 
 COOKIE = "portique_session"
@@ -56,7 +56,7 @@ class SessionMiddleware:
         cookie_name = _cookie_name(self.secure and not prefixed)
         cookie_path = (scope.get("root_path") or "") + "/" if prefixed else "/"
         raw = _read_cookie(scope, cookie_name)
-        record = await self.store.load(hash_session_id(raw), tenant_id) if raw else None
+        record = await self.store.load(hash_session_id(raw), tenant_id) if raw and is_stored(raw) else None
         session = SessionState(self.store, tenant_id, self.secret, raw, record)
         state["session"] = session
 

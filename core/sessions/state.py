@@ -15,6 +15,20 @@ TOUCH_EVERY = timedelta(seconds=60)
 ANONYMOUS_LIFETIME = timedelta(hours=12)
 
 
+STORED, ANONYMOUS = "s", "a"
+
+
+def new_session_id(*, stored: bool) -> str:
+    """A fresh cookie value. Its first letter says whether the store holds a record for it, so an
+    anonymous visitor's requests never touch the store."""
+    return (STORED if stored else ANONYMOUS) + secrets.token_urlsafe(32)
+
+
+def is_stored(raw: str) -> bool:
+    """The cookie value names a session the store may hold."""
+    return raw.startswith(STORED)
+
+
 def hash_session_id(raw: str) -> str:
     """The stored id of a session: SHA-256 of the cookie value."""
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -29,7 +43,7 @@ class SessionState:
         self.store = store
         self.tenant_id = tenant_id
         self._secret = secret
-        self.raw_id = raw_id or secrets.token_urlsafe(32)
+        self.raw_id = raw_id or new_session_id(stored=False)
         self.record = record
         self.cookie_changed = raw_id is None
         self.modified = False
@@ -77,6 +91,8 @@ class SessionState:
     # -- writing ------------------------------------------------------------------------------
     def _ensure_record(self) -> SessionData:
         if self.record is None:
+            if not is_stored(self.raw_id):
+                self._rotate(stored=True)
             self.record = SessionData(
                 id=self.id_hash, tenant_id=self.tenant_id, expires_at=utcnow() + ANONYMOUS_LIFETIME
             )
@@ -95,10 +111,10 @@ class SessionState:
         self.modified = True
         return self.record.data.pop(key)
 
-    def _rotate(self) -> None:
+    def _rotate(self, *, stored: bool) -> None:
         if self.record is not None:
             self._deleted.append(self.record.id)
-        self.raw_id = secrets.token_urlsafe(32)
+        self.raw_id = new_session_id(stored=stored)
         self.cookie_changed = True
 
     def sign_in(
@@ -114,7 +130,7 @@ class SessionState:
     ) -> None:
         """Start a signed-in session under a new id (prevents session fixation)."""
         keep = {k: v for k, v in (self.record.data if self.record else {}).items() if k.startswith("keep:")}
-        self._rotate()
+        self._rotate(stored=True)
         now = utcnow()
         absolute = now + lifetime
         data: dict[str, Any] = dict(keep)
@@ -136,7 +152,7 @@ class SessionState:
 
     def sign_out(self) -> None:
         """End the session; the visitor continues with a fresh anonymous one."""
-        self._rotate()
+        self._rotate(stored=False)
         self.record = None
         self.modified = False
 
