@@ -23,7 +23,6 @@ class TenantRegistry:
     _by_host: dict[str, Tenant] = field(default_factory=dict)
     _by_slug: dict[str, Tenant] = field(default_factory=dict)
     _loaded_at: float = float("-inf")
-    version: int = 0
 
     async def refresh(self, *, force: bool = False) -> None:
         """Reload tenants when the cache is stale (or always with ``force``)."""
@@ -41,14 +40,8 @@ class TenantRegistry:
             by_host[f"{tenant.slug}.{self.base_domain}"] = tenant
             for host in tenant.hostnames or []:
                 by_host[host.lower()] = tenant
-        if self._fingerprint(by_slug) != self._fingerprint(self._by_slug):
-            self.version += 1
         self._by_host, self._by_slug = by_host, by_slug
         self._loaded_at = time.monotonic()
-
-    @staticmethod
-    def _fingerprint(tenants: dict[str, Tenant]) -> tuple[tuple[int, str], ...]:
-        return tuple(sorted((t.id, t.updated_at.isoformat()) for t in tenants.values()))
 
     def by_host(self, host: str) -> Tenant | None:
         """The tenant served on ``host`` (without port), if any."""

@@ -111,3 +111,16 @@ async def test_session_cookie_is_httponly_samesite_and_bound_to_its_tenant(porta
     assert "SameSite=Lax" in cookie
     session = await portal.session_store.load("0" * 64, one.id)
     assert session is None
+
+
+async def test_enabling_a_plugin_on_a_tenant_updates_its_pages(portal, make_tenant, tenant_client):
+    from core.tenancy.service import update_tenant
+
+    tenant = await make_tenant("one", plugins=[])
+    client = tenant_client("one")
+    assert (await client.get("/alpha/notes")).status_code == 404
+    async with portal.database.session() as db:
+        await update_tenant(db, portal.plugins, await db.merge(tenant), plugins=["alpha"])
+        await db.commit()
+    await portal.registry.refresh(force=True)
+    assert (await client.get("/alpha/notes")).status_code == 200
