@@ -1,11 +1,19 @@
-"""The ticketing default plugin: registers the core's ticketing component through the plugin contract."""
+"""The ticketing default plugin: customer support pages, tables, mail templates and catalog."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.routing import BaseRoute, Route
+
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
+from core.identity.models import User
 from core.plugin_info import PluginInfo
+from core.tenancy.models import Tenant
+from core.ticketing import models as _models  # noqa: F401 - registers the tables
+from core.ticketing import views
+from core.web.nav import NavItem
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,5 +29,45 @@ def portique_template_dirs() -> list[Path]:
 
 
 @hookimpl
+def portique_static_dirs() -> dict[str, Path]:
+    return {"ticketing": HERE / "static"}
+
+
+@hookimpl
+def portique_stylesheets() -> list[str]:
+    return ["/static/plugins/ticketing/ticketing.css"]
+
+
+@hookimpl
 def portique_locale_dirs() -> dict[str, Path]:
     return {"ticketing": HERE / "locale"}
+
+
+@hookimpl
+def portique_migrations_dir() -> dict[str, Path]:
+    return {"ticketing": HERE / "migrations"}
+
+
+@hookimpl
+def portique_routes() -> list[BaseRoute]:
+    return [
+        Route("/support", views.support, name="support"),
+        Route("/support/sent", views.sent, name="support_sent"),
+        Route("/support/new/{category}", views.new_ticket, methods=["GET", "POST"], name="support_new"),
+        Route("/tickets", views.my_tickets, name="tickets"),
+        Route("/tickets/{reference}", views.ticket_page, methods=["GET", "POST"], name="ticket"),
+        Route("/tickets/{reference}/status", views.ticket_status, methods=["POST"], name="ticket_status"),
+        Route(
+            "/tickets/{reference}/attachments/{attachment_id:int}",
+            views.attachment,
+            name="ticket_attachment",
+        ),
+    ]
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    items = [NavItem(label=_("Support"), path="/support", order=80)]
+    if user is not None:
+        items.append(NavItem(label=_("My tickets"), path="/tickets", order=85))
+    return items
