@@ -152,10 +152,14 @@ def _page(
     if cookie:
         headers["Cookie"] = f"portique_session={cookie}"
     expected = extra.pop("expect", 200)
-    status = httpx.get(srv.url + path, headers=headers).status_code
+    must_show = extra.pop("shows", None)
+    probe = httpx.get(srv.url + path, headers=headers)
     row = Row(scenario, db.kind, srv.workers)
-    if status != expected:
-        row.note = f"skipped: {path} answered {status}, expected {expected}"
+    if probe.status_code != expected:
+        row.note = f"skipped: {path} answered {probe.status_code}, expected {expected}"
+        return run.add(row)
+    if must_show and must_show not in probe.text:
+        row.note = f"skipped: {path} does not show {must_show!r} (not the expected page)"
         return run.add(row)
     result = run_wrk(srv.url + path, seconds=run.config.seconds, connections=run.config.connections, headers=headers)
     if expected == 200 and result.non_2xx_3xx:
@@ -176,7 +180,9 @@ def pages(run: Run, kind: str) -> None:
     with database(kind, 4, run.config.postgres_url) as db, server(db) as srv:
         home = _page(run, srv, db, "anonymous home (4 tenants)")
         _page(run, srv, db, "404 page", "/no-such-page", expect=404)
-        dashboard = _page(run, srv, db, "signed-in dashboard", cookie=db.seed["session_cookie"])
+        dashboard = _page(
+            run, srv, db, "signed-in dashboard", cookie=db.seed["session_cookie"], shows=db.seed["user"]["login"]
+        )
         for row, cookie, label in ((home, None, "anonymous home"), (dashboard, db.seed["session_cookie"], "dash")):
             _consider_for_profile(run, row, db, label, cookie)
         if run.config.wants("login"):

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from core.api import Role, UserStatus, create_user, get_or_create_account, grant_membership, utcnow
 from core.plugins import PluginManager
 from core.portal import Portal
-from core.sessions.state import hash_session_id
+from core.sessions.state import hash_session_id, new_session_id
 from core.sessions.store import SessionData
 from core.settings import load_settings
 from core.tenancy.service import create_tenant
@@ -49,7 +48,7 @@ async def seed(portal: Portal, tenants: int) -> dict[str, Any]:
         await grant_membership(db, user, account, role=Role.HOLDER)
         await db.commit()
         user_id = user.id
-    raw = secrets.token_urlsafe(32)
+    raw = new_session_id(stored=True)
     now = utcnow()
     await portal.session_store.save(
         SessionData(

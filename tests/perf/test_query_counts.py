@@ -1,0 +1,167 @@
+"""SQL statements per main page: each bound is exact today, so an extra query (an N+1) fails here.
+
+Round trips decide a page's speed (an awaited aiosqlite round trip costs about 0.5 ms, more than the
+template and the session together), so these bounds are the performance budget that tests can hold.
+When a page legitimately needs one more query, raise its bound here and say why in the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from core.api import Role, UserStatus, create_user, get_or_create_account, grant_membership, utcnow
+from core.portal import Portal
+from core.sessions.state import hash_session_id, new_session_id
+from core.sessions.store import SessionData
+
+
+class QueryLog:
+    """The SQL statements sent on the portal's engine while it is attached."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def clear(self) -> None:
+        """Forget what was counted so far."""
+        self.statements.clear()
+
+    def report(self) -> str:
+        """The statements, one per line (shown when a bound is exceeded)."""
+        return "\n".join(f"  {i + 1}. {' '.join(s.split())[:200]}" for i, s in enumerate(self.statements))
+
+
+@pytest.fixture
+def queries(portal: Portal) -> Iterator[QueryLog]:
+    """Counts the statements the portal's engine executes (a ``before_cursor_execute`` listener)."""
+    log = QueryLog()
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        log.statements.append(statement)
+
+    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
+    yield log
+    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
+
+
+async def _warm(portal: Portal, client: Any, path: str, queries: QueryLog, **kwargs: Any) -> None:
+    """One request to fill the per-tenant caches (router, Jinja environment, catalogs), then a fresh count."""
+    await client.get(path, **kwargs)
+    await portal.registry.refresh(force=True)  # the registry's periodic reload is not part of a page
+    queries.clear()
+
+
+async def _signed_in_cookie(portal: Portal, tenant_id: int) -> str:
+    """A session signed in as a new active user holding one account (as a login leaves it)."""
+    async with portal.database.session(tenant_id) as db:
+        user = await create_user(db, email="perf@example.com", username="perf", status=UserStatus.ACTIVE)
+        account = await get_or_create_account(db, "PERF-1", name="Perf customer")
+        await grant_membership(db, user, account, role=Role.HOLDER)
+        await db.commit()
+        user_id = user.id
+    raw = new_session_id(stored=True)
+    now = utcnow()
+    await portal.session_store.save(
+        SessionData(
+            id=hash_session_id(raw),
+            tenant_id=tenant_id,
+            expires_at=now + timedelta(hours=1),
+            user_id=user_id,
+            data={"_absolute_until": (now + timedelta(hours=1)).isoformat(), "_idle": 0},
+            persistent=True,
+        )
+    )
+    return raw
+
+
+# Upper bounds, statement by statement (see the docstrings for what each one is).
+ANONYMOUS_HOME = 0
+NOT_FOUND = 0
+LOGIN_PAGE = 0
+DASHBOARD = 2
+
+
+async def test_anonymous_home_runs_no_query(portal, make_tenant, tenant_client, queries):
+    """The welcome page needs nothing from the database: tenant and routes are cached, no session yet."""
+    await make_tenant("acme")
+    client = tenant_client("acme")
+    await _warm(portal, client, "/", queries)
+    response = await client.get("/")
+    assert response.status_code == 200
+    assert len(queries) <= ANONYMOUS_HOME, queries.report()
+
+
+async def test_not_found_page_runs_no_query(portal, make_tenant, tenant_client, queries):
+    """A 404 on a known tenant renders its themed error page without touching the database."""
+    await make_tenant("acme")
+    client = tenant_client("acme")
+    await _warm(portal, client, "/no-such-page", queries)
+    response = await client.get("/no-such-page")
+    assert response.status_code == 404
+    assert len(queries) <= NOT_FOUND, queries.report()
+
+
+async def test_unknown_tenant_runs_no_query(app, portal, make_tenant, queries):
+    """An unknown host is answered from the in-memory registry, never by a look-up per request."""
+    import httpx
+
+    await make_tenant("acme")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://nope.localhost") as client:
+        await _warm(portal, client, "/", queries)
+        for _ in range(3):
+            assert (await client.get("/")).status_code == 404
+    assert len(queries) == 0, queries.report()
+
+
+async def test_login_page_query_budget(portal, make_tenant, tenant_client, queries):
+    """The sign-in form for a visitor: no user, no session row yet, so no query."""
+    await make_tenant("acme")
+    client = tenant_client("acme")
+    await _warm(portal, client, "/login", queries)
+    response = await client.get("/login")
+    if response.status_code == 404:
+        pytest.skip("the identity /login page has not landed yet")
+    assert response.status_code == 200
+    assert len(queries) <= LOGIN_PAGE, queries.report()
+
+
+async def test_signed_in_dashboard_query_budget(portal, make_tenant, tenant_client, queries):
+    """Signed in: the session row and the user, nothing per widget or per nav item (no N+1)."""
+    tenant = await make_tenant("acme")
+    raw = await _signed_in_cookie(portal, tenant.id)
+    client = tenant_client("acme")
+    cookie = {"Cookie": f"portique_session={raw}"}
+    await _warm(portal, client, "/", queries, headers=cookie)
+    response = await client.get("/", headers=cookie)
+    assert response.status_code == 200
+    assert "perf" in response.text  # the page really is the signed-in one
+    assert len(queries) <= DASHBOARD, queries.report()
+
+
+async def test_dashboard_budget_does_not_grow_with_accounts(portal, make_tenant, tenant_client, queries):
+    """More accounts and memberships for the user must not mean more queries on the dashboard."""
+    tenant = await make_tenant("acme")
+    raw = await _signed_in_cookie(portal, tenant.id)
+    async with portal.database.session(tenant.id) as db:
+        from core.api import find_user_by_username
+
+        user = await find_user_by_username(db, "perf")
+        assert user is not None
+        for n in range(2, 12):
+            account = await get_or_create_account(db, f"PERF-{n}", name=f"Perf customer {n}")
+            await grant_membership(db, user, account, role=Role.MEMBER)
+        await db.commit()
+    client = tenant_client("acme")
+    cookie = {"Cookie": f"portique_session={raw}"}
+    await _warm(portal, client, "/", queries, headers=cookie)
+    response = await client.get("/", headers=cookie)
+    assert response.status_code == 200
+    assert "perf" in response.text
+    assert len(queries) <= DASHBOARD, queries.report()
