@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core import __version__
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
+from core.scaffold import new as scaffold_new
 from core.settings import ConfigurationError, load_settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
@@ -332,6 +333,9 @@ def plugins_list() -> None:
         click.echo(f"    hooks: {', '.join(portal.plugins.implemented_hooks(name))}")
 
 
+plugins.add_command(scaffold_new)
+
+
 @main.command()
 def demo() -> None:
     """Create the demo tenants with their demo data (idempotent) and print how to try them."""
@@ -366,5 +370,7 @@ def demo() -> None:
         for account in accounts:
             click.echo(f"  - {account.login} / {account.password}: {account.note}")
     click.echo(f"\nOperator console: {base}/console   Mail sent by the portals: var/mail/")
+
+
 if __name__ == "__main__":
     main()
