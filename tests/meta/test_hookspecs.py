@@ -1,0 +1,133 @@
+"""Meta-tests of the plugin contract: every hook is documented and exercised by at least one test.
+
+A hook added to ``core/hookspecs.py`` without a docstring (with ``:param:``/``:return:`` lines) or
+without a test that names it fails here, with the list of the hooks concerned.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from core import hookspecs
+
+TESTS = Path(__file__).resolve().parent.parent
+HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("portique_"))
+
+# Hooks that no test names yet (2026-11-26). Shrink this list; never grow it. A hook listed here
+# that a test now names is reported as a skip ("remove it from PENDING"), so the list stays true.
+PENDING: frozenset[str] = frozenset(
+    {
+        "portique_account_users_policy",
+        "portique_activation_policy",
+        "portique_approval_decided",
+        "portique_cli",
+        "portique_dashboard_widgets",
+        "portique_demo_data",
+        "portique_locale_dirs",
+        "portique_migrations_dir",
+        "portique_on_user_event",
+        "portique_operator_routes",
+        "portique_password_policy",
+        "portique_permissions",
+        "portique_registration_form",
+        "portique_registry_importers",
+        "portique_session_policy",
+        "portique_static_dirs",
+        "portique_stylesheets",
+        "portique_validate_registration",
+    }
+)
+
+
+def _test_sources() -> dict[Path, str]:
+    """Every Python file under ``tests/`` except these meta-tests (tests, conftests, test plugins)."""
+    return {
+        path: path.read_text(encoding="utf-8")
+        for path in TESTS.rglob("*.py")
+        if "meta" not in path.relative_to(TESTS).parts
+    }
+
+
+def untested_hooks(hooks: list[str], sources: dict[Path, str]) -> list[str]:
+    """Hooks whose name appears in no test source."""
+    return [hook for hook in hooks if not any(hook in text for text in sources.values())]
+
+
+def undocumented_hooks(module: object) -> list[str]:
+    """Hookspecs without a docstring, or whose docstring has no ``:param:``/``:return:`` line."""
+    missing = []
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if not name.startswith("portique_"):
+            continue
+        doc = inspect.getdoc(fn) or ""
+        summary = doc.split("\n", 1)[0].strip()
+        if not summary or (":param " not in doc and ":return:" not in doc):
+            missing.append(name)
+    return missing
+
+
+def test_the_contract_has_hooks():
+    assert len(HOOKS) >= 20
+    for name in HOOKS:
+        assert hasattr(getattr(hookspecs, name), "portique_spec"), f"{name} is not marked with @hookspec"
+
+
+def test_every_hookspec_is_documented():
+    missing = undocumented_hooks(hookspecs)
+    assert not missing, f"hookspecs without a docstring with :param:/:return: lines: {', '.join(missing)}"
+
+
+def test_every_parameter_of_a_hook_is_documented():
+    missing = []
+    for name in HOOKS:
+        fn = getattr(hookspecs, name)
+        doc = inspect.getdoc(fn) or ""
+        for parameter in inspect.signature(fn).parameters:
+            if f":param {parameter}:" not in doc:
+                missing.append(f"{name}({parameter})")
+    assert not missing, f"undocumented hook parameters: {', '.join(missing)}"
+
+
+def test_every_hook_is_exercised_by_a_test():
+    untested = [hook for hook in untested_hooks(HOOKS, _test_sources()) if hook not in PENDING]
+    assert not untested, (
+        f"hooks that no test under tests/ names (add a test that implements or calls them): {', '.join(untested)}"
+    )
+
+
+def test_pending_list_is_current():
+    """Informative: hooks still without a test, and PENDING entries that can go."""
+    untested = set(untested_hooks(HOOKS, _test_sources()))
+    unknown = sorted(PENDING - set(HOOKS))
+    assert not unknown, f"PENDING names hooks that do not exist: {', '.join(unknown)}"
+    now_tested = sorted(PENDING - untested)
+    if now_tested:
+        pytest.skip(f"now tested, remove from PENDING: {', '.join(now_tested)}")
+
+
+def test_the_checks_catch_an_undocumented_untested_hook(tmp_path):
+    """The meta-tests fail for a new hook without docs or tests (checked on a stand-in module)."""
+
+    class Contract:
+        @staticmethod
+        def portique_documented(tenant: object) -> list[str]:
+            """Something.
+
+            :param tenant: the tenant.
+            :return: names.
+            """
+            return []
+
+        @staticmethod
+        def portique_new_hook(tenant: object) -> None:
+            return None
+
+    module = type("M", (), {})()
+    module.portique_documented = Contract.portique_documented  # type: ignore[attr-defined]
+    module.portique_new_hook = Contract.portique_new_hook  # type: ignore[attr-defined]
+    assert undocumented_hooks(module) == ["portique_new_hook"]
+    sources = {tmp_path / "test_x.py": "def test_x(): hooks.portique_documented(tenant=t)"}
+    assert untested_hooks(["portique_documented", "portique_new_hook"], sources) == ["portique_new_hook"]
