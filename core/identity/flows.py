@@ -228,20 +228,21 @@ async def invite_user(
     return user
 
 
-async def activate_user(db: AsyncSession, tenant: Tenant, user: User) -> None:
-    """Make ``user`` active (fires ``activated``) and tell them by mail that they can sign in."""
+async def activate_user(db: AsyncSession, tenant: Tenant, user: User, *, notify: bool = True) -> None:
+    """Make ``user`` active (fires ``activated``); with ``notify``, tell them by mail that they can sign in."""
     user.status = UserStatus.ACTIVE
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
     await db.flush()
-    queue_mail(
-        db,
-        tenant,
-        user.email,
-        "identity/activated",
-        {"user": user, "link": _link(tenant, "/login")},
-        locale=user.locale,
-    )
+    if notify:
+        queue_mail(
+            db,
+            tenant,
+            user.email,
+            "identity/activated",
+            {"user": user, "link": _link(tenant, "/login")},
+            locale=user.locale,
+        )
     audit(db, "identity.activated", tenant_id=tenant.id, actor_type="system", subject_type="user", subject_id=user.id)
     await fire(db, tenant, "activated", user)
 

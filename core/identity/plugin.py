@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute, Route
+
+from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.hookspecs import hookimpl
+from core.i18n import gettext as _
+from core.identity import account, flows, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
+from core.identity.models import User, UserStatus
+from core.mail import pages as mail_pages
 from core.plugin_info import PluginInfo
+from core.tenancy.models import Tenant
+from core.web.nav import NavItem
 
 HERE = Path(__file__).resolve().parent
+GET_POST = ["GET", "POST"]
 
 
 @hookimpl
@@ -18,7 +29,17 @@ def portique_plugin_info() -> PluginInfo:
 
 @hookimpl
 def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
+    return [HERE / "templates", HERE.parent / "mail" / "templates"]
+
+
+@hookimpl
+def portique_static_dirs() -> dict[str, Path]:
+    return {"identity": HERE / "static"}
+
+
+@hookimpl
+def portique_stylesheets() -> list[str]:
+    return ["/static/plugins/identity/identity.css"]
 
 
 @hookimpl
@@ -29,3 +50,57 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {"identity": HERE / "migrations"}
+
+
+@hookimpl
+def portique_routes() -> list[BaseRoute]:
+    return [
+        Route("/login", pages.login, methods=GET_POST, name="login"),
+        Route("/login/code", profile.login_code, methods=GET_POST, name="login_code"),
+        Route("/logout", pages.logout, methods=["POST"], name="logout"),
+        Route("/register", pages.register, methods=GET_POST, name="register"),
+        Route("/register/done", pages.register_done, name="register_done"),
+        Route("/username/check", pages.username_check, name="username_check"),
+        Route("/confirm/resend", pages.confirm_resend, methods=GET_POST, name="confirm_resend"),
+        Route("/confirm/{token}", pages.confirm, name="confirm"),
+        Route("/password/forgot", pages.forgot, methods=GET_POST, name="password_forgot"),
+        Route("/password/forgot/sent", pages.forgot_sent, name="password_forgot_sent"),
+        Route("/password/reset/{token}", pages.reset, methods=GET_POST, name="password_reset"),
+        Route("/invitation/{token}", pages.invitation, methods=GET_POST, name="invitation"),
+        Route("/profile", profile.profile, methods=GET_POST, name="profile"),
+        Route("/profile/password", profile.change_password, methods=GET_POST, name="profile_password"),
+        Route("/profile/email", profile.change_email, methods=GET_POST, name="profile_email"),
+        Route("/profile/email/{token}", profile.confirm_email_change, name="profile_email_confirm"),
+        Route("/profile/sessions", profile.sessions, methods=GET_POST, name="profile_sessions"),
+        Route("/profile/totp", profile.totp_setup, methods=GET_POST, name="profile_totp"),
+        Route("/account/users", account.account_users, methods=GET_POST, name="account_users"),
+        Route("/account/users/{membership_id}/permissions", account.member_permissions, methods=["POST"]),
+        Route("/account/users/{membership_id}/remove", account.member_remove, methods=["POST"]),
+        *mail_pages.dev_routes(),
+    ]
+
+
+@hookimpl
+def portique_operator_routes() -> list[BaseRoute]:
+    return mail_pages.dev_routes()
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    if user is None:
+        return []
+    return [NavItem(label=_("My profile"), path="/profile", order=900)]
+
+
+@hookimpl
+async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
+    if approval.plugin != "identity" or approval.kind != "user_activation" or approval.user_id is None:
+        return
+    user = await db.get(User, approval.user_id)
+    if user is None or user.status != UserStatus.PENDING_APPROVAL:
+        return
+    if approval.status == ApprovalStatus.APPROVED:
+        await flows.fire(db, tenant, "approved", user, {"approval_id": approval.id})
+        await flows.activate_user(db, tenant, user)
+    elif approval.status == ApprovalStatus.REJECTED:
+        await flows.reject_user(db, tenant, user, approval.reason)

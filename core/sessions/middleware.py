@@ -12,6 +12,9 @@ from core.sessions.state import SessionState, hash_session_id, is_stored
 from core.sessions.store import SessionStore
 
 COOKIE = "portique_session"
+FORCE_PASSWORD_CHANGE = "force_password_change"  # noqa: S105 - a session key, not a secret
+PASSWORD_PAGE = "/profile/password"  # noqa: S105 - a path, not a secret
+ALLOWED_WHILE_FORCED = (PASSWORD_PAGE, "/logout", "/locale/")
 
 
 def _cookie_name(secure: bool) -> str:
@@ -59,6 +62,16 @@ class SessionMiddleware:
         record = await self.store.load(hash_session_id(raw), tenant_id) if raw and is_stored(raw) else None
         session = SessionState(self.store, tenant_id, self.secret, raw, record)
         state["session"] = session
+        if tenant is not None and session.user_id is not None and session.get(FORCE_PASSWORD_CHANGE):
+            path = scope["path"][len(scope.get("root_path") or "") :] or "/"
+            if not path.startswith(ALLOWED_WHILE_FORCED):
+                # A user with a temporary password must choose a new one before anything else.
+                location = (scope.get("root_path") or "") + PASSWORD_PAGE
+                await send(
+                    {"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode())]}
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,0 +1,589 @@
+"""Signed-out identity pages: sign in and out, registration, confirmation, password recovery, invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from core.approvals.models import ApprovalRequest
+from core.audit.service import client_ip
+from core.audit.service import record as audit
+from core.db.base import utcnow
+from core.i18n import current_locale
+from core.i18n import gettext as _
+from core.identity import flows
+from core.identity.current import current_user
+from core.identity.forms import EmailForm, LoginForm, RegistrationForm, SetPasswordForm
+from core.identity.models import User, UserStatus
+from core.identity.passwords import hash_password, needs_rehash, verify_password
+from core.identity.rules import (
+    Duration,
+    activation_policy,
+    login_identifiers,
+    password_problems,
+    username_policy,
+    username_problems,
+)
+from core.identity.throttle import (
+    REGISTER_PER_IP,
+    USERNAME_CHECK_PER_IP,
+    Bucket,
+    get_throttle,
+    login_buckets,
+    mail_buckets,
+)
+from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token
+from core.identity.users import (
+    create_user,
+    find_user_by_email,
+    find_user_by_username,
+    normalize_email,
+    normalize_username,
+    username_taken,
+)
+from core.mail.service import queue_mail
+from core.plugins import resolve
+from core.portal import get_portal
+from core.web.forms import PortiqueForm
+from core.web.redirects import redirect, safe_next
+from core.web.rendering import render
+
+
+def tenant_session(request: Request) -> AsyncSession:
+    """A database session scoped to the request's tenant (use as ``async with``)."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    return get_portal().database.session(tenant.id)  # type: ignore[return-value]
+
+
+async def throttled(request: Request, seconds: int) -> Response:
+    """The translated 429 page with ``Retry-After``."""
+    minutes = max(1, (seconds + 59) // 60)
+    return await render(
+        request,
+        "identity/throttled.html",
+        {"minutes": minutes},
+        status_code=429,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def login_label(identifiers: tuple[str, ...]) -> str:
+    """Label of the ``login`` field for the tenant's identifiers."""
+    if set(identifiers) == {"username", "email"}:
+        return _("Username or e-mail address")
+    if identifiers == ("username",):
+        return _("Username")
+    return _("E-mail address")
+
+
+async def find_login(db: AsyncSession, identifiers: tuple[str, ...], login: str) -> User | None:
+    """The user a ``login`` value designates on this tenant, per the accepted identifiers."""
+    user = None
+    if "username" in identifiers:
+        user = await find_user_by_username(db, login)
+    if user is None and "email" in identifiers and "@" in login:
+        user = await find_user_by_email(db, login)
+    return user
+
+
+# -- sign in and out ----------------------------------------------------------------------------
+
+
+async def login(request: Request) -> Response:
+    """``/login``: generic errors, throttling per IP and per account, session rotation."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    next_path = safe_next(request.query_params.get("next"), "/")
+    if request.method == "GET" and await current_user(request) is not None:
+        return redirect(request, next_path)
+    identifiers = login_identifiers(tenant)
+    form = await LoginForm.from_request(request)
+    form.login.label.text = login_label(identifiers)
+    context: dict[str, Any] = {"form": form, "next": next_path}
+    if request.method == "GET" or not form.validate():
+        return await render(request, "identity/login.html", context)
+
+    ip = client_ip(request)
+    login_value = form.login.data
+    key = normalize_username(login_value)
+    ip_buckets, account_buckets = login_buckets(tenant.id, ip, key)
+    throttle = get_throttle()
+    wait = await throttle.retry_after(*ip_buckets, *account_buckets)
+    if wait:
+        async with tenant_session(request) as db:
+            audit(db, "identity.login_throttled", request=request, login=login_value[:100], retry_after=wait)
+            await db.commit()
+        return await throttled(request, wait)
+
+    async with tenant_session(request) as db:
+        user = await find_login(db, identifiers, login_value)
+        ok = await verify_password(user.password_hash if user else None, form.password.data)
+        if not ok or user is None:
+            await throttle.hit(*ip_buckets, *account_buckets)
+            audit(
+                db,
+                "identity.login_failed",
+                request=request,
+                subject_type="user" if user else "",
+                subject_id=user.id if user else "",
+                login=login_value[:100],
+            )
+            await db.commit()
+            form.login.errors = []
+            form.password.errors = [_("The sign-in details are incorrect. Check them and try again.")]
+            return await render(request, "identity/login.html", context)
+        if user.status != UserStatus.ACTIVE:
+            audit(
+                db,
+                "identity.login_refused",
+                request=request,
+                subject_type="user",
+                subject_id=user.id,
+                status=user.status,
+            )
+            await db.commit()
+            return await render(request, "identity/login.html", {**context, "refused": user.status})
+        if user.totp_secret:
+            request.state.session.set(
+                "totp_pending",
+                {
+                    "user_id": user.id,
+                    "remember": bool(form.remember.data),
+                    "next": next_path,
+                    "at": utcnow().isoformat(),
+                },
+            )
+            return redirect(request, "/login/code")
+        await complete_login(request, db, user, remember=bool(form.remember.data), password=form.password.data)
+        await throttle.clear(*account_buckets)
+    if user.must_change_password:
+        return redirect(request, "/profile/password")
+    return redirect(request, next_path)
+
+
+async def complete_login(
+    request: Request, db: AsyncSession, user: User, *, remember: bool, password: str | None = None
+) -> None:
+    """Finish a sign-in: rehash if needed, rotate the session, audit, fire ``logged_in``, commit."""
+    tenant = request.state.tenant
+    if password and user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+    user.last_login_at = utcnow()
+    await flows.sign_in(request, user, remember=remember)
+    if user.must_change_password:
+        request.state.session.set("force_password_change", True)
+    audit(
+        db,
+        "identity.login",
+        request=request,
+        actor_type="user",
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+        remember=remember,
+    )
+    await flows.fire(db, tenant, "logged_in", user, {"remember": remember})
+    await db.commit()
+
+
+async def logout(request: Request) -> Response:
+    """``/logout`` (POST): end the session."""
+    session = request.state.session
+    user_id = session.user_id
+    if user_id is not None and request.state.tenant is not None:
+        async with tenant_session(request) as db:
+            audit(
+                db,
+                "identity.logout",
+                request=request,
+                actor_type="user",
+                actor_id=user_id,
+                subject_type="user",
+                subject_id=user_id,
+            )
+            await db.commit()
+    session.sign_out()
+    session.set("flash", {"message": _("You are signed out."), "kind": "success"})
+    return redirect(request, "/")
+
+
+# -- registration -------------------------------------------------------------------------------
+
+
+def registration_form_class(request: Request) -> type[RegistrationForm]:
+    """The tenant's registration form (a plugin's subclass, or the core's)."""
+    tenant = request.state.tenant
+    answer = get_portal().hooks(tenant).portique_registration_form(tenant=tenant)
+    return answer or RegistrationForm  # type: ignore[no-any-return]
+
+
+async def register(request: Request) -> Response:
+    """``/register``: the hook-driven registration pipeline (see the identity contract)."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    if await current_user(request) is not None:
+        return redirect(request, "/")
+    policy = username_policy(tenant)
+    form = await registration_form_class(request).from_request(request)
+    if not policy.enabled and "username" in form:
+        del form.username
+    context: dict[str, Any] = {"form": form, "username_policy": policy, "password_help": _password_help(tenant)}
+    if request.method == "GET":
+        return await render(request, "identity/register.html", context)
+
+    throttle = get_throttle()
+    bucket = Bucket(REGISTER_PER_IP, ("register-ip", str(tenant.id), client_ip(request)))
+    wait = await throttle.retry_after(bucket)
+    if wait:
+        return await throttled(request, wait)
+
+    valid = form.validate()
+    async with tenant_session(request) as db:
+        username = form.username.data if "username" in form else None
+        if policy.enabled and not form.username.errors:
+            if not username:
+                form.username.errors = [*form.username.errors, _("Choose a username.")]
+            else:
+                problems = username_problems(tenant, username)
+                if not problems and await username_taken(db, username):
+                    problems = [_("This username is not available. Choose another one.")]
+                if problems:
+                    form.username.errors = [*form.username.errors, *problems]
+        if form.password.data and not form.password.errors:
+            problems = password_problems(tenant, form.password.data, email=form.email.data or "", username=username)
+            if problems:
+                form.password.errors = [*form.password.errors, *problems]
+        if not valid or _has_errors(form):
+            return await render(request, "identity/register.html", context)
+
+        answers = await resolve(
+            get_portal().hooks(tenant).portique_validate_registration(tenant=tenant, form=form, db=db)
+        )
+        if _has_errors(form):
+            return await render(request, "identity/register.html", context)
+        plugin_data: dict[str, Any] = {}
+        for answer in answers:
+            plugin_data.update(answer)
+
+        await throttle.hit(bucket)
+        existing = await find_user_by_email(db, form.email.data)
+        if existing is not None:
+            await _already_registered(request, db, existing)
+            await db.commit()
+            return redirect(request, "/register/done")
+
+        extra = {name: str(form[name].data or "")[:40] for name in ("phone",) if name in form}
+        extra.update({name: str(form[name].data or "")[:200] for name in ("company",) if name in form})
+        user = await create_user(
+            db,
+            email=form.email.data,
+            password=form.password.data,
+            username=username,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            locale=current_locale() if current_locale() in tenant.locales else None,
+            plugin_data=plugin_data,
+            **extra,
+        )
+        activation = activation_policy(tenant, user)
+        audit(db, "identity.registered", request=request, subject_type="user", subject_id=user.id)
+        await flows.fire(db, tenant, "registered", user, {**form.cleaned_data(), **plugin_data})
+        if activation.email_confirmation:
+            user.status = UserStatus.PENDING_EMAIL
+            await flows.send_confirmation(db, tenant, user)
+        elif activation.operator_approval:
+            user.confirmed_at = utcnow()
+            await request_approval(db, tenant, user)
+        else:
+            await flows.activate_user(db, tenant, user, notify=False)
+        await db.commit()
+        if not activation.email_confirmation and not activation.operator_approval:
+            await flows.sign_in(request, user, remember=False)
+            request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
+            return redirect(request, "/")
+    return redirect(request, "/register/done")
+
+
+def _has_errors(form: PortiqueForm) -> bool:
+    return any(field.errors for field in form)
+
+
+def _password_help(tenant: Any) -> str:
+    from core.identity.rules import password_policy
+
+    return str(password_policy(tenant).help_text or "")
+
+
+async def _already_registered(request: Request, db: AsyncSession, user: User) -> None:
+    """Someone registers with a known address: the same answer as a new one, and a mail to the owner."""
+    tenant = request.state.tenant
+    if user.status == UserStatus.PENDING_EMAIL:
+        await flows.send_confirmation(db, tenant, user)
+    else:
+        queue_mail(
+            db,
+            tenant,
+            user.email,
+            "identity/already_registered",
+            {
+                "user": user,
+                "login_link": get_portal().tenant_url(tenant, "/login"),
+                "reset_link": get_portal().tenant_url(tenant, "/password/forgot"),
+            },
+            locale=user.locale,
+        )
+    audit(db, "identity.register_existing", request=request, subject_type="user", subject_id=user.id)
+
+
+async def register_done(request: Request) -> Response:
+    """``/register/done``: what happens next (the same page whether the address was known or not)."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    policy = activation_policy(tenant)
+    return await render(
+        request, "identity/register_done.html", {"policy": policy, "valid_for": Duration(policy.confirmation_valid_for)}
+    )
+
+
+async def request_approval(db: AsyncSession, tenant: Any, user: User) -> ApprovalRequest:
+    """Put ``user`` in the operators' approval queue (status ``pending_approval``)."""
+    user.status = UserStatus.PENDING_APPROVAL
+    payload: dict[str, Any] = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "username": user.username,
+        "phone": user.phone,
+        "company": user.company,
+    }
+    payload.update((user.plugin_data or {}).get("approval", {}))
+    approval = ApprovalRequest(
+        plugin="identity",
+        kind="user_activation",
+        title=f"{user.full_name} <{user.email}>",
+        user_id=user.id,
+        payload=payload,
+    )
+    db.add(approval)
+    await db.flush()
+    audit(db, "identity.approval_requested", tenant_id=tenant.id, subject_type="user", subject_id=user.id)
+    return approval
+
+
+async def username_check(request: Request) -> Response:
+    """``/username/check?username=``: JSON ``{"available": bool, "messages": [...]}`` for the live check."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    policy = username_policy(tenant)
+    if not policy.enabled:
+        raise HTTPException(status_code=404)
+    bucket = Bucket(USERNAME_CHECK_PER_IP, ("username-check", str(tenant.id), client_ip(request)))
+    throttle = get_throttle()
+    wait = await throttle.retry_after(bucket)
+    if wait:
+        return JSONResponse(
+            {"available": False, "messages": [_("Too many attempts")]},
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
+    await throttle.hit(bucket)
+    value = (request.query_params.get("username") or "").strip()[:150]
+    messages = username_problems(tenant, value) if value else [_("Choose a username.")]
+    if not messages:
+        async with tenant_session(request) as db:
+            if await username_taken(db, value):
+                messages = [_("This username is not available. Choose another one.")]
+    return JSONResponse({"available": not messages, "messages": messages})
+
+
+# -- confirmation ---------------------------------------------------------------------------------
+
+
+async def link_problem(request: Request, check: TokenCheck, purpose: str, **extra: Any) -> Response:
+    """The page of an unknown, expired or already used link, with what to do next."""
+    tenant = request.state.tenant
+    policy = activation_policy(tenant)
+    status = 410 if check.problem in (TokenProblem.EXPIRED, TokenProblem.USED) else 404
+    return await render(
+        request,
+        "identity/link_problem.html",
+        {"problem": check.problem, "purpose": purpose, "policy": policy, "token": extra.get("token"), **extra},
+        status_code=status,
+    )
+
+
+async def confirm(request: Request) -> Response:
+    """``/confirm/{token}``: confirm the e-mail address; then approval or activation."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    raw = request.path_params["token"]
+    async with tenant_session(request) as db:
+        check = await consume_token(db, raw, flows.CONFIRM)
+        user = await db.get(User, check.token.user_id) if check.token and check.token.user_id else None
+        if not check.ok or user is None:
+            already = user is not None and user.status != UserStatus.PENDING_EMAIL
+            return await link_problem(request, check, flows.CONFIRM, token=raw, already_confirmed=already)
+        policy = activation_policy(tenant, user)
+        user.confirmed_at = utcnow()
+        audit(db, "identity.email_confirmed", request=request, subject_type="user", subject_id=user.id)
+        await flows.fire(db, tenant, "email_confirmed", user)
+        if policy.operator_approval:
+            await request_approval(db, tenant, user)
+        else:
+            await flows.activate_user(db, tenant, user, notify=False)
+        await db.commit()
+        approval = policy.operator_approval
+    return await render(request, "identity/confirmed.html", {"approval": approval})
+
+
+async def confirm_resend(request: Request) -> Response:
+    """``/confirm/resend``: a new confirmation link, by address (enumeration-safe) or from an expired link."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    policy = activation_policy(tenant)
+    if not policy.offer_resend:
+        raise HTTPException(status_code=404)
+    form = await EmailForm.from_request(request)
+    if request.method == "GET":
+        return await render(request, "identity/resend.html", {"form": form})
+    expired_token = (await request.form()).get("token")
+    async with tenant_session(request) as db:
+        user: User | None = None
+        address = ""
+        if isinstance(expired_token, str) and expired_token:
+            check = await check_token(db, expired_token, flows.CONFIRM)
+            if check.token is not None and check.token.user_id:
+                user = await db.get(User, check.token.user_id)
+                address = user.email_normalized if user else ""
+        else:
+            if not form.validate():
+                return await render(request, "identity/resend.html", {"form": form})
+            address = normalize_email(form.email.data)
+            user = await find_user_by_email(db, address)
+        buckets = mail_buckets("resend", tenant.id, client_ip(request), address or "-")
+        wait = await get_throttle().retry_after(*buckets)
+        if wait:
+            return await throttled(request, wait)
+        await get_throttle().hit(*buckets)
+        if user is not None and user.status == UserStatus.PENDING_EMAIL:
+            await flows.send_confirmation(db, tenant, user)
+            audit(db, "identity.confirmation_resent", request=request, subject_type="user", subject_id=user.id)
+            await db.commit()
+    return redirect(request, "/register/done")
+
+
+# -- password recovery ----------------------------------------------------------------------------
+
+
+async def forgot(request: Request) -> Response:
+    """``/password/forgot``: the same answer whether the address is known or not."""
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    form = await EmailForm.from_request(request)
+    if request.method == "GET" or not form.validate():
+        return await render(request, "identity/forgot.html", {"form": form})
+    address = normalize_email(form.email.data)
+    buckets = mail_buckets("reset", tenant.id, client_ip(request), address)
+    throttle = get_throttle()
+    wait = await throttle.retry_after(*buckets)
+    if wait:
+        return await throttled(request, wait)
+    await throttle.hit(*buckets)
+    async with tenant_session(request) as db:
+        user = await find_user_by_email(db, address)
+        if user is not None and user.status == UserStatus.ACTIVE:
+            await flows.send_password_reset(db, tenant, user)
+            audit(db, "identity.reset_requested", request=request, subject_type="user", subject_id=user.id)
+        else:
+            audit(db, "identity.reset_requested_unknown", request=request)
+        await db.commit()
+    return redirect(request, "/password/forgot/sent")
+
+
+async def forgot_sent(request: Request) -> Response:
+    """``/password/forgot/sent``: check your mailbox."""
+    from core.identity.rules import RESET_VALID_FOR
+
+    return await render(request, "identity/forgot_sent.html", {"valid_for": Duration(RESET_VALID_FOR)})
+
+
+async def _set_password_page(
+    request: Request, purpose: str, template: str, finish: Any, statuses: tuple[str, ...]
+) -> Response:
+    tenant = request.state.tenant
+    if tenant is None:
+        raise HTTPException(status_code=404)
+    raw = request.path_params["token"]
+    async with tenant_session(request) as db:
+        check = await check_token(db, raw, purpose)
+        user = await db.get(User, check.token.user_id) if check.token and check.token.user_id else None
+        if not check.ok or user is None or user.status not in statuses:
+            return await link_problem(
+                request, check if not check.ok else TokenCheck(None, TokenProblem.UNKNOWN), purpose
+            )
+        form = await SetPasswordForm.from_request(request)
+        context = {"form": form, "password_help": _password_help(tenant), "person": user}
+        if request.method == "GET" or not form.validate():
+            return await render(request, template, context)
+        problems = password_problems(tenant, form.password.data, email=user.email, username=user.username)
+        if problems:
+            form.password.errors = problems
+            return await render(request, template, context)
+        consumed = await consume_token(db, raw, purpose)
+        if not consumed.ok:
+            return await link_problem(request, consumed, purpose)
+        user.password_hash = await hash_password(form.password.data)
+        user.must_change_password = False
+        response: Response = await finish(request, db, user)
+        await db.commit()
+    await flows.revoke_sessions(user)
+    return response
+
+
+async def reset(request: Request) -> Response:
+    """``/password/reset/{token}``: choose a new password; every session of the user ends."""
+
+    async def finish(request: Request, db: AsyncSession, user: User) -> Response:
+        audit(db, "identity.password_reset", request=request, subject_type="user", subject_id=user.id)
+        await flows.fire(db, request.state.tenant, "password_changed", user, {"via": "reset"})
+        request.state.session.set(
+            "flash", {"message": _("Your password has been changed. You can now sign in."), "kind": "success"}
+        )
+        return redirect(request, "/login")
+
+    return await _set_password_page(request, flows.RESET, "identity/reset.html", finish, (UserStatus.ACTIVE,))
+
+
+async def invitation(request: Request) -> Response:
+    """``/invitation/{token}``: an invited user chooses a password; the access becomes active."""
+
+    async def finish(request: Request, db: AsyncSession, user: User) -> Response:
+        user.status = UserStatus.ACTIVE
+        user.confirmed_at = utcnow()
+        audit(db, "identity.invitation_accepted", request=request, subject_type="user", subject_id=user.id)
+        await flows.fire(db, request.state.tenant, "activated", user)
+        request.state.session.set(
+            "flash",
+            {
+                "message": _("Your access is ready. Sign in with your e-mail address and new password."),
+                "kind": "success",
+            },
+        )
+        return redirect(request, "/login")
+
+    return await _set_password_page(
+        request, flows.INVITE, "identity/invitation.html", finish, (UserStatus.INVITED, UserStatus.ACTIVE)
+    )
