@@ -1,13 +1,28 @@
-"""Luminus SME: Luminus SME energy space: advances, invoices, readings, e-invoice, direct debit, statements."""
+"""Luminus SME: energy customer space — advances, invoices, readings, e-invoice, direct debit, statements."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from core.api import PluginInfo, hookimpl
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute, Route
+
+from core.api import (
+    DemoAccount,
+    NavItem,
+    PluginInfo,
+    Tenant,
+    TicketCategory,
+    User,
+    hookimpl,
+    lazy_gettext,
+)
+from core.api import gettext as _
+from plugins.luminus_energy import models  # noqa: F401 - registers the tables on the metadata
+from plugins.luminus_energy.settings import NAME, LuminusSettings
 
 HERE = Path(__file__).resolve().parent
-NAME = "luminus_energy"
+PREFIX = "/luminus"
 
 
 @hookimpl
@@ -18,6 +33,8 @@ def portique_plugin_info() -> PluginInfo:
         title="Luminus SME",
         description="Luminus SME energy space: advances, invoices, readings, e-invoice, direct debit, statements.",
         locales=("fr_BE", "nl_BE"),
+        settings_model=LuminusSettings,
+        url_prefix=PREFIX,
         demo_tenant={
             "slug": "luminus",
             "name": "Luminus PME",
@@ -50,3 +67,80 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_stylesheets(tenant: Tenant) -> list[str]:
+    return [f"/static/plugins/{NAME}/luminus.css"]
+
+
+@hookimpl
+def portique_routes(tenant: Tenant) -> list[BaseRoute]:
+    from plugins.luminus_energy import advance
+
+    return [
+        Route(f"{PREFIX}/advance", advance.overview),
+        Route(f"{PREFIX}/advance/change", advance.change, methods=["GET", "POST"]),
+    ]
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    if user is None:
+        return []
+    return [
+        NavItem(_("Advance and settlement"), f"{PREFIX}/advance", 20),
+        NavItem(_("Invoices and payments"), f"{PREFIX}/invoices", 30),
+        NavItem(_("Consumption and readings"), f"{PREFIX}/readings", 40),
+        NavItem(_("Account statement"), f"{PREFIX}/statement", 50),
+    ]
+
+
+@hookimpl
+def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
+    return [
+        TicketCategory(
+            "advance",
+            lazy_gettext("Advance amount"),
+            lazy_gettext("You cannot change your advance online, or you have a question about it."),
+            order=10,
+        ),
+        TicketCategory(
+            "invoice_archive",
+            lazy_gettext("Invoice older than 3 years"),
+            lazy_gettext("A copy of an invoice or credit note from 3 to 7 years ago."),
+            order=20,
+        ),
+        TicketCategory(
+            "payment_method",
+            lazy_gettext("Stop direct debit / payment method"),
+            lazy_gettext("Pay by bank transfer instead of direct debit, or another billing question."),
+            order=30,
+        ),
+        TicketCategory(
+            "reminder_fee",
+            lazy_gettext("Reminder fee cancellation"),
+            lazy_gettext("Ask to cancel a reminder fee once the related invoice is paid."),
+            order=40,
+        ),
+        TicketCategory(
+            "readings",
+            lazy_gettext("Meter readings"),
+            lazy_gettext("Your indexes are not in line with the ones we have (estimated indexes…)."),
+            order=50,
+        ),
+    ]
+
+
+@hookimpl
+def portique_backend(tenant: Tenant) -> object:
+    from plugins.luminus_energy.backend import LocalBackend
+
+    return LocalBackend()
+
+
+@hookimpl
+async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
+    from plugins.luminus_energy.demo import create_demo_data
+
+    return await create_demo_data(tenant, db)

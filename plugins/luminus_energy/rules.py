@@ -1,0 +1,175 @@
+"""Business rules without I/O: advance-change refusals, settlement projection, invoice status, readings."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from plugins.luminus_energy.models import Frequency, InvoiceKind
+from plugins.luminus_energy.settings import LuminusSettings
+
+CENT = Decimal("0.01")
+FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to the day after ``end`` (a period 1 Jan–31 Dec has 12)."""
+    delta = relativedelta(end + relativedelta(days=1), start)
+    return max(0, delta.years * 12 + delta.months)
+
+
+# -- settlement projection ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The settlement expected at the end of the billing period for one advance amount."""
+
+    cost: Decimal
+    paid: Decimal
+    remaining_count: int
+    remaining: Decimal
+    settlement: Decimal
+
+    @property
+    def is_refund(self) -> bool:
+        """The customer gets money back."""
+        return self.settlement < 0
+
+
+def period_cost(
+    annual_consumption: Decimal, unit_price: Decimal, fixed_monthly: Decimal, vat_rate: Decimal, months: int
+) -> tuple[Decimal, Decimal]:
+    """(consumption, cost incl. VAT) of a period of ``months`` months."""
+    consumption = (annual_consumption * months / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    net = consumption * unit_price + fixed_monthly * months
+    cost = (net * (1 + vat_rate / 100)).quantize(CENT, ROUND_HALF_UP)
+    return consumption, cost
+
+
+def project_settlement(cost: Decimal, paid: Decimal, remaining_count: int, amount: Decimal) -> Projection:
+    """Settlement = period cost − advances already invoiced − ``amount`` × advances still to come.
+
+    Positive: an extra payment; negative: a refund.
+    """
+    remaining = (amount * remaining_count).quantize(CENT)
+    return Projection(
+        cost=cost,
+        paid=paid,
+        remaining_count=remaining_count,
+        remaining=remaining,
+        settlement=(cost - paid - remaining).quantize(CENT),
+    )
+
+
+def recommended_amount(cost: Decimal, paid: Decimal, remaining_count: int) -> Decimal:
+    """The whole-euro advance that brings the settlement closest to zero (never negative)."""
+    if remaining_count <= 0:
+        return Decimal("0")
+    return Decimal(max(0, math.ceil((cost - paid) / remaining_count)))
+
+
+def advance_bounds(recommended: Decimal, current: Decimal, settings: LuminusSettings) -> tuple[int, int]:
+    """(minimum, maximum) whole-euro advance the customer may choose online."""
+    base = max(recommended, Decimal(1))
+    low = max(settings.advance_min_amount, math.floor(base * settings.advance_min_percent / 100))
+    high = max(math.ceil(base * settings.advance_max_percent / 100), math.ceil(current), low + 1)
+    return int(min(low, math.floor(current))) if current > 0 else int(low), int(high)
+
+
+# -- refusals ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the advance cannot be changed online: a code and the values its explanation needs."""
+
+    code: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AdvanceSituation:
+    """What the refusal rules look at for one contract, today."""
+
+    today: date
+    timezone: str
+    frequency: str
+    contract_start: date
+    contract_end: date | None
+    period_end: date
+    period_start: date
+    last_change: datetime | None
+    overdue_invoice: str | None
+
+
+def _billing_slot(day: date, frequency: str, period_start: date) -> tuple[date, date]:
+    """The invoicing interval containing ``day``: its calendar month (monthly) or quarter of the period."""
+    months = FREQUENCY_MONTHS.get(Frequency(frequency), 1)
+    if months == 1:
+        start = day.replace(day=1)
+        return start, start + relativedelta(months=1)
+    delta = relativedelta(day, period_start)
+    elapsed = max(0, delta.years * 12 + delta.months)
+    start = period_start + relativedelta(months=(elapsed // months) * months)
+    return start, start + relativedelta(months=months)
+
+
+def advance_refusals(situation: AdvanceSituation, settings: LuminusSettings) -> list[Refusal]:
+    """Every reason of the seed FAQ why the advance cannot be changed online (empty: allowed)."""
+    refusals: list[Refusal] = []
+    today = situation.today
+    if situation.last_change is not None:
+        changed_on = situation.last_change.astimezone(ZoneInfo(situation.timezone)).date()
+        start, next_start = _billing_slot(today, situation.frequency, situation.period_start)
+        if changed_on >= start:
+            refusals.append(
+                Refusal(
+                    "already_changed",
+                    {"changed_on": changed_on, "next": next_start, "monthly": situation.frequency == Frequency.MONTHLY},
+                )
+            )
+    months = FREQUENCY_MONTHS.get(Frequency(situation.frequency), 1)
+    if situation.period_end < today + relativedelta(months=months):
+        refusals.append(Refusal("next_is_settlement", {"period_end": situation.period_end}))
+    if situation.contract_end is not None and situation.contract_end <= today + relativedelta(
+        days=settings.contract_end_notice_days
+    ):
+        refusals.append(Refusal("contract_ending", {"end": situation.contract_end}))
+    if situation.overdue_invoice:
+        refusals.append(Refusal("unpaid", {"number": situation.overdue_invoice}))
+    available = situation.contract_start + relativedelta(months=settings.min_consumption_months)
+    if today < available:
+        refusals.append(Refusal("too_short", {"from": available}))
+    return refusals
+
+
+# -- invoices ------------------------------------------------------------------------------------------
+
+
+def invoice_status(kind: str, amount: Decimal, paid: Decimal, due: date, today: date, cancelled: bool = False) -> str:
+    """``paid``, ``open``, ``overdue``, ``credited`` (credit notes) or ``cancelled``."""
+    if cancelled:
+        return "cancelled"
+    if kind == InvoiceKind.CREDIT_NOTE:
+        return "credited"
+    if paid >= amount:
+        return "paid"
+    return "overdue" if due < today else "open"
+
+
+def pdf_available(issue_date: date, today: date, years: int) -> bool:
+    """The PDF may be downloaded online (issued less than ``years`` years ago)."""
+    return issue_date >= today - relativedelta(years=years)
+
+
+def archive_requestable(issue_date: date, today: date, pdf_years: int, archive_years: int) -> bool:
+    """The invoice is older than the online window but still in the archive (on request)."""
+    return (not pdf_available(issue_date, today, pdf_years)) and issue_date >= today - relativedelta(
+        years=archive_years
+    )

@@ -1,0 +1,74 @@
+"""Shared page plumbing: the signed-in customer, the backend, the contact block."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.api import current_membership, current_user, get_portal, login_required, render, tenant_db
+from plugins.luminus_energy.backend import LocalBackend
+from plugins.luminus_energy.models import Customer
+from plugins.luminus_energy.settings import LuminusSettings, local_today, settings_for
+
+
+@dataclass
+class Ctx:
+    """What every Luminus page handler receives."""
+
+    request: Request
+    db: AsyncSession
+    customer: Customer
+    backend: LocalBackend
+    settings: LuminusSettings
+    today: date
+    user_id: int
+
+    def page(self, **values: object) -> dict[str, object]:
+        """Template context with the customer, the contact block and ``values``."""
+        return {"customer": self.customer, "contact": self.settings, "today": self.today, **values}
+
+
+def backend_for(request: Request) -> LocalBackend:
+    """The tenant's backend (the local one unless another plugin provides a connector)."""
+    tenant = request.state.tenant
+    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)
+    return found if isinstance(found, LocalBackend) else LocalBackend()
+
+
+Handler = Callable[[Ctx], Awaitable[Response]]
+
+
+def customer_page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Sign-in required; loads the customer of the user's membership (or explains there is none)."""
+
+    @login_required
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        membership = await current_membership(request)
+        user = await current_user(request)
+        assert user is not None  # login_required
+        backend = backend_for(request)
+        async with tenant_db(request) as db:
+            customer = await backend.customer(db, membership.account.number) if membership else None
+            settings = settings_for(request.state.tenant)
+            if customer is None:
+                return await render(request, "luminus_energy/no_customer.html", {"contact": settings}, status_code=403)
+            ctx = Ctx(request, db, customer, backend, settings, local_today(request.state.tenant), user.id)
+            return await handler(ctx)
+
+    return wrapped
+
+
+def path_int(request: Request, name: str) -> int:
+    """An integer path parameter; 404 when it is not one."""
+    try:
+        return int(request.path_params[name])
+    except (KeyError, ValueError):
+        raise HTTPException(status_code=404) from None
