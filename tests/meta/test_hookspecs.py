@@ -21,23 +21,18 @@ HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunc
 PENDING: frozenset[str] = frozenset(
     {
         "portique_account_users_policy",
-        "portique_activation_policy",
-        "portique_approval_decided",
         "portique_cli",
         "portique_dashboard_widgets",
         "portique_demo_data",
         "portique_locale_dirs",
         "portique_migrations_dir",
-        "portique_on_user_event",
         "portique_operator_routes",
         "portique_password_policy",
         "portique_permissions",
-        "portique_registration_form",
         "portique_registry_importers",
         "portique_session_policy",
         "portique_static_dirs",
         "portique_stylesheets",
-        "portique_validate_registration",
     }
 )
 
