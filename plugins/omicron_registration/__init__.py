@@ -6,17 +6,23 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute
 
 from core.api import (
     ActivationPolicy,
+    ApprovalRequest,
     DemoAccount,
+    NavItem,
     PluginInfo,
     RegistryImporter,
     SessionPolicy,
     Tenant,
+    TicketCategory,
     User,
     UserEvent,
     UsernamePolicy,
+    Widget,
+    gettext,
     hookimpl,
 )
 
@@ -69,6 +75,55 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_stylesheets(tenant: Tenant) -> list[str]:
+    return [f"/static/plugins/{NAME}/omicron.css"]
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_routes(tenant: Tenant) -> list[BaseRoute]:
+    from .pages import routes
+
+    return routes()
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    library = NavItem(label=gettext("Technical library"), path="/omicron/library", order=30)
+    if user is None:
+        return [library]
+    return [
+        NavItem(label=gettext("My devices"), path="/omicron/devices", order=20),
+        library,
+        NavItem(label=gettext("Software updates"), path="/omicron/updates", order=40),
+        NavItem(label=gettext("My topics"), path="/omicron/interests", order=50),
+    ]
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    from .content import dashboard_context
+
+    return [Widget(template="omicron_registration/widgets/dashboard.html", load=dashboard_context, order=10)]
+
+
+@hookimpl
+def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
+    from .support import categories
+
+    return categories()
+
+
+@hookimpl
+async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
+    from .content import approval_decided
+
+    await approval_decided(tenant, approval, db)
 
 
 # -- identity -------------------------------------------------------------------------------------

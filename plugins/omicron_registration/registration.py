@@ -17,6 +17,7 @@ from core.api import (
     Tenant,
     User,
     UsernamePolicy,
+    current_locale,
     gettext,
     lazy_gettext,
     length_rule,
@@ -122,7 +123,28 @@ def approval_payload(check: SerialCheck, company: str, country: str) -> dict[str
 
 
 async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> dict[str, Any] | None:
-    """Check the serial number against the registry; the answer decides the activation path."""
+    """Check the serial number against the registry; the answer decides the activation path.
+
+    An e-mail address of the former Customer Area is not registered again: the customer gets a
+    migration mail instead (FAQ 1.9), and the form says so next to the e-mail field. Usernames of
+    accounts still waiting for migration stay reserved for them.
+    """
+    from .migration import legacy_username_reserved, offer_migration
+
+    email = (form.email.data or "").strip()
+    if email and await offer_migration(tenant, email, current_locale()):
+        form.email.errors = [
+            *form.email.errors,
+            gettext(
+                "This address belongs to an account of the former Customer Area. We have sent you an e-mail "
+                "with a link to move it to the new portal: your username is kept."
+            ),
+        ]
+        return None
+    username = form.username.data if "username" in form else None
+    if username and await legacy_username_reserved(db, username, email):
+        form.username.errors = [*form.username.errors, gettext("This username is not available. Choose another one.")]
+        return None
     serial = normalize_serial(form.serial_number.data or "")
     if not serial_format_ok(serial):
         return None

@@ -1,0 +1,432 @@
+"""Exclusive content for registered customers: My devices, software updates, technical library, topics.
+
+Access rule: software updates and library files are downloaded only by signed-in customers who own a
+device of the product family (a claimed serial number); a direct URL gets the same answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from core.api import (
+    ApprovalRequest,
+    ApprovalStatus,
+    PortiqueForm,
+    Tenant,
+    User,
+    audit,
+    current_user,
+    flash,
+    gettext,
+    login_required,
+    login_url,
+    redirect,
+    render,
+    tenant_db,
+    utcnow,
+)
+
+from .backend import SerialStatus
+from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
+from .models import ClaimedDevice, Device, Document, Event, SoftwareUpdate, UserInterest
+from .registration import approval_payload, backend_for, serial_field
+from .settings import NAME
+from .storage import storage_path
+
+PAGE_SIZE = 20
+DEVICE_CLAIM = "device_claim"
+
+
+async def owned_families(db: AsyncSession, user_id: int) -> set[str]:
+    """Product families of the devices the user registered."""
+    rows = await db.scalars(
+        select(Device.family)
+        .join(ClaimedDevice, ClaimedDevice.device_id == Device.id)
+        .where(ClaimedDevice.user_id == user_id)
+    )
+    return set(rows)
+
+
+async def interests_of(db: AsyncSession, user_id: int) -> tuple[set[str], set[str]]:
+    """(families, topics) the user chose for the dashboard."""
+    rows = (await db.execute(select(UserInterest.kind, UserInterest.code).where(UserInterest.user_id == user_id))).all()
+    return {code for kind, code in rows if kind == "family"}, {code for kind, code in rows if kind == "topic"}
+
+
+# -- My devices -----------------------------------------------------------------------------------
+
+
+class AddDeviceForm(PortiqueForm):
+    """Register another device: the same serial-number checks as the registration."""
+
+    serial_number = serial_field()
+
+
+@login_required
+async def devices_page(request: Request) -> Response:
+    """``/omicron/devices``: the user's devices, and a form to add another one."""
+    user = await _user(request)
+    tenant = request.state.tenant
+    form = await AddDeviceForm.from_request(request)
+    async with tenant_db(request) as db:
+        if request.method == "POST" and form.validate():
+            outcome = await add_device(db, tenant, user, form.serial_number.data, request=request)
+            await db.commit()
+            if outcome == "added":
+                flash(request, gettext("The device %(serial)s was added.", serial=form.serial_number.data), "success")
+                return redirect(request, "/omicron/devices")
+            if outcome == "pending":
+                flash(
+                    request,
+                    gettext(
+                        "We could not verify %(serial)s automatically. OMICRON will check it; this can take some time.",
+                        serial=form.serial_number.data,
+                    ),
+                    "warning",
+                )
+                return redirect(request, "/omicron/devices")
+            form.serial_number.errors = [gettext("This device is already in your list.")]
+        devices = (
+            await db.execute(
+                select(Device, ClaimedDevice.claimed_at)
+                .join(ClaimedDevice, ClaimedDevice.device_id == Device.id)
+                .where(ClaimedDevice.user_id == user.id)
+                .order_by(ClaimedDevice.claimed_at)
+            )
+        ).all()
+        pending = (
+            await db.scalars(
+                select(ApprovalRequest).where(
+                    ApprovalRequest.plugin == NAME,
+                    ApprovalRequest.kind == DEVICE_CLAIM,
+                    ApprovalRequest.user_id == user.id,
+                    ApprovalRequest.status == ApprovalStatus.PENDING,
+                )
+            )
+        ).all()
+    return await render(
+        request,
+        "omicron_registration/devices.html",
+        {"form": form, "devices": devices, "pending": pending, "families": FAMILY_LABELS},
+    )
+
+
+async def add_device(
+    db: AsyncSession, tenant: Tenant, user: User, serial: str, *, request: Request | None = None
+) -> str:
+    """Claim ``serial`` for ``user``: ``added`` (registry rule passed), ``pending`` (operator) or ``duplicate``."""
+    backend = backend_for(tenant)
+    check = await backend.check_serial(db, serial, user.company, user_id=user.id)
+    already = await db.scalar(
+        select(ClaimedDevice.id)
+        .join(Device, Device.id == ClaimedDevice.device_id)
+        .where(Device.serial_number == serial, ClaimedDevice.user_id == user.id)
+    )
+    if already is not None:
+        return "duplicate"
+    if check.status == SerialStatus.KNOWN:
+        await backend.claim(db, serial, user.id, user.company)
+        audit(db, "omicron.device_claimed", request=request, actor_type="user", actor_id=user.id,
+              subject_type="device", subject_id=serial)  # fmt: skip
+        return "added"
+    country = ((user.plugin_data or {}).get(NAME) or {}).get("country", "")
+    db.add(
+        ApprovalRequest(
+            plugin=NAME,
+            kind=DEVICE_CLAIM,
+            title=f"Device {serial} for {user.full_name} ({user.company})",
+            user_id=user.id,
+            payload={**approval_payload(check, user.company, country), "serial": serial},
+        )
+    )
+    audit(db, "omicron.device_claim_requested", request=request, actor_type="user", actor_id=user.id,
+          subject_type="device", subject_id=serial)  # fmt: skip
+    return "pending"
+
+
+async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
+    """An operator decided on a device claim: an approved one becomes the user's device."""
+    if approval.plugin != NAME or approval.kind != DEVICE_CLAIM or approval.user_id is None:
+        return
+    if approval.status == ApprovalStatus.APPROVED:
+        user = await db.get(User, approval.user_id)
+        serial = str(approval.payload.get("serial", ""))
+        if user is not None and serial:
+            await backend_for(tenant).claim(db, serial, user.id, user.company)
+
+
+# -- software updates -----------------------------------------------------------------------------
+
+
+async def updates_page(request: Request) -> Response:
+    """``/omicron/updates``: releases of the families the user owns (visitors are invited to register)."""
+    user = await current_user(request)
+    updates: list[SoftwareUpdate] = []
+    families: set[str] = set()
+    if user is not None:
+        async with tenant_db(request) as db:
+            families = await owned_families(db, user.id)
+            if families:
+                updates = list(
+                    await db.scalars(
+                        select(SoftwareUpdate)
+                        .where(SoftwareUpdate.family.in_(families))
+                        .order_by(SoftwareUpdate.family, SoftwareUpdate.released_on.desc())
+                    )
+                )
+    return await render(
+        request,
+        "omicron_registration/updates.html",
+        {"updates": updates, "owned": families, "families": FAMILY_LABELS},
+    )
+
+
+async def update_download(request: Request) -> Response:
+    """A software update file, for owners of its product family only (a direct URL included)."""
+    user, refusal = await _signed_in_or_login(request)
+    if refusal is not None:
+        return refusal
+    async with tenant_db(request) as db:
+        update = await db.scalar(select(SoftwareUpdate).where(SoftwareUpdate.id == request.path_params["update_id"]))
+        if update is None:
+            raise HTTPException(status_code=404)
+        if update.family not in await owned_families(db, user.id):
+            await _refused(db, request, user, "software_update", update.id)
+            raise HTTPException(status_code=403, detail="not_owner")
+        audit(db, "omicron.update_downloaded", request=request, actor_type="user", actor_id=user.id,
+              subject_type="software_update", subject_id=update.id)  # fmt: skip
+        await db.commit()
+    path = storage_path(request.state.tenant.id, update.file_key)
+    if not path.is_file():
+        raise HTTPException(status_code=404)
+    return FileResponse(path, filename=update.file_name, media_type="application/octet-stream")
+
+
+# -- technical library ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """The search and filters of the library page (unknown values are ignored)."""
+
+    q: str = ""
+    family: str = ""
+    topic: str = ""
+    language: str = ""
+    doc_type: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> LibraryQuery:
+        """Read the query string; out-of-range values fall back to "all"."""
+        try:
+            page = max(1, min(int(params.get("page", "1")), 10_000))
+        except ValueError:
+            page = 1
+        return cls(
+            q=params.get("q", "").strip()[:100],
+            family=params.get("family", "") if params.get("family", "") in FAMILY_LABELS else "",
+            topic=params.get("topic", "") if params.get("topic", "") in TOPICS else "",
+            language=params.get("language", "") if params.get("language", "") in LANGUAGES else "",
+            doc_type=params.get("type", "") if params.get("type", "") in DOC_TYPES else "",
+            page=page,
+        )
+
+    def filtered(self, query: Select[Any]) -> Select[Any]:
+        """``query`` restricted to the search and filters."""
+        if self.family:
+            query = query.where(Document.family == self.family)
+        if self.topic:
+            query = query.where(Document.topic == self.topic)
+        if self.language:
+            query = query.where(Document.language == self.language)
+        if self.doc_type:
+            query = query.where(Document.doc_type == self.doc_type)
+        for word in self.q.lower().split()[:5]:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Document.search_text.like(f"%{escaped}%", escape="\\"))
+        return query
+
+    def link(self, page: int) -> str:
+        """The query string of another page of the same search."""
+        from urllib.parse import urlencode
+
+        values = {"q": self.q, "family": self.family, "topic": self.topic, "language": self.language}
+        values["type"] = self.doc_type
+        values["page"] = str(page)
+        return "?" + urlencode({k: v for k, v in values.items() if v})
+
+
+async def search_documents(db: AsyncSession, query: LibraryQuery) -> tuple[list[Document], int]:
+    """One page of matching documents (newest first) and the number of matches."""
+    total = int(await db.scalar(query.filtered(select(func.count()).select_from(Document))) or 0)
+    rows = await db.scalars(
+        query.filtered(select(Document))
+        .order_by(Document.published_on.desc(), Document.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+    )
+    return list(rows), total
+
+
+async def library_page(request: Request) -> Response:
+    """``/omicron/library``: search and filter the technical library (downloads for owners)."""
+    user = await current_user(request)
+    query = LibraryQuery.from_params(request.query_params)
+    async with tenant_db(request) as db:
+        documents, total = await search_documents(db, query)
+        owned = await owned_families(db, user.id) if user is not None else set()
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return await render(
+        request,
+        "omicron_registration/library.html",
+        {
+            "query": query,
+            "documents": documents,
+            "total": total,
+            "pages": pages,
+            "owned": owned,
+            "families": FAMILY_LABELS,
+            "topics": TOPICS,
+            "languages": LANGUAGES,
+            "doc_types": DOC_TYPES,
+        },
+    )
+
+
+async def document_download(request: Request) -> Response:
+    """A library document, for owners of a device of its product family only (a direct URL included)."""
+    user, refusal = await _signed_in_or_login(request)
+    if refusal is not None:
+        return refusal
+    async with tenant_db(request) as db:
+        document = await db.scalar(select(Document).where(Document.id == request.path_params["document_id"]))
+        if document is None:
+            raise HTTPException(status_code=404)
+        if document.family not in await owned_families(db, user.id):
+            await _refused(db, request, user, "document", document.id)
+            raise HTTPException(status_code=403, detail="not_owner")
+        await db.commit()
+    body = f"{document.title}\n\n{document.summary}\n\n{document.pages} pages · {document.published_on.isoformat()}\n"
+    return Response(
+        body.encode(),
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="omicron-document-{document.id}.txt"'},
+    )
+
+
+# -- topics and dashboard -------------------------------------------------------------------------
+
+
+@login_required
+async def interests_page(request: Request) -> Response:
+    """``/omicron/interests``: the products and topics of the personal dashboard."""
+    user = await _user(request)
+    async with tenant_db(request) as db:
+        if request.method == "POST":
+            data = await request.form()
+            families = {v for v in data.getlist("family") if v in FAMILY_LABELS}
+            topics = {v for v in data.getlist("topic") if v in TOPICS}
+            for row in await db.scalars(select(UserInterest).where(UserInterest.user_id == user.id)):
+                await db.delete(row)
+            await db.flush()
+            for code in sorted(families):
+                db.add(UserInterest(user_id=user.id, kind="family", code=code))
+            for code in sorted(topics):
+                db.add(UserInterest(user_id=user.id, kind="topic", code=code))
+            await db.commit()
+            flash(request, gettext("Your dashboard now follows the products and topics you chose."), "success")
+            return redirect(request, "/")
+        families, topics = await interests_of(db, user.id)
+    return await render(
+        request,
+        "omicron_registration/interests.html",
+        {"chosen_families": families, "chosen_topics": topics, "families": FAMILY_LABELS, "topics": TOPICS},
+    )
+
+
+async def dashboard_context(request: Request) -> dict[str, Any]:
+    """What the dashboard widget shows: documents, updates, events, videos and articles that match."""
+    user = await _user(request)
+    async with tenant_db(request) as db:
+        families, topics = await interests_of(db, user.id)
+        owned = await owned_families(db, user.id)
+        country = ((user.plugin_data or {}).get(NAME) or {}).get("country", "")
+        match = or_(Document.family.in_(families), Document.topic.in_(topics))
+        documents = list(
+            await db.scalars(
+                select(Document)
+                .where(match, Document.doc_type.in_(("manual", "application_note", "paper")))
+                .order_by(Document.published_on.desc(), Document.id.desc())
+                .limit(5)
+            )
+        ) if (families or topics) else []  # fmt: skip
+        media = list(
+            await db.scalars(
+                select(Document)
+                .where(match, Document.doc_type.in_(("video", "article")))
+                .order_by(Document.published_on.desc(), Document.id.desc())
+                .limit(4)
+            )
+        ) if (families or topics) else []  # fmt: skip
+        updates = list(
+            await db.scalars(
+                select(SoftwareUpdate)
+                .where(SoftwareUpdate.family.in_(owned))
+                .order_by(SoftwareUpdate.released_on.desc())
+                .limit(3)
+            )
+        ) if owned else []  # fmt: skip
+        events = list(
+            await db.scalars(
+                select(Event)
+                .where(Event.country == country, Event.starts_on >= utcnow().date())
+                .order_by(Event.starts_on)
+                .limit(4)
+            )
+        ) if country else []  # fmt: skip
+    return {
+        "has_interests": bool(families or topics),
+        "documents": documents,
+        "media": media,
+        "updates": updates,
+        "events": events,
+        "event_kinds": EVENT_KINDS,
+        "doc_types": DOC_TYPES,
+        "families": FAMILY_LABELS,
+    }
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+async def _user(request: Request) -> User:
+    user = await current_user(request)
+    if user is None:
+        raise HTTPException(status_code=403)
+    return user
+
+
+async def _signed_in_or_login(request: Request) -> tuple[Any, Response | None]:
+    """The signed-in user, or a redirect to the sign-in page for a visitor (no file is sent)."""
+    if request.state.tenant is None:
+        raise HTTPException(status_code=404)
+    user = await current_user(request)
+    if user is None:
+        return None, RedirectResponse(login_url(request), status_code=303)
+    return user, None
+
+
+async def _refused(db: AsyncSession, request: Request, user: User, kind: str, subject_id: int) -> None:
+    audit(db, "omicron.download_refused", request=request, actor_type="user", actor_id=user.id,
+          subject_type=kind, subject_id=subject_id)  # fmt: skip
+    await db.commit()
