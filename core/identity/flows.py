@@ -10,6 +10,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import delete
 from starlette.requests import Request
 
 from core.audit.service import client_ip
@@ -31,6 +32,8 @@ from core.identity.users import create_user, find_user_by_email, grant_membershi
 from core.mail.service import queue_mail
 from core.plugins import resolve
 from core.portal import get_portal
+from core.sessions.models import SessionRecord
+from core.sessions.store import DatabaseSessionStore
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,9 +94,20 @@ def generate_password(length: int = 16) -> str:
             return value
 
 
-async def revoke_sessions(user: User, *, keep: str | None = None) -> int:
-    """End every session of ``user`` (except the one whose stored id is ``keep``)."""
-    return await get_portal().session_store.delete_for_user(user.tenant_id, user.id, keep=keep)
+async def revoke_sessions(user: User, *, keep: str | None = None, db: AsyncSession | None = None) -> int:
+    """End every session of ``user`` (except the one whose stored id is ``keep``).
+
+    With ``db``, sessions kept in the database are deleted in that transaction (so the caller's
+    uncommitted writes cannot lock the store out on SQLite); otherwise the store does it at once.
+    """
+    store = get_portal().session_store
+    if db is not None and isinstance(store, DatabaseSessionStore):
+        query = delete(SessionRecord).where(SessionRecord.tenant_id == user.tenant_id, SessionRecord.user_id == user.id)
+        if keep:
+            query = query.where(SessionRecord.id != keep)
+        result = await db.execute(query)
+        return int(getattr(result, "rowcount", 0) or 0)
+    return await store.delete_for_user(user.tenant_id, user.id, keep=keep)
 
 
 async def set_temporary_password(db: AsyncSession, user: User) -> str:
@@ -102,7 +116,7 @@ async def set_temporary_password(db: AsyncSession, user: User) -> str:
     user.password_hash = await hash_password(password)
     user.must_change_password = True
     await db.flush()
-    await revoke_sessions(user)
+    await revoke_sessions(user, db=db)
     return password
 
 
@@ -262,7 +276,7 @@ async def reject_user(db: AsyncSession, tenant: Tenant, user: User, reason: str)
         reason=reason,
     )
     await fire(db, tenant, "rejected", user, {"reason": reason})
-    await revoke_sessions(user)
+    await revoke_sessions(user, db=db)
 
 
 async def sign_in(request: Request, user: User, *, remember: bool) -> None:

@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from identity_helpers import PASSWORD
 
 from core.identity.models import User, UserStatus
 from core.identity.users import create_user, get_or_create_account, grant_membership
 from core.portal import Portal
 from core.tenancy.models import Tenant
+from tests.core.identity.identity_helpers import PASSWORD
 
 
 @pytest.fixture

@@ -1,0 +1,143 @@
+"""Sign-in and sign-out: generic errors, session rotation, stay signed in, throttling, next=."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from core.audit.models import AuditEvent
+from core.sessions.middleware import COOKIE
+from core.testing import csrf_of
+from tests.core.identity.identity_helpers import PASSWORD, sign_in
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+async def test_login_page_has_the_contract_fields(tenant, tenant_client):
+    page = await tenant_client(tenant).get("/login")
+    assert page.status_code == 200
+    for name in ('name="login"', 'name="password"', 'name="remember"', 'name="csrf_token"'):
+        assert name in page.text
+
+
+async def test_login_success_rotates_the_session_and_signs_in(tenant, tenant_client, make_user, portal):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    await client.get("/login")
+    before = client.cookies.get(COOKIE)
+    response = await sign_in(client, "ADA@example.com ")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    after = client.cookies.get(COOKIE)
+    assert after
+    assert after != before
+    home = await client.get("/profile")
+    assert home.status_code == 200
+    assert "ada@example.com" in home.text
+    async with portal.database.session() as db:
+        actions = (await db.scalars(select(AuditEvent.action))).all()
+    assert "identity.login" in actions
+
+
+async def test_wrong_password_and_unknown_account_get_the_same_answer(tenant, tenant_client, make_user):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    wrong = await sign_in(client, "ada@example.com", "not the password")
+    unknown = await sign_in(client, "nobody@example.com", "not the password")
+    assert wrong.status_code == unknown.status_code == 200
+    message = "The sign-in details are incorrect"
+    assert message in wrong.text
+    assert message in unknown.text
+    assert wrong.text.replace("ada@example.com", "X").count(message) == unknown.text.replace(
+        "nobody@example.com", "X"
+    ).count(message)
+    assert "not the password" not in wrong.text
+    assert 'value="ada@example.com"' in wrong.text
+
+
+async def test_bad_form_keeps_input_and_says_what_is_missing(tenant, tenant_client):
+    client = tenant_client(tenant)
+    page = await client.get("/login")
+    response = await client.post("/login", data={"csrf_token": csrf_of(page.text), "login": "ada@example.com"})
+    assert response.status_code == 200
+    assert "Enter your password." in response.text
+    assert 'id="error-summary"' in response.text
+
+
+async def test_stay_signed_in_cookie_lasts_twelve_hours(tenant, tenant_client, make_user, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    response = await sign_in(client, "ada@example.com", remember=True)
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and COOKIE in v)
+    assert f"Max-Age={12 * 3600}" in cookie
+    time_machine.move_to(NOW + timedelta(hours=11, minutes=59), tick=False)
+    assert (await client.get("/profile")).status_code == 200
+    time_machine.move_to(NOW + timedelta(hours=12, minutes=1), tick=False)
+    assert (await client.get("/profile")).status_code == 303
+
+
+async def test_session_without_remember_has_no_max_age_and_idles_out(tenant, tenant_client, make_user, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    response = await sign_in(client, "ada@example.com")
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and COOKIE in v)
+    assert "Max-Age" not in cookie
+    time_machine.move_to(NOW + timedelta(hours=1), tick=False)
+    assert (await client.get("/profile")).status_code == 200
+    time_machine.move_to(NOW + timedelta(hours=3, minutes=1), tick=False)
+    assert (await client.get("/profile")).status_code == 303
+
+
+async def test_logout_ends_the_session(tenant, tenant_client, make_user):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    await sign_in(client, "ada@example.com")
+    page = await client.get("/profile")
+    response = await client.post("/logout", data={"csrf_token": csrf_of(page.text)})
+    assert response.status_code == 303
+    assert (await client.get("/profile")).status_code == 303
+    assert (await client.get("/logout")).status_code == 405
+
+
+async def test_next_is_followed_only_inside_the_tenant(tenant, tenant_client, make_user):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    ok = await sign_in(client, "ada@example.com", next_path="/profile")
+    assert ok.headers["location"] == "/profile"
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        other = tenant_client(tenant)
+        response = await sign_in(other, "ada@example.com", next_path=evil)
+        assert response.headers["location"] == "/", evil
+
+
+async def test_pending_user_with_right_password_is_told_to_confirm(tenant, tenant_client, make_user):
+    await make_user(tenant, status="pending_email")
+    client = tenant_client(tenant)
+    response = await sign_in(client, "ada@example.com")
+    assert response.status_code == 200
+    assert "not confirmed yet" in response.text
+    assert (await client.get("/profile")).status_code == 303
+
+
+async def test_login_by_username_when_the_tenant_says_so(tenant, tenant_client, make_user, portal, monkeypatch):
+    await make_user(tenant, username="ada_l")
+    from core.identity import pages
+
+    monkeypatch.setattr(pages, "login_identifiers", lambda tenant: ("username",))
+    client = tenant_client(tenant)
+    assert (await sign_in(client, "ada@example.com")).status_code == 200
+    assert (await sign_in(client, "ADA_L")).status_code == 303
+
+
+async def test_french_page(tenant, tenant_client):
+    page = await tenant_client(tenant).get("/login", headers={"Accept-Language": "fr"})
+    assert "Mot de passe" in page.text
+
+
+async def test_password_not_echoed(tenant, tenant_client):
+    client = tenant_client(tenant)
+    response = await sign_in(client, "x@example.com", PASSWORD)
+    assert PASSWORD not in response.text
