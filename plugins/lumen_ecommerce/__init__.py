@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from core.api import PluginInfo, hookimpl
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute, Route
+
+from core.api import (
+    Account,
+    AccountUsersPolicy,
+    ApprovalRequest,
+    NavItem,
+    Permission,
+    PluginInfo,
+    RegistryImporter,
+    Tenant,
+    TicketCategory,
+    User,
+    gettext,
+    hookimpl,
+    lazy_gettext,
+)
+from plugins.lumen_ecommerce import models as _models  # noqa: F401 - registers the tables
+from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
 HERE = Path(__file__).resolve().parent
-NAME = "lumen_ecommerce"
 
 
 @hookimpl
@@ -18,6 +37,8 @@ def portique_plugin_info() -> PluginInfo:
         title="Lumen e-commerce",
         description="Lumen PRO e-commerce accounts: signed access requests, permissions, ordering, support.",
         locales=("fr_CA", "en_CA"),
+        settings_model=LumenSettings,
+        url_prefix="/lumen",
         demo_tenant={
             "slug": "lumen",
             "name": "Lumen — Espace PRO",
@@ -50,3 +71,95 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_stylesheets(tenant: Tenant) -> list[str]:
+    return [f"/static/plugins/{NAME}/lumen.css"]
+
+
+@hookimpl
+def portique_routes(tenant: Tenant) -> list[BaseRoute]:
+    from plugins.lumen_ecommerce import pages
+
+    return [
+        Route("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
+        Route("/register/done", pages.register_done, name="lumen_register_done"),
+        Route("/lumen/requests", pages.requests_list, name="lumen_requests"),
+        Route("/lumen/requests/{request_id:int}/pdf", pages.request_pdf, name="lumen_request_pdf"),
+        Route("/lumen/catalogue", pages.catalogue, name="lumen_catalogue"),
+        Route("/lumen/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
+        Route("/lumen/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
+        Route("/lumen/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
+        Route("/lumen/orders", pages.orders, name="lumen_orders"),
+        Route("/lumen/orders/{order_id:int}", pages.order_detail, name="lumen_order"),
+        Route("/lumen/orders/{order_id:int}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
+    ]
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    if user is None:
+        return []
+    return [
+        NavItem(gettext("Catalogue"), "/lumen/catalogue", 20),
+        NavItem(gettext("Orders"), "/lumen/orders", 30),
+    ]
+
+
+@hookimpl
+def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
+    return ("username", "email")
+
+
+@hookimpl
+def portique_permissions(tenant: Tenant) -> list[Permission]:
+    from plugins.lumen_ecommerce.service import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
+
+    return [
+        Permission(PERM_ORDER, lazy_gettext("Place orders")),
+        Permission(PERM_ORDER_APPROVAL, lazy_gettext("Place orders for approval")),
+        Permission(PERM_PRICES, lazy_gettext("See prices only (cannot place orders)")),
+    ]
+
+
+@hookimpl
+def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUsersPolicy:
+    return AccountUsersPolicy(
+        manage_roles=("holder", "admin"),
+        invitable_roles=(),
+        change_url="/register?action=add",
+        notice=lazy_gettext(
+            "To add or remove users, the account administrator fills in and signs the e-commerce access form."
+        ),
+    )
+
+
+@hookimpl
+def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> Any:
+    from plugins.lumen_ecommerce.service import decide
+
+    if approval.plugin != NAME or approval.kind != "access_request":
+        return None
+    return decide(db, tenant, approval)
+
+
+@hookimpl
+def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
+    from plugins.lumen_ecommerce.support import categories
+
+    return categories(tenant)
+
+
+@hookimpl
+def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+    from plugins.lumen_ecommerce.importers import importers
+
+    return importers()
+
+
+@hookimpl
+def portique_demo_data(tenant: Tenant, db: AsyncSession) -> Any:
+    from plugins.lumen_ecommerce.demo import create_demo_data
+
+    return create_demo_data(tenant, db)
