@@ -6,22 +6,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.api import (
+    Account,
+    AccountUsersPolicy,
     ActivationPolicy,
     DemoAccount,
+    NavItem,
     PasswordPolicy,
     PluginInfo,
     RegistryImporter,
     Tenant,
+    TicketCategory,
     User,
     UsernamePolicy,
+    Widget,
     hookimpl,
+    lazy_gettext,
 )
+from core.api import gettext as _
 from plugins.videotron_business import models as _models  # noqa: F401 - registers the tables
 from plugins.videotron_business import policies
 from plugins.videotron_business.backend import LocalBackend, VideotronBackend
 
 if TYPE_CHECKING:
+    import click
     from sqlalchemy.ext.asyncio import AsyncSession
+    from starlette.routing import BaseRoute
 
 HERE = Path(__file__).resolve().parent
 NAME = "videotron_business"
@@ -71,6 +80,55 @@ def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
 
 
+# -- web ---------------------------------------------------------------------------------------
+
+
+@hookimpl
+def portique_routes(tenant: Tenant) -> list[BaseRoute]:
+    from plugins.videotron_business.pages import routes
+
+    return routes()
+
+
+@hookimpl
+def portique_stylesheets(tenant: Tenant) -> list[str]:
+    return [f"/static/plugins/{NAME}/videotron.css"]
+
+
+@hookimpl
+def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
+    if user is None:
+        return [NavItem(_("Activation e-mail"), f"{URL_PREFIX}/activation", order=50)]
+    return [NavItem(_("Your account"), f"{URL_PREFIX}/users", order=50)]
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    from plugins.videotron_business.widgets import widgets
+
+    return widgets()
+
+
+@hookimpl
+def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
+    return [
+        TicketCategory(
+            code="billing",
+            name=lazy_gettext("Billing, products and services"),
+            help=lazy_gettext("For any general question about your bill or one of our products or services."),
+            sla_hours=16,
+            order=10,
+        ),
+        TicketCategory(
+            code="technical",
+            name=lazy_gettext("Assistance and service problems"),
+            help=lazy_gettext("To get assistance or to report a problem with a service or with equipment."),
+            sla_hours=8,
+            order=20,
+        ),
+    ]
+
+
 # -- identity ------------------------------------------------------------------------------------
 
 
@@ -94,6 +152,16 @@ def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationP
     return policies.activation_policy()
 
 
+@hookimpl
+def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUsersPolicy:
+    return AccountUsersPolicy(
+        manage_roles=("holder",),
+        invitable_roles=("member",),
+        change_url=f"{URL_PREFIX}/users",
+        notice=lazy_gettext("Only the account holder manages the users of the account."),
+    )
+
+
 # -- data ----------------------------------------------------------------------------------------
 
 
@@ -114,3 +182,10 @@ async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccou
     from plugins.videotron_business.demo import create_demo_data
 
     return await create_demo_data(db)
+
+
+@hookimpl
+def portique_cli(group: click.Group) -> None:
+    from plugins.videotron_business.cli import videotron
+
+    group.add_command(videotron)

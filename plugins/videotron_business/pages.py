@@ -1,0 +1,597 @@
+"""Pages of the Vidéotron Business customer space.
+
+Visitors: ``/videotron/activation`` (ask for the activation e-mail), ``/videotron/activate/{token}``
+(register from it), ``/register`` (register without it), ``/videotron/confirm/{token}``.
+Holder: ``/videotron/users`` (user management). Secondary users: ``/videotron/invitation/{token}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from core.api import (
+    Account,
+    Membership,
+    Role,
+    Tenant,
+    TokenProblem,
+    User,
+    UserStatus,
+    audit,
+    check_token,
+    client_ip,
+    consume_token,
+    create_user,
+    current_locale,
+    current_user,
+    find_user_by_email,
+    flash,
+    grant_membership,
+    hash_password,
+    issue_token,
+    login_required,
+    normalize_email,
+    normalize_username,
+    queue_mail,
+    redirect,
+    render,
+    require_role,
+    tenant_db,
+    username_taken,
+    utcnow,
+)
+from core.api import gettext as _
+from plugins.videotron_business import services
+from plugins.videotron_business.backend import AccountRecord, normalize_account_number
+from plugins.videotron_business.forms import (
+    ActivationRegistrationForm,
+    ActivationRequestForm,
+    AddUserForm,
+    HolderRegistrationForm,
+    InvitationForm,
+)
+from plugins.videotron_business.policies import (
+    ACTIVATION_VALID_FOR,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+    suggest_username,
+    username_errors,
+)
+from plugins.videotron_business.services import ACTIVATION, CONFIRM, INVITATION, NewHolder
+
+T = "videotron_business/"
+
+
+def rules_context() -> dict[str, Any]:
+    """Numbers the live checklists need (kept in one place with the server-side rules)."""
+    return {
+        "username_min": USERNAME_MIN,
+        "username_max": USERNAME_MAX,
+        "password_min": PASSWORD_MIN,
+        "password_max": PASSWORD_MAX,
+        "valid_days": ACTIVATION_VALID_FOR.days,
+    }
+
+
+def _tenant_locale(request: Request, wanted: str | None) -> str:
+    tenant = request.state.tenant
+    return wanted if wanted in tenant.locales else tenant.default_locale
+
+
+def _mail_locale(request: Request, record_locale: str) -> str:
+    return _tenant_locale(request, record_locale)
+
+
+async def link_problem(request: Request, problem: TokenProblem | str) -> Response:
+    """The page of an expired, used or unknown link: call customer service; never a resend button."""
+    status = 404 if problem == TokenProblem.UNKNOWN else 410
+    return await render(request, T + "link_problem.html", {"problem": str(problem)}, status_code=status)
+
+
+# -- activation e-mail ------------------------------------------------------------------------------
+
+
+async def activation_request(request: Request) -> Response:
+    """Ask for the activation e-mail with the account number; the answer never reveals if it exists."""
+    form = await ActivationRequestForm.from_request(request)
+    if request.method == "POST" and form.validate():
+        number = normalize_account_number(form.account_number.data)
+        ip = client_ip(request)
+        if await services.over_limit(request, ("activation_ip", ip)):
+            return await render(
+                request, T + "activation_request.html", {"form": form, "throttled": True}, status_code=429
+            )
+        await services.count(request, ("activation_ip", ip))
+        tenant = request.state.tenant
+        async with tenant_db(request) as db:
+            record = await services.backend(tenant).find_account(db, number)
+            # The per-account limit is counted silently: the page looks the same either way.
+            quota_left = not await services.over_limit(request, ("activation_account", number))
+            if record is not None and quota_left:
+                await services.count(request, ("activation_account", number))
+                if await services.holder_of(db, record.number) is None:
+                    await send_activation(db, tenant, record, actor="customer", request=request)
+                    await db.commit()
+        return redirect(request, "/videotron/activation/sent")
+    return await render(request, T + "activation_request.html", {"form": form})
+
+
+async def send_activation(
+    db: AsyncSession, tenant: Tenant, record: AccountRecord, *, actor: str, request: Request | None = None
+) -> None:
+    """Mail a 5-day activation link to the e-mail ON FILE of ``record`` (the caller commits).
+
+    Used by the customer's request page and by operators (``portique videotron send-activation``).
+    """
+    raw = await issue_token(db, ACTIVATION, valid_for=ACTIVATION_VALID_FOR, payload={"account": record.number})
+    expires = utcnow() + ACTIVATION_VALID_FOR
+    queue_mail(
+        db,
+        tenant,
+        record.email_on_file,
+        "videotron_business/activation",
+        {"record": record, "path": f"/videotron/activate/{raw}", "expires_at": expires, **rules_context()},
+        locale=record.locale if record.locale in tenant.locales else tenant.default_locale,
+    )
+    audit(
+        db,
+        "videotron_business.activation_sent",
+        request=request,
+        actor_type=actor,
+        subject_type="account",
+        subject_id=record.number,
+    )
+
+
+async def activation_sent(request: Request) -> Response:
+    """The same answer for every account number."""
+    return await render(request, T + "activation_sent.html", rules_context())
+
+
+async def activate(request: Request) -> Response:
+    """Register from the activation link: the account comes from the link, the e-mail is the one on file."""
+    raw = request.path_params["token"]
+    tenant = request.state.tenant
+    async with tenant_db(request) as db:
+        check = await check_token(db, raw, ACTIVATION)
+        if not check.ok or check.token is None:
+            return await link_problem(request, check.problem or TokenProblem.UNKNOWN)
+        record = await services.backend(tenant).find_account(db, check.token.payload.get("account", ""))
+        if record is None:
+            return await link_problem(request, TokenProblem.UNKNOWN)
+        if await services.holder_of(db, record.number) is not None:
+            return await link_problem(request, "registered")
+        suggestion = suggest_username(record.email_on_file)
+        form = await ActivationRegistrationForm.from_request(request, username=suggestion or "")
+        context = {"form": form, "record": record, "suggestion": suggestion, **rules_context()}
+        if request.method != "POST" or not form.validate():
+            return await render(request, T + "register_activation.html", context)
+        if await username_taken(db, form.username.data):
+            form.username.errors.append(_("This username is not available. Choose another one."))
+            return await render(request, T + "register_activation.html", context)
+        if await find_user_by_email(db, record.email_on_file) is not None:
+            return await link_problem(request, "email_in_use")
+        used = await consume_token(db, raw, ACTIVATION)
+        if not used.ok:
+            return await link_problem(request, used.problem or TokenProblem.UNKNOWN)
+        data = NewHolder(
+            username=form.username.data,
+            email=record.email_on_file,
+            password=form.password.data,
+            locale=current_locale(),
+        )
+        user = await services.register_holder(db, request, record, data, via="activation", status=UserStatus.ACTIVE)
+        await db.commit()
+    services.sign_in(request, user)
+    flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
+    return redirect(request, "/")
+
+
+# -- registration without the activation e-mail -------------------------------------------------------
+
+
+async def register(request: Request) -> Response:
+    """Registration with account number and postal code; only the holder, once per account."""
+    if await current_user(request) is not None:
+        return redirect(request, "/")
+    form = await HolderRegistrationForm.from_request(request)
+    context = {"form": form, **rules_context()}
+    template = T + "register.html"
+    if request.method != "POST" or not form.validate():
+        return await render(request, template, context)
+    tenant = request.state.tenant
+    number = normalize_account_number(form.account_number.data)
+    guard = (("register_ip", client_ip(request)), ("register_account", number))
+    if await services.over_limit(request, *guard):
+        form.account_number.errors.append(_("Too many unsuccessful attempts. Please try again in an hour."))
+        return await render(request, template, context, status_code=429)
+    async with tenant_db(request) as db:
+        record = await services.backend(tenant).match_account(db, number, form.postal_code.data)
+        if record is None:
+            await services.count(request, *guard)
+            audit(db, "videotron_business.registration_mismatch", request=request, subject_type="account")
+            await db.commit()
+            form.account_number.errors.append(
+                _(
+                    "The account number and the postal code do not match our records. "
+                    "Check them on your bill and try again."
+                )
+            )
+            return await render(request, template, context)
+        if await services.holder_of(db, record.number) is not None:
+            await db.commit()
+            form.account_number.errors.append(
+                _(
+                    "An online access already exists for this account: only the account holder may register, "
+                    "once. If you are a secondary user, ask the holder to add you under Your account."
+                )
+            )
+            return await render(request, template, context)
+        if await username_taken(db, form.username.data):
+            form.username.errors.append(_("This username is not available. Choose another one."))
+        if await find_user_by_email(db, form.email.data) is not None:
+            form.email.errors.append(_("This e-mail address cannot be used for a new access. Enter another one."))
+        if form.username.errors or form.email.errors:
+            return await render(request, template, context)
+        data = NewHolder(
+            username=form.username.data,
+            email=form.email.data,
+            password=form.password.data,
+            locale=current_locale(),
+        )
+        user = await services.register_holder(
+            db, request, record, data, via="registration", status=UserStatus.PENDING_EMAIL
+        )
+        raw = await issue_token(db, CONFIRM, valid_for=ACTIVATION_VALID_FOR, user=user)
+        queue_mail(
+            db,
+            tenant,
+            user.email,
+            "videotron_business/confirm",
+            {"user": user, "record": record, "path": f"/videotron/confirm/{raw}", **rules_context()},
+            locale=user.locale,
+        )
+        if normalize_email(record.email_on_file) != user.email_normalized:
+            queue_mail(
+                db,
+                tenant,
+                record.email_on_file,
+                "videotron_business/registered_notice",
+                {"record": record, "username": user.username},
+                locale=_mail_locale(request, record.locale),
+            )
+        await db.commit()
+    return redirect(request, "/videotron/registered")
+
+
+async def registered(request: Request) -> Response:
+    """After registering: follow the link we sent to your e-mail address."""
+    return await render(request, T + "registered.html", rules_context())
+
+
+async def confirm(request: Request) -> Response:
+    """Confirm the e-mail address typed at registration (GET shows a button, POST activates)."""
+    raw = request.path_params["token"]
+    async with tenant_db(request) as db:
+        check = await (consume_token if request.method == "POST" else check_token)(db, raw, CONFIRM)
+        if not check.ok or check.token is None or check.token.user_id is None:
+            return await link_problem(request, check.problem or TokenProblem.UNKNOWN)
+        user = await db.get(User, check.token.user_id)
+        if user is None or user.status != UserStatus.PENDING_EMAIL:
+            return await link_problem(request, TokenProblem.USED)
+        if request.method != "POST":
+            return await render(request, T + "confirm.html", {"pending": user})
+        user.status = UserStatus.ACTIVE
+        user.confirmed_at = utcnow()
+        audit(
+            db,
+            "videotron_business.email_confirmed",
+            request=request,
+            actor_type="user",
+            actor_id=user.id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+        await db.commit()
+    services.sign_in(request, user)
+    flash(request, _("Your e-mail address is confirmed. Welcome to your Business customer space."), "success")
+    return redirect(request, "/")
+
+
+async def username_check(request: Request) -> Response:
+    """JSON for the live check: ``{"valid", "available", "errors"}`` (throttled per address)."""
+    username = (request.query_params.get("username") or "").strip()[:200]
+    if await services.over_limit(request, ("username_ip", client_ip(request))):
+        return JSONResponse({"error": _("Too many attempts. Please wait a moment.")}, status_code=429)
+    await services.count(request, ("username_ip", client_ip(request)))
+    errors = username_errors(username)
+    available = None
+    if not errors:
+        async with tenant_db(request) as db:
+            available = not await username_taken(db, username)
+    message = _("This username is available.") if available else ""
+    if available is False:
+        message = _("This username is not available. Choose another one.")
+    return JSONResponse({"valid": not errors, "available": available, "errors": errors, "message": message})
+
+
+# -- user management (holder only) -------------------------------------------------------------------
+
+
+async def _holder(request: Request) -> tuple[Membership, Account]:
+    membership = await require_role(request, Role.HOLDER)
+    return membership, membership.account
+
+
+async def _people(db: AsyncSession, request: Request, account: Account) -> list[dict[str, Any]]:
+    """Authorized users of the registry, each with its portal access."""
+    people = []
+    for person in await services.backend(request.state.tenant).authorized_users(db, account.number):
+        user = await db.get(User, person.user_id) if person.user_id else None
+        membership = None
+        if user is not None:
+            membership = await db.scalar(
+                select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
+            )
+        people.append({"person": person, "user": user, "membership": membership})
+    return people
+
+
+@login_required
+async def users(request: Request) -> Response:
+    """The holder's user management: authorized users, their access, and the add form."""
+    _membership, account = await _holder(request)
+    form = AddUserForm()
+    async with tenant_db(request) as db:
+        people = await _people(db, request, account)
+    return await render(request, T + "users.html", {"form": form, "people": people, "account": account})
+
+
+async def _invite(
+    db: AsyncSession, request: Request, account: Account, *, first_name: str, last_name: str, email: str, entry: int
+) -> User:
+    tenant = request.state.tenant
+    holder = await current_user(request)
+    user = await create_user(
+        db,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        status=UserStatus.INVITED,
+        company=account.name,
+        locale=holder.locale if holder else None,
+        plugin_data={services.PLUGIN: {"account": account.number, "authorized_user": entry}},
+    )
+    await grant_membership(db, user, account, Role.MEMBER)
+    await services.backend(tenant).link_user(db, account.number, entry, user.id)
+    raw = await issue_token(db, INVITATION, valid_for=ACTIVATION_VALID_FOR, user=user, payload={"account": account.id})
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "videotron_business/invitation",
+        {"user": user, "holder": holder, "account": account, "path": f"/videotron/invitation/{raw}", **rules_context()},
+        locale=_tenant_locale(request, current_locale()),
+    )
+    audit(
+        db,
+        "videotron_business.secondary_user_invited",
+        request=request,
+        actor_type="user",
+        actor_id=holder.id if holder else None,
+        subject_type="user",
+        subject_id=user.id,
+        account=account.number,
+    )
+    return user
+
+
+@login_required
+async def users_add(request: Request) -> Response:
+    """Add a secondary user (technical users are refused) and send the invitation."""
+    _membership, account = await _holder(request)
+    form = await AddUserForm.from_request(request)
+    tenant = request.state.tenant
+    async with tenant_db(request) as db:
+        people = await _people(db, request, account)
+        context = {"form": form, "people": people, "account": account}
+        if not form.validate():
+            return await render(request, T + "users.html", context, status_code=400)
+        email = normalize_email(form.email.data)
+        named = [p["person"] for p in people if normalize_email(p["person"].email) == email]
+        if any(not person.eligible for person in named):
+            form.email.errors.append(
+                _("This person is a technical authorized user: technical users cannot access the customer space.")
+            )
+        elif any(person.user_id for person in named) or await find_user_by_email(db, email) is not None:
+            form.email.errors.append(_("This e-mail address cannot be invited. Enter another one."))
+        if form.email.errors:
+            return await render(request, T + "users.html", context, status_code=400)
+        entry = (
+            named[0]
+            if named
+            else await services.backend(tenant).add_secondary_user(
+                db, account.number, first_name=form.first_name.data, last_name=form.last_name.data, email=email
+            )
+        )
+        await _invite(
+            db,
+            request,
+            account,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            email=email,
+            entry=entry.id,
+        )
+        await db.commit()
+    flash(request, _("The invitation was sent to %(email)s.", email=email), "success")
+    return redirect(request, "/videotron/users")
+
+
+async def _entry(db: AsyncSession, request: Request, account: Account) -> Any:
+    entry_id = request.path_params["entry"]
+    for person in await services.backend(request.state.tenant).authorized_users(db, account.number):
+        if person.id == entry_id:
+            return person
+    raise HTTPException(status_code=404)
+
+
+@login_required
+async def users_invite(request: Request) -> Response:
+    """Invite a secondary user already named on the account in Vidéotron's records."""
+    _membership, account = await _holder(request)
+    async with tenant_db(request) as db:
+        person = await _entry(db, request, account)
+        if not person.eligible:
+            flash(request, _("Technical authorized users cannot access the customer space."), "error")
+            return redirect(request, "/videotron/users")
+        if person.user_id or not person.email or await find_user_by_email(db, person.email) is not None:
+            flash(request, _("This person cannot be invited. Add them with another e-mail address."), "error")
+            return redirect(request, "/videotron/users")
+        await _invite(
+            db,
+            request,
+            account,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            entry=person.id,
+        )
+        await db.commit()
+    flash(request, _("The invitation was sent to %(email)s.", email=person.email), "success")
+    return redirect(request, "/videotron/users")
+
+
+async def _secondary(db: AsyncSession, request: Request, account: Account) -> tuple[Any, User, Membership]:
+    person = await _entry(db, request, account)
+    user = await db.get(User, person.user_id) if person.user_id else None
+    membership = None
+    if user is not None:
+        membership = await db.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
+        )
+    if not person.eligible or user is None or membership is None or membership.role == Role.HOLDER:
+        raise HTTPException(status_code=404)
+    return person, user, membership
+
+
+@login_required
+async def users_suspend(request: Request) -> Response:
+    """Suspend a secondary user's access, or give it back."""
+    holder_membership, account = await _holder(request)
+    async with tenant_db(request) as db:
+        person, user, membership = await _secondary(db, request, account)
+        membership.suspended = not membership.suspended
+        audit(
+            db,
+            "videotron_business.secondary_user_suspended"
+            if membership.suspended
+            else "videotron_business.secondary_user_restored",
+            request=request,
+            actor_type="user",
+            actor_id=holder_membership.user_id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+        await db.commit()
+        suspended = membership.suspended
+    message = _("%(name)s's access is suspended.") if suspended else _("%(name)s's access is restored.")
+    flash(request, message % {"name": person.full_name}, "success")
+    return redirect(request, "/videotron/users")
+
+
+@login_required
+async def users_remove(request: Request) -> Response:
+    """Remove a secondary user: the access ends and the person leaves the account."""
+    holder_membership, account = await _holder(request)
+    tenant = request.state.tenant
+    async with tenant_db(request) as db:
+        person, user, membership = await _secondary(db, request, account)
+        await db.delete(membership)
+        user.status = UserStatus.DISABLED
+        await services.backend(tenant).remove_authorized_user(db, account.number, person.id)
+        audit(
+            db,
+            "videotron_business.secondary_user_removed",
+            request=request,
+            actor_type="user",
+            actor_id=holder_membership.user_id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+        await db.commit()
+    flash(request, _("%(name)s no longer has access to the customer space.", name=person.full_name), "success")
+    return redirect(request, "/videotron/users")
+
+
+# -- invitation of a secondary user ---------------------------------------------------------------------
+
+
+async def invitation(request: Request) -> Response:
+    """A secondary user chooses a username and a password (same rules), then is signed in."""
+    raw = request.path_params["token"]
+    async with tenant_db(request) as db:
+        check = await check_token(db, raw, INVITATION)
+        if not check.ok or check.token is None or check.token.user_id is None:
+            return await link_problem(request, check.problem or TokenProblem.UNKNOWN)
+        user = await db.get(User, check.token.user_id)
+        if user is None or user.status != UserStatus.INVITED:
+            return await link_problem(request, TokenProblem.USED)
+        suggestion = suggest_username(user.email)
+        form = await InvitationForm.from_request(request, username=suggestion or "")
+        context = {"form": form, "invited": user, "suggestion": suggestion, **rules_context()}
+        if request.method != "POST" or not form.validate():
+            return await render(request, T + "invitation.html", context)
+        if await username_taken(db, form.username.data):
+            form.username.errors.append(_("This username is not available. Choose another one."))
+            return await render(request, T + "invitation.html", context)
+        used = await consume_token(db, raw, INVITATION)
+        if not used.ok:
+            return await link_problem(request, used.problem or TokenProblem.UNKNOWN)
+        user.username = form.username.data
+        user.username_normalized = normalize_username(form.username.data)
+        user.password_hash = await hash_password(form.password.data)
+        user.status = UserStatus.ACTIVE
+        user.confirmed_at = utcnow()
+        user.locale = current_locale()
+        audit(
+            db,
+            "videotron_business.invitation_accepted",
+            request=request,
+            actor_type="user",
+            actor_id=user.id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+        await db.commit()
+    services.sign_in(request, user)
+    flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
+    return redirect(request, "/")
+
+
+def routes() -> list[BaseRoute]:
+    """Every page of the plugin (``/register`` replaces the core's registration page on this tenant)."""
+    return [
+        Route("/register", register, methods=["GET", "POST"], name="videotron_register"),
+        Route("/videotron/activation", activation_request, methods=["GET", "POST"]),
+        Route("/videotron/activation/sent", activation_sent),
+        Route("/videotron/activate/{token}", activate, methods=["GET", "POST"]),
+        Route("/videotron/registered", registered),
+        Route("/videotron/confirm/{token}", confirm, methods=["GET", "POST"]),
+        Route("/videotron/username/check", username_check),
+        Route("/videotron/users", users),
+        Route("/videotron/users/add", users_add, methods=["POST"]),
+        Route("/videotron/users/{entry:int}/invite", users_invite, methods=["POST"]),
+        Route("/videotron/users/{entry:int}/suspend", users_suspend, methods=["POST"]),
+        Route("/videotron/users/{entry:int}/remove", users_remove, methods=["POST"]),
+        Route("/videotron/invitation/{token}", invitation, methods=["GET", "POST"]),
+    ]

@@ -1,0 +1,183 @@
+"""What the Vidéotron pages do: throttling, holder registration, sign-in, account look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, cast
+
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from core.api import (
+    Account,
+    Membership,
+    Role,
+    SessionPolicy,
+    Tenant,
+    User,
+    UserStatus,
+    audit,
+    client_ip,
+    create_user,
+    get_or_create_account,
+    get_portal,
+    grant_membership,
+    utcnow,
+)
+from plugins.videotron_business.backend import AccountRecord, LocalBackend, VideotronBackend
+from plugins.videotron_business.policies import ACTIVATION_VALID_FOR
+
+PLUGIN = "videotron_business"
+ACTIVATION = "vb_activation"
+CONFIRM = "vb_confirm"
+INVITATION = "vb_invitation"
+"""Token purposes of the plugin's links (all valid 5 days)."""
+
+LIMITS: dict[str, RateLimitItem] = {
+    # Guessing an account number and its postal code: per address and per account number.
+    "register_ip": parse("10/hour"),
+    "register_account": parse("5/hour"),
+    # Activation e-mails: never flood the address on file.
+    "activation_ip": parse("10/hour"),
+    "activation_account": parse("3/day"),
+    # The live username check.
+    "username_ip": parse("60/minute"),
+}
+
+
+def limiter() -> MovingWindowRateLimiter:
+    """The portal's rate limiter (Redis when the deployment configures it, else in memory)."""
+    portal = get_portal()
+    key = f"{PLUGIN}.limiter"
+    found = portal.cache.get(key)
+    if found is None:
+        redis_url = portal.settings.redis_url
+        url = f"async+{redis_url}" if redis_url.startswith("redis") else "async+memory://"
+        found = portal.cache[key] = MovingWindowRateLimiter(storage_from_string(url))
+    return cast(MovingWindowRateLimiter, found)
+
+
+async def over_limit(request: Request, *checks: tuple[str, str]) -> bool:
+    """``True`` when one of the ``(limit name, identifier)`` checks is exhausted (nothing is counted)."""
+    tenant = request.state.tenant
+    for name, identifier in checks:
+        if not await limiter().test(LIMITS[name], PLUGIN, str(tenant.id), name, identifier):
+            return True
+    return False
+
+
+async def count(request: Request, *checks: tuple[str, str]) -> None:
+    """Count one attempt against each ``(limit name, identifier)``."""
+    tenant = request.state.tenant
+    for name, identifier in checks:
+        await limiter().hit(LIMITS[name], PLUGIN, str(tenant.id), name, identifier)
+
+
+def backend(tenant: Tenant) -> VideotronBackend:
+    """The tenant's registry backend."""
+    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)
+    return cast(VideotronBackend, found) if found is not None else LocalBackend()
+
+
+async def holder_of(db: AsyncSession, number: str) -> User | None:
+    """The portal user registered as holder of the account, if any.
+
+    A registration whose confirmation link expired unused frees the place (it is removed).
+    """
+    row = (
+        await db.execute(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Account, Account.id == Membership.account_id)
+            .where(Account.number == number, Membership.role == Role.HOLDER)
+        )
+    ).first()
+    if row is None:
+        return None
+    user: User = row[0]
+    if user.status == UserStatus.PENDING_EMAIL and user.created_at + ACTIVATION_VALID_FOR <= utcnow():
+        await db.delete(user)
+        await db.flush()
+        return None
+    return user
+
+
+@dataclass
+class NewHolder:
+    """What a holder typed to register."""
+
+    username: str
+    email: str
+    password: str
+    locale: str
+
+
+async def register_holder(
+    db: AsyncSession, request: Request, record: AccountRecord, data: NewHolder, *, via: str, status: str
+) -> User:
+    """Create the holder's user, the account and the holder membership (the caller commits)."""
+    user = await create_user(
+        db,
+        email=data.email,
+        username=data.username,
+        password=data.password,
+        status=status,
+        first_name=record.holder_first_name,
+        last_name=record.holder_last_name,
+        company=record.company,
+        locale=data.locale,
+        plugin_data={PLUGIN: {"account": record.number, "via": via}},
+    )
+    if status == UserStatus.ACTIVE:
+        user.confirmed_at = utcnow()
+    account = await get_or_create_account(db, record.number, name=record.company, address=record.service_address)
+    await grant_membership(db, user, account, Role.HOLDER)
+    audit(
+        db,
+        "videotron_business.holder_registered",
+        request=request,
+        actor_type="user",
+        actor_id=user.id,
+        subject_type="account",
+        subject_id=record.number,
+        via=via,
+    )
+    return user
+
+
+def session_policy(tenant: Tenant) -> SessionPolicy:
+    """The tenant's session policy (the core default when no plugin sets one)."""
+    found = get_portal().hooks(tenant).portique_session_policy(tenant=tenant)
+    return found if isinstance(found, SessionPolicy) else SessionPolicy()
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Sign ``user`` in on this request under a new session id (not "stay signed in")."""
+    policy = session_policy(request.state.tenant)
+    session = request.state.session
+    session.sign_in(
+        user_id=user.id,
+        persistent=False,
+        lifetime=policy.absolute_timeout,
+        idle=policy.idle_timeout,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    if user.locale:
+        session.set("locale", user.locale)
+    request.state.user = user
+
+
+def link_lifetime() -> timedelta:
+    """How long the plugin's links last."""
+    return ACTIVATION_VALID_FOR
+
+
+def context_of(record: AccountRecord) -> dict[str, Any]:
+    """Template context describing an account."""
+    return {"record": record}

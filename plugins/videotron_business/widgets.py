@@ -1,0 +1,47 @@
+"""Dashboard blocks: account overview from the registry, and the "We are here to help" block."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+
+from core.api import Widget, current_membership, prefixed, tenant_db
+from plugins.videotron_business import services
+from plugins.videotron_business.backend import format_postal_code
+
+
+async def load_overview(request: Request) -> Mapping[str, Any]:
+    """The signed-in user's account: number, service address, service lines (holder sees user count)."""
+    membership = await current_membership(request)
+    if membership is None:
+        return {"record": None}
+    account = membership.account
+    async with tenant_db(request) as db:
+        backend = services.backend(request.state.tenant)
+        record = await backend.find_account(db, account.number)
+        lines = await backend.service_lines(db, account.number)
+    return {
+        "record": record,
+        "postal_code": format_postal_code(record.postal_code) if record else "",
+        "lines": lines,
+        "is_holder": membership.role == "holder",
+        "users_url": prefixed(request, "/videotron/users"),
+    }
+
+
+async def load_help(request: Request) -> Mapping[str, Any]:
+    """Links to the two ticket categories."""
+    return {
+        "billing_url": prefixed(request, "/support/new/billing"),
+        "technical_url": prefixed(request, "/support/new/technical"),
+    }
+
+
+def widgets() -> list[Widget]:
+    """The plugin's dashboard widgets."""
+    return [
+        Widget("videotron_business/widgets/overview.html", load=load_overview, order=10),
+        Widget("videotron_business/widgets/help.html", load=load_help, order=20),
+    ]
