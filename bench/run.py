@@ -8,6 +8,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -73,6 +74,7 @@ class Run:
     config: Config
     rows: list[Row] = field(default_factory=list)
     reference_rps: float | None = None
+    reference_runs: list[float] = field(default_factory=list)
     slowest: tuple[float, str, str, Callable[[], None]] | None = None
 
     def add(self, row: Row, result: LoadResult | None = None, srv: Server | None = None) -> Row:
@@ -86,8 +88,16 @@ class Run:
         if srv is not None:
             row.rss_mb = [round(v, 1) for v in srv.worker_rss_mb()]
         self.rows.append(row)
-        print(_format_row(row), flush=True)
+        print("  measured:", _format_row(row), file=sys.stderr, flush=True)
         return row
+
+    def set_reference(self, rps: float) -> None:
+        """Add a hello-world measurement; ratios use the mean of all of them (start and end of the run)."""
+        self.reference_runs.append(rps)
+        self.reference_rps = sum(self.reference_runs) / len(self.reference_runs)
+        for row in self.rows:
+            if row.rps is not None and row.p50_ms is not None:
+                row.ratio = row.rps / self.reference_rps
 
     def find(self, scenario: str, db: str, workers: int = 1) -> Row | None:
         """A recorded row with figures."""
@@ -167,12 +177,12 @@ def _page(
     return run.add(row, result, srv)
 
 
-def reference(run: Run) -> None:
-    """The bare Starlette hello-world under the same uvicorn settings."""
+def reference(run: Run, when: str) -> None:
+    """The bare Starlette hello-world under the same uvicorn settings (measured first and last)."""
     with server(None, app="bench.apps:reference_app") as srv:
         result = run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections)
-        run.reference_rps = result.rps
-        run.add(Row("hello-world reference", "-"), result, srv)
+        run.set_reference(result.rps)
+        run.add(Row(f"hello-world reference ({when})", "-"), result, srv)
 
 
 def pages(run: Run, kind: str) -> None:
@@ -220,7 +230,9 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         row.note = f"skipped: GET /login answered {page.status_code}"
         run.add(row)
         return
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text) or re.search(
+        r'name="csrf-token" content="([^"]+)"', page.text
+    )
     cookie = page.cookies.get("portique_session")
     if not token or not cookie:
         row.note = "skipped: no csrf_token or session cookie on /login"
@@ -380,8 +392,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Portique bench {started:%Y-%m-%d %H:%M} UTC, {config.seconds:g} s per scenario, "
         f"{config.connections} connections, {os.cpu_count()} CPUs, load average {load_before}\n"
     )
-    print(_header())
-    reference(run)
+    reference(run, "first")
     with_pg = not args.no_postgres and postgres_available(config.postgres_url)
     if config.wants("sqlite") or config.wants("login"):
         pages(run, "sqlite")
@@ -398,6 +409,11 @@ def main(argv: list[str] | None = None) -> None:
         as_shipped(run)
     if config.wants("argon2"):
         hashing(run)
+    reference(run, "last")
+    print(_header())
+    for row in run.rows:
+        print(_format_row(row))
+    print(f"ratio = req/s ÷ the mean hello-world req/s of this run ({run.reference_rps:,.0f})")
     checked = goals(run)
     print("\nGoals (issue 10), measured in this run:")
     for goal in checked:
@@ -416,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
         "seconds_per_scenario": config.seconds,
         "connections": config.connections,
         "reference_rps": run.reference_rps,
+        "reference_runs": run.reference_runs,
         "rows": [asdict(r) for r in run.rows],
         "goals": [asdict(g) for g in checked],
     }
