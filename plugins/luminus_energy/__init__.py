@@ -76,11 +76,14 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance
+    from plugins.luminus_energy import advance, billing
 
     return [
         Route(f"{PREFIX}/advance", advance.overview),
         Route(f"{PREFIX}/advance/change", advance.change, methods=["GET", "POST"]),
+        Route(f"{PREFIX}/invoices", billing.invoices),
+        Route(f"{PREFIX}/invoices/{{invoice_id}}/pdf", billing.invoice_download),
+        Route(f"{PREFIX}/invoices/{{invoice_id}}/request-copy", billing.invoice_copy_request, methods=["POST"]),
     ]
 
 

@@ -1,0 +1,53 @@
+"""Requests that become tickets of the tenant's support queue (archive copies, reminder fees, help)."""
+
+from __future__ import annotations
+
+from core.api import TicketCategory, current_membership, current_user, get_portal
+from plugins.luminus_energy.models import ServiceRequest
+from plugins.luminus_energy.web import Ctx
+
+try:  # the public face re-exports it once the lead wires it; the service module has it today
+    from core.api import open_ticket  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the core's version
+    from core.ticketing.service import open_ticket
+
+
+def category(ctx: Ctx, code: str) -> TicketCategory:
+    """The tenant's ticket category ``code`` (declared by this plugin)."""
+    for item in get_portal().categories(ctx.request.state.tenant):
+        if item.code == code:
+            return item  # type: ignore[no-any-return]
+    raise LookupError(code)
+
+
+async def open_request(ctx: Ctx, code: str, subject: str, body: str, fields: dict[str, object]) -> ServiceRequest:
+    """Open a support ticket in category ``code`` for the signed-in user and keep the link on the customer."""
+    user = await current_user(ctx.request)
+    membership = await current_membership(ctx.request)
+    assert user is not None
+    ticket = await open_ticket(
+        ctx.db,
+        ctx.request.state.tenant,
+        category(ctx, code),
+        subject=subject,
+        body=body,
+        fields={"customer_number": ctx.customer.number, **fields},
+        files=[],
+        email=user.email,
+        name=user.full_name,
+        locale=user.locale or ctx.request.state.tenant.default_locale,
+        user_id=user.id,
+        account_id=membership.account_id if membership else None,
+        request=ctx.request,
+    )
+    record = ServiceRequest(
+        customer_id=ctx.customer.id,
+        user_id=user.id,
+        reference=ticket.reference,
+        category=code,
+        subject=subject[:200],
+        details={k: str(v) for k, v in fields.items()},
+    )
+    ctx.db.add(record)
+    await ctx.db.flush()
+    return record
