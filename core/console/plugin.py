@@ -1,9 +1,14 @@
-"""The console default plugin: registers the core's console component through the plugin contract."""
+"""The console default plugin: staff tables, console pages (operator host and tenants), ``portique staff``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import click
+from starlette.routing import BaseRoute
+
+from core.console import models as _models  # noqa: F401 - registers the tables
+from core.console.routes import console_routes
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
 
@@ -23,3 +28,25 @@ def portique_template_dirs() -> list[Path]:
 @hookimpl
 def portique_locale_dirs() -> dict[str, Path]:
     return {"console": HERE / "locale"}
+
+
+@hookimpl
+def portique_migrations_dir() -> dict[str, Path]:
+    return {"console": HERE / "migrations"}
+
+
+@hookimpl
+def portique_routes() -> list[BaseRoute]:
+    return console_routes()
+
+
+@hookimpl
+def portique_operator_routes() -> list[BaseRoute]:
+    return console_routes()
+
+
+@hookimpl
+def portique_cli(group: click.Group) -> None:
+    from core.console.cli import staff
+
+    group.add_command(staff)

@@ -130,7 +130,7 @@ def sign_in(portal: Portal) -> Callable[..., Awaitable[None]]:
         from core.db.base import utcnow
         from core.sessions.state import SessionData, hash_session_id
 
-        raw = f"test-session-{user.id}-{tenant.id}-abcdefghijkl"
+        raw = "s" + f"test-session-{user.id}-{tenant.id}-abcdefghijkl"
         await portal.session_store.save(
             SessionData(
                 id=hash_session_id(raw), tenant_id=tenant.id, expires_at=utcnow() + timedelta(hours=2), user_id=user.id

@@ -1,0 +1,177 @@
+"""Staff sign-in for the console (separate from customers), the current staff member and its scope."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from core.audit.models import AuditEvent
+from core.audit.service import client_ip
+from core.audit.service import record as audit
+from core.console.models import Staff
+from core.console.staff import check_credentials, tenant_ids_of
+from core.db.base import utcnow
+from core.i18n import gettext as _
+from core.i18n import lazy_gettext
+from core.portal import get_portal
+from core.web.forms import PortiqueForm
+from core.web.redirects import safe_next
+from core.web.rendering import prefixed, render
+
+STAFF_LIFETIME = timedelta(hours=10)
+STAFF_IDLE = timedelta(minutes=30)
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+_MISSING = object()
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class StaffLoginForm(PortiqueForm):
+    """E-mail, password and (for operators) the authenticator code."""
+
+    email = EmailField(lazy_gettext("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(
+        lazy_gettext("Authenticator code"),
+        validators=[Length(max=10)],
+        description=lazy_gettext("Six digits from your authenticator app (required for operators)."),
+    )
+
+
+async def current_staff(request: Request) -> Staff | None:
+    """The active staff member signed in on this session, or ``None`` (cached on the request)."""
+    cached = request.state._state.get("staff", _MISSING)
+    if cached is not _MISSING:
+        return cached  # type: ignore[no-any-return]
+    staff = None
+    staff_id = request.state.session.staff_id
+    if staff_id is not None:
+        async with get_portal().database.session() as db:
+            staff = await db.get(Staff, staff_id)
+        if staff is not None and not staff.active:
+            staff = None
+    request.state.staff = staff
+    return staff
+
+
+async def visible_tenant_ids(request: Request, staff: Staff) -> list[int]:
+    """Tenants this page may show: on a tenant's ``/console`` only that tenant, if the staff may see it."""
+    async with get_portal().database.session() as db:
+        allowed = await tenant_ids_of(db, staff)
+    tenant = request.state.tenant
+    if tenant is not None:
+        return [tenant.id] if tenant.id in allowed else []
+    return allowed
+
+
+def staff_required(handler: Handler | None = None, *, operator: bool = False) -> Callable[..., Handler]:
+    """Send signed-out visitors to the console sign-in; 404 to staff without access to this tenant.
+
+    With ``operator=True`` agents get a 404 too (tenant administration, imports, outbox).
+    """
+
+    def decorate(fn: Handler) -> Handler:
+        @functools.wraps(fn)
+        async def wrapped(request: Request) -> Response:
+            staff = await current_staff(request)
+            if staff is None:
+                here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(
+                    prefixed(request, "/console/login") + "?next=" + quote(here, safe=""), status_code=303
+                )
+            if operator and not staff.is_operator:
+                raise HTTPException(status_code=404)
+            request.state.staff_tenants = await visible_tenant_ids(request, staff)
+            if request.state.tenant is not None and not request.state.staff_tenants:
+                raise HTTPException(status_code=404)
+            return await fn(request)
+
+        return wrapped
+
+    return decorate(handler) if handler is not None else decorate
+
+
+async def _recent_failures(email: str) -> int:
+    since = utcnow() - FAILURE_WINDOW
+    async with get_portal().database.session() as db:
+        count = await db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "console.login_failed",
+                AuditEvent.subject_id == email[:60],
+                AuditEvent.created_at >= since,
+            )
+        )
+    return int(count or 0)
+
+
+async def login(request: Request) -> Response:
+    """The console sign-in page (e-mail, password, authenticator code)."""
+    form = await StaffLoginForm.from_request(request)
+    target = safe_next(request.query_params.get("next"), prefixed(request, "/console"))
+    problem = ""
+    status = 200
+    if request.method == "POST" and form.validate():
+        email = form.email.data.strip().lower()
+        if await _recent_failures(email) >= FAILURES_ALLOWED:
+            problem = _("Too many failed attempts. Please wait 15 minutes and try again.")
+            status = 429
+        else:
+            async with get_portal().database.session() as db:
+                staff = await check_credentials(db, email, form.password.data, form.code.data or "")
+                tenant = request.state.tenant
+                if staff is not None:
+                    staff.last_login_at = utcnow()
+                    audit(
+                        db,
+                        "console.login",
+                        request=request,
+                        actor_type="staff",
+                        actor_id=staff.id,
+                        subject_type="staff",
+                        subject_id=staff.id,
+                    )
+                else:
+                    audit(
+                        db,
+                        "console.login_failed",
+                        request=request,
+                        tenant_id=tenant.id if tenant else None,
+                        subject_type="staff",
+                        subject_id=email[:60],
+                    )
+                await db.commit()
+            if staff is not None:
+                request.state.session.sign_in(
+                    staff_id=staff.id,
+                    persistent=False,
+                    lifetime=STAFF_LIFETIME,
+                    idle=STAFF_IDLE,
+                    ip=client_ip(request),
+                    user_agent=request.headers.get("user-agent", ""),
+                )
+                request.state.staff = staff
+                return RedirectResponse(target, status_code=303)
+            problem = _("The e-mail, password or authenticator code is not correct.")
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    form.password.data = ""
+    return await render(request, "console/login.html", {"form": form, "problem": problem}, status_code=status)
+
+
+async def logout(request: Request) -> Response:
+    """End the staff session."""
+    request.state.session.sign_out()
+    return RedirectResponse(prefixed(request, "/console/login"), status_code=303)

@@ -1,0 +1,67 @@
+"""``portique staff add|list``: staff accounts of the console."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from core.console.models import Staff
+from core.console.staff import StaffError, create_staff, provisioning_uri
+from core.tenancy.models import Tenant
+
+
+@click.group()
+def staff() -> None:
+    """Console staff (operators and agents)."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.option("--role", type=click.Choice(["operator", "agent"]), default="agent", show_default=True)
+@click.option("--tenants", default="", help="Comma-separated tenant slugs an agent works for.")
+@click.option("--locale", default="en", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def staff_add(email: str, name: str, role: str, tenants: str, locale: str, password: str) -> None:
+    """Create a staff member; operators get a TOTP secret to add to an authenticator app."""
+    from core.cli import make_portal, run
+
+    portal = make_portal()
+    slugs = [s.strip() for s in tenants.split(",") if s.strip()]
+
+    async def body() -> Staff:
+        async with portal.database.session() as db:
+            found = list(await db.scalars(select(Tenant).where(Tenant.slug.in_(slugs)))) if slugs else []
+            missing = sorted(set(slugs) - {t.slug for t in found})
+            if missing:
+                raise click.ClickException(f"no tenant {', '.join(missing)}")
+            member = await create_staff(
+                db, email=email, name=name, password=password, role=role, tenants=found, locale=locale
+            )
+            await db.commit()
+            return member
+
+    try:
+        member = run(portal, body)
+    except StaffError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"staff {member.email} created ({member.role})")
+    if member.totp_secret:
+        click.echo(f"TOTP secret: {member.totp_secret}")
+        click.echo(f"Authenticator URI: {provisioning_uri(member)}")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """List staff members."""
+    from core.cli import make_portal, run
+
+    portal = make_portal()
+
+    async def body() -> list[Staff]:
+        async with portal.database.session() as db:
+            return list(await db.scalars(select(Staff).order_by(Staff.email)))
+
+    for member in run(portal, body):
+        state = "active" if member.active else "disabled"
+        click.echo(f"{member.email:<32} {member.role:<9} {state}")

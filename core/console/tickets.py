@@ -1,0 +1,296 @@
+"""Console pages of the ticket queue: filters, keyset pagination, bulk assignment, the ticket page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.api import flash, redirect, render
+from core.console.models import Staff, StaffRole, StaffTenant
+from core.db.base import utcnow
+from core.i18n import gettext as _
+from core.identity.models import Account, User
+from core.portal import get_portal
+from core.tenancy.models import Tenant
+from core.ticketing.markup import render_markdown
+from core.ticketing.models import NO_DUE, OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage, TicketStatus
+from core.ticketing.service import assign, staff_reply, staff_set_status
+from core.ticketing.sla import is_breached
+from core.ticketing.views import download
+
+PAGE_SIZE = 50
+AT_RISK = timedelta(hours=4)
+STATUSES = [s.value for s in TicketStatus]
+
+
+def status_labels() -> dict[str, str]:
+    """Translated status names, as agents see them."""
+    return {
+        TicketStatus.NEW: _("New"),
+        TicketStatus.OPEN: _("Open"),
+        TicketStatus.WAITING: _("Waiting on customer"),
+        TicketStatus.RESOLVED: _("Resolved"),
+        TicketStatus.CLOSED: _("Closed"),
+    }
+
+
+def encode_cursor(ticket: Ticket) -> str:
+    """An opaque cursor pointing after ``ticket`` in the (due time, id) order."""
+    raw = f"{ticket.sort_due_at.isoformat()}|{ticket.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> tuple[datetime, int] | None:
+    """The (due time, id) of a cursor, or ``None`` when it is malformed."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        due, ident = raw.split("|", 1)
+        moment = datetime.fromisoformat(due)
+        return (moment, int(ident)) if moment.tzinfo is not None else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def queue_query(tenant_ids: list[int], filters: dict[str, str], staff: Staff, now: datetime) -> Select[Any]:
+    """The filtered queue, ordered by SLA due time then id (served by ``ix_ticketing_tickets_queue``)."""
+    query = select(Ticket).where(Ticket.tenant_id.in_(tenant_ids))
+    status = filters.get("status") or "active"
+    if status == "active":
+        query = query.where(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
+    elif status in STATUSES:
+        query = query.where(Ticket.status == status)
+    if filters.get("category"):
+        query = query.where(Ticket.category == filters["category"])
+    assignee = filters.get("assignee", "")
+    if assignee == "me":
+        query = query.where(Ticket.assignee_id == staff.id)
+    elif assignee == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif assignee.isdigit():
+        query = query.where(Ticket.assignee_id == int(assignee))
+    if filters.get("sla") == "breached":
+        query = query.where(or_(Ticket.sort_due_at < now, Ticket.sla_breached_at.is_not(None)))
+    elif filters.get("sla") == "at_risk":
+        query = query.where(Ticket.sort_due_at >= now, Ticket.sort_due_at < now + AT_RISK)
+    cursor = decode_cursor(filters.get("after", ""))
+    if cursor is not None:
+        query = query.where(tuple_(Ticket.sort_due_at, Ticket.id) > tuple_(*cursor))
+    return query.order_by(Ticket.sort_due_at, Ticket.id)
+
+
+async def assignable_staff(db: AsyncSession, tenant_id: int) -> list[Staff]:
+    """Active operators and the agents of the tenant."""
+    agents = select(StaffTenant.staff_id).where(StaffTenant.tenant_id == tenant_id)
+    return list(
+        await db.scalars(
+            select(Staff)
+            .where(Staff.active.is_(True), or_(Staff.role == StaffRole.OPERATOR, Staff.id.in_(agents)))
+            .order_by(Staff.name)
+        )
+    )
+
+
+async def queue(request: Request) -> Response:
+    """The ticket queue across the tenants the staff member may see."""
+    staff: Staff = request.state.staff
+    allowed: list[int] = request.state.staff_tenants
+    params = request.query_params
+    filters = {key: params.get(key, "") for key in ("tenant", "status", "category", "assignee", "sla", "after")}
+    tenant_ids = allowed
+    if filters["tenant"].isdigit() and int(filters["tenant"]) in allowed:
+        tenant_ids = [int(filters["tenant"])]
+    now = utcnow()
+    portal = get_portal()
+    async with portal.database.session() as db:
+        rows = list(await db.scalars(queue_query(tenant_ids, filters, staff, now).limit(PAGE_SIZE + 1)))
+        tenants = {
+            t.id: t for t in await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name))
+        }
+        staff_names = {s.id: s.name for s in await db.scalars(select(Staff))}
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_query = ""
+    if more:
+        kept = {k: v for k, v in filters.items() if v and k != "after"}
+        kept["after"] = encode_cursor(rows[-1])
+        next_query = "&".join(f"{k}={v}" for k, v in kept.items())
+    categories = sorted({c.code: c.name for t in tenants.values() for c in portal.categories(t)}.items())
+    return await render(
+        request,
+        "console/queue.html",
+        {
+            "tickets": rows,
+            "tenants": tenants,
+            "filters": filters,
+            "next_query": next_query,
+            "status_labels": status_labels(),
+            "staff_names": staff_names,
+            "categories": categories,
+            "now": now,
+            "at_risk": AT_RISK,
+            "no_due": NO_DUE,
+            "is_breached": is_breached,
+            "assignable": [(s.id, s.name) for s in await _all_assignable(allowed)],
+        },
+    )
+
+
+async def _all_assignable(tenant_ids: list[int]) -> list[Staff]:
+    async with get_portal().database.session() as db:
+        agents = select(StaffTenant.staff_id).where(StaffTenant.tenant_id.in_(tenant_ids))
+        return list(
+            await db.scalars(
+                select(Staff)
+                .where(Staff.active.is_(True), or_(Staff.role == StaffRole.OPERATOR, Staff.id.in_(agents)))
+                .order_by(Staff.name)
+            )
+        )
+
+
+async def _load(request: Request, ticket_id: int) -> tuple[Tenant, Ticket]:
+    """The ticket if the staff member may see its tenant; 404 otherwise (never says it exists)."""
+    async with get_portal().database.session() as db:
+        ticket = await db.get(Ticket, ticket_id)
+        tenant = await db.get(Tenant, ticket.tenant_id) if ticket is not None else None
+    if ticket is None or tenant is None or ticket.tenant_id not in request.state.staff_tenants:
+        raise HTTPException(status_code=404)
+    return tenant, ticket
+
+
+async def bulk_assign(request: Request) -> Response:
+    """Assign the checked tickets to one staff member (or nobody)."""
+    staff: Staff = request.state.staff
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("ticket") if isinstance(v, str) and v.isdigit()][:PAGE_SIZE]
+    target = form.get("assignee")
+    changed = 0
+    for ticket_id in ids:
+        tenant, ticket = await _load(request, ticket_id)
+        async with get_portal().database.session(tenant.id) as db:
+            ticket = await db.get(Ticket, ticket_id)  # type: ignore[assignment]
+            candidates = {s.id: s for s in await assignable_staff(db, tenant.id)}
+            assignee = candidates.get(int(target)) if isinstance(target, str) and target.isdigit() else None
+            if isinstance(target, str) and target.isdigit() and assignee is None:
+                continue
+            await assign(db, tenant, ticket, staff, assignee, request=request)
+            await db.commit()
+            changed += 1
+    flash(request, _("%(count)s ticket(s) assigned.", count=changed), "success")
+    return redirect(request, "/console/tickets")
+
+
+async def ticket_page(request: Request) -> Response:
+    """A ticket with its whole thread (internal notes included), reply, status and assignment."""
+    staff: Staff = request.state.staff
+    ticket_id = int(request.path_params["ticket_id"])
+    tenant, ticket = await _load(request, ticket_id)
+    portal = get_portal()
+    error = ""
+    async with portal.database.session(tenant.id) as db:
+        ticket = await db.get(Ticket, ticket_id)  # type: ignore[assignment]
+        candidates = await assignable_staff(db, tenant.id)
+        if request.method == "POST":
+            form = await request.form()
+            action = form.get("action")
+            if action == "reply":
+                body = str(form.get("body") or "").strip()[:10_000]
+                status = str(form.get("status") or "")
+                if not body:
+                    error = _("Write a message first.")
+                else:
+                    await staff_reply(
+                        db,
+                        tenant,
+                        ticket,
+                        staff,
+                        body=body,
+                        internal=form.get("internal") == "1",
+                        status=status if status in STATUSES else None,
+                        request=request,
+                    )
+                    await db.commit()
+                    flash(request, _("Saved."), "success")
+                    return redirect(request, f"/console/tickets/{ticket.id}")
+            elif action == "status" and form.get("status") in STATUSES:
+                await staff_set_status(db, tenant, ticket, staff, str(form.get("status")), request=request)
+                await db.commit()
+                flash(request, _("Status changed."), "success")
+                return redirect(request, f"/console/tickets/{ticket.id}")
+            elif action == "assign":
+                value = str(form.get("assignee") or "")
+                chosen = {s.id: s for s in candidates}.get(int(value)) if value.isdigit() else None
+                if value.isdigit() and chosen is None:
+                    raise HTTPException(status_code=404)
+                await assign(db, tenant, ticket, staff, chosen, request=request)
+                await db.commit()
+                flash(request, _("Assignment changed."), "success")
+                return redirect(request, f"/console/tickets/{ticket.id}")
+            else:
+                raise HTTPException(status_code=400)
+        messages = list(
+            await db.scalars(
+                select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
+            )
+        )
+        attachments = list(
+            await db.scalars(
+                select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.id).order_by(TicketAttachment.id)
+            )
+        )
+        requester = await db.get(User, ticket.requester_user_id) if ticket.requester_user_id else None
+        account = await db.get(Account, ticket.account_id) if ticket.account_id else None
+        recent_condition = (
+            Ticket.requester_user_id == ticket.requester_user_id
+            if ticket.requester_user_id
+            else Ticket.requester_email == ticket.requester_email
+        )
+        recent = list(
+            await db.scalars(
+                select(Ticket).where(and_(recent_condition, Ticket.id != ticket.id)).order_by(Ticket.id.desc()).limit(5)
+            )
+        )
+    by_message: dict[int, list[TicketAttachment]] = {}
+    for attachment in attachments:
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    category = next((c for c in portal.categories(tenant) if c.code == ticket.category), None)
+    return await render(
+        request,
+        "console/ticket.html",
+        {
+            "ticket": ticket,
+            "ticket_tenant": tenant,
+            "category": category,
+            "field_labels": {f.name: f.label for f in (category.fields if category else ())},
+            "messages": [(m, render_markdown(m.body), by_message.get(m.id, [])) for m in messages],
+            "status_labels": status_labels(),
+            "candidates": candidates,
+            "requester": requester,
+            "account": account,
+            "recent": recent,
+            "breached": is_breached(ticket, utcnow()),
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+async def attachment(request: Request) -> Response:
+    """Download an attachment of a ticket the staff member may see."""
+    tenant, ticket = await _load(request, int(request.path_params["ticket_id"]))
+    async with get_portal().database.session(tenant.id) as db:
+        found = await db.scalar(
+            select(TicketAttachment).where(
+                TicketAttachment.id == request.path_params["attachment_id"], TicketAttachment.ticket_id == ticket.id
+            )
+        )
+    if found is None:
+        raise HTTPException(status_code=404)
+    return await download(found)
