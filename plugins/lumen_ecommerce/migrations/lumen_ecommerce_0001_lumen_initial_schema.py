@@ -1,7 +1,7 @@
 """lumen initial schema
 
 Revision ID: lumen_ecommerce_0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 11:27:54.797845
 """
 

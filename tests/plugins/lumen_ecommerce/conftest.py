@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -13,12 +12,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from core.portal import Portal
-from core.sessions.middleware import COOKIE
-from core.sessions.state import hash_session_id
-from core.sessions.store import SessionData
 from core.tenancy.models import Tenant
 from core.testing import csrf_of
-from plugins.lumen_ecommerce.demo import create_demo_data
+from plugins.lumen_ecommerce.demo import DEMO_PASSWORD, create_demo_data
 
 LUMEN = {
     "name": "Lumen — Espace PRO",
@@ -103,21 +99,11 @@ async def page_csrf(client: httpx.AsyncClient, path: str = "/register") -> str:
     return csrf_of(response.text)
 
 
-async def sign_in_as(portal: Portal, client: httpx.AsyncClient, tenant: Tenant, user_id: int) -> None:
-    """Give ``client`` a signed-in session of ``user_id`` (the login page belongs to the identity core)."""
-    from core.db.base import utcnow
-
-    raw = f"lumen-test-session-{user_id}-0123456789abcdef"
-    await portal.session_store.save(
-        SessionData(
-            id=hash_session_id(raw),
-            tenant_id=tenant.id,
-            user_id=user_id,
-            expires_at=utcnow() + timedelta(hours=2),
-            data={"_absolute_until": (utcnow() + timedelta(hours=2)).isoformat(), "_idle": 0},
-        )
-    )
-    client.cookies.set(COOKIE, raw)
+async def sign_in(client: httpx.AsyncClient, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the identity core's ``/login`` page (username or e-mail)."""
+    csrf = await page_csrf(client, "/login")
+    response = await client.post("/login", data={"csrf_token": csrf, "login": login, "password": password})
+    assert response.status_code == 303, response.text[:2000]
 
 
 async def user_id_of(portal: Portal, tenant: Tenant, username: str) -> int:

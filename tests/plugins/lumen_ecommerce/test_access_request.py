@@ -56,32 +56,41 @@ async def test_valid_request_is_stored_with_evidence_pdf_and_approval(client, po
     async with portal.database.session(lumen.id) as db:
         row = await db.scalar(select(LumenAccessRequest))
         approval = await db.scalar(select(ApprovalRequest))
-    assert row is not None and approval is not None
+    assert row is not None
+    assert approval is not None
     assert row.content["postal_code"] == "H3G 1H6"
     assert row.content["phone"] == "+15145550123"
     assert [u["email"] for u in row.content["users"]] == ["emilie.cote@tremblay.example", "luc.gagne@tremblay.example"]
     assert row.content["users"][1]["permission"] == "approval"
     assert "thirty (30) days" in row.content["terms"]
-    assert row.signature_png is not None and row.signature_png.startswith(b"\x89PNG")
+    assert row.signature_png is not None
+    assert row.signature_png.startswith(b"\x89PNG")
     assert row.signer_name == "Émilie Côté"
     assert row.user_agent == "LumenTest/1.0"
     assert row.ip
-    assert row.content_hash == content_hash(row) and len(row.content_hash) == 64
-    assert row.pdf is not None and row.pdf.startswith(b"%PDF")
-    assert approval.plugin == "lumen_ecommerce" and approval.kind == "access_request"
-    assert approval.status == "pending" and approval.payload["request_id"] == row.id
+    assert row.content_hash == content_hash(row)
+    assert len(row.content_hash) == 64
+    assert row.pdf is not None
+    assert row.pdf.startswith(b"%PDF")
+    assert approval.plugin == "lumen_ecommerce"
+    assert approval.kind == "access_request"
+    assert approval.status == "pending"
+    assert approval.payload["request_id"] == row.id
     assert approval.payload["content_hash"] == row.content_hash
     received = await mailbox.last("emilie.cote@tremblay.example")
     assert "DA-000001" in str(received["Subject"])
     # The requester's session may download its PDF; the PDF text carries the reference and signer.
     pdf = await client.get(f"/lumen/requests/{row.id}/pdf")
-    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
     import io
 
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "DA-000001" in text and "Côté" in text and row.content_hash in text
+    assert "DA-000001" in text
+    assert "Côté" in text
+    assert row.content_hash in text
 
 
 async def test_evidence_hash_detects_a_changed_content(client, portal, lumen):
