@@ -9,12 +9,13 @@ from typing import Any, cast
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from core.api import (
     Account,
+    ActionToken,
     Membership,
     Role,
     SessionPolicy,
@@ -101,8 +102,10 @@ async def holder_of(db: AsyncSession, number: str) -> User | None:
         return None
     user: User = row[0]
     if user.status == UserStatus.PENDING_EMAIL and user.created_at + ACTIVATION_VALID_FOR <= utcnow():
-        await db.delete(user)
-        await db.flush()
+        await db.execute(delete(ActionToken).where(ActionToken.user_id == user.id))
+        await db.execute(delete(Membership).where(Membership.user_id == user.id))
+        await db.execute(delete(User).where(User.id == user.id))
+        db.expunge(user)
         return None
     return user
 
