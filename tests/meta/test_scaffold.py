@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -193,6 +194,25 @@ def test_standalone_package_installs_with_its_entry_point_and_its_tests_pass(tmp
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     assert "7 passed" in tests.stdout
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    # The wheel an author would publish carries the templates, styles, catalogs and migrations.
+    wheel = subprocess.run(  # noqa: S603
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert wheel.returncode == 0, wheel.stderr[-3000:]
+    (built,) = (tmp_path / "dist").glob("portique_acme_cable-0.1.0-*.whl")
+    with zipfile.ZipFile(built) as archive:
+        names = set(archive.namelist())
+    for packaged in (
+        "acme_cable/templates/acme_cable/index.html",
+        "acme_cable/static/acme_cable.css",
+        "acme_cable/locale/fr/LC_MESSAGES/acme_cable.mo",
+        "acme_cable/migrations/acme_cable_0001_initial.py",
+    ):
+        assert packaged in names, packaged
     probe = (
         "from importlib.metadata import entry_points;"
         "print(sorted(e.name + '=' + e.value for e in entry_points(group='portique.plugins')))"
