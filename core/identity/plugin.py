@@ -29,7 +29,7 @@ def portique_plugin_info() -> PluginInfo:
 
 @hookimpl
 def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates", HERE.parent / "mail" / "templates"]
+    return [HERE / "templates"]
 
 
 @hookimpl
