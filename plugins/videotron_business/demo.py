@@ -112,7 +112,7 @@ async def create_demo_data(db: AsyncSession) -> list[DemoAccount]:
                     last_name=spec["holder_last_name"],
                     company=spec["company"],
                     locale="fr_CA",
-                    plugin_data={"videotron_business": {"account": spec["number"], "via": "demo"}},
+                    plugin_data={"videotron_business": {"account": spec["number"], "via": "demo", "role": "holder"}},
                 )
                 user.confirmed_at = utcnow()
                 account = await get_or_create_account(

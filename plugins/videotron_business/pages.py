@@ -369,7 +369,7 @@ async def _invite(
         status=UserStatus.INVITED,
         company=account.name,
         locale=holder.locale if holder else None,
-        plugin_data={services.PLUGIN: {"account": account.number, "authorized_user": entry}},
+        plugin_data={services.PLUGIN: {"account": account.number, "authorized_user": entry, "role": "secondary"}},
     )
     await grant_membership(db, user, account, Role.MEMBER)
     await services.backend(tenant).link_user(db, account.number, entry, user.id)

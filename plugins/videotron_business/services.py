@@ -134,7 +134,7 @@ async def register_holder(
         last_name=record.holder_last_name,
         company=record.company,
         locale=data.locale,
-        plugin_data={PLUGIN: {"account": record.number, "via": via}},
+        plugin_data={PLUGIN: {"account": record.number, "via": via, "role": "holder"}},
     )
     if status == UserStatus.ACTIVE:
         user.confirmed_at = utcnow()

@@ -47,3 +47,10 @@ async def post_form(client, path: str, data: dict, *, page: str | None = None):
     """GET the page for its CSRF token, then POST ``data`` to ``path``."""
     form_page = await client.get(page or path)
     return await client.post(path, data={**data, "csrf_token": csrf_of(form_page.text)})
+
+
+async def sign_in(client, username: str, password: str):
+    """Sign in through the core ``/login`` page (the tenant signs in by username)."""
+    response = await post_form(client, "/login", {"login": username, "password": password})
+    assert response.status_code == 303, response.text[-2000:]
+    return response

@@ -30,7 +30,9 @@ async def test_the_form_asks_for_the_seed_fields_and_the_holder_confirmation(vcl
     page = await vclient.get("/register")
     assert page.status_code == 200
     text = page.text
-    order = [text.index(f'name="{name}"') for name in ("account_number", "username", "postal_code", "email", "password")]
+    order = [
+        text.index(f'name="{name}"') for name in ("account_number", "username", "postal_code", "email", "password")
+    ]
     assert order == sorted(order)
     assert "Only the account holder may fill in this form." in text
     assert "usually pays the monthly bill" in text
@@ -112,13 +114,15 @@ async def test_only_one_holder_registration_per_account(vclient, tenant_client, 
     response = await register(second, username="autre.personne", email="autre@cabinet-nguyen.example")
     assert response.status_code == 200
     assert "An online access already exists for this account" in response.text
-    marie = await register(second, account_number="800100001", postal_code="H2J 2L1", username="quelquun.autre",
-                           email="x@y.example")
+    marie = await register(
+        second, account_number="800100001", postal_code="H2J 2L1", username="quelquun.autre", email="x@y.example"
+    )
     assert "An online access already exists for this account" in marie.text
 
 
-async def test_an_unconfirmed_registration_frees_the_account_after_five_days(vclient, tenant_client, vtenant,
-                                                                            time_machine):
+async def test_an_unconfirmed_registration_frees_the_account_after_five_days(
+    vclient, tenant_client, vtenant, time_machine
+):
     time_machine.move_to(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False)
     assert (await register(vclient)).status_code == 303
     time_machine.move_to(datetime(2026, 11, 25, 9, 0, 1, tzinfo=UTC), tick=False)
@@ -178,8 +182,9 @@ async def test_registration_pages_do_not_exist_on_other_tenants(make_tenant, ten
 async def test_confirmation_link_of_another_tenant_is_refused(vclient, mailbox, make_tenant, tenant_client):
     await register(vclient)
     token = token_in(await mailbox.last(GOOD["email"]), "confirm")
-    other = await make_tenant("videotron2", plugins=["videotron_business"], locales=["fr_CA", "en_CA"],
-                              default_locale="fr_CA")
+    other = await make_tenant(
+        "videotron2", plugins=["videotron_business"], locales=["fr_CA", "en_CA"], default_locale="fr_CA"
+    )
     assert (await tenant_client(other).get(f"/videotron/confirm/{token}")).status_code == 404
 
 
