@@ -76,7 +76,7 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance, billing
+    from plugins.luminus_energy import advance, billing, readings
 
     return [
         Route(f"{PREFIX}/advance", advance.overview),
@@ -84,6 +84,9 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route(f"{PREFIX}/invoices", billing.invoices),
         Route(f"{PREFIX}/invoices/{{invoice_id}}/pdf", billing.invoice_download),
         Route(f"{PREFIX}/invoices/{{invoice_id}}/request-copy", billing.invoice_copy_request, methods=["POST"]),
+        Route(f"{PREFIX}/readings", readings.readings_page),
+        Route(f"{PREFIX}/readings/{{point_id}}/add", readings.add_reading, methods=["POST"]),
+        Route(f"{PREFIX}/readings/delete/{{reading_id}}", readings.delete_reading, methods=["POST"]),
     ]
 
 

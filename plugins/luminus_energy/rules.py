@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -173,3 +174,79 @@ def archive_requestable(issue_date: date, today: date, pdf_years: int, archive_y
     return (not pdf_available(issue_date, today, pdf_years)) and issue_date >= today - relativedelta(
         years=archive_years
     )
+
+
+# -- meter readings ------------------------------------------------------------------------------------
+
+
+def parse_index(raw: str) -> tuple[int | None, str | None]:
+    """(value, problem code) of a typed index: digits before the comma only."""
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if not text:
+        return None, "required"
+    if "," in text or "." in text:
+        return None, "decimals"
+    if not text.isdigit():
+        return None, "digits"
+    if len(text) > 9:
+        return None, "too_long"
+    return int(text), None
+
+
+def deletion_problem(source: str, reading_date: date, is_latest: bool, closed_until: date | None) -> str | None:
+    """Why a reading cannot be deleted (``None``: it can): only the most recent index the customer
+    entered, never one in a closed billing period."""
+    if source != "customer":
+        return "not_customer"
+    if closed_until is not None and reading_date <= closed_until:
+        return "closed_period"
+    if not is_latest:
+        return "not_latest"
+    return None
+
+
+def interpolate(points: list[tuple[date, int]], day: date) -> float | None:
+    """The index on ``day`` by linear interpolation between readings (``None`` outside their range)."""
+    ordered = sorted(points)
+    for (d1, v1), (d2, v2) in itertools.pairwise(ordered):
+        if d1 <= day <= d2:
+            span = (d2 - d1).days
+            return float(v1) if span == 0 else v1 + (v2 - v1) * (day - d1).days / span
+    if ordered and day == ordered[-1][0]:
+        return float(ordered[-1][1])
+    return None
+
+
+def monthly_consumption(registers: list[list[tuple[date, int]]], months: list[date]) -> list[tuple[date, int | None]]:
+    """Consumption of each month (first days given) summed over the registers; ``None`` when unknown."""
+    result: list[tuple[date, int | None]] = []
+    for month in months:
+        end = month + relativedelta(months=1)
+        total = 0.0
+        known = bool(registers)
+        for points in registers:
+            start_index, end_index = interpolate(points, month), interpolate(points, end)
+            if start_index is None or end_index is None:
+                known = False
+                break
+            total += end_index - start_index
+        result.append((month, round(total) if known else None))
+    return result
+
+
+def daily_average(points: list[tuple[date, int]]) -> float | None:
+    """Average consumption per day over the whole history of a register."""
+    ordered = sorted(points)
+    if len(ordered) < 2 or ordered[-1][0] == ordered[0][0]:
+        return None
+    return (ordered[-1][1] - ordered[0][1]) / (ordered[-1][0] - ordered[0][0]).days
+
+
+def implausible(previous: tuple[date, int], new: tuple[date, int], average: float | None, factor: float) -> bool:
+    """The new index is out of line with the history (more than ``factor`` × or less than 1/``factor`` of
+    the usual consumption per day)."""
+    if average is None or average <= 0:
+        return False
+    days = max(1, (new[0] - previous[0]).days)
+    per_day = (new[1] - previous[1]) / days
+    return per_day > average * factor or (days >= 30 and per_day < average / factor)

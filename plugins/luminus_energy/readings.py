@@ -1,0 +1,231 @@
+"""« Consommation et relevés »: index history per register, monthly chart, adding and deleting an index."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from core.api import audit, flash, prefixed, render
+from core.api import gettext as _
+from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
+from plugins.luminus_energy.rules import (
+    daily_average,
+    deletion_problem,
+    implausible,
+    monthly_consumption,
+    parse_index,
+)
+from plugins.luminus_energy.web import Ctx, customer_page, path_int
+
+
+def register_label(code: str) -> str:
+    """Translated name of a register."""
+    return {
+        "single": _("Single rate"),
+        "day": _("Day (peak)"),
+        "night": _("Night (off-peak)"),
+        "excl_night": _("Exclusive night"),
+        "gas": _("Gas"),
+    }.get(code, code)
+
+
+def source_label(source: str) -> str:
+    """Translated source of an index."""
+    return {
+        "grid_operator": _("Read by the grid operator"),
+        "customer": _("Entered by you"),
+        "estimated": _("Estimated"),
+    }.get(source, source)
+
+
+def index_problem(code: str) -> str:
+    """Translated message of an index problem."""
+    messages = {
+        "required": _("Enter the index shown on your meter."),
+        "decimals": _("Enter only the digits before the comma."),
+        "digits": _("An index contains digits only."),
+        "too_long": _("This index is too long: enter at most 9 digits."),
+    }
+    return messages[code]
+
+
+async def _point(ctx: Ctx, point_id: int | None) -> tuple[list[SupplyPoint], SupplyPoint | None]:
+    points = await ctx.backend.supply_points(ctx.db, ctx.customer)
+    if point_id is None:
+        return points, points[0] if points else None
+    chosen = next((p for p in points if p.id == point_id), None)
+    if chosen is None:
+        raise HTTPException(status_code=404)
+    return points, chosen
+
+
+async def _page(ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, **extra: object) -> Response:
+    registers: list[Register] = []
+    readings: list[MeterReading] = []
+    deletable: set[int] = set()
+    chart: list[tuple[date, int | None]] = []
+    if point is not None:
+        registers = await ctx.backend.registers(ctx.db, point)
+        readings = await ctx.backend.readings(ctx.db, registers)
+        closed_until = await ctx.backend.closed_until(ctx.db, point)
+        latest: dict[int, int] = {}
+        for reading in readings:  # newest first
+            latest.setdefault(reading.register_id, reading.id)
+        for reading in readings:
+            if (
+                deletion_problem(
+                    reading.source, reading.reading_date, latest[reading.register_id] == reading.id, closed_until
+                )
+                is None
+            ):
+                deletable.add(reading.id)
+        first = ctx.today.replace(day=1)
+        months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
+        series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
+        chart = monthly_consumption(series, months)
+    status = int(extra.pop("status", 200))  # type: ignore[call-overload]
+    known = [value for _month, value in chart if value is not None]
+    peak = max(known) if known else 0
+    return await render(
+        ctx.request,
+        "luminus_energy/readings.html",
+        ctx.page(
+            points=points,
+            point=point,
+            registers=registers,
+            register_names={r.id: register_label(r.code) for r in registers},
+            units={r.id: r.unit for r in registers},
+            readings=readings,
+            deletable=deletable,
+            chart=chart,
+            peak=peak,
+            source_label=source_label,
+            page_title=_("Consumption and readings"),
+            **{
+                "values": {},
+                "errors": {},
+                "date_value": ctx.today.isoformat(),
+                "date_error": "",
+                "warning": False,
+                **extra,
+            },
+        ),
+        status_code=status,
+    )
+
+
+@customer_page
+async def readings_page(ctx: Ctx) -> Response:
+    """Choose a supply address and see its indexes and consumption."""
+    raw = ctx.request.query_params.get("point")
+    point_id = int(raw) if raw and raw.isdigit() else None
+    if raw and point_id is None:
+        raise HTTPException(status_code=404)
+    points, point = await _point(ctx, point_id)
+    return await _page(ctx, points, point)
+
+
+@customer_page
+async def add_reading(ctx: Ctx) -> Response:
+    """« Ajouter votre index de compteur »: validate every register's index, warn when implausible."""
+    points, point = await _point(ctx, path_int(ctx.request, "point_id"))
+    assert point is not None
+    form = await ctx.request.form()
+    registers = await ctx.backend.registers(ctx.db, point)
+    readings = await ctx.backend.readings(ctx.db, registers)
+    values: dict[int, str] = {r.id: str(form.get(f"index_{r.id}", ""))[:20] for r in registers}
+    errors: dict[int, str] = {}
+    date_raw = str(form.get("reading_date", ""))[:10]
+    date_error = ""
+    try:
+        day = date.fromisoformat(date_raw)
+    except ValueError:
+        day = ctx.today
+        date_error = _("Enter the date of the reading, for example %(example)s.", example=ctx.today.isoformat())
+    if not date_error and day > ctx.today:
+        date_error = _("The date of the reading cannot be in the future.")
+    closed_until = await ctx.backend.closed_until(ctx.db, point)
+    if not date_error and closed_until is not None and day <= closed_until:
+        date_error = _("This date belongs to a billing period that is already closed.")
+    parsed: dict[int, int] = {}
+    warning = False
+    for register in registers:
+        value, problem = parse_index(values[register.id])
+        if problem:
+            errors[register.id] = index_problem(problem)
+            continue
+        assert value is not None
+        history = [(r.reading_date, r.value) for r in readings if r.register_id == register.id]
+        before = [h for h in history if h[0] <= day]
+        previous = max(before) if before else None
+        if previous is not None and value < previous[1]:
+            errors[register.id] = _(
+                "The index cannot be lower than the previous index of this register (%(value)s on %(date)s).",
+                value=previous[1],
+                date=previous[0].isoformat(),
+            )
+            continue
+        parsed[register.id] = value
+        if previous is not None and implausible(
+            previous, (day, value), daily_average(history), ctx.settings.plausibility_factor
+        ):
+            warning = True
+    if errors or date_error:
+        return await _page(
+            ctx, points, point, values=values, errors=errors, date_value=date_raw, date_error=date_error, status=422
+        )
+    if warning and form.get("confirm_implausible") != "yes":
+        return await _page(ctx, points, point, values=values, errors={}, date_value=date_raw, warning=True)
+    for register in registers:
+        await ctx.backend.add_reading(ctx.db, register, parsed[register.id], day, ctx.user_id)
+    audit(
+        ctx.db,
+        "luminus.reading_added",
+        request=ctx.request,
+        actor_type="user",
+        actor_id=ctx.user_id,
+        subject_type="luminus_supply_point",
+        subject_id=point.ean,
+    )
+    await ctx.db.commit()
+    flash(ctx.request, _("Thank you: your meter index has been saved."), "success")
+    return RedirectResponse(prefixed(ctx.request, f"/luminus/readings?point={point.id}"), status_code=303)
+
+
+@customer_page
+async def delete_reading(ctx: Ctx) -> Response:
+    """The cross next to an index: only the most recent one you entered, never in a closed period."""
+    reading = await ctx.db.get(MeterReading, path_int(ctx.request, "reading_id"))
+    register = await ctx.db.get(Register, reading.register_id) if reading else None
+    point = await ctx.backend.supply_point(ctx.db, ctx.customer, register.supply_point_id) if register else None
+    if reading is None or register is None or point is None:
+        raise HTTPException(status_code=404)
+    latest = (await ctx.backend.readings(ctx.db, [register]))[0]
+    problem = deletion_problem(
+        reading.source, reading.reading_date, latest.id == reading.id, await ctx.backend.closed_until(ctx.db, point)
+    )
+    target = prefixed(ctx.request, f"/luminus/readings?point={point.id}")
+    if problem is not None:
+        message = {
+            "not_customer": _("Only an index you entered yourself can be deleted."),
+            "closed_period": _("This index belongs to a billing period that is already closed: it cannot be deleted."),
+            "not_latest": _("Only your most recent index can be deleted."),
+        }[problem]
+        flash(ctx.request, message, "error")
+        return RedirectResponse(target, status_code=303)
+    await ctx.db.delete(reading)
+    audit(
+        ctx.db,
+        "luminus.reading_deleted",
+        request=ctx.request,
+        actor_type="user",
+        actor_id=ctx.user_id,
+        subject_type="luminus_supply_point",
+        subject_id=point.ean,
+    )
+    await ctx.db.commit()
+    flash(ctx.request, _("The index has been deleted."), "success")
+    return RedirectResponse(target, status_code=303)
