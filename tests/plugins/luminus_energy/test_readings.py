@@ -10,7 +10,6 @@ from core.testing import csrf_of
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import deletion_problem, implausible, monthly_consumption, parse_index
 
-
 # -- pure rules --------------------------------------------------------------------------------------------
 
 
