@@ -25,7 +25,11 @@ async def test_register_page_shows_steps_serial_help_and_omicron_fields(omicron,
         assert text in page.text
     assert "/omicron/migrate" in page.text
     french = await tenant_client(omicron).get("/register", headers={"Accept-Language": "fr"})
-    assert 'lang="fr"' in french.text
+    assert "Numéro de série de l’un de vos appareils" in french.text
+    assert "Espace Client" in french.text
+    german = await tenant_client(omicron).get("/register", headers={"Accept-Language": "de"})
+    assert "Seriennummer eines Ihrer Geräte" in german.text
+    assert "Kundenbereich" in german.text
 
 
 async def test_each_missing_field_gets_its_own_message(omicron, registry, tenant_client):
@@ -157,3 +161,13 @@ async def test_keep_me_signed_in_carries_the_shared_computer_warning(omicron, te
     page = await tenant_client(omicron).get("/login")
     assert "12 hours" in page.text
     assert "shared computers" in page.text
+    french = await tenant_client(omicron).get("/login", headers={"Accept-Language": "fr"})
+    assert "cybercafés" in french.text
+
+
+async def test_french_errors_are_translated(omicron, registry, tenant_client):
+    client = tenant_client(omicron)
+    await client.get("/locale/fr?next=/")
+    response = await register(client, serial_number="AB1234", company="")
+    assert "Le numéro de série comporte deux lettres, trois chiffres et une lettre" in response.text
+    assert "Saisissez le nom de votre société." in response.text
