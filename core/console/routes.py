@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import approvals, auth, tickets
-from core.console.auth import staff_required
+from core.console import admin, approvals, auth, tickets, users
+from core.console.auth import Handler, staff_required
 from core.web.redirects import redirect
 
 
@@ -15,6 +18,18 @@ from core.web.redirects import redirect
 async def home(request: Request) -> Response:
     """The console's entry: the ticket queue."""
     return redirect(request, "/console/tickets")
+
+
+def operator_host_only(handler: Handler) -> Handler:
+    """Tenant administration lives on the operator host only (a tenant's console answers 404)."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        if request.state.tenant is not None:
+            raise HTTPException(status_code=404)
+        return await handler(request)
+
+    return wrapped
 
 
 def console_routes() -> list[BaseRoute]:
@@ -41,4 +56,24 @@ def console_routes() -> list[BaseRoute]:
             staff_required(approvals.decide_page, operator=True),
             methods=["POST"],
         ),
+        Route("/console/users", staff_required(users.users, operator=True), name="console_users"),
+        Route(
+            "/console/users/{user_id:int}",
+            staff_required(users.user_page, operator=True),
+            methods=["GET", "POST"],
+        ),
+        Route("/console/tenants", operator_host_only(staff_required(admin.tenants, operator=True))),
+        Route(
+            "/console/tenants/new",
+            operator_host_only(staff_required(admin.tenant_edit, operator=True)),
+            methods=["GET", "POST"],
+        ),
+        Route(
+            "/console/tenants/{slug}",
+            operator_host_only(staff_required(admin.tenant_edit, operator=True)),
+            methods=["GET", "POST"],
+        ),
+        Route("/console/imports", staff_required(admin.imports, operator=True), methods=["GET", "POST"]),
+        Route("/console/audit", staff_required(admin.audit_log, operator=True)),
+        Route("/console/outbox", staff_required(admin.outbox, operator=True)),
     ]

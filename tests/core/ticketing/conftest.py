@@ -19,6 +19,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n" + b"0" * 64
 
 
+# (plugin, tenant, kind, status, reason) of every decision the test plugins heard about
+DECISIONS: list[tuple[str, str, str, str, str]] = []
+
+
 def _plugin(name: str, categories: list[TicketCategory]) -> types.ModuleType:
     module = types.ModuleType(name)
 
@@ -30,8 +34,13 @@ def _plugin(name: str, categories: list[TicketCategory]) -> types.ModuleType:
     def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
         return categories
 
+    @hookimpl
+    async def portique_approval_decided(tenant: Tenant, approval: Any, db: Any) -> None:
+        DECISIONS.append((name, tenant.slug, approval.kind, approval.status, approval.reason))
+
     module.portique_plugin_info = portique_plugin_info  # type: ignore[attr-defined]
     module.portique_ticket_categories = portique_ticket_categories  # type: ignore[attr-defined]
+    module.portique_approval_decided = portique_approval_decided  # type: ignore[attr-defined]
     return module
 
 
@@ -111,9 +120,8 @@ def make_user(portal: Portal) -> Callable[..., Awaitable[Any]]:
 
     async def make(tenant: Tenant, email: str, **values: Any) -> Any:
         async with portal.database.session(tenant.id) as db:
-            user = await create_user(
-                db, email=email, password="correct horse 1", status=UserStatus.ACTIVE, first_name="Ann", **values
-            )
+            values.setdefault("status", UserStatus.ACTIVE)
+            user = await create_user(db, email=email, password="correct horse 1", first_name="Ann", **values)
             await db.commit()
         return user
 

@@ -1,0 +1,358 @@
+"""Operator pages: tenants (list, create, edit, disable), registry imports, the audit log, the outbox."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlalchemy import select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.api import flash, redirect, render
+from core.audit.models import AuditEvent
+from core.audit.service import record as audit
+from core.console.models import Staff
+from core.i18n import gettext as _
+from core.imports import RegistryImporter, RowError
+from core.mail.models import OutboxMessage
+from core.plugins import flatten
+from core.portal import get_portal
+from core.storage import StorageError, get_storage
+from core.tenancy.models import Tenant
+from core.tenancy.service import TenantError, create_tenant, update_tenant
+from core.web.themes import available_themes
+
+LOG_PAGE = 100
+IMPORT_KEY = "console:import"
+MAX_CSV_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 20
+
+
+# -- tenants -------------------------------------------------------------------------------------
+
+
+def _csv_list(value: object) -> list[str]:
+    return [item.strip() for item in str(value or "").split(",") if item.strip()]
+
+
+async def tenants(request: Request) -> Response:
+    """Every tenant (enabled or not)."""
+    async with get_portal().database.session() as db:
+        rows = list(await db.scalars(select(Tenant).order_by(Tenant.slug)))
+    return await render(request, "console/tenants.html", {"rows": rows})
+
+
+def _tenant_values(form: Any) -> dict[str, Any]:
+    settings_text = str(form.get("settings") or "{}")
+    return {
+        "name": str(form.get("name") or "").strip(),
+        "hostnames": _csv_list(form.get("hostnames")),
+        "plugins": _csv_list(form.get("plugins")),
+        "theme": str(form.get("theme") or "default"),
+        "locales": _csv_list(form.get("locales")) or ["en"],
+        "default_locale": str(form.get("default_locale") or "").strip() or None,
+        "timezone": str(form.get("timezone") or "UTC").strip(),
+        "country": str(form.get("country") or "CA").strip().upper()[:2],
+        "subdivision": str(form.get("subdivision") or "").strip().upper() or None,
+        "ticket_prefix": str(form.get("ticket_prefix") or "TKT").strip().upper()[:6],
+        "enabled": form.get("enabled") == "1",
+        "settings_text": settings_text,
+    }
+
+
+async def tenant_edit(request: Request) -> Response:
+    """Create (``/console/tenants/new``) or change a tenant; plugin settings are validated by the plugin."""
+    staff: Staff = request.state.staff
+    portal = get_portal()
+    slug = request.path_params.get("slug")
+    errors: dict[str, str] = {}
+    async with portal.database.session() as db:
+        tenant = await db.scalar(select(Tenant).where(Tenant.slug == slug)) if slug else None
+        if slug and tenant is None:
+            raise HTTPException(status_code=404)
+        values: dict[str, Any]
+        if request.method == "POST":
+            form = await request.form()
+            values = _tenant_values(form)
+            if not slug:
+                values["slug"] = str(form.get("slug") or "").strip().lower()
+            if not values["name"]:
+                errors["name"] = _("Enter a name.")
+            try:
+                settings = json.loads(values["settings_text"])
+                if not isinstance(settings, dict):
+                    raise ValueError
+            except ValueError:
+                errors["settings"] = _("Settings must be a JSON object.")
+                settings = {}
+            if not errors:
+                data = {k: v for k, v in values.items() if k != "settings_text"}
+                data["settings"] = settings
+                try:
+                    if tenant is None:
+                        tenant = await create_tenant(db, portal.plugins, **data)
+                        action = "console.tenant_created"
+                    else:
+                        await update_tenant(db, portal.plugins, tenant, **data)
+                        action = "console.tenant_changed"
+                except TenantError as exc:
+                    errors[exc.field.split(".")[0]] = exc.message
+                else:
+                    audit(
+                        db,
+                        action,
+                        request=request,
+                        tenant_id=tenant.id,
+                        actor_type="staff",
+                        actor_id=staff.id,
+                        subject_type="tenant",
+                        subject_id=tenant.slug,
+                    )
+                    await db.commit()
+                    await portal.registry.refresh(force=True)
+                    flash(request, _("Tenant saved."), "success")
+                    return redirect(request, "/console/tenants")
+        elif tenant is not None:
+            values = {
+                "slug": tenant.slug,
+                "name": tenant.name,
+                "hostnames": tenant.hostnames,
+                "plugins": tenant.plugins,
+                "theme": tenant.theme,
+                "locales": tenant.locales,
+                "default_locale": tenant.default_locale,
+                "timezone": tenant.timezone,
+                "country": tenant.country,
+                "subdivision": tenant.subdivision or "",
+                "ticket_prefix": tenant.ticket_prefix,
+                "enabled": tenant.enabled,
+                "settings_text": json.dumps(tenant.settings, indent=2, ensure_ascii=False),
+            }
+        else:
+            values = {
+                "slug": "",
+                "name": "",
+                "hostnames": [],
+                "plugins": [],
+                "theme": "default",
+                "locales": ["en"],
+                "default_locale": "en",
+                "timezone": "UTC",
+                "country": "CA",
+                "subdivision": "",
+                "ticket_prefix": "TKT",
+                "enabled": True,
+                "settings_text": "{}",
+            }
+    return await render(
+        request,
+        "console/tenant_edit.html",
+        {
+            "subject": tenant,
+            "values": values,
+            "errors": errors,
+            "themes": available_themes(),
+            "plugin_names": portal.plugins.provider_names,
+        },
+        status_code=400 if errors else 200,
+    )
+
+
+# -- registry imports ------------------------------------------------------------------------------
+
+
+def _importers(tenant: Tenant) -> list[RegistryImporter]:
+    hooks = get_portal().hooks(tenant)
+    return flatten(hooks.portique_registry_importers(tenant=tenant))
+
+
+def parse_csv(content: bytes, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[RowError]]:
+    """Rows of a UTF-8 (or UTF-8 with BOM) CSV file; header problems are returned as line-1 errors."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(1, "", _("The file is not UTF-8 text."))]
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        return [], [RowError(1, c, _("Missing column.")) for c in missing]
+    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    return rows, []
+
+
+async def imports(request: Request) -> Response:
+    """Choose a tenant and an importer, upload a CSV, see the preview and errors, then apply it all."""
+    staff: Staff = request.state.staff
+    portal = get_portal()
+    storage = get_storage()
+    allowed: list[int] = request.state.staff_tenants
+    async with portal.database.session() as db:
+        tenant_list = list(await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name)))
+    choices = [(t, importer) for t in tenant_list for importer in _importers(t)]
+    context: dict[str, Any] = {
+        "choices": choices,
+        "rows": [],
+        "errors": [],
+        "columns": (),
+        "ready": None,
+        "problem": "",
+    }
+    status = 200
+    if request.method == "POST":
+        form = await request.form()
+        step = form.get("step")
+        if step == "preview":
+            tenant_id, _sep, code = str(form.get("importer") or "").partition(":")
+            chosen = next(((t, i) for t, i in choices if str(t.id) == tenant_id and i.code == code), None)
+            upload = form.get("file")
+            if chosen is None or upload is None or isinstance(upload, str):
+                context["problem"] = _("Choose an import and a CSV file.")
+                status = 400
+            else:
+                content = await upload.read(MAX_CSV_BYTES + 1)
+                tenant, importer = chosen
+                if len(content) > MAX_CSV_BYTES:
+                    context["problem"] = _("The file is larger than 20 MB.")
+                    status = 400
+                else:
+                    rows, errors = parse_csv(content, importer.columns)
+                    if not errors:
+                        async with portal.database.session(tenant.id) as db:
+                            errors = await importer.validate(db, tenant, rows)
+                            await db.rollback()
+                    context.update(
+                        rows=rows[:PREVIEW_ROWS],
+                        count=len(rows),
+                        errors=errors,
+                        columns=importer.columns,
+                        chosen=(tenant, importer),
+                    )
+                    if not errors and rows:
+                        key = await storage.save("imports", tenant.id, content)
+                        request.state.session.set(IMPORT_KEY, {"key": key, "tenant": tenant.id, "code": importer.code})
+                        context["ready"] = True
+                    else:
+                        status = 400
+        elif step == "apply":
+            pending = request.state.session.pop(IMPORT_KEY)
+            chosen = next(
+                ((t, i) for t, i in choices if pending and t.id == pending["tenant"] and i.code == pending["code"]),
+                None,
+            )
+            if chosen is None:
+                raise HTTPException(status_code=404)
+            tenant, importer = chosen
+            try:
+                content = await storage.read(pending["key"])
+            except StorageError:
+                raise HTTPException(status_code=404) from None
+            rows, errors = parse_csv(content, importer.columns)
+            async with portal.database.session(tenant.id) as db:
+                errors = errors or await importer.validate(db, tenant, rows)
+                if errors:
+                    await db.rollback()
+                    context.update(errors=errors, columns=importer.columns, chosen=(tenant, importer))
+                    status = 400
+                else:
+                    try:
+                        count = await importer.apply(db, tenant, rows)
+                    except Exception:
+                        await db.rollback()
+                        raise
+                    audit(
+                        db,
+                        "console.registry_imported",
+                        request=request,
+                        tenant_id=tenant.id,
+                        actor_type="staff",
+                        actor_id=staff.id,
+                        subject_type="import",
+                        subject_id=importer.code,
+                        rows=count,
+                    )
+                    await db.commit()
+                    await storage.delete(pending["key"])
+                    flash(request, _("%(count)s row(s) imported.", count=count), "success")
+                    return redirect(request, "/console/imports")
+    return await render(request, "console/imports.html", context, status_code=status)
+
+
+# -- audit log and outbox -------------------------------------------------------------------------
+
+
+def _before(request: Request) -> int | None:
+    value = request.query_params.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+async def audit_log(request: Request) -> Response:
+    """Audit events of the staff member's tenants, newest first, filtered by action, actor or subject."""
+    allowed: list[int] = request.state.staff_tenants
+    staff: Staff = request.state.staff
+    params = request.query_params
+    query = select(AuditEvent)
+    if staff.is_operator and request.state.tenant is None:
+        query = query.where(AuditEvent.tenant_id.in_(allowed) | AuditEvent.tenant_id.is_(None))
+    else:
+        query = query.where(AuditEvent.tenant_id.in_(allowed))
+    if params.get("tenant", "").isdigit() and int(params["tenant"]) in allowed:
+        query = query.where(AuditEvent.tenant_id == int(params["tenant"]))
+    if params.get("action"):
+        query = query.where(AuditEvent.action.startswith(params["action"][:60], autoescape=True))
+    if params.get("subject"):
+        query = query.where(AuditEvent.subject_id == params["subject"][:60])
+    if params.get("actor_type"):
+        query = query.where(AuditEvent.actor_type == params["actor_type"][:20])
+    before = _before(request)
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    async with get_portal().database.session() as db:
+        events = list(await db.scalars(query.order_by(AuditEvent.id.desc()).limit(LOG_PAGE + 1)))
+        names = {t.id: t.name for t in await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)))}
+    more = len(events) > LOG_PAGE
+    events = events[:LOG_PAGE]
+    kept = {k: params[k] for k in ("tenant", "action", "subject", "actor_type") if params.get(k)}
+    return await render(
+        request,
+        "console/audit.html",
+        {"events": events, "names": names, "params": kept, "next_before": events[-1].id if more else None},
+    )
+
+
+async def outbox(request: Request) -> Response:
+    """Mail in the outbox: status, attempts, last error, newest first."""
+    allowed: list[int] = request.state.staff_tenants
+    params = request.query_params
+    query = select(OutboxMessage).where(OutboxMessage.tenant_id.in_(allowed) | OutboxMessage.tenant_id.is_(None))
+    if request.state.tenant is not None:
+        query = select(OutboxMessage).where(OutboxMessage.tenant_id.in_(allowed))
+    if params.get("tenant", "").isdigit() and int(params["tenant"]) in allowed:
+        query = query.where(OutboxMessage.tenant_id == int(params["tenant"]))
+    if params.get("status") in ("queued", "sent", "failed", "retry"):
+        query = query.where(OutboxMessage.status == params["status"])
+    if params.get("to"):
+        query = query.where(OutboxMessage.recipient == params["to"][:300])
+    before = _before(request)
+    if before is not None:
+        query = query.where(OutboxMessage.id < before)
+    async with get_portal().database.session() as db:
+        messages = list(await db.scalars(query.order_by(OutboxMessage.id.desc()).limit(LOG_PAGE + 1)))
+        names = {t.id: t.name for t in await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)))}
+    more = len(messages) > LOG_PAGE
+    messages = messages[:LOG_PAGE]
+    kept = {k: params[k] for k in ("tenant", "status", "to") if params.get(k)}
+    return await render(
+        request,
+        "console/outbox.html",
+        {"messages": messages, "names": names, "params": kept, "next_before": messages[-1].id if more else None},
+    )
