@@ -162,7 +162,7 @@ async def test_admin_adds_a_user_and_removes_another_with_a_signed_form(client, 
     assert nadia_membership.permissions == [PERM_PRICES]
     assert marc_membership is None
     assert marc.status == "disabled"
-    assert "removed" in mail_text(await mailbox.last("marc.roy@example.com"))
+    assert "votre accès au compte eCommerce" in mail_text(await mailbox.last("marc.roy@example.com"))  # his language
     assert "nmorin" in mail_text(await mailbox.last("nadia.morin@example.com"))
 
 
