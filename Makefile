@@ -63,6 +63,9 @@ lint: install ## ruff, ruff format --check, mypy on core, import-linter contract
 bench: i18n-compile ## Load benchmarks (not tests): prints ratios measured in the same run
 	$(PY) -m bench
 
+docs: install ## Build the documentation site into site/ (fails on any warning)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 clean: ## Remove the virtualenv, the database and generated files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 	find . -name '*.mo' -delete

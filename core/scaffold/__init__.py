@@ -217,6 +217,7 @@ def new(name: str, standalone: bool, dest: Path | None, title: str | None) -> No
         click.echo(f'  add  {name} = "{_in_tree_import_path(dest.resolve(), name)}"  under')
         click.echo('       [project.entry-points."portique.plugins"] in pyproject.toml, then: pip install -e .')
     click.echo("  portique db upgrade")
-    click.echo(f'  portique tenants add {slug} --name "{title or name}" --plugins {name} --locales en,fr')
+    shown = title or " ".join(part.capitalize() for part in name.split("_"))
+    click.echo(f'  portique tenants add {slug} --name "{shown}" --plugins {name} --locales en,fr')
     click.echo("  portique demo")
     click.echo(f"  portique serve      # then open http://{slug}.localhost:8000/{slug}/")

@@ -29,7 +29,6 @@ PENDING: frozenset[str] = frozenset(
         "portique_operator_routes",
         "portique_password_policy",
         "portique_permissions",
-        "portique_registry_importers",
         "portique_session_policy",
         "portique_static_dirs",
         "portique_stylesheets",

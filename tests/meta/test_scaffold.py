@@ -192,7 +192,7 @@ def test_standalone_package_installs_with_its_entry_point_and_its_tests_pass(tmp
         check=False,
     )
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
-    assert "7 passed" in tests.stdout
+    assert "8 passed" in tests.stdout
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
     # The wheel an author would publish carries the templates, styles, catalogs and migrations.
     wheel = subprocess.run(  # noqa: S603
