@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEvent
@@ -287,4 +286,3 @@ async def test_staff_password_is_never_echoed(operator_client, make_staff):
         "/console/login", data={"csrf_token": csrf_of(page.text), "email": agent.email, "password": "nope " + PASSWORD}
     )
     assert PASSWORD not in response.text
-    assert pyotp  # imported for the code helper

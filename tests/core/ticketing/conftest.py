@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from core.api import TicketCategory, TicketField, create_user, hookimpl, lazy_gettext
+from core.api import (
+    RegistryImporter,
+    RowError,
+    TicketCategory,
+    TicketField,
+    create_user,
+    get_or_create_account,
+    hookimpl,
+    lazy_gettext,
+)
 from core.identity.models import UserStatus
 from core.plugin_info import PluginInfo
 from core.portal import Portal
@@ -17,6 +26,22 @@ from core.tenancy.models import Tenant
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n" + b"0" * 64
+
+
+async def _validate_customers(db: Any, tenant: Tenant, rows: Any) -> list[RowError]:
+    errors = []
+    for line, row in enumerate(rows, start=2):
+        if not row["number"].isdigit():
+            errors.append(RowError(line, "number", "digits only"))
+        if not row["name"]:
+            errors.append(RowError(line, "name", "missing"))
+    return errors
+
+
+async def _apply_customers(db: Any, tenant: Tenant, rows: Any) -> int:
+    for row in rows:
+        await get_or_create_account(db, row["number"], name=row["name"])
+    return len(rows)
 
 
 # (plugin, tenant, kind, status, reason) of every decision the test plugins heard about
@@ -38,6 +63,19 @@ def _plugin(name: str, categories: list[TicketCategory]) -> types.ModuleType:
     async def portique_approval_decided(tenant: Tenant, approval: Any, db: Any) -> None:
         DECISIONS.append((name, tenant.slug, approval.kind, approval.status, approval.reason))
 
+    @hookimpl
+    def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+        return [
+            RegistryImporter(
+                code="customers",
+                label="Customers",
+                columns=("number", "name"),
+                validate=_validate_customers,
+                apply=_apply_customers,
+            )
+        ]
+
+    module.portique_registry_importers = portique_registry_importers  # type: ignore[attr-defined]
     module.portique_plugin_info = portique_plugin_info  # type: ignore[attr-defined]
     module.portique_ticket_categories = portique_ticket_categories  # type: ignore[attr-defined]
     module.portique_approval_decided = portique_approval_decided  # type: ignore[attr-defined]
