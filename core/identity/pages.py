@@ -13,7 +13,7 @@ from core.approvals.models import ApprovalRequest
 from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.db.base import utcnow
-from core.i18n import current_locale
+from core.i18n import current_locale, ngettext
 from core.i18n import gettext as _
 from core.identity import flows
 from core.identity.current import current_user
@@ -64,10 +64,16 @@ def tenant_session(request: Request) -> AsyncSession:
 async def throttled(request: Request, seconds: int) -> Response:
     """The translated 429 page with ``Retry-After``."""
     minutes = max(1, (seconds + 59) // 60)
+    message = ngettext(
+        "For your security, this form is locked for about %(count)s minute. Please try again later.",
+        "For your security, this form is locked for about %(count)s minutes. Please try again later.",
+        minutes,
+        count=minutes,
+    )
     return await render(
         request,
         "identity/throttled.html",
-        {"minutes": minutes},
+        {"minutes": minutes, "message": message},
         status_code=429,
         headers={"Retry-After": str(seconds)},
     )
