@@ -25,7 +25,6 @@ class EmergencyNote:
 
 def _fields() -> tuple[TicketField, ...]:
     return (
-        TicketField("full_name", lazy_gettext("Your full name"), "text", required=True),
         TicketField("phone", lazy_gettext("Your phone number"), "phone", required=True),
         TicketField("customer_number", lazy_gettext("Customer number"), "account_number", required=True),
         TicketField(

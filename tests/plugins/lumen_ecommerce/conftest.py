@@ -23,6 +23,7 @@ LUMEN = {
     "locales": ["fr_CA", "en_CA"],
     "default_locale": "fr_CA",
     "timezone": "America/Montreal",
+    "ticket_prefix": "LUM",
 }
 
 
