@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from core.app import create_app
 from core.plugins import PluginError, PluginManager
@@ -33,6 +35,11 @@ def hello_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
     assert result.returncode == 0, result.stderr[-3000:]
     assert (target / "portique_hello" / "templates" / "hello" / "index.html").is_file()
+    catalog_dir = target / "portique_hello" / "locale" / "fr" / "LC_MESSAGES"
+    with (catalog_dir / "hello.po").open("rb") as handle:
+        catalog = read_po(handle, locale="fr", domain="hello")
+    with (catalog_dir / "hello.mo").open("wb") as handle:
+        write_mo(handle, catalog)
     return target
 
 
@@ -82,19 +89,64 @@ async def test_pip_installed_plugin_is_served_only_on_the_tenant_that_enables_it
             await session.commit()
         await portal.registry.refresh(force=True)
         transport = httpx.ASGITransport(app=app)
+        stylesheet = 'href="/static/plugins/hello/hello.css"'
         async with httpx.AsyncClient(transport=transport, base_url="http://greeted.localhost") as client:
             page = await client.get("/hello/")
             assert page.status_code == 200
             assert "Hello from a third-party plugin" in page.text
+            assert stylesheet in page.text
+            french = await client.get("/hello/", headers={"Accept-Language": "fr"})
+            assert "Bonjour de la part d’une extension tierce" in french.text
             assert 'href="/hello/"' in (await client.get("/")).text
+            css = await client.get("/static/plugins/hello/hello.css")
+            assert css.status_code == 200
+            assert "var(--primary)" in css.text
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             assert (await client.get("/t/greeted/hello/")).status_code == 200
             assert (await client.get("/t/plain/hello/")).status_code == 404
+            assert (await client.get("/hello-operator")).text == "hello, operator"
         async with httpx.AsyncClient(transport=transport, base_url="http://plain.localhost") as client:
             assert (await client.get("/hello/")).status_code == 404
-            assert 'href="/hello/"' not in (await client.get("/")).text
+            home = (await client.get("/")).text
+            assert 'href="/hello/"' not in home
+            assert stylesheet not in home
     finally:
         await portal.database.dispose()
+
+
+async def test_pip_installed_plugin_hooks_answer_only_for_its_tenants(hello_site, on_path, portique_settings):
+    _use(on_path, hello_site)
+    app = create_app(portique_settings, access_log=False)
+    portal = app.state.portal
+    try:
+        async with portal.database.session() as session:
+            greeted = await create_tenant(session, portal.plugins, slug="greeted", plugins=["hello"], **DEFAULT_TENANT)
+            plain = await create_tenant(session, portal.plugins, slug="plain", **DEFAULT_TENANT)
+            await session.commit()
+        policy = portal.hooks(greeted).portique_password_policy(tenant=greeted)
+        assert [rule.code for rule in policy.broken_rules("short")] == ["length"]
+        assert portal.hooks(plain).portique_password_policy(tenant=plain) is None
+        codes = [p.code for group in portal.hooks(greeted).portique_permissions(tenant=greeted) for p in group]
+        assert "hello.greet" in codes
+        others = [p.code for group in portal.hooks(plain).portique_permissions(tenant=plain) for p in group]
+        assert "hello.greet" not in others
+    finally:
+        await portal.database.dispose()
+
+
+def test_pip_installed_plugin_adds_a_cli_command(hello_site, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(hello_site), "PORTIQUE_VAR_DIR": str(tmp_path / "var")}
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", "hello"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "hello from a plugin command"
 
 
 def test_plugin_that_fails_to_import_gives_one_line_naming_it(tmp_path, on_path):

@@ -20,18 +20,10 @@ HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunc
 # that a test now names is reported as a skip ("remove it from PENDING"), so the list stays true.
 PENDING: frozenset[str] = frozenset(
     {
-        "portique_account_users_policy",
-        "portique_cli",
         "portique_dashboard_widgets",
         "portique_demo_data",
-        "portique_locale_dirs",
         "portique_migrations_dir",
-        "portique_operator_routes",
-        "portique_password_policy",
-        "portique_permissions",
         "portique_session_policy",
-        "portique_static_dirs",
-        "portique_stylesheets",
     }
 )
 
