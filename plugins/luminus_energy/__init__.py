@@ -76,7 +76,7 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance, billing, payment, readings
+    from plugins.luminus_energy import advance, billing, payment, readings, statements
 
     return [
         Route(f"{PREFIX}/advance", advance.overview),
@@ -88,6 +88,7 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route(f"{PREFIX}/payment-method/e-invoice", payment.e_invoice, methods=["POST"]),
         Route(f"{PREFIX}/payment-method/direct-debit", payment.direct_debit, methods=["POST"]),
         Route(f"{PREFIX}/payment-method/stop-request", payment.stop_direct_debit_request, methods=["POST"]),
+        Route(f"{PREFIX}/statement", statements.statement),
         Route(f"{PREFIX}/readings", readings.readings_page),
         Route(f"{PREFIX}/readings/{{point_id}}/add", readings.add_reading, methods=["POST"]),
         Route(f"{PREFIX}/readings/delete/{{reading_id}}", readings.delete_reading, methods=["POST"]),

@@ -43,9 +43,7 @@ async def activate(client, **data):
 async def test_activate_direct_debit_for_advances_and_settlement(world, mailbox):
     customer, _ = await world.customer()
     client = await world.client(customer)
-    response = await activate(
-        client, iban=GOOD_IBAN, holder="Client SRL", scope="advances_and_settlement", consent="y"
-    )
+    response = await activate(client, iban=GOOD_IBAN, holder="Client SRL", scope="advances_and_settlement", consent="y")
     assert response.status_code == 303
     async with world.db() as db:
         mandate = await db.scalar(select(DirectDebitMandate).where(DirectDebitMandate.customer_id == customer.id))
