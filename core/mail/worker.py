@@ -27,11 +27,12 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="portique")
-    message["Content-Language"] = row.locale.replace("_", "-")
     message["X-Portique-Id"] = str(row.id)
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
+    # Set last: set_content() and add_alternative() drop or move the Content-* headers set before them.
+    message["Content-Language"] = row.locale.replace("_", "-")
     return message
 
 
