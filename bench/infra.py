@@ -127,6 +127,15 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident set size of a process in MiB (``VmRSS`` of /proc/<pid>/status)."""
     try:
@@ -157,6 +166,10 @@ class Server:
         if self.workers == 1:
             return [self.process.pid]
         return [pid for pid in children_of(self.process.pid) if rss_mb(pid) is not None]
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, every thread) used so far by the server and its workers."""
+        return sum(cpu_seconds(pid) for pid in {self.process.pid, *self.worker_pids()})
 
     def worker_rss_mb(self) -> list[float]:
         """RSS of each worker, in MiB."""

@@ -39,6 +39,8 @@ class Row:
     p99_ms: float | None = None
     ratio: float | None = None
     rss_mb: list[float] = field(default_factory=list)
+    cpu_ms_per_request: float | None = None
+    cpu_ratio: float | None = None
     note: str = ""
 
 
@@ -75,14 +77,18 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     reference_rps: float | None = None
     reference_runs: list[float] = field(default_factory=list)
+    reference_cpu: list[float] = field(default_factory=list)
     slowest: tuple[float, str, str, Callable[[], None]] | None = None
 
-    def add(self, row: Row, result: LoadResult | None = None, srv: Server | None = None) -> Row:
-        """Record a row (filling figures from a wrk result and RSS from the server) and print it."""
+    def add(
+        self, row: Row, result: LoadResult | None = None, srv: Server | None = None, cpu: float | None = None
+    ) -> Row:
+        """Record a row (figures from a wrk result, RSS from the server, ``cpu`` seconds it used) and print it."""
         if result is not None:
             row.rps, row.p50_ms, row.p99_ms = result.rps, result.p50_ms, result.p99_ms
-            if self.reference_rps:
-                row.ratio = result.rps / self.reference_rps
+            if cpu is not None and result.requests:
+                row.cpu_ms_per_request = cpu * 1000 / result.requests
+            self._ratios(row)
             if result.errors:
                 row.note = _join(row.note, f"{result.errors} socket errors")
         if srv is not None:
@@ -91,13 +97,20 @@ class Run:
         print("  measured:", _format_row(row), file=sys.stderr, flush=True)
         return row
 
-    def set_reference(self, rps: float) -> None:
+    def set_reference(self, rps: float, cpu_ms: float | None) -> None:
         """Add a hello-world measurement; ratios use the mean of all of them (start and end of the run)."""
         self.reference_runs.append(rps)
         self.reference_rps = sum(self.reference_runs) / len(self.reference_runs)
+        if cpu_ms:
+            self.reference_cpu.append(cpu_ms)
         for row in self.rows:
-            if row.rps is not None and row.p50_ms is not None:
-                row.ratio = row.rps / self.reference_rps
+            self._ratios(row)
+
+    def _ratios(self, row: Row) -> None:
+        if self.reference_rps and row.rps is not None and row.p50_ms is not None:
+            row.ratio = row.rps / self.reference_rps
+        if self.reference_cpu and row.cpu_ms_per_request:
+            row.cpu_ratio = (sum(self.reference_cpu) / len(self.reference_cpu)) / row.cpu_ms_per_request
 
     def find(self, scenario: str, db: str, workers: int = 1) -> Row | None:
         """A recorded row with figures."""
@@ -119,6 +132,8 @@ COLUMNS = (
     ("p50 ms", 8),
     ("p99 ms", 8),
     ("ratio", 7),
+    ("CPU ms/req", 10),
+    ("CPU ratio", 9),
     ("RSS MB", 12),
     ("note", 0),
 )
@@ -137,6 +152,8 @@ def _format_row(row: Row) -> str:
         _num(row.p50_ms, ".1f"),
         _num(row.p99_ms, ".1f"),
         _num(row.ratio, ".3f"),
+        _num(row.cpu_ms_per_request, ".2f"),
+        _num(row.cpu_ratio, ".3f"),
         "/".join(f"{v:.0f}" for v in row.rss_mb) or "-",
         row.note,
     ]
@@ -171,18 +188,22 @@ def _page(
     if must_show and must_show not in probe.text:
         row.note = f"skipped: {path} does not show {must_show!r} (not the expected page)"
         return run.add(row)
+    cpu = srv.cpu_seconds()
     result = run_wrk(srv.url + path, seconds=run.config.seconds, connections=run.config.connections, headers=headers)
+    cpu = srv.cpu_seconds() - cpu
     if expected == 200 and result.non_2xx_3xx:
         row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses"
-    return run.add(row, result, srv)
+    return run.add(row, result, srv, cpu)
 
 
 def reference(run: Run, when: str) -> None:
     """The bare Starlette hello-world under the same uvicorn settings (measured first and last)."""
     with server(None, app="bench.apps:reference_app") as srv:
+        cpu = srv.cpu_seconds()
         result = run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections)
-        run.set_reference(result.rps)
-        run.add(Row(f"hello-world reference ({when})", "-"), result, srv)
+        cpu = srv.cpu_seconds() - cpu
+        run.add(Row(f"hello-world reference ({when})", "-"), result, srv, cpu)
+        run.set_reference(result.rps, cpu * 1000 / result.requests if result.requests else None)
 
 
 def pages(run: Run, kind: str) -> None:
@@ -252,15 +273,18 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         run.add(row)
         return
     seconds, conns = run.config.seconds, max(4, run.config.connections // 4)
+    cpu = srv.cpu_seconds()
     storm = start_wrk(
         srv.url + "/login", seconds=seconds, connections=conns, headers=headers, script=lua_post_form(body)
     )
     time.sleep(min(1.0, seconds / 4))  # let the storm build up before sampling the home page
     during = run_wrk(srv.url + "/", seconds=max(1, seconds - 2), connections=8, headers={"Host": host}, threads=1)
     result = finish_wrk(storm)
+    cpu = srv.cpu_seconds() - cpu
     if result.non_2xx_3xx:
         row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses (throttled?)"
-    run.add(row, result, srv)
+    row.note = _join(row.note, f"{conns} connections; CPU includes the home requests")
+    run.add(row, result, srv, cpu)
     run.add(Row("anonymous home during login storm", db.kind, srv.workers, note="8 connections"), during, srv)
 
 
@@ -270,13 +294,14 @@ def many_tenants(run: Run) -> None:
         _page(run, srv, db, "anonymous home (1,000 tenants)")
         hosts = [HOST.format(slug=s) for s in db.seed["tenants"]]
         row = Row("home, each request another tenant", db.kind, srv.workers, note="1,000 tenants, wrk Lua script")
+        cpu = srv.cpu_seconds()
         result = run_wrk(
             srv.url + "/",
             seconds=run.config.seconds,
             connections=run.config.connections,
             script=lua_rotating_hosts(hosts),
         )
-        run.add(row, result, srv)
+        run.add(row, result, srv, srv.cpu_seconds() - cpu)
 
 
 def two_workers(run: Run) -> None:
@@ -311,7 +336,8 @@ def goals(run: Run) -> list[Goal]:
 
     def ratio_goal(name: str, row: Row | None, minimum: float) -> None:
         if row is not None and row.ratio is not None:
-            out.append(Goal(name, f"≥ {minimum} × hello-world", f"{row.ratio:.3f}", row.ratio >= minimum))
+            cpu = f" (CPU {row.cpu_ratio:.3f})" if row.cpu_ratio else ""
+            out.append(Goal(name, f"≥ {minimum} × hello-world", f"{row.ratio:.3f}{cpu}", row.ratio >= minimum))
 
     for kind in ("sqlite", "postgresql"):
         ratio_goal(f"anonymous home, {kind}", run.find("anonymous home (4 tenants)", kind), 0.15)
@@ -413,12 +439,15 @@ def main(argv: list[str] | None = None) -> None:
     print(_header())
     for row in run.rows:
         print(_format_row(row))
-    print(f"ratio = req/s ÷ the mean hello-world req/s of this run ({run.reference_rps:,.0f})")
+    print(
+        f"ratio = req/s ÷ the mean hello-world req/s of this run ({run.reference_rps:,.0f}); CPU ratio = hello-world "
+        "CPU ms per request ÷ this row's (server processes, all threads: steadier than req/s on a shared machine)"
+    )
     checked = goals(run)
     print("\nGoals (issue 10), measured in this run:")
     for goal in checked:
         verdict = "met" if goal.met else "MISSED"
-        print(f"  {goal.name:<36} {goal.target:<22} {goal.measured:<14} {verdict}")
+        print(f"  {goal.name:<36} {goal.target:<22} {goal.measured:<24} {verdict}")
     if config.profile and run.slowest is not None:
         run.slowest[3]()
     RESULTS.mkdir(parents=True, exist_ok=True)
