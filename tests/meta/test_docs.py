@@ -69,3 +69,18 @@ def test_site_builds_strictly(tmp_path):
 
 def test_changelog_names_the_current_version():
     assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_screenshots_hook_shows_only_the_screenshots_present(tmp_path):
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "docs" / "screenshots.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    present = {"lumen_ecommerce-home": tmp_path / "a.png", "tutorial-notes": tmp_path / "b.png"}
+    lumen = module.gallery("providers/lumen_ecommerce.md", present)
+    assert "../screenshots/lumen_ecommerce-home.png" in lumen
+    assert "register" not in lumen
+    assert module.gallery("providers/luminus_energy.md", present) == ""
+    assert "../screenshots/tutorial-notes.png" in module.gallery("plugins/tutorial.md", present)
+    assert module.gallery("security.md", present) == ""
