@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute, Route
+from wtforms import Form
 
 from core.api import (
+    ActivationPolicy,
     DemoAccount,
     NavItem,
+    Permission,
     PluginInfo,
+    RegistryImporter,
     Tenant,
     TicketCategory,
     User,
+    UserEvent,
+    Widget,
     hookimpl,
     lazy_gettext,
 )
@@ -76,7 +84,7 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance, billing, payment, readings, statements
+    from plugins.luminus_energy import advance, billing, payment, readings, services, statements
 
     return [
         Route(f"{PREFIX}/advance", advance.overview),
@@ -89,6 +97,10 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route(f"{PREFIX}/payment-method/direct-debit", payment.direct_debit, methods=["POST"]),
         Route(f"{PREFIX}/payment-method/stop-request", payment.stop_direct_debit_request, methods=["POST"]),
         Route(f"{PREFIX}/statement", statements.statement),
+        Route(f"{PREFIX}/moving", services.moving),
+        Route(f"{PREFIX}/moving/document.pdf", services.moving_document),
+        Route(f"{PREFIX}/reminder-fees", services.reminder_fees),
+        Route(f"{PREFIX}/reminder-fees/{{invoice_id}}/cancel", services.cancel_reminder_fee, methods=["POST"]),
         Route(f"{PREFIX}/readings", readings.readings_page),
         Route(f"{PREFIX}/readings/{{point_id}}/add", readings.add_reading, methods=["POST"]),
         Route(f"{PREFIX}/readings/delete/{{reading_id}}", readings.delete_reading, methods=["POST"]),
@@ -141,6 +153,57 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
             order=50,
         ),
     ]
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    from plugins.luminus_energy.widgets import load_overview
+
+    return [Widget("luminus_energy/widgets/overview.html", load=load_overview, order=10)]
+
+
+@hookimpl
+def portique_registration_form(tenant: Tenant) -> type[Form]:
+    from plugins.luminus_energy.registration import registration_form_class
+
+    return registration_form_class()
+
+
+@hookimpl
+async def portique_validate_registration(tenant: Tenant, form: Form, db: AsyncSession) -> dict[str, Any] | None:
+    from plugins.luminus_energy.registration import validate_registration
+
+    return await validate_registration(form, db)
+
+
+@hookimpl
+def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
+    return ActivationPolicy(email_confirmation=True, confirmation_valid_for=timedelta(days=3))
+
+
+@hookimpl
+async def portique_on_user_event(tenant: Tenant, event: UserEvent) -> None:
+    if event.name == "registered":
+        from plugins.luminus_energy.registration import on_registered
+
+        await on_registered(event)
+
+
+@hookimpl
+def portique_permissions(tenant: Tenant) -> list[Permission]:
+    return [
+        Permission("billing", lazy_gettext("See invoices, payments and statements")),
+        Permission("advance", lazy_gettext("Change advance amounts")),
+        Permission("readings", lazy_gettext("Enter meter readings")),
+        Permission("payment_method", lazy_gettext("Change the sending and payment method")),
+    ]
+
+
+@hookimpl
+def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
+    from plugins.luminus_energy.importers import importers
+
+    return importers()
 
 
 @hookimpl

@@ -37,11 +37,12 @@ from plugins.luminus_energy.models import (
     SupplyPoint,
     Tariff,
 )
+from plugins.luminus_energy.registration import PERMISSIONS
 from plugins.luminus_energy.rules import FREQUENCY_MONTHS, months_between, period_cost
 from plugins.luminus_energy.settings import local_today
 
 DEMO_PASSWORD = "Luminus-Demo-2026!"  # noqa: S105 - documented demo password
-PERMISSIONS = ["billing", "advance", "readings", "payment_method"]
+
 CENT = Decimal("0.01")
 
 

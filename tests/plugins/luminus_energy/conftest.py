@@ -14,8 +14,9 @@ import pytest
 from core.api import Role, Tenant, UserStatus, create_user, get_or_create_account, grant_membership
 from core.sessions.state import hash_session_id
 from core.sessions.store import SessionData
-from plugins.luminus_energy.demo import PERMISSIONS, Site, add_customer, add_site
+from plugins.luminus_energy.demo import Site, add_customer, add_site
 from plugins.luminus_energy.models import Contract, Customer, Energy, Frequency
+from plugins.luminus_energy.registration import PERMISSIONS
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
