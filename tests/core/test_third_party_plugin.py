@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from core.app import create_app
-from core.plugins import PluginError, PluginManager
+from core.plugins import PluginError, PluginManager, resolve
 from core.tenancy.service import create_tenant
 from core.testing import DEFAULT_TENANT
 
@@ -130,6 +131,18 @@ async def test_pip_installed_plugin_hooks_answer_only_for_its_tenants(hello_site
         assert "hello.greet" in codes
         others = [p.code for group in portal.hooks(plain).portique_permissions(tenant=plain) for p in group]
         assert "hello.greet" not in others
+        assert portal.hooks(greeted).portique_session_policy(tenant=greeted).remember_for == timedelta(hours=1)
+        assert portal.hooks(plain).portique_session_policy(tenant=plain) is None
+        widgets = portal.hooks(greeted).portique_dashboard_widgets(tenant=greeted, user=None)
+        assert "hello/widget.html" in [w.template for group in widgets for w in group]
+        elsewhere = portal.hooks(plain).portique_dashboard_widgets(tenant=plain, user=None)
+        assert "hello/widget.html" not in [w.template for group in elsewhere for w in group]
+        async with portal.database.session(greeted.id) as db:
+            accounts = await resolve(portal.hooks(greeted).portique_demo_data(tenant=greeted, db=db))
+        assert "hello@example.com" in [a.login for group in accounts for a in group]
+        async with portal.database.session(plain.id) as db:
+            accounts = await resolve(portal.hooks(plain).portique_demo_data(tenant=plain, db=db))
+        assert "hello@example.com" not in [a.login for group in accounts for a in group]
     finally:
         await portal.database.dispose()
 

@@ -20,10 +20,7 @@ HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunc
 # that a test now names is reported as a skip ("remove it from PENDING"), so the list stays true.
 PENDING: frozenset[str] = frozenset(
     {
-        "portique_dashboard_widgets",
-        "portique_demo_data",
         "portique_migrations_dir",
-        "portique_session_policy",
     }
 )
 
