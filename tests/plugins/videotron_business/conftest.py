@@ -43,14 +43,19 @@ def token_in(message, kind: str) -> str:
     return match.group(1)
 
 
-async def post_form(client, path: str, data: dict, *, page: str | None = None):
-    """GET the page for its CSRF token, then POST ``data`` to ``path``."""
+async def post_form(client, path: str, data: dict, *, page: str | None = None, own: bool = True):
+    """GET the page for its CSRF token, then POST ``data`` to ``path``.
+
+    On the plugin's own pages (``own``) the form must carry the token itself: a browser posts that one.
+    """
     form_page = await client.get(page or path)
+    if own:
+        assert 'name="csrf_token" value=""' not in form_page.text
     return await client.post(path, data={**data, "csrf_token": csrf_of(form_page.text)})
 
 
 async def sign_in(client, username: str, password: str):
     """Sign in through the core ``/login`` page (the tenant signs in by username)."""
-    response = await post_form(client, "/login", {"login": username, "password": password})
+    response = await post_form(client, "/login", {"login": username, "password": password}, own=False)
     assert response.status_code == 303, response.text[-2000:]
     return response
