@@ -260,7 +260,7 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         run.add(row)
         return
     user = db.seed["user"]
-    form = {"csrf_token": token.group(1), "login": user["login"], "password": user["password"]}
+    form = {"csrf_token": token.group(1), "login": user["email"], "password": user["password"]}
     body = urllib.parse.urlencode(form)
     headers = {"Host": host, "Cookie": f"portique_session={cookie}"}
     check = httpx.post(
