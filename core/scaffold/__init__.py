@@ -8,9 +8,11 @@ that pass at once, so a plugin author starts from something that runs and change
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -20,7 +22,7 @@ from babel.messages.pofile import write_po
 
 from core.db.base import utcnow
 from core.i18n.build import extract
-from core.plugins import DEFAULT_PLUGINS
+from core.plugins import DEFAULT_PLUGINS, ENTRY_POINT_GROUP
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,39}$")
@@ -102,6 +104,14 @@ def check_name(name: str) -> None:
         )
     if keyword.iskeyword(name) or name in RESERVED:
         raise ScaffoldError(f"{name!r} is reserved; choose another plugin name")
+    if name in {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}:
+        raise ScaffoldError(f"a plugin named {name!r} is already installed")
+
+
+def check_module_free(name: str) -> None:
+    """Refuse a top-level package name that would shadow an importable module (``email``, ``requests``…)."""
+    if importlib.util.find_spec(name) is not None:
+        raise ScaffoldError(f"a module named {name!r} is already importable; choose another plugin name")
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -166,6 +176,8 @@ def generate(name: str, dest: Path, *, standalone: bool = False, title: str | No
     if root.exists():
         raise ScaffoldError(f"{root} already exists")
     title = title or " ".join(part.capitalize() for part in name.split("_"))
+    if standalone or _in_tree_import_path(dest, name) == name:
+        check_module_free(name)
     if standalone:
         names = Names(name, title, name)
         package, tests_dir = root / name, root / "tests"

@@ -59,6 +59,18 @@ def test_bad_names_are_refused(name):
         check_name(name)
 
 
+def test_an_installed_plugin_name_is_refused():
+    with pytest.raises(ScaffoldError, match="already installed"):
+        check_name("lumen_ecommerce")
+
+
+def test_a_standalone_package_may_not_shadow_an_importable_module(tmp_path):
+    result = CliRunner().invoke(main, ["plugins", "new", "email", "--standalone", "--dest", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "already importable" in result.output
+    assert not (tmp_path / "email").exists()
+
+
 def test_an_existing_folder_is_not_overwritten(tmp_path):
     (tmp_path / "acme_gas").mkdir()
     result = CliRunner().invoke(main, ["plugins", "new", "acme_gas", "--dest", str(tmp_path)])
