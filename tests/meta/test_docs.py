@@ -84,3 +84,13 @@ def test_screenshots_hook_shows_only_the_screenshots_present(tmp_path):
     assert module.gallery("providers/luminus_energy.md", present) == ""
     assert "../screenshots/tutorial-notes.png" in module.gallery("plugins/tutorial.md", present)
     assert module.gallery("security.md", present) == ""
+
+
+def test_cli_prints_the_version_the_changelog_describes():
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"portique, version {__version__}"
