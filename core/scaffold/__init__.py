@@ -75,7 +75,7 @@ class Names:
 
     def test_imports(self) -> str:
         """The import block of the generated tests (the core and the plugin are both first-party)."""
-        third_party = "import pytest\nfrom sqlalchemy import func, select"
+        third_party = "import pytest\nfrom markupsafe import escape\nfrom sqlalchemy import func, select"
         return f"{third_party}\n\nimport {self.import_path} as plugin\nfrom core.app import create_app"
 
     def replacements(self, tests_path: str) -> dict[str, str]:
@@ -106,6 +106,12 @@ def check_name(name: str) -> None:
         raise ScaffoldError(f"{name!r} is reserved; choose another plugin name")
     if name in {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}:
         raise ScaffoldError(f"a plugin named {name!r} is already installed")
+
+
+def check_title(title: str) -> None:
+    """Refuse titles that cannot be written as they are into Python, TOML and Markdown files."""
+    if not title.strip() or len(title) > 80 or not title.isprintable() or any(c in title for c in '"\\`{}<>'):
+        raise ScaffoldError(f'{title!r} is not a usable title: up to 80 printable characters, without " \\ ` {{ }} < >')
 
 
 def check_module_free(name: str) -> None:
@@ -176,6 +182,7 @@ def generate(name: str, dest: Path, *, standalone: bool = False, title: str | No
     if root.exists():
         raise ScaffoldError(f"{root} already exists")
     title = title or " ".join(part.capitalize() for part in name.split("_"))
+    check_title(title)
     if standalone or _in_tree_import_path(dest, name) == name:
         check_module_free(name)
     if standalone:

@@ -59,6 +59,13 @@ def test_bad_names_are_refused(name):
         check_name(name)
 
 
+@pytest.mark.parametrize("title", ['Acme "Water"', "a\\b", "x" * 81, "Acme {{ x }}", " "])
+def test_bad_titles_are_refused(tmp_path, title):
+    with pytest.raises(ScaffoldError, match="not a usable title"):
+        generate("acme_title", tmp_path, title=title)
+    assert not (tmp_path / "acme_title").exists()
+
+
 def test_an_installed_plugin_name_is_refused():
     with pytest.raises(ScaffoldError, match="already installed"):
         check_name("lumen_ecommerce")
@@ -190,7 +197,9 @@ def test_generated_migration_matches_the_models(tmp_path, forget_plugin):
 
 
 def test_standalone_package_installs_with_its_entry_point_and_its_tests_pass(tmp_path):
-    result = CliRunner().invoke(main, ["plugins", "new", "acme_cable", "--standalone", "--dest", str(tmp_path)])
+    result = CliRunner().invoke(
+        main, ["plugins", "new", "acme_cable", "--standalone", "--dest", str(tmp_path), "--title", "L'Énergie & Câble"]
+    )
     assert result.exit_code == 0, result.output
     project = tmp_path / "acme_cable"
     assert 'acme_cable = "acme_cable"' in (project / "pyproject.toml").read_text()
