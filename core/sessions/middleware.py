@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,16 +20,19 @@ def _cookie_name(secure: bool) -> str:
 
 
 def _read_cookie(scope: Scope, name: str) -> str | None:
+    """The first ``name`` cookie of the request.
+
+    Browsers list cookies with longer paths first (RFC 6265 §5.4), so when the operator host's
+    cookie (path ``/``) and a tenant's (path ``/t/<slug>/``) share a name, the tenant's wins.
+    """
     for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            cookie: SimpleCookie = SimpleCookie()
-            try:
-                cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed Cookie header means "no session"
-                return None
-            if name in cookie:
-                raw = cookie[name].value
-                return raw if 20 <= len(raw) <= 100 else None
+        if key != b"cookie":
+            continue
+        for pair in value.decode("latin-1").split(";"):
+            cookie_name, sep, raw = pair.strip().partition("=")
+            if sep and cookie_name == name:
+                raw = raw.strip().strip('"')
+                return raw if 20 <= len(raw) <= 100 and raw.isascii() else None
     return None
 
 

@@ -12,8 +12,8 @@ import pytest
 from core.identity.models import UserStatus
 from core.identity.users import create_user
 from core.sessions.middleware import COOKIE
-from core.testing import csrf_of, mail_links
-from tests.core.identity.identity_helpers import PASSWORD, post_form, sign_in
+from core.testing import mail_links
+from tests.core.identity.identity_helpers import PASSWORD, csrf_of, post_form, sign_in
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

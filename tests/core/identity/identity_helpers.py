@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -9,9 +10,16 @@ import httpx
 from core.identity.models import User
 from core.portal import Portal
 from core.tenancy.models import Tenant
-from core.testing import csrf_of
 
 PASSWORD = "correct horse battery"
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the page's form: a non-empty hidden ``csrf_token`` input (not the meta tag)."""
+    match = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)"', html)
+    if not match:
+        raise AssertionError("no csrf_token input in the page's form")
+    return match.group(1)
 
 
 async def sign_in(

@@ -11,8 +11,8 @@ from core.hookspecs import hookimpl
 from core.identity.models import Membership, UserStatus
 from core.identity.policies import AccountUsersPolicy, Permission
 from core.plugin_info import PluginInfo
-from core.testing import csrf_of, mail_links
-from tests.core.identity.identity_helpers import load_user, post_form, sign_in
+from core.testing import mail_links
+from tests.core.identity.identity_helpers import csrf_of, load_user, post_form, sign_in
 
 
 async def test_holder_invites_changes_and_removes(tenant, tenant_client, make_user, mailbox, portal):

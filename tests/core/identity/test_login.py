@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from core.audit.models import AuditEvent
 from core.sessions.middleware import COOKIE
-from core.testing import csrf_of
-from tests.core.identity.identity_helpers import PASSWORD, sign_in
+from tests.core.identity.identity_helpers import PASSWORD, csrf_of, sign_in
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from core.identity import flows
 from core.identity.models import Membership, UserStatus
 from core.identity.users import get_or_create_account
 from core.sessions.middleware import COOKIE
-from core.testing import csrf_of, mail_links, mail_text
-from tests.core.identity.identity_helpers import PASSWORD, load_user, post_form, sign_in
+from core.testing import mail_links, mail_text
+from tests.core.identity.identity_helpers import PASSWORD, csrf_of, load_user, post_form, sign_in
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 NEW = "a brand new secret 42"

@@ -13,7 +13,7 @@ from core.hookspecs import hookimpl
 from core.identity.models import UserStatus
 from core.identity.policies import ActivationPolicy, UsernamePolicy, length_rule
 from core.testing import mail_links, mail_text
-from tests.core.identity.identity_helpers import PASSWORD, load_user, post_form, sign_in
+from tests.core.identity.identity_helpers import PASSWORD, csrf_of, load_user, post_form, sign_in
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 FORM = {
@@ -131,7 +131,6 @@ async def test_expired_link_offers_a_resend(tenant, tenant_client, mailbox, port
     assert "This link has expired" in expired.text
     assert "Send me a new link" in expired.text
     token = path.rsplit("/", 1)[1]
-    from core.testing import csrf_of
 
     resent = await client.post("/confirm/resend", data={"csrf_token": csrf_of(expired.text), "token": token})
     assert resent.status_code == 303
