@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -17,11 +18,15 @@ from core.api import (
     Tenant,
     User,
     UsernamePolicy,
+    UserStatus,
+    audit,
     current_locale,
     gettext,
     lazy_gettext,
     length_rule,
+    normalize_email,
     regex_rule,
+    utcnow,
 )
 
 from .backend import LocalBackend, OmicronBackend, SerialCheck, normalize_serial, serial_format_ok
@@ -132,6 +137,8 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
     from .migration import legacy_username_reserved, offer_migration
 
     email = (form.email.data or "").strip()
+    if email:
+        await release_expired_registration(db, tenant, email)
     if email and await offer_migration(tenant, email, current_locale()):
         form.email.errors = [
             *form.email.errors,
@@ -155,6 +162,27 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
         NAME: {"serial": serial, "company": company, "country": country, "serial_check": check.as_dict()},
         "approval": approval_payload(check, company, country),
     }
+
+
+async def release_expired_registration(db: AsyncSession, tenant: Tenant, email: str) -> bool:
+    """Forget an unconfirmed registration of ``email`` older than the confirmation period (FAQ 1.5).
+
+    The address can then register again, with the new form's data; ``True`` when one was released.
+    """
+    limit = utcnow() - timedelta(days=plugin_settings(tenant).confirmation_days)
+    stale = await db.scalar(
+        select(User).where(
+            User.email_normalized == normalize_email(email),
+            User.status == UserStatus.PENDING_EMAIL,
+            User.created_at <= limit,
+        )
+    )
+    if stale is None:
+        return False
+    await db.execute(delete(User).where(User.id == stale.id))
+    audit(db, "omicron.expired_registration_released", tenant_id=tenant.id, subject_type="user", subject_id=stale.id)
+    db.expunge(stale)
+    return True
 
 
 def needs_operator(tenant: Tenant, user: User | None) -> bool:

@@ -171,3 +171,19 @@ async def test_french_errors_are_translated(omicron, registry, tenant_client):
     response = await register(client, serial_number="AB1234", company="")
     assert "Le numéro de série comporte deux lettres, trois chiffres et une lettre" in response.text
     assert "Saisissez le nom de votre société." in response.text
+
+
+async def test_an_expired_registration_frees_the_email(portal, omicron, registry, tenant_client, mailbox, time_machine):
+    start = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    await register(tenant_client(omicron), password="Old-Password-4711", password_confirm="Old-Password-4711")
+    time_machine.move_to(start + timedelta(days=13), tick=False)
+    client = tenant_client(omicron)
+    await register(client, username="evanew")  # within 14 days: the first registration still holds the address
+    assert (await _user(portal, omicron, "eva.muster@acme.example")).username == "evamuster"
+    time_machine.move_to(start + timedelta(days=14, hours=1), tick=False)
+    assert (await register(client, username="evanew", first_name="Evelyn")).status_code == 303
+    user = await _user(portal, omicron, "eva.muster@acme.example")
+    assert (user.username, user.first_name) == ("evanew", "Evelyn")
+    await client.get(await first_link(mailbox, "eva.muster@acme.example", "/confirm/"))
+    assert (await sign_in(tenant_client(omicron), "evanew")).status_code == 303

@@ -65,3 +65,25 @@ async def test_without_keep_me_signed_in_the_session_ends_with_the_browser(app, 
     assert (await client.get("/profile")).status_code == 200
     async with _restarted_browser(app, client) as browser:
         assert (await browser.get("/profile")).status_code == 303
+
+
+async def test_temporary_password_from_customer_care_must_be_changed_at_next_sign_in(portal, omicron, tenant_client):
+    """FAQ 2.5: customer care gives a temporary password; the customer must choose a new one."""
+    from sqlalchemy import select
+
+    from core.api import User
+    from core.identity.flows import set_temporary_password
+
+    await _customer(portal, omicron)
+    async with portal.database.session(omicron.id) as db:
+        user = await db.scalar(select(User).where(User.username_normalized == "eva"))
+        temporary = await set_temporary_password(db, user)
+        await db.commit()
+    client = tenant_client(omicron)
+    assert (await sign_in(client, "eva", PASSWORD)).status_code == 200  # the old password no longer works
+    response = await sign_in(client, "eva", temporary)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/profile/password")
+    blocked = await client.get("/omicron/devices")  # the exclusive content waits for the new password
+    assert blocked.status_code == 303
+    assert blocked.headers["location"].endswith("/profile/password")
