@@ -13,10 +13,17 @@ PASSWORD = "Transformer-Test-2026"  # a test password
 SLUG = "omicron"
 
 
-def _omicron(run_async) -> None:
-    """The OMICRON tenant with its demo registry, library, updates and legacy account."""
+OPERATOR_PASSWORD = "Operator-Console-2026"
+
+
+def _omicron(run_async) -> str:
+    """The OMICRON tenant with its demo registry, library, updates and legacy account, and an operator.
+
+    :return: the operator's TOTP secret.
+    """
 
     async def body(portal):
+        from core.console.staff import create_staff
         from plugins.omicron_registration.demo import create_demo_data
 
         async with portal.database.session() as db:
@@ -30,12 +37,16 @@ def _omicron(run_async) -> None:
                 locales=["en", "de", "fr"],
                 default_locale="en",
             )
+            staff = await create_staff(
+                db, email="operator@ops.test", name="Olivia Operator", password=OPERATOR_PASSWORD, role="operator"
+            )
             await db.commit()
         async with portal.database.session(tenant.id) as db:
             await create_demo_data(tenant, db)
             await db.commit()
+        return staff.totp_secret
 
-    run_async(body)
+    return run_async(body)
 
 
 def _axe(page) -> None:
@@ -137,3 +148,59 @@ def test_legacy_user_migrates_in_french_and_keeps_the_username(run_async, live_s
     assert "mkeller" in page.content()
     assert "Bienvenue sur le nouveau portail" in page.content()
     check_accessibility(page)
+
+
+def test_unknown_serial_waits_for_the_operator_then_the_customer_signs_in_by_email(
+    run_async, live_server, browser_page
+):
+    import pyotp
+
+    secret = _omicron(run_async)
+    page = browser_page
+    page.goto(_url(live_server, "/register"))
+    _core_csrf_field(page)
+    for name, value in {
+        "first_name": "Paul",
+        "last_name": "Pending",
+        "email": "paul@utility.example",
+        "username": "paulpending",
+        "company": "Utility Example SA",
+        "serial_number": "ZZ999Z",
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+    }.items():
+        page.fill(f"input[name={name}]", value)
+    page.select_option("select[name=country]", "FR")
+    page.check("input[name=accept_terms]")
+    page.locator("form[action$='/register'] button[type=submit]").click()
+    page.wait_for_url("**/register/done")
+    page.goto(_link(live_server, live_server.wait_for_mail(SLUG)[-1], "/confirm/"))
+    assert "This can take some time" in page.content()
+    check_accessibility(page)
+
+    operator_context = browser_page.context.browser.new_context(locale="en-US")
+    operator = operator_context.new_page()
+    operator.set_default_timeout(10_000)
+    operator.goto(f"{live_server.url}/console/login")
+    _core_csrf_field(operator)
+    operator.fill("input[name=email]", "operator@ops.test")
+    operator.fill("input[name=password]", OPERATOR_PASSWORD)
+    operator.fill("input[name=code]", pyotp.TOTP(secret).now())
+    operator.locator("form button[type=submit]").click()
+    operator.wait_for_load_state()
+    operator.goto(f"{live_server.url}/console/approvals")
+    card = operator.locator("section.approval", has_text="paul@utility.example")
+    assert "ZZ999Z" in card.inner_text()
+    assert "not in the registry" in card.inner_text()
+    card.get_by_role("button", name="Approve").click()
+    operator.wait_for_load_state()
+
+    mails = live_server.wait_for_mail(SLUG, count=2)
+    assert any(message["To"] == "paul@utility.example" for message in mails[1:])
+    page.goto(_url(live_server, "/login"))
+    page.fill("input[name=login]", "paul@utility.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action*='/login'] button[type=submit]").click()
+    page.wait_for_url(_url(live_server, "/"))
+    assert "Paul" in page.locator("h1").inner_text()
+    operator_context.close()
