@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.testing import csrf_of, mail_text
+from core.testing import mail_text
 from plugins.luminus_energy.models import AdvanceChange, Contract
+from tests.plugins.luminus_energy.helpers import csrf_of
 
 
 async def advance_of(world, contract_id: int) -> Decimal:

@@ -10,8 +10,8 @@ from decimal import Decimal
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from core.testing import csrf_of
 from plugins.luminus_energy.models import Invoice, ServiceRequest
+from tests.plugins.luminus_energy.helpers import csrf_of
 
 
 def pdf_text(content: bytes) -> str:

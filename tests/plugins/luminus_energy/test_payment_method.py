@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.testing import csrf_of, mail_text
+from core.testing import mail_text
 from plugins.luminus_energy.models import Customer, DirectDebitMandate, ServiceRequest
 from plugins.luminus_energy.payment import iban_problem, mask_iban
+from tests.plugins.luminus_energy.helpers import csrf_of
 
 GOOD_IBAN = "BE71 0961 2345 6769"
 

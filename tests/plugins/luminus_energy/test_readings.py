@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.testing import csrf_of
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import deletion_problem, implausible, monthly_consumption, parse_index
+from tests.plugins.luminus_energy.helpers import csrf_of
 
 # -- pure rules --------------------------------------------------------------------------------------------
 

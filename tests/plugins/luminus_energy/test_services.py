@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.api import Account, Membership, Role, User
-from core.testing import csrf_of, mail_links
+from core.testing import mail_links
 from plugins.luminus_energy.demo import add_invoice
 from plugins.luminus_energy.ean import make_ean
 from plugins.luminus_energy.importers import (
@@ -20,6 +20,7 @@ from plugins.luminus_energy.importers import (
     validate_points,
 )
 from plugins.luminus_energy.models import Customer, Invoice, Payment, ServiceRequest, SupplyPoint
+from tests.plugins.luminus_energy.helpers import csrf_of
 
 PASSWORD = "correct horse battery"
 
