@@ -175,8 +175,10 @@ async def activate(request: Request) -> Response:
         context = {"form": form, "record": record, "suggestion": suggestion, **rules_context()}
         if request.method != "POST" or not form.validate():
             return await render(request, T + "register_activation.html", context)
+        services.check_password_extras(tenant, form.password, email=record.email_on_file, username=form.username.data)
         if await username_taken(db, form.username.data):
             form.username.errors.append(_("This username is not available. Choose another one."))
+        if form.username.errors or form.password.errors:
             return await render(request, T + "register_activation.html", context)
         if await find_user_by_email(db, record.email_on_file) is not None:
             return await link_problem(request, "email_in_use")
@@ -236,11 +238,12 @@ async def register(request: Request) -> Response:
                 )
             )
             return await render(request, template, context)
+        services.check_password_extras(tenant, form.password, email=form.email.data, username=form.username.data)
         if await username_taken(db, form.username.data):
             form.username.errors.append(_("This username is not available. Choose another one."))
         if await find_user_by_email(db, form.email.data) is not None:
             form.email.errors.append(_("This e-mail address cannot be used for a new access. Enter another one."))
-        if form.username.errors or form.email.errors:
+        if form.username.errors or form.email.errors or form.password.errors:
             return await render(request, template, context)
         data = NewHolder(
             username=form.username.data,
@@ -551,8 +554,12 @@ async def invitation(request: Request) -> Response:
         context = {"form": form, "invited": user, "suggestion": suggestion, **rules_context()}
         if request.method != "POST" or not form.validate():
             return await render(request, T + "invitation.html", context)
+        services.check_password_extras(
+            request.state.tenant, form.password, email=user.email, username=form.username.data
+        )
         if await username_taken(db, form.username.data):
             form.username.errors.append(_("This username is not available. Choose another one."))
+        if form.username.errors or form.password.errors:
             return await render(request, T + "invitation.html", context)
         used = await consume_token(db, raw, INVITATION)
         if not used.ok:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 from limits import RateLimitItem, parse
@@ -176,11 +175,10 @@ def sign_in(request: Request, user: User) -> None:
     request.state.user = user
 
 
-def link_lifetime() -> timedelta:
-    """How long the plugin's links last."""
-    return ACTIVATION_VALID_FOR
+def check_password_extras(tenant: Tenant, field: Any, *, email: str, username: str) -> None:
+    """Add the core's extra password checks (common passwords, e-mail or username inside) to ``field``."""
+    from core.identity.rules import password_problems  # not re-exported by core.api yet
 
-
-def context_of(record: AccountRecord) -> dict[str, Any]:
-    """Template context describing an account."""
-    return {"record": record}
+    for problem in password_problems(tenant, field.data or "", email=email, username=username):
+        if problem not in field.errors:
+            field.errors.append(problem)

@@ -196,3 +196,10 @@ async def test_expired_confirmation_shows_the_call_page(vclient, mailbox, time_m
     page = await vclient.get(f"/videotron/confirm/{token}")
     assert page.status_code == 410
     assert "call Vidéotron Business customer service" in page.text
+
+
+async def test_common_passwords_and_the_username_inside_are_refused(vclient):
+    common = await register(vclient, password="password1", password_confirm="password1")
+    assert "too common" in common.text
+    personal = await register(vclient, password="anh.nguyen1", password_confirm="anh.nguyen1")
+    assert "must not contain your e-mail address or username" in personal.text
