@@ -100,7 +100,11 @@ async def register(request: Request) -> Response:
     form.validate()
     async with tenant_db(request) as db:
         clean = await check_request(form, db, tenant, registry_for(tenant))
-        signature_png = decode_signature(form.signature.data or "")
+        # Read from the raw body: the generic form wrapper cuts values at 10,000 characters, and a drawn
+        # signature is usually longer (decode_signature applies its own size limit).
+        raw_signature = raw.get("signature")
+        form.signature.data = raw_signature if isinstance(raw_signature, str) else ""
+        signature_png = decode_signature(form.signature.data)
         typed = (form.signature_typed.data or "").strip() if typed_allowed else ""
         if signature_png is None:
             form.signature.data = ""

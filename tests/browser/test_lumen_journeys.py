@@ -165,6 +165,7 @@ def test_en_phone_failed_submission_keeps_everything_including_the_signature(run
     page.wait_for_url("**/t/lumen/register")
     _fill_request(page, [("Nora", "Lévesque", "nora@levesque.example", 0)], postal="12345")
     _sign(page)
+    assert page.locator("#signature").input_value().startswith("data:image/png;base64,")
     page.get_by_role("button", name="Send").click()
     assert "Enter a Canadian postal code, like H2X 1Y4." in page.content()
     assert page.locator("#company").input_value() == "Électricité Tremblay inc."

@@ -194,3 +194,28 @@ async def test_request_received_mail_is_in_the_signers_language(client, mailbox)
     await client.post("/register", data=request_data(csrf))
     message = await mailbox.last("emilie.cote@tremblay.example")
     assert "no password is ever sent by e-mail" in mail_text(message).lower() or "No password" in mail_text(message)
+
+
+async def test_a_large_drawn_signature_is_kept_whole(client, portal, lumen):
+    import base64
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    rng = random.Random(4)
+    points = [(rng.randint(0, 599), rng.randint(0, 199)) for _ in range(400)]
+    draw.line(points, fill=(17, 17, 17, 255), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    assert len(data_url) > 10_000
+    csrf = await page_csrf(client)
+    response = await client.post("/register", data=request_data(csrf, signature=data_url))
+    assert response.status_code == 303
+    async with portal.database.session(lumen.id) as db:
+        row = await db.scalar(select(LumenAccessRequest))
+    assert row is not None
+    assert row.signature_png == buffer.getvalue()
