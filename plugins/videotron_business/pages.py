@@ -32,6 +32,7 @@ from core.api import (
     current_locale,
     current_user,
     find_user_by_email,
+    find_user_by_username,
     flash,
     grant_membership,
     hash_password,
@@ -359,21 +360,45 @@ async def users(request: Request) -> Response:
     return await render(request, T + "users.html", {"form": form, "people": people, "account": account})
 
 
+async def _former_secondary(db: AsyncSession, account: Account, email: str) -> User | None:
+    """A disabled user who was a secondary user of this account and belongs to no account any more."""
+    user = await find_user_by_email(db, email)
+    if user is None or user.status != UserStatus.DISABLED:
+        return None
+    if (user.plugin_data or {}).get(services.PLUGIN, {}).get("account") != account.number:
+        return None
+    still_member = await db.scalar(select(Membership.id).where(Membership.user_id == user.id).limit(1))
+    return None if still_member else user
+
+
+async def _may_invite(db: AsyncSession, account: Account, email: str) -> bool:
+    """No one on the tenant uses this address, or only a former secondary user of this account."""
+    return await find_user_by_email(db, email) is None or await _former_secondary(db, account, email) is not None
+
+
 async def _invite(
     db: AsyncSession, request: Request, account: Account, *, first_name: str, last_name: str, email: str, entry: int
 ) -> User:
     tenant = request.state.tenant
     holder = await current_user(request)
-    user = await create_user(
-        db,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        status=UserStatus.INVITED,
-        company=account.name,
-        locale=holder.locale if holder else None,
-        plugin_data={services.PLUGIN: {"account": account.number, "authorized_user": entry, "role": "secondary"}},
-    )
+    data = {services.PLUGIN: {"account": account.number, "authorized_user": entry, "role": "secondary"}}
+    user = await _former_secondary(db, account, email)
+    if user is None:
+        user = await create_user(
+            db,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            status=UserStatus.INVITED,
+            company=account.name,
+            locale=holder.locale if holder else None,
+            plugin_data=data,
+        )
+    else:  # someone removed earlier from this account comes back: same identity, new invitation
+        user.status = UserStatus.INVITED
+        user.first_name, user.last_name = first_name, last_name
+        user.password_hash = None
+        user.plugin_data = data
     await grant_membership(db, user, account, Role.MEMBER)
     await services.backend(tenant).link_user(db, account.number, entry, user.id)
     raw = await issue_token(db, INVITATION, valid_for=ACTIVATION_VALID_FOR, user=user, payload={"account": account.id})
@@ -415,7 +440,7 @@ async def users_add(request: Request) -> Response:
             form.email.errors.append(
                 _("This person is a technical authorized user: technical users cannot access the customer space.")
             )
-        elif any(person.user_id for person in named) or await find_user_by_email(db, email) is not None:
+        elif any(person.user_id for person in named) or not await _may_invite(db, account, email):
             form.email.errors.append(_("This e-mail address cannot be invited. Enter another one."))
         if form.email.errors:
             return await render(request, T + "users.html", context, status_code=400)
@@ -457,7 +482,7 @@ async def users_invite(request: Request) -> Response:
         if not person.eligible:
             flash(request, _("Technical authorized users cannot access the customer space."), "error")
             return redirect(request, "/videotron/users")
-        if person.user_id or not person.email or await find_user_by_email(db, person.email) is not None:
+        if person.user_id or not person.email or not await _may_invite(db, account, person.email):
             flash(request, _("This person cannot be invited. Add them with another e-mail address."), "error")
             return redirect(request, "/videotron/users")
         await _invite(
@@ -557,7 +582,8 @@ async def invitation(request: Request) -> Response:
         services.check_password_extras(
             request.state.tenant, form.password, email=user.email, username=form.username.data
         )
-        if await username_taken(db, form.username.data):
+        owner = await find_user_by_username(db, form.username.data)
+        if owner is not None and owner.id != user.id:
             form.username.errors.append(_("This username is not available. Choose another one."))
         if form.username.errors or form.password.errors:
             return await render(request, T + "invitation.html", context)

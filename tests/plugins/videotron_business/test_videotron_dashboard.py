@@ -79,3 +79,20 @@ def test_demo_and_operator_sends_the_activation_email(cli, tmp_path):
     assert "already" in refused.output
     unknown = cli("videotron", "send-activation", "123456789")
     assert unknown.exit_code != 0
+
+
+async def test_visitor_home_explains_who_may_register(vtenant, tenant_client):
+    home = (await tenant_client(vtenant).get("/")).text
+    assert "Espace client Affaires" in home
+    assert "Qui peut s’inscrire à l’Espace client Affaires?" in home
+    assert "à l’exception des utilisateurs techniques autorisés" in home
+    assert 'href="/videotron/activation"' in home
+    assert 'href="/register"' in home
+
+
+async def test_unsafe_requests_without_the_csrf_token_are_refused(vclient):
+    await sign_in(vclient, "marie.tremblay", DEMO_PASSWORD)
+    response = await vclient.post("/videotron/users/add", data={"first_name": "A", "last_name": "B", "email": "a@b.ca"})
+    assert response.status_code == 403
+    response = await vclient.post("/videotron/activation", data={"account_number": "800100002"})
+    assert response.status_code == 403

@@ -172,3 +172,30 @@ async def test_an_email_already_in_use_cannot_be_invited(vclient):
     )
     assert response.status_code == 400
     assert "cannot be invited" in response.text
+
+
+async def test_a_removed_secondary_user_can_be_invited_again(vclient, tenant_client, vtenant, mailbox, portal):
+    await holder(vclient)
+    luc = await entry_id(portal, vtenant, LUC)
+    await post_form(vclient, f"/videotron/users/{luc}/invite", {}, page="/videotron/users")
+    token = token_in(await mailbox.last(LUC), "invitation")
+    luc_client = tenant_client(vtenant)
+    page = await luc_client.get(f"/videotron/invitation/{token}")
+    data = {"username": "luc.gagnon", "password": "Farine2026", "password_confirm": "Farine2026"}
+    assert (
+        await luc_client.post(f"/videotron/invitation/{token}", data={**data, "csrf_token": csrf_of(page.text)})
+    ).status_code == 303
+    await post_form(vclient, f"/videotron/users/{luc}/remove", {}, page="/videotron/users")
+    again = await post_form(
+        vclient,
+        "/videotron/users/add",
+        {"first_name": "Luc", "last_name": "Gagnon", "email": LUC},
+        page="/videotron/users",
+    )
+    assert again.status_code == 303
+    token = token_in(await mailbox.last(LUC), "invitation")
+    back = tenant_client(vtenant)
+    page = await back.get(f"/videotron/invitation/{token}")
+    done = await back.post(f"/videotron/invitation/{token}", data={**data, "csrf_token": csrf_of(page.text)})
+    assert done.status_code == 303  # the same username is still his
+    assert "800100001" in (await back.get("/")).text
