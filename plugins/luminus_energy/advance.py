@@ -194,7 +194,7 @@ def parse_amount(raw: str | None) -> Decimal | None:
     return value.quantize(Decimal("1"))
 
 
-@customer_page
+@customer_page(permission="advance")
 async def change(ctx: Ctx) -> Response:
     """The sliders page: simulate (no JavaScript needed) and confirm with « Modifier »."""
     request = ctx.request

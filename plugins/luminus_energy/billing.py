@@ -26,7 +26,7 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
-@customer_page
+@customer_page(permission="billing")
 async def invoices(ctx: Ctx) -> Response:
     """Both tabs (``?tab=payments``), the balance and the payment-method frame."""
     tab = "payments" if ctx.request.query_params.get("tab") == "payments" else "invoices"
@@ -67,7 +67,7 @@ async def _own_invoice(ctx: Ctx) -> InvoiceLine:
     return line
 
 
-@customer_page
+@customer_page(permission="billing")
 async def invoice_download(ctx: Ctx) -> Response:
     """The PDF of one of the customer's invoices or credit notes, up to 3 years back."""
     line = await _own_invoice(ctx)
@@ -128,7 +128,7 @@ async def invoice_download(ctx: Ctx) -> Response:
     )
 
 
-@customer_page
+@customer_page(permission="billing")
 async def invoice_copy_request(ctx: Ctx) -> Response:
     """Ask the customer service for a copy of an invoice older than 3 years (opens a ticket)."""
     line = await _own_invoice(ctx)

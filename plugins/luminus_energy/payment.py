@@ -169,7 +169,7 @@ async def payment_method(ctx: Ctx) -> Response:
     return await _page(ctx, e_form, dd_form)
 
 
-@customer_page
+@customer_page(permission="payment_method")
 async def e_invoice(ctx: Ctx) -> Response:
     """Save the sending method."""
     _unused, dd_form = await _forms(ctx)
@@ -208,7 +208,7 @@ async def e_invoice(ctx: Ctx) -> Response:
     return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
 
 
-@customer_page
+@customer_page(permission="payment_method")
 async def direct_debit(ctx: Ctx) -> Response:
     """Activate direct debit: IBAN checked, mandate reference issued, confirmation mailed."""
     e_form, _unused = await _forms(ctx)
@@ -263,7 +263,7 @@ async def direct_debit(ctx: Ctx) -> Response:
     return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
 
 
-@customer_page
+@customer_page(permission="payment_method")
 async def stop_direct_debit_request(ctx: Ctx) -> Response:
     """Stopping is not online: file a request for the customer service, who will call back."""
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)

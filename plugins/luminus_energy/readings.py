@@ -128,7 +128,7 @@ async def readings_page(ctx: Ctx) -> Response:
     return await _page(ctx, points, point)
 
 
-@customer_page
+@customer_page(permission="readings")
 async def add_reading(ctx: Ctx) -> Response:
     """« Ajouter votre index de compteur »: validate every register's index, warn when implausible."""
     points, point = await _point(ctx, path_int(ctx.request, "point_id"))
@@ -195,7 +195,7 @@ async def add_reading(ctx: Ctx) -> Response:
     return RedirectResponse(prefixed(ctx.request, f"/luminus/readings?point={point.id}"), status_code=303)
 
 
-@customer_page
+@customer_page(permission="readings")
 async def delete_reading(ctx: Ctx) -> Response:
     """The cross next to an index: only the most recent one you entered, never in a closed period."""
     reading = await ctx.db.get(MeterReading, path_int(ctx.request, "reading_id"))

@@ -29,10 +29,11 @@ async def moving(request: Request) -> Response:
 async def moving_document(request: Request) -> Response:
     """The « document de reprise des énergies » as a PDF, in the visitor's language."""
     content = moving_document_pdf(settings_for(request.state.tenant))
+    filename = _("energy-takeover-document")
     return Response(
         content,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_("energy-takeover-document")}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
     )
 
 
@@ -45,7 +46,7 @@ async def _requested(ctx: Ctx) -> dict[str, str]:
     return {r.details.get("reminder_invoice", ""): r.reference for r in rows}
 
 
-@customer_page
+@customer_page(permission="billing")
 async def reminder_fees(ctx: Ctx) -> Response:
     """The customer's reminder fees with the invoice each one relates to."""
     return await _fees_page(ctx)
@@ -67,7 +68,7 @@ async def _fees_page(ctx: Ctx, refused: InvoiceLine | None = None, status: int =
     )
 
 
-@customer_page
+@customer_page(permission="billing")
 async def cancel_reminder_fee(ctx: Ctx) -> Response:
     """Ask to cancel a reminder fee: accepted only once the related invoice is paid; becomes a ticket."""
     line = await ctx.backend.invoice(ctx.db, ctx.customer, path_int(ctx.request, "invoice_id"), ctx.today)

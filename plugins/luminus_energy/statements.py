@@ -135,7 +135,7 @@ def _parse(raw: str | None) -> date | None:
         return None
 
 
-@customer_page
+@customer_page(permission="billing")
 async def statement(ctx: Ctx) -> Response:
     """The form (GET without ``format``) or the export (with ``format=xlsx|pdf``)."""
     params = ctx.request.query_params

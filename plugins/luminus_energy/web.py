@@ -6,6 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -45,25 +46,41 @@ def backend_for(request: Request) -> LocalBackend:
 Handler = Callable[[Ctx], Awaitable[Response]]
 
 
-def customer_page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Sign-in required; loads the customer of the user's membership (or explains there is none)."""
+def customer_page(handler: Handler | None = None, *, permission: str | None = None) -> Any:
+    """Sign-in required; loads the customer of the user's membership (or explains there is none).
 
-    @login_required
-    @functools.wraps(handler)
-    async def wrapped(request: Request) -> Response:
-        membership = await current_membership(request)
-        user = await current_user(request)
-        assert user is not None  # login_required
-        backend = backend_for(request)
-        async with tenant_db(request) as db:
-            customer = await backend.customer(db, membership.account.number) if membership else None
+    With ``permission``, the membership must grant it (a member invited without it gets a 403 page).
+    Use bare (``@customer_page``) or with a permission (``@customer_page(permission="advance")``).
+    """
+
+    def decorate(inner: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @login_required
+        @functools.wraps(inner)
+        async def wrapped(request: Request) -> Response:
+            membership = await current_membership(request)
+            user = await current_user(request)
+            assert user is not None  # login_required
+            backend = backend_for(request)
             settings = settings_for(request.state.tenant)
-            if customer is None:
-                return await render(request, "luminus_energy/no_customer.html", {"contact": settings}, status_code=403)
-            ctx = Ctx(request, db, customer, backend, settings, local_today(request.state.tenant), user.id)
-            return await handler(ctx)
+            async with tenant_db(request) as db:
+                customer = await backend.customer(db, membership.account.number) if membership else None
+                if customer is None:
+                    return await render(
+                        request, "luminus_energy/no_customer.html", {"contact": settings}, status_code=403
+                    )
+                if permission is not None and not membership.grants(permission):  # type: ignore[union-attr]
+                    return await render(
+                        request,
+                        "luminus_energy/no_permission.html",
+                        {"contact": settings, "customer": customer},
+                        status_code=403,
+                    )
+                ctx = Ctx(request, db, customer, backend, settings, local_today(request.state.tenant), user.id)
+                return await inner(ctx)
 
-    return wrapped
+        return wrapped
+
+    return decorate(handler) if handler is not None else decorate
 
 
 def path_int(request: Request, name: str) -> int:

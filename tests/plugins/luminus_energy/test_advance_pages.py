@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -130,3 +130,19 @@ async def test_signed_out_visitor_is_sent_to_login(world, tenant_client):
     response = await tenant_client("luminus").get("/luminus/advance/change")
     assert response.status_code == 303
     assert "/login" in response.headers["location"]
+
+
+async def test_monthly_limit_on_the_page_lifts_on_the_first_of_next_month(world, frozen):
+    customer, contract = await world.customer()
+    client = await world.client(customer)
+    page = await client.get("/luminus/advance/change")
+    await client.post(
+        "/luminus/advance/change",
+        data={"csrf_token": csrf_of(page.text), f"amount_{contract.id}": "540", "action": "confirm"},
+    )
+    frozen.move_to(datetime(2026, 11, 30, 22, 30, tzinfo=UTC), tick=False)  # 23:30 on 30 November in Brussels
+    assert 'data-refusal="already_changed"' in (await client.get("/luminus/advance/change")).text
+    frozen.move_to(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), tick=False)  # 00:30 on 1 December in Brussels
+    page = await client.get("/luminus/advance/change")
+    assert 'data-refusal="already_changed"' not in page.text
+    assert f'name="amount_{contract.id}"' in page.text
