@@ -611,6 +611,11 @@ async def invitation(request: Request) -> Response:
     return redirect(request, "/")
 
 
+async def account_users(request: Request) -> Response:
+    """The core's ``/account/users`` leads to the holder's User management on this tenant."""
+    return redirect(request, "/videotron/users")
+
+
 def routes() -> list[BaseRoute]:
     """Every page of the plugin (``/register`` replaces the core's registration page on this tenant)."""
     return [
@@ -621,6 +626,7 @@ def routes() -> list[BaseRoute]:
         Route("/videotron/registered", registered),
         Route("/videotron/confirm/{token}", confirm, methods=["GET", "POST"]),
         Route("/videotron/username/check", username_check),
+        Route("/account/users", account_users),
         Route("/videotron/users", users),
         Route("/videotron/users/add", users_add, methods=["POST"]),
         Route("/videotron/users/{entry:int}/invite", users_invite, methods=["POST"]),

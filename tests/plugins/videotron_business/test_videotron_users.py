@@ -199,3 +199,10 @@ async def test_a_removed_secondary_user_can_be_invited_again(vclient, tenant_cli
     done = await back.post(f"/videotron/invitation/{token}", data={**data, "csrf_token": csrf_of(page.text)})
     assert done.status_code == 303  # the same username is still his
     assert "800100001" in (await back.get("/")).text
+
+
+async def test_the_core_account_users_page_leads_to_user_management(vclient):
+    await holder(vclient)
+    response = await vclient.get("/account/users", follow_redirects=True)
+    assert response.status_code == 200
+    assert "User management" in response.text
