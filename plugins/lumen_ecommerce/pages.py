@@ -21,6 +21,7 @@ from core.api import (
     current_user,
     flash,
     format_money,
+    format_phone,
     gettext,
     login_required,
     prefixed,
@@ -31,7 +32,14 @@ from core.api import (
 )
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
-from plugins.lumen_ecommerce.models import LumenAccessRequest, LumenOrder, LumenOrderLine, OrderStatus, RequestAction
+from plugins.lumen_ecommerce.models import (
+    LumenAccessRequest,
+    LumenCustomer,
+    LumenOrder,
+    LumenOrderLine,
+    OrderStatus,
+    RequestAction,
+)
 from plugins.lumen_ecommerce.service import (
     ADMIN_ROLES,
     PERM_ORDER,
@@ -84,6 +92,13 @@ async def register(request: Request) -> Response:
                 is_admin="yes",
             )
             initial.setdefault("action", RequestAction.ADD)
+            async with tenant_db(request) as db:
+                customer = await db.scalar(select(LumenCustomer).where(LumenCustomer.number == account.number))
+            if customer is not None:
+                initial.update(address=customer.address, city=customer.city, postal_code=customer.postal_code)
+            phone = (account.plugin_data or {}).get("phone") or (customer.phone if customer else "")
+            if phone:
+                initial["phone"] = format_phone(phone)
         form = await AccessRequestForm.from_request(request, **initial)
         return await _render_register(request, form, typed_allowed)
     form = await AccessRequestForm.from_request(request)

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from core.console.staff import create_staff
@@ -197,3 +199,140 @@ def test_en_missing_signature_is_refused(run_async, live_server, browser_page):
             return len((await db.scalars(select(LumenAccessRequest))).all())
 
     assert run_async(count) == 0
+
+
+def _sign_in(page: Any, live_server: Any, login: str, locale: str = "en_CA") -> None:
+    page.goto(live_server.tenant_url("lumen", f"/locale/{locale}?next=/login"))
+    page.fill("#login", login)
+    page.fill("#password", "Lumen-Demo-2026!")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(live_server.tenant_url("lumen", f"/locale/{locale}?next=/"))  # the demo users prefer French
+
+
+def test_en_order_for_approval_waits_admin_approves_and_prices_only_cannot_order(run_async, live_server, browser_page):
+    _setup(run_async)
+    browser = browser_page.context.browser
+    buyer = browser.new_context(locale="en-CA").new_page()
+    _sign_in(buyer, live_server, "mroy")
+    buyer.goto(live_server.tenant_url("lumen", "/lumen/catalogue?q=LUM-30100"))
+    assert "$389.00" in buyer.content()
+    buyer.get_by_role("button", name="Add 200 A panel, 40 circuits to the cart").click()
+    buyer.goto(live_server.tenant_url("lumen", "/lumen/cart"))
+    with buyer.expect_navigation():
+        buyer.get_by_role("button", name="Send for approval").click()
+    assert "Waiting for approval" in buyer.content()
+    order_url = buyer.url
+    check_accessibility(buyer)
+
+    admin = browser.new_context(locale="en-CA").new_page()
+    _sign_in(admin, live_server, "jbelanger")
+    admin.goto(order_url)
+    admin.fill("#reason", "OK for the Sherbrooke site")
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Approve the order").click()
+    assert "The order was approved and placed." in admin.content()
+    buyer.reload()
+    assert "Placed" in buyer.content()
+    mails = live_server.wait_for_mail("lumen", count=2)
+    assert any(m["To"] == "marc.roy@example.com" for m in mails)
+
+    viewer = browser.new_context(locale="en-CA").new_page()
+    _sign_in(viewer, live_server, "stremblay")
+    viewer.goto(live_server.tenant_url("lumen", "/lumen/catalogue"))
+    assert "$389.00" in viewer.content()
+    assert viewer.get_by_role("button", name=re.compile("Add .* to the cart")).count() == 0
+    response = viewer.request.post(
+        live_server.tenant_url("lumen", "/lumen/cart/add"),
+        form={"csrf_token": viewer.locator("meta[name=csrf-token]").get_attribute("content") or "", "sku": "LUM-30100"},
+    )
+    assert response.status == 403
+
+
+def test_fr_visitor_opens_an_integrations_ticket_with_an_attachment(run_async, live_server, browser_page, tmp_path):
+    _setup(run_async)
+    page = browser_page
+    page.goto(live_server.tenant_url("lumen", "/locale/fr_CA?next=/support"))
+    page.get_by_role("link", name=re.compile("Intégrations")).click()
+    assert "24/48 heures ouvrables" in page.content()
+    check_accessibility(page)
+    screenshot = tmp_path / "capture.png"
+    Image.new("RGB", (40, 20), (200, 16, 46)).save(screenshot)
+    page.fill("#name", "Paul Ouellet")
+    page.fill("#email", "paul@ouellet.example")
+    page.fill("#subject", "L’export vers Maestro échoue")
+    page.fill("#f_phone", "418 555-0142")
+    page.fill("#f_customer_number", "100234")
+    page.fill("#f_eleknet_username", "pouellet")
+    page.fill("#description", "L’export de nuit vers Maestro s’arrête à 2 h.")
+    page.set_input_files("#attachments", str(screenshot))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "LUM-" in page.content()
+
+
+async def _approve_all_pending(portal: Any) -> int:
+    from core.api import ApprovalRequest
+    from core.console.approvals import decide
+    from core.console.models import Staff
+
+    async with portal.database.session() as db:
+        tenant = await db.scalar(select(Tenant).where(Tenant.slug == "lumen"))
+        staff = await db.scalar(select(Staff))
+    assert tenant is not None
+    assert staff is not None
+    async with portal.database.session(tenant.id) as db:
+        pending = (await db.scalars(select(ApprovalRequest).where(ApprovalRequest.status == "pending"))).all()
+        for approval in pending:
+            await decide(db, tenant, approval, staff, approve=True, reason="")
+        await db.commit()
+    return len(pending)
+
+
+def test_en_administrator_adds_a_user_and_removes_another_with_signed_forms(run_async, live_server, browser_page):
+    _setup(run_async)
+    page = browser_page
+    _sign_in(page, live_server, "jbelanger")
+    page.goto(live_server.tenant_url("lumen", "/lumen/orders"))
+    page.get_by_role("link", name="Users and signed requests of the account").click()
+    page.get_by_role("link", name="Add users").click()
+    assert page.locator("#customer_number").input_value() == "100300"
+    assert page.locator("#postal_code").input_value() == "J1H 1R4"
+    assert page.locator("#action-1").is_checked()  # "add"
+    page.check("#project_account-1")
+    page.fill("#phone", "819 555-0111")
+    page.fill("#users-0-first_name", "Nadia")
+    page.fill("#users-0-last_name", "Morin")
+    page.fill("#users-0-email", "nadia.morin@example.com")
+    page.check("#users-0-permission-2")
+    _sign(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
+    assert page.url.endswith("/register/done"), _errors(page)
+    assert run_async(_approve_all_pending) == 1
+
+    page.goto(live_server.tenant_url("lumen", "/lumen/requests"))
+    page.get_by_role("link", name="Remove users").click()
+    assert page.locator("#action-2").is_checked()  # "remove"
+    assert not page.locator("#users-0-permission-0").is_visible()  # no permission to choose when removing
+    page.check("#project_account-1")
+    page.fill("#phone", "819 555-0111")
+    page.fill("#users-0-first_name", "Marc")
+    page.fill("#users-0-last_name", "Roy")
+    page.fill("#users-0-email", "marc.roy@example.com")
+    _sign(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
+    assert page.url.endswith("/register/done"), _errors(page)
+    assert run_async(_approve_all_pending) == 1
+
+    mails = live_server.wait_for_mail("lumen", count=6)
+    by_recipient = {m["To"]: mail_text(m) for m in mails}
+    assert "nmorin" in by_recipient["nadia.morin@example.com"]
+    assert "retiré" in by_recipient["marc.roy@example.com"]  # Marc reads French
+    page.goto(live_server.tenant_url("lumen", "/lumen/requests"))
+    assert page.get_by_role("link", name="Download DA-000002").count() == 1
+    check_accessibility(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download DA-000001").click()
+    assert download.value.suggested_filename == "lumen-DA-000001.pdf"
