@@ -98,6 +98,19 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
 
 
 @hookimpl
+def portique_operator_routes() -> list[BaseRoute]:
+    from plugins.lumen_ecommerce import pages
+
+    return [
+        Route(
+            "/lumen/requests/{tenant_slug}/{request_id:int}/pdf",
+            pages.operator_request_pdf,
+            name="lumen_operator_request_pdf",
+        )
+    ]
+
+
+@hookimpl
 def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []

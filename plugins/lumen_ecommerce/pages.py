@@ -14,6 +14,7 @@ from core.api import (
     Account,
     Membership,
     Role,
+    Tenant,
     User,
     audit,
     current_locale,
@@ -22,6 +23,7 @@ from core.api import (
     flash,
     format_money,
     format_phone,
+    get_portal,
     gettext,
     login_required,
     prefixed,
@@ -199,12 +201,37 @@ async def request_pdf(request: Request) -> Response:
                 )
         if not allowed:
             raise HTTPException(status_code=404)
-        pdf = row.pdf or b""
-        reference = row.reference
+        return _pdf_response(row)
+
+
+async def operator_request_pdf(request: Request) -> Response:
+    """The PDF of a signed request on the operator host, for staff who may work on its tenant."""
+    # The console's staff check is not part of core.api yet: imported here, on the operator host only.
+    from core.console.auth import current_staff, visible_tenant_ids
+
+    staff = await current_staff(request)
+    if staff is None:
+        return RedirectResponse("/console/login?next=" + request.url.path, status_code=303)
+    portal = get_portal()
+    async with portal.database.session() as db:
+        tenant = await db.scalar(select(Tenant).where(Tenant.slug == request.path_params["tenant_slug"]))
+    if tenant is None or tenant.id not in await visible_tenant_ids(request, staff):
+        raise HTTPException(status_code=404)
+    async with portal.database.session(tenant.id) as db:
+        row = await db.get(LumenAccessRequest, request.path_params["request_id"])
+        if row is None:
+            raise HTTPException(status_code=404)
+        return _pdf_response(row)
+
+
+def _pdf_response(row: LumenAccessRequest) -> Response:
     return Response(
-        pdf,
+        row.pdf or b"",
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="lumen-{reference}.pdf"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="lumen-{row.reference}.pdf"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -360,7 +360,7 @@ async def store_request(
     return row
 
 
-def _payload(row: LumenAccessRequest) -> dict[str, Any]:
+def _payload(tenant: Tenant, row: LumenAccessRequest) -> dict[str, Any]:
     content = row.content
     return {
         "request_id": row.id,
@@ -375,7 +375,7 @@ def _payload(row: LumenAccessRequest) -> dict[str, Any]:
             {k: u.get(k, "") for k in ("first_name", "last_name", "email", "permission")} for u in content["users"]
         ],
         "content_hash": row.content_hash,
-        "pdf_url": f"/lumen/requests/{row.id}/pdf",
+        "pdf_url": get_portal().settings.public_url.rstrip("/") + f"/lumen/requests/{tenant.slug}/{row.id}/pdf",
     }
 
 
@@ -386,7 +386,7 @@ async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest
         plugin=NAME,
         kind="access_request",
         title=f"{row.reference} · {action_label} · {row.customer_number} {row.company}"[:300],
-        payload=_payload(row),
+        payload=_payload(tenant, row),
     )
     db.add(approval)
     await db.flush()

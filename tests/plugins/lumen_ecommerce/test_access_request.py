@@ -219,3 +219,39 @@ async def test_a_large_drawn_signature_is_kept_whole(client, portal, lumen):
         row = await db.scalar(select(LumenAccessRequest))
     assert row is not None
     assert row.signature_png == buffer.getvalue()
+
+
+async def test_operator_downloads_the_pdf_on_the_console_host(client, app, portal, lumen):
+    import httpx
+    import pyotp
+
+    from core.console.staff import create_staff
+    from core.testing import csrf_of
+
+    csrf = await page_csrf(client)
+    await client.post("/register", data=request_data(csrf))
+    async with portal.database.session() as db:
+        operator = await create_staff(
+            db, email="ops@portique.example", name="Ops", password="operator-password-2026", role="operator"
+        )
+        secret = operator.totp_secret
+        await create_staff(db, email="agent@portique.example", name="Agent", password="agent-password-2026")
+        await db.commit()
+    assert secret is not None
+    path = f"/lumen/requests/{lumen.slug}/1/pdf"
+    for email, password, code, expected in (
+        (None, None, None, 303),
+        ("agent@portique.example", "agent-password-2026", "", 404),  # an agent without this tenant
+        ("ops@portique.example", "operator-password-2026", pyotp.TOTP(secret).now(), 200),
+    ):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as console:
+            if email:
+                token = csrf_of((await console.get("/console/login")).text)
+                signed = await console.post(
+                    "/console/login", data={"csrf_token": token, "email": email, "password": password, "code": code}
+                )
+                assert signed.status_code == 303, signed.text[:1000]
+            response = await console.get(path)
+            assert response.status_code == expected, email
+            if expected == 200:
+                assert response.content.startswith(b"%PDF")
