@@ -85,7 +85,9 @@ def rules_context() -> dict[str, Any]:
 
 def _tenant_locale(request: Request, wanted: str | None) -> str:
     tenant = request.state.tenant
-    return wanted if wanted in tenant.locales else tenant.default_locale
+    if wanted and wanted in tenant.locales:
+        return wanted
+    return str(tenant.default_locale)
 
 
 def _mail_locale(request: Request, record_locale: str) -> str:

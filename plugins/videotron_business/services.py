@@ -57,8 +57,12 @@ def limiter() -> MovingWindowRateLimiter:
     found = portal.cache.get(key)
     if found is None:
         redis_url = portal.settings.redis_url
-        url = f"async+{redis_url}" if redis_url.startswith("redis") else "async+memory://"
-        found = portal.cache[key] = MovingWindowRateLimiter(storage_from_string(url))
+        if redis_url.startswith("redis"):
+            # Shared by every web process; redis-py is the client the deployment already installs.
+            storage = storage_from_string(f"async+{redis_url}", implementation="redispy")
+        else:
+            storage = storage_from_string("async+memory://")
+        found = portal.cache[key] = MovingWindowRateLimiter(storage)
     return cast(MovingWindowRateLimiter, found)
 
 
