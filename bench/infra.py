@@ -136,6 +136,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _is_helper(pid: int) -> bool:
+    """multiprocessing's resource tracker, not a worker."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident set size of a process in MiB (``VmRSS`` of /proc/<pid>/status)."""
     try:
@@ -165,7 +173,7 @@ class Server:
         """The processes that serve requests: the server itself with one worker, else its children."""
         if self.workers == 1:
             return [self.process.pid]
-        return [pid for pid in children_of(self.process.pid) if rss_mb(pid) is not None]
+        return [pid for pid in children_of(self.process.pid) if rss_mb(pid) is not None and not _is_helper(pid)]
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system, every thread) used so far by the server and its workers."""
