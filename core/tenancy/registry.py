@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -23,11 +24,28 @@ class TenantRegistry:
     _by_host: dict[str, Tenant] = field(default_factory=dict)
     _by_slug: dict[str, Tenant] = field(default_factory=dict)
     _loaded_at: float = float("-inf")
+    _reloading: asyncio.Lock | None = None
+
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._loaded_at < REFRESH_SECONDS
 
     async def refresh(self, *, force: bool = False) -> None:
-        """Reload tenants when the cache is stale (or always with ``force``)."""
-        if not force and time.monotonic() - self._loaded_at < REFRESH_SECONDS:
+        """Reload tenants when the cache is stale (or always with ``force``).
+
+        One request reloads; concurrent ones keep serving the previous view instead of queueing
+        behind it or reloading too (single flight).
+        """
+        if not force and self._fresh():
             return
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
+        if self._reloading.locked() and not force and self._loaded_at != float("-inf"):
+            return
+        async with self._reloading:
+            if force or not self._fresh():
+                await self._reload()
+
+    async def _reload(self) -> None:
         async with self.database.session() as session:
             tenants = list((await session.scalars(select(Tenant).where(Tenant.enabled))).all())
             for tenant in tenants:

@@ -167,11 +167,6 @@ async def test_dashboard_budget_does_not_grow_with_accounts(portal, make_tenant,
     assert len(queries) <= DASHBOARD, queries.report()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TenantRegistry.refresh has no single-flight: every request that finds the registry stale reloads "
-    "all tenants (bench: 1,000 tenants at 0.67 x the 4-tenant req/s). Remove this marker with the fix.",
-)
 async def test_stale_registry_is_reloaded_once_for_concurrent_requests(app, portal, make_tenant, queries):
     """When the registry goes stale under load, one request reloads the tenants; the others keep serving."""
     import asyncio
