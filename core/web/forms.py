@@ -11,8 +11,6 @@ from wtforms.i18n import get_translations
 
 from core.i18n import current_locale
 
-MAX_FIELD_LENGTH = 10_000
-
 
 class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
     """Base form: WTForms messages in the request's language; values stripped of stray spaces."""
@@ -39,7 +37,11 @@ class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
 
 
 class _FormDataWrapper:
-    """Adapts Starlette's ``FormData`` to what WTForms expects (``getlist``, ``__contains__``)."""
+    """Adapts Starlette's ``FormData`` to what WTForms expects (``getlist``, ``__contains__``).
+
+    NUL characters are dropped; lengths are the forms' business (``Length`` validators give the
+    user a message instead of silently cutting what was typed).
+    """
 
     def __init__(self, data: FormData) -> None:
         self.data = data
@@ -57,6 +59,6 @@ class _FormDataWrapper:
         values = []
         for value in self.data.getlist(name):
             if isinstance(value, str):
-                value = value.replace("\x00", "")[:MAX_FIELD_LENGTH]
+                value = value.replace("\x00", "")
             values.append(value)
         return values
