@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
-from core.cli import main
+from core.api import Tenant
+from core.cli import main, make_portal, run
 from core.web.themes import load_theme
-from plugins.videotron_business.demo import DEMO_PASSWORD
+from plugins.videotron_business.demo import DEMO_PASSWORD, create_demo_data
 from tests.plugins.videotron_business.conftest import sign_in
 
 
@@ -67,10 +69,31 @@ def cli(tmp_path, monkeypatch):
     return invoke
 
 
-def test_demo_and_operator_sends_the_activation_email(cli, tmp_path):
-    demo = cli("demo")
-    assert demo.exit_code == 0, demo.output
-    assert "marie.tremblay / Affaires2026" in demo.output
+def test_operator_sends_the_activation_email(cli):
+    added = cli(
+        "tenants",
+        "add",
+        "videotron",
+        "--name",
+        "Vidéotron Affaires",
+        "--plugins",
+        "videotron_business",
+        "--locales",
+        "fr_CA,en_CA",
+        "--theme",
+        "videotron",
+    )
+    assert added.exit_code == 0, added.output
+    portal = make_portal()
+
+    async def seed() -> None:
+        async with portal.database.session() as db:
+            tenant = await db.scalar(select(Tenant).where(Tenant.slug == "videotron"))
+        async with portal.database.session(tenant.id) as db:
+            await create_demo_data(db)
+            await db.commit()
+
+    run(portal, seed)
     sent = cli("videotron", "send-activation", "800 100 002")
     assert sent.exit_code == 0, sent.output
     assert "jean.levesque@garage-levesque.example" in sent.output
