@@ -55,6 +55,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/support/sent", views.sent, name="support_sent"),
         Route("/support/new/{category}", views.new_ticket, methods=["GET", "POST"], name="support_new"),
         Route("/tickets", views.my_tickets, name="tickets"),
+        Route("/tickets/access/{token}", views.access, name="ticket_access"),
         Route("/tickets/{reference}", views.ticket_page, methods=["GET", "POST"], name="ticket"),
         Route("/tickets/{reference}/status", views.ticket_status, methods=["POST"], name="ticket_status"),
         Route(

@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from core.audit.service import record as audit
 from core.db.base import utcnow
+from core.identity.tokens import issue_token
 from core.mail.service import queue_mail
 from core.storage import get_storage
 from core.tenancy.models import Tenant
@@ -30,6 +31,8 @@ from core.ticketing.models import (
 from core.ticketing.sla import BusinessCalendar, note_breach, start_clock, stop_clock
 
 REOPEN_WINDOW = timedelta(days=14)
+ACCESS_PURPOSE = "ticket_access"
+ACCESS_VALID_FOR = timedelta(days=90)
 RUNNING = (TicketStatus.NEW, TicketStatus.OPEN)
 
 
@@ -61,6 +64,14 @@ async def next_reference(db: AsyncSession, tenant: Tenant, now: datetime) -> str
     counter.value += 1
     await db.flush()
     return f"{tenant.ticket_prefix}-{year}-{counter.value:06d}"
+
+
+async def follow_path(db: AsyncSession, ticket: Ticket) -> str:
+    """Where the requester follows the ticket: its page, or a private link for a signed-out requester."""
+    if ticket.requester_user_id is not None:
+        return f"/tickets/{ticket.reference}"
+    raw = await issue_token(db, ACCESS_PURPOSE, valid_for=ACCESS_VALID_FOR, payload={"ticket": ticket.id})
+    return f"/tickets/access/{raw}"
 
 
 async def _store(db: AsyncSession, ticket: Ticket, message: TicketMessage, files: list[Upload]) -> None:
@@ -161,7 +172,7 @@ async def open_ticket(
             "category_name": category.name,
             "sla_hours": category.sla_hours,
             "due_at": ticket.sla_due_at,
-            "signed_in": user_id is not None,
+            "link": await follow_path(db, ticket),
         },
         locale=locale,
     )
@@ -305,7 +316,7 @@ async def staff_reply(
             tenant,
             ticket.requester_email,
             "ticketing/reply",
-            {"ticket": ticket, "message": message, "signed_in": ticket.requester_user_id is not None},
+            {"ticket": ticket, "message": message, "link": await follow_path(db, ticket)},
             locale=ticket.requester_locale,
         )
     return message
@@ -339,7 +350,7 @@ async def staff_set_status(
             tenant,
             ticket.requester_email,
             "ticketing/status",
-            {"ticket": ticket, "signed_in": ticket.requester_user_id is not None},
+            {"ticket": ticket, "link": await follow_path(db, ticket)},
             locale=ticket.requester_locale,
         )
 

@@ -16,6 +16,7 @@ from core.db.base import utcnow
 from core.i18n import current_locale
 from core.i18n import gettext as _
 from core.identity.models import Membership, Role, User
+from core.identity.tokens import check_token
 from core.portal import get_portal
 from core.storage import StorageError, get_storage
 from core.ticketing.attachments import Limits
@@ -23,10 +24,12 @@ from core.ticketing.categories import TicketCategory
 from core.ticketing.forms import ReplyForm, category_fields, category_form, field_values, read_uploads
 from core.ticketing.markup import render_markdown
 from core.ticketing.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
-from core.ticketing.service import can_reopen, customer_reply, customer_set_status, open_ticket
+from core.ticketing.service import ACCESS_PURPOSE, can_reopen, customer_reply, customer_set_status, open_ticket
 from core.ticketing.sla import BusinessCalendar
 
 ACK_KEY = "ticketing:ack"
+ACCESS_KEY = "ticketing:access"
+MAX_GRANTS = 20
 PAGE_SIZE = 50
 
 
@@ -95,6 +98,8 @@ async def new_ticket(request: Request) -> Response:
                 )
                 await db.commit()
             request.state.session.set(ACK_KEY, ticket.reference)
+            if user is None:
+                grant(request, ticket)
             return redirect(request, "/support/sent")
     return await render(
         request,
@@ -128,7 +133,8 @@ async def sent(request: Request) -> Response:
             "ticket": ticket,
             "category": category,
             "sla_hours": ticket.sla_target_minutes // 60,
-            "can_follow": user is not None and user.id == ticket.requester_user_id,
+            "can_follow": (user is not None and user.id == ticket.requester_user_id)
+            or ticket.id in (request.state.session.get(ACCESS_KEY) or []),
         },
     )
 
@@ -169,22 +175,49 @@ async def my_tickets(request: Request) -> Response:
     )
 
 
-async def _load_for_customer(request: Request, db: AsyncSession) -> tuple[User, Ticket]:
+async def _load_for_customer(request: Request, db: AsyncSession) -> tuple[User | None, Ticket]:
+    """The ticket if the signed-in customer may see it, or a signed-out requester followed its private link."""
+    reference = request.path_params["reference"]
     user = await current_user(request)
-    if user is None:
+    if user is not None:
+        accounts = await _visible_account_ids(db, user)
+        ticket = await db.scalar(select(Ticket).where(Ticket.reference == reference, _visible(user, accounts)))
+        if ticket is not None:
+            return user, ticket
+    granted = [i for i in (request.state.session.get(ACCESS_KEY) or []) if isinstance(i, int)]
+    if granted:
+        ticket = await db.scalar(
+            select(Ticket).where(
+                Ticket.reference == reference, Ticket.id.in_(granted), Ticket.requester_user_id.is_(None)
+            )
+        )
+        if ticket is not None:
+            return None, ticket
+    raise HTTPException(status_code=404)
+
+
+def grant(request: Request, ticket: Ticket) -> None:
+    """Let this browser follow a signed-out requester's ticket (the last few are remembered)."""
+    session = request.state.session
+    granted = [i for i in (session.get(ACCESS_KEY) or []) if i != ticket.id][-(MAX_GRANTS - 1) :]
+    session.set(ACCESS_KEY, [*granted, ticket.id])
+
+
+async def access(request: Request) -> Response:
+    """The private link of a signed-out requester: this browser may then follow the ticket."""
+    async with tenant_db(request) as db:
+        check = await check_token(db, request.path_params["token"], ACCESS_PURPOSE)
+        ticket_id = (check.token.payload or {}).get("ticket") if check.ok and check.token else None
+        ticket = await db.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+    if ticket is None or ticket.requester_user_id is not None:
         raise HTTPException(status_code=404)
-    accounts = await _visible_account_ids(db, user)
-    ticket = await db.scalar(
-        select(Ticket).where(Ticket.reference == request.path_params["reference"], _visible(user, accounts))
-    )
-    if ticket is None:
-        raise HTTPException(status_code=404)
-    return user, ticket
+    grant(request, ticket)
+    return redirect(request, f"/tickets/{ticket.reference}")
 
 
 async def ticket_page(request: Request) -> Response:
     """A ticket's public thread, the reply form, and close / reopen."""
-    if await current_user(request) is None:
+    if await current_user(request) is None and not request.state.session.get(ACCESS_KEY):
         return RedirectResponse(login_url(request), status_code=303)
     tenant = request.state.tenant
     form = await ReplyForm.from_request(request)
@@ -203,8 +236,8 @@ async def ticket_page(request: Request) -> Response:
                     ticket,
                     body=form.body.data,
                     files=uploads,
-                    user_id=user.id,
-                    name=user.full_name,
+                    user_id=user.id if user else None,
+                    name=user.full_name if user else ticket.requester_name,
                     request=request,
                     notify=await _assignee(ticket),
                 )
@@ -243,6 +276,7 @@ async def ticket_page(request: Request) -> Response:
             "limits": Limits.for_tenant(tenant),
             "field_labels": {f.name: f.label for f in (category.fields if category else ())},
             "calendar": BusinessCalendar.for_tenant(tenant),
+            "signed_in": user is not None,
         },
         status_code=400 if request.method == "POST" else 200,
     )
@@ -266,7 +300,7 @@ async def ticket_status(request: Request) -> Response:
         user, ticket = await _load_for_customer(request, db)
         wanted = TicketStatus.CLOSED if action == "close" else TicketStatus.OPEN if action == "reopen" else None
         if wanted and await customer_set_status(
-            db, request.state.tenant, ticket, wanted, user_id=user.id, request=request
+            db, request.state.tenant, ticket, wanted, user_id=user.id if user else None, request=request
         ):
             await db.commit()
             flash(

@@ -152,3 +152,107 @@ async def test_references_count_up_per_tenant(alpha, beta, tenant_client):
         page = (await client.get(response.headers["location"])).text
         expected = {"alpha": ["ALP-2026-000001", "ALP-2026-000002"], "beta": ["BET-2026-000001"]}[tenant.slug]
         assert any(ref in page for ref in expected)
+
+
+async def test_signed_out_requester_follows_the_ticket_by_its_private_link(alpha, beta, tenant_client, portal, mailbox):
+    from core.testing import mail_links
+
+    client = tenant_client(alpha)
+    csrf = csrf_of((await client.get("/support/new/billing")).text)
+    assert (await client.post("/support/new/billing", data=_billing(csrf))).status_code == 303
+    sent = await client.get("/support/sent")
+    assert "Follow my request" in sent.text
+    link = next(u for u in mail_links(await mailbox.last("zoe@example.com")) if "/tickets/access/" in u)
+    path = link.split("alpha.localhost", 1)[-1].split("/t/alpha", 1)[-1]
+    async with portal.database.session(alpha.id) as db:
+        ticket = await db.scalar(select(Ticket))
+    # another browser without the link sees nothing
+    stranger = tenant_client(alpha)
+    assert (await stranger.get(f"/tickets/{ticket.reference}")).status_code == 303
+    # the link of tenant alpha is worthless on tenant beta
+    assert (await tenant_client(beta).get(path)).status_code == 404
+    assert (await stranger.get("/tickets/access/not-a-token")).status_code == 404
+    opened = await stranger.get(path, follow_redirects=True)
+    assert opened.status_code == 200
+    assert ticket.reference in opened.text
+    reply = await stranger.post(
+        f"/tickets/{ticket.reference}", data={"csrf_token": csrf_of(opened.text), "body": "More details"}
+    )
+    assert reply.status_code == 303
+    assert "More details" in (await stranger.get(f"/tickets/{ticket.reference}")).text
+
+
+async def test_account_holder_sees_the_accounts_tickets(alpha, tenant_client, portal, make_user, sign_in):
+    from core.api import get_or_create_account, grant_membership
+    from core.identity.models import Role
+    from core.ticketing.service import open_ticket
+
+    holder = await make_user(alpha, "holder@example.com")
+    member = await make_user(alpha, "member@example.com")
+    colleague = await make_user(alpha, "colleague@example.com")
+    async with portal.database.session(alpha.id) as db:
+        account = await get_or_create_account(db, "A-1")
+        await grant_membership(db, holder, account, Role.HOLDER)
+        await grant_membership(db, member, account, Role.MEMBER)
+        await grant_membership(db, colleague, account, Role.MEMBER)
+        category = portal.categories(alpha)[0]
+        ticket = await open_ticket(
+            db,
+            alpha,
+            category,
+            subject="Member ticket",
+            body="b",
+            fields={},
+            files=[],
+            email=member.email,
+            name="M",
+            locale="en",
+            user_id=member.id,
+            account_id=account.id,
+        )
+        await db.commit()
+    for user, allowed in ((holder, True), (member, True), (colleague, False)):
+        client = tenant_client(alpha)
+        await sign_in(client, alpha, user)
+        assert ("Member ticket" in (await client.get("/tickets")).text) is allowed
+        assert ((await client.get(f"/tickets/{ticket.reference}")).status_code == 200) is allowed
+
+
+async def test_close_and_reopen_within_the_window(alpha, tenant_client, portal, make_user, sign_in, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    from core.ticketing.service import open_ticket
+
+    time_machine.move_to(datetime(2026, 11, 2, 15, 0, tzinfo=UTC), tick=False)
+    user = await make_user(alpha, "c@example.com")
+    async with portal.database.session(alpha.id) as db:
+        ticket = await open_ticket(
+            db,
+            alpha,
+            portal.categories(alpha)[0],
+            subject="S",
+            body="b",
+            fields={},
+            files=[],
+            email=user.email,
+            name="C",
+            locale="en",
+            user_id=user.id,
+        )
+        await db.commit()
+    client = tenant_client(alpha)
+    await sign_in(client, alpha, user)
+    page = await client.get(f"/tickets/{ticket.reference}")
+    csrf = csrf_of(page.text)
+    await client.post(f"/tickets/{ticket.reference}/status", data={"csrf_token": csrf, "action": "close"})
+    closed = await client.get(f"/tickets/{ticket.reference}")
+    assert "Reopen this ticket" in closed.text
+    assert "Your message" not in closed.text
+    time_machine.move_to(datetime(2026, 11, 2, 15, 0, tzinfo=UTC) + timedelta(days=15), tick=False)
+    await sign_in(client, alpha, user)
+    late = await client.get(f"/tickets/{ticket.reference}")
+    assert "Reopen this ticket" not in late.text
+    refused = await client.post(f"/tickets/{ticket.reference}/status", data={"csrf_token": csrf, "action": "reopen"})
+    assert refused.status_code == 303
+    async with portal.database.session(alpha.id) as db:
+        assert (await db.get(Ticket, ticket.id)).status == "closed"
