@@ -173,7 +173,7 @@ def portique_registration_form(tenant: Tenant) -> type[Form]:
 async def portique_validate_registration(tenant: Tenant, form: Form, db: AsyncSession) -> dict[str, Any] | None:
     from plugins.luminus_energy.registration import validate_registration
 
-    return await validate_registration(form, db)
+    return await validate_registration(tenant, form, db)
 
 
 @hookimpl
@@ -186,7 +186,7 @@ async def portique_on_user_event(tenant: Tenant, event: UserEvent) -> None:
     if event.name == "registered":
         from plugins.luminus_energy.registration import on_registered
 
-        await on_registered(event)
+        await on_registered(tenant, event)
 
 
 @hookimpl

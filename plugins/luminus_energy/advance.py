@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, current_user, flash, format_date, format_money, prefixed, queue_mail, render
 from core.api import gettext as _
-from plugins.luminus_energy.backend import LocalBackend
+from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.models import Contract, Customer, Frequency, InvoiceKind, SupplyPoint, Tariff
 from plugins.luminus_energy.rules import (
     FREQUENCY_MONTHS,
@@ -54,7 +54,7 @@ class AdvancePlan:
 
 async def plan_for(
     db: AsyncSession,
-    backend: LocalBackend,
+    backend: LuminusBackend,
     customer: Customer,
     contract: Contract,
     today: date,

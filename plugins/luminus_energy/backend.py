@@ -11,9 +11,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +32,6 @@ from plugins.luminus_energy.models import (
     Payment,
     ReadingSource,
     Register,
-    ServiceRequest,
     SupplyPoint,
     Tariff,
 )
@@ -55,8 +54,13 @@ class InvoiceLine:
         return max(Decimal("0"), self.invoice.amount - self.paid)
 
 
+@runtime_checkable
 class LuminusBackend(Protocol):
-    """What the portal needs from the supplier's back office."""
+    """What the portal needs from the supplier's back office (the local tables, or a connector).
+
+    Every read takes the customer the signed-in user belongs to, so a connector can enforce the same
+    "own data only" rule the local implementation does.
+    """
 
     async def customer(self, db: AsyncSession, number: str) -> Customer | None:
         """The customer with this customer number."""
@@ -64,19 +68,68 @@ class LuminusBackend(Protocol):
     async def supply_points(self, db: AsyncSession, customer: Customer) -> list[SupplyPoint]:
         """The customer's supply points, by EAN."""
 
+    async def supply_point(self, db: AsyncSession, customer: Customer, point_id: int) -> SupplyPoint | None:
+        """One of the customer's supply points."""
+
+    async def supply_point_by_ean(self, db: AsyncSession, ean: str) -> SupplyPoint | None:
+        """The supply point with this EAN (registration check)."""
+
     async def contracts(self, db: AsyncSession, customer: Customer) -> list[Contract]:
         """The customer's contracts."""
 
-    async def invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[InvoiceLine]:
-        """The customer's invoices, newest first, with payment status."""
+    async def tariff(self, db: AsyncSession, tariff_id: int) -> Tariff | None:
+        """A tariff used for simulations."""
 
-    async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
-        """The customer's payments, newest first."""
+    async def current_period(self, db: AsyncSession, contract: Contract, today: date) -> BillingPeriod | None:
+        """The open billing period of a contract."""
+
+    async def closed_until(self, db: AsyncSession, supply_point: SupplyPoint) -> date | None:
+        """The end of the latest closed billing period of a supply point."""
+
+    async def advances(self, db: AsyncSession, period: BillingPeriod) -> list[Advance]:
+        """Advances invoiced in a billing period."""
+
+    async def last_advance_change(self, db: AsyncSession, contract: Contract) -> AdvanceChange | None:
+        """The latest advance change of a contract."""
+
+    async def advance_changes(self, db: AsyncSession, contract: Contract) -> list[AdvanceChange]:
+        """The advance history of a contract."""
 
     async def record_advance_change(
         self, db: AsyncSession, contract: Contract, amount: Decimal, user_id: int | None
     ) -> AdvanceChange:
         """Set a new advance amount and keep its history."""
+
+    async def invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[InvoiceLine]:
+        """The customer's invoices, newest first, with payment status."""
+
+    async def invoice(self, db: AsyncSession, customer: Customer, invoice_id: int, today: date) -> InvoiceLine | None:
+        """One of the customer's invoices."""
+
+    async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
+        """The customer's payments, newest first."""
+
+    async def balance(self, db: AsyncSession, customer: Customer, today: date) -> Decimal:
+        """Amount due by the customer (negative: in the customer's favour)."""
+
+    async def registers(self, db: AsyncSession, supply_point: SupplyPoint) -> list[Register]:
+        """The registers of a supply point's meter."""
+
+    async def readings(self, db: AsyncSession, registers: Sequence[Register]) -> list[MeterReading]:
+        """Readings of registers, newest first."""
+
+    async def add_reading(
+        self, db: AsyncSession, register: Register, value: int, day: date, user_id: int | None
+    ) -> MeterReading:
+        """Record an index entered by the customer."""
+
+    async def mandate(self, db: AsyncSession, customer: Customer) -> DirectDebitMandate | None:
+        """The customer's active direct-debit mandate."""
+
+    async def create_mandate(
+        self, db: AsyncSession, customer: Customer, *, iban: str, holder: str, scope: str, user_id: int | None
+    ) -> DirectDebitMandate:
+        """Activate direct debit."""
 
 
 class LocalBackend:
@@ -286,40 +339,10 @@ class LocalBackend:
         await db.flush()
         return mandate
 
-    async def file_request(
-        self,
-        db: AsyncSession,
-        customer: Customer,
-        *,
-        category: str,
-        subject: str,
-        details: dict[str, object],
-        user_id: int | None,
-    ) -> ServiceRequest:
-        """Record a request for the customer service, with a reference the customer can quote."""
-        reference = f"LUX-{utcnow():%y%m}-{secrets.token_hex(3).upper()}"
-        request = ServiceRequest(
-            customer_id=customer.id,
-            user_id=user_id,
-            reference=reference,
-            category=category,
-            subject=subject[:200],
-            details={k: str(v) for k, v in details.items()},
-        )
-        db.add(request)
-        await db.flush()
-        return request
 
-    async def requests(self, db: AsyncSession, customer: Customer) -> list[ServiceRequest]:
-        """The customer's requests, newest first."""
-        rows = await db.scalars(
-            select(ServiceRequest)
-            .where(ServiceRequest.customer_id == customer.id)
-            .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-        )
-        return list(rows)
+def backend_of(tenant: object) -> LuminusBackend:
+    """The tenant's backend: a connector plugin's answer to ``portique_backend``, else the local tables."""
+    from core.api import get_portal
 
-
-def changed_at(change: AdvanceChange | None) -> datetime | None:
-    """When the advance last changed (``None`` if never)."""
-    return change.changed_at if change else None
+    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)  # type: ignore[arg-type]
+    return found if isinstance(found, LuminusBackend) else LocalBackend()

@@ -17,13 +17,14 @@ from wtforms.validators import DataRequired, Length
 from core.api import (
     Membership,
     Role,
+    Tenant,
     UserEvent,
     get_or_create_account,
     grant_membership,
     lazy_gettext,
 )
 from core.api import gettext as _
-from plugins.luminus_energy.backend import LocalBackend
+from plugins.luminus_energy.backend import backend_of
 from plugins.luminus_energy.ean import compact, ean_problem
 from plugins.luminus_energy.models import Invoice
 
@@ -62,7 +63,7 @@ NOT_FOUND = lazy_gettext(
 )
 
 
-async def validate_registration(form: Any, db: AsyncSession) -> dict[str, Any] | None:
+async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> dict[str, Any] | None:
     """Check the customer number against the back office with one of its EANs or invoice numbers."""
     number = (form.customer_number.data or "").strip()
     ean = compact(form.ean.data or "")
@@ -78,7 +79,7 @@ async def validate_registration(form: Any, db: AsyncSession) -> dict[str, Any] |
         if problem:
             form.ean.errors = [*form.ean.errors, problem]
             return None
-    backend = LocalBackend()
+    backend = backend_of(tenant)
     customer = await backend.customer(db, number) if number.isdigit() else None
     matched = False
     if customer is not None and ean:
@@ -99,12 +100,12 @@ async def validate_registration(form: Any, db: AsyncSession) -> dict[str, Any] |
     return {"luminus_customer": customer.number}
 
 
-async def on_registered(event: UserEvent) -> None:
+async def on_registered(tenant: Tenant, event: UserEvent) -> None:
     """Create the company's Account and the user's Membership (first user: holder; next ones: members)."""
     number = (event.user.plugin_data or {}).get("luminus_customer")
     if not number:
         return
-    customer = await LocalBackend().customer(event.db, number)
+    customer = await backend_of(tenant).customer(event.db, number)
     if customer is None:
         return
     account = await get_or_create_account(event.db, customer.number, name=customer.name)

@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import current_membership, current_user, get_portal, login_required, render, tenant_db
-from plugins.luminus_energy.backend import LocalBackend
+from core.api import current_membership, current_user, login_required, render, tenant_db
+from plugins.luminus_energy.backend import LuminusBackend, backend_of
 from plugins.luminus_energy.models import Customer
 from plugins.luminus_energy.settings import LuminusSettings, local_today, settings_for
 
@@ -26,7 +26,7 @@ class Ctx:
     request: Request
     db: AsyncSession
     customer: Customer
-    backend: LocalBackend
+    backend: LuminusBackend
     settings: LuminusSettings
     today: date
     user_id: int
@@ -36,11 +36,9 @@ class Ctx:
         return {"customer": self.customer, "contact": self.settings, "today": self.today, **values}
 
 
-def backend_for(request: Request) -> LocalBackend:
+def backend_for(request: Request) -> LuminusBackend:
     """The tenant's backend (the local one unless another plugin provides a connector)."""
-    tenant = request.state.tenant
-    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return found if isinstance(found, LocalBackend) else LocalBackend()
+    return backend_of(request.state.tenant)
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]

@@ -103,3 +103,17 @@ async def test_demo_data_is_rich_and_idempotent(world):
     client = await world.client(dupont)
     page = await client.get("/luminus/advance/change")
     assert page.text.count('class="field luminus-slider') == 2
+
+
+async def test_the_tenant_backend_is_the_local_one_and_implements_the_protocol(world):
+    from plugins.luminus_energy.backend import LocalBackend, LuminusBackend, backend_of
+
+    backend = backend_of(world.tenant)
+    assert isinstance(backend, LocalBackend)
+    assert isinstance(backend, LuminusBackend)
+    missing = [
+        name
+        for name in dir(LuminusBackend)
+        if not name.startswith("_") and not callable(getattr(LocalBackend, name, None))
+    ]
+    assert missing == []
