@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,13 +19,14 @@ from core.i18n import gettext as _
 from core.identity import flows
 from core.identity.current import current_user
 from core.identity.forms import EmailForm, LoginForm, RegistrationForm, SetPasswordForm
-from core.identity.models import User, UserStatus
+from core.identity.models import Membership, User, UserStatus
 from core.identity.passwords import hash_password, needs_rehash, verify_password
 from core.identity.rules import (
     Duration,
     activation_policy,
     login_identifiers,
     password_problems,
+    session_policy,
     username_policy,
     username_problems,
 )
@@ -171,6 +173,8 @@ async def login(request: Request) -> Response:
         await throttle.clear(*account_buckets)
     if user.must_change_password:
         return redirect(request, "/profile/password")
+    if request.state.session.get("force_totp_setup"):
+        return redirect(request, "/profile/totp")
     return redirect(request, next_path)
 
 
@@ -185,6 +189,11 @@ async def complete_login(
     await flows.sign_in(request, user, remember=remember)
     if user.must_change_password:
         request.state.session.set("force_password_change", True)
+    required = session_policy(tenant).totp_required_roles
+    if required and not user.totp_secret:
+        roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
+        if roles & set(required):
+            request.state.session.set("force_totp_setup", True)
     audit(
         db,
         "identity.login",

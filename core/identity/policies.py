@@ -83,11 +83,14 @@ class SessionPolicy:
     :param remember_for: lifetime of a "stay signed in" session (it survives a browser restart).
     :param idle_timeout: a session unused for this long ends.
     :param absolute_timeout: a session without "stay signed in" ends after this long in any case.
+    :param totp_required_roles: membership roles (``holder``, ``admin``…) that must use two-step
+        verification; such a user without it is sent to set it up right after signing in.
     """
 
     remember_for: timedelta = timedelta(hours=12)
     idle_timeout: timedelta = timedelta(hours=2)
     absolute_timeout: timedelta = timedelta(hours=12)
+    totp_required_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
+from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,10 +17,10 @@ from core.i18n import gettext as _
 from core.identity import flows
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
-from core.identity.models import User, UserStatus
+from core.identity.models import Membership, User, UserStatus
 from core.identity.pages import _password_help, complete_login, link_problem, tenant_session, throttled
 from core.identity.passwords import hash_password, verify_password
-from core.identity.rules import password_problems
+from core.identity.rules import password_problems, session_policy
 from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
@@ -244,7 +245,12 @@ async def totp_setup(request: Request) -> Response:
         me = await _load_me(db, request)
         form = await TotpForm.from_request(request)
         action = (await request.form()).get("action") if request.method == "POST" else None
+        required_roles = set(session_policy(tenant).totp_required_roles)
+        roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == me.id)))
+        required = bool(required_roles & roles)
         if me.totp_secret:
+            if required:
+                return await render(request, "identity/totp.html", {"form": form, "enabled": True, "required": True})
             if action == "disable" and form.validate() and _code_ok(me.totp_secret, form.code.data):
                 me.totp_secret = None
                 audit(
@@ -268,6 +274,7 @@ async def totp_setup(request: Request) -> Response:
             if _code_ok(secret, form.code.data):
                 me.totp_secret = secret
                 session.pop("totp_setup")
+                session.pop("force_totp_setup")
                 audit(
                     db,
                     "identity.totp_enabled",
@@ -282,8 +289,11 @@ async def totp_setup(request: Request) -> Response:
                 return redirect(request, "/profile")
             form.code.errors = [_("This code is not valid. Check the time of your device and try again.")]
         uri = _totp(secret).provisioning_uri(name=me.email, issuer_name=tenant.name)
+        forced = bool(session.get("force_totp_setup"))
         return await render(
-            request, "identity/totp.html", {"form": form, "enabled": False, "secret": secret, "uri": uri}
+            request,
+            "identity/totp.html",
+            {"form": form, "enabled": False, "secret": secret, "uri": uri, "forced": forced},
         )
 
 
@@ -320,4 +330,6 @@ async def login_code(request: Request) -> Response:
         await complete_login(request, db, user, remember=bool(pending.get("remember")))
     if user.must_change_password:
         return redirect(request, "/profile/password")
+    if session.get("force_totp_setup"):
+        return redirect(request, "/profile/totp")
     return redirect(request, str(pending.get("next") or "/"))

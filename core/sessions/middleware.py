@@ -12,7 +12,10 @@ from core.sessions.store import SessionStore
 COOKIE = "portique_session"
 FORCE_PASSWORD_CHANGE = "force_password_change"  # noqa: S105 - a session key, not a secret
 PASSWORD_PAGE = "/profile/password"  # noqa: S105 - a path, not a secret
-ALLOWED_WHILE_FORCED = (PASSWORD_PAGE, "/logout", "/locale/")
+FORCE_TOTP_SETUP = "force_totp_setup"
+TOTP_PAGE = "/profile/totp"
+# Session key → the only page (besides sign-out and language) a signed-in user may open until done.
+FORCED_PAGES = {FORCE_PASSWORD_CHANGE: PASSWORD_PAGE, FORCE_TOTP_SETUP: TOTP_PAGE}
 
 
 def _cookie_name(secure: bool) -> str:
@@ -63,11 +66,12 @@ class SessionMiddleware:
         record = await self.store.load(hash_session_id(raw), tenant_id) if raw and is_stored(raw) else None
         session = SessionState(self.store, tenant_id, self.secret, raw, record)
         state["session"] = session
-        if tenant is not None and session.user_id is not None and session.get(FORCE_PASSWORD_CHANGE):
+        forced = next((page for key, page in FORCED_PAGES.items() if session.get(key)), None)
+        if tenant is not None and session.user_id is not None and forced is not None:
             path = scope["path"][len(scope.get("root_path") or "") :] or "/"
-            if not path.startswith(ALLOWED_WHILE_FORCED):
-                # A user with a temporary password must choose a new one before anything else.
-                location = (scope.get("root_path") or "") + PASSWORD_PAGE
+            if not path.startswith((forced, "/logout", "/locale/", "/static/")):
+                # A temporary password must be replaced (or two-step verification set up) first.
+                location = (scope.get("root_path") or "") + forced
                 await send(
                     {"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode())]}
                 )

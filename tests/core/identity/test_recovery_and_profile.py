@@ -257,3 +257,33 @@ async def test_signed_in_cookie_is_httponly_and_lax(tenant, tenant_client, make_
     cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and COOKIE in v)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+async def test_tenant_requires_totp_for_holders(tenant, tenant_client, make_user, portal, monkeypatch, time_machine):
+    from core.identity import pages, profile
+    from core.identity.policies import SessionPolicy
+
+    time_machine.move_to(NOW, tick=False)
+    policy = SessionPolicy(totp_required_roles=("holder", "admin"))
+    monkeypatch.setattr(pages, "session_policy", lambda tenant: policy)
+    monkeypatch.setattr(profile, "session_policy", lambda tenant: policy)
+    await make_user(tenant, account="A-1", role="holder")
+    await make_user(tenant, "mem@example.com", account="A-1", role="member")
+    member = tenant_client(tenant)
+    assert (await sign_in(member, "mem@example.com")).headers["location"] == "/"
+    client = tenant_client(tenant)
+    response = await sign_in(client, "ada@example.com")
+    assert response.headers["location"] == "/profile/totp"
+    blocked = await client.get("/account/users")
+    assert blocked.headers["location"] == "/profile/totp"
+    page = await client.get("/profile/totp")
+    assert "Your role requires two-step verification" in page.text
+    secret = page.text.split("<code>", 1)[1].split("</code>", 1)[0]
+    enabled = await client.post(
+        "/profile/totp", data={"csrf_token": csrf_of(page.text), "action": "enable", "code": pyotp.TOTP(secret).now()}
+    )
+    assert enabled.status_code == 303
+    assert (await client.get("/account/users")).status_code == 200
+    page = await client.get("/profile/totp")
+    assert "cannot be turned off" in page.text
+    assert 'value="disable"' not in page.text
