@@ -1,6 +1,6 @@
 """MkDocs hook: show the screenshots the browser tests took, when they are there.
 
-``tests/meta/test_docs_screenshots.py`` writes ``var/docs/screenshots/<plugin>-home.png``,
+``tests/meta/test_screenshots.py`` writes ``var/docs/screenshots/<plugin>-home.png``,
 ``<plugin>-register.png`` and ``tutorial-notes.png`` (run ``pytest -m browser tests/meta``). They
 are not committed: this hook adds those present to the site and to the matching pages, so the
 build stays strict whether or not the browser tests ran first.
