@@ -81,7 +81,9 @@ def postgres_available(server_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def database(kind: str, tenants: int, postgres_server: str = DEFAULT_POSTGRES) -> Iterator[Database]:
+def database(
+    kind: str, tenants: int, postgres_server: str = DEFAULT_POSTGRES, *, tickets: int = 0
+) -> Iterator[Database]:
     """A new SQLite file or PostgreSQL database, migrated with ``portique db upgrade`` and seeded; dropped after."""
     tmp = Path(tempfile.mkdtemp(prefix="portique-bench-"))
     pg_name = ""
@@ -94,7 +96,7 @@ def database(kind: str, tenants: int, postgres_server: str = DEFAULT_POSTGRES) -
             url = postgres_server.rsplit("/", 1)[0] + "/" + pg_name
         db = Database(kind=kind, url=url, var_dir=tmp / "var")
         _check([PORTIQUE, "db", "upgrade"], db)
-        seeded = _check([PYTHON, "-m", "bench.seed", "--tenants", str(tenants)], db)
+        seeded = _check([PYTHON, "-m", "bench.seed", "--tenants", str(tenants), "--tickets", str(tickets)], db)
         db.seed = json.loads(seeded.strip().splitlines()[-1])
         yield db
     finally:

@@ -25,6 +25,7 @@ from bench.load import LoadResult, finish_wrk, lua_post_form, lua_rotating_hosts
 
 RESULTS = ROOT / "bench" / "results"
 HOST = "{slug}.localhost"
+TICKETS = 20_000  # on the first tenant; one in a thousand is the bench user's
 
 
 @dataclass
@@ -207,38 +208,42 @@ def reference(run: Run, when: str) -> None:
 
 
 def pages(run: Run, kind: str) -> None:
-    """Anonymous home, a 404, the signed-in dashboard, then password logins, on one database."""
-    with database(kind, 4, run.config.postgres_url) as db, server(db) as srv:
+    """Anonymous home, a 404, the signed-in dashboard and ticket list, then password logins, on one database."""
+    with database(kind, 4, run.config.postgres_url, tickets=TICKETS) as db, server(db) as srv:
+        signed_in = db.seed["session_cookie"]
         home = _page(run, srv, db, "anonymous home (4 tenants)")
         _page(run, srv, db, "404 page", "/no-such-page", expect=404)
-        dashboard = _page(
-            run, srv, db, "signed-in dashboard", cookie=db.seed["session_cookie"], shows=db.seed["user"]["login"]
-        )
-        for row, cookie, label in ((home, None, "anonymous home"), (dashboard, db.seed["session_cookie"], "dash")):
-            _consider_for_profile(run, row, db, label, cookie)
+        dashboard = _page(run, srv, db, "signed-in dashboard", cookie=signed_in, shows=db.seed["user"]["login"])
+        label = f"my tickets ({TICKETS // 1000} among {TICKETS:,})"
+        tickets = _page(run, srv, db, label, "/tickets", cookie=signed_in, shows="TKT-")
+        for row, path, signed in ((home, "/", False), (dashboard, "/", True), (tickets, "/tickets", True)):
+            _consider_for_profile(run, row, db, path, signed)
         if run.config.wants("login"):
             logins(run, srv, db)
 
 
-def _consider_for_profile(run: Run, row: Row, db: Database, label: str, cookie: str | None) -> None:
+def _consider_for_profile(run: Run, row: Row, db: Database, path: str, signed_in: bool) -> None:
     if not row.rps:
         return
     if run.slowest is None or row.rps < run.slowest[0]:
-        kind, tenants = db.kind, len(db.seed["tenants"])
-        run.slowest = (row.rps, f"{row.scenario} [{kind}]", label, lambda: _profile(run, kind, tenants, cookie))
+        kind = db.kind
+        run.slowest = (row.rps, f"{row.scenario} [{kind}]", path, lambda: _profile(run, kind, path, signed_in))
 
 
-def _profile(run: Run, kind: str, tenants: int, cookie: str | None) -> None:
+def _profile(run: Run, kind: str, path: str, signed_in: bool) -> None:
+    """Serve the slowest page again under pyinstrument, on a database seeded the same way."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     assert run.slowest is not None
     slug = re.sub(r"[^a-z0-9]+", "-", run.slowest[1].lower()).strip("-")
     target = RESULTS / f"profile-{stamp}-{slug}"
-    with database(kind, tenants, run.config.postgres_url) as db, server(db, profile=target) as srv:
+    with (
+        database(kind, 4, run.config.postgres_url, tickets=TICKETS) as db,
+        server(db, profile=target) as srv,
+    ):
         headers = {"Host": _host(db)}
-        if cookie is not None:
-            # the seed made a new session: use this database's
+        if signed_in:
             headers["Cookie"] = f"portique_session={db.seed['session_cookie']}"
-        run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections, headers=headers)
+        run_wrk(srv.url + path, seconds=run.config.seconds, connections=run.config.connections, headers=headers)
     print(f"\nprofile of the slowest page, {run.slowest[1]}: {target}.html and {target}.txt")
 
 

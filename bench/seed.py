@@ -30,8 +30,39 @@ def slug_of(index: int) -> str:
     return f"t{index:04d}"
 
 
-async def seed(portal: Portal, tenants: int) -> dict[str, Any]:
-    """Create ``tenants`` tenants, a user with an account on the first one, and a signed-in session."""
+async def seed_tickets(portal: Portal, tenant_id: int, user_id: int, account_id: int, count: int) -> None:
+    """``count`` tickets on the first tenant; one in a thousand is the bench user's (on their account).
+
+    A customer sees a few tickets among the many of their tenant: the list must not scan the others.
+    """
+    from core.ticketing.models import Ticket
+
+    now = utcnow()
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "reference": f"TKT-{n:07d}",
+            "category": "general",
+            "subject": f"Bench request number {n}",
+            "status": "open",
+            "requester_user_id": user_id if n % 1000 == 1 else None,
+            "requester_email": USER_EMAIL if n % 1000 == 1 else f"customer{n}@example.com",
+            "requester_name": "Bench",
+            "account_id": account_id if n % 1000 == 1 else None,
+            "fields": {},
+            "created_at": now - timedelta(minutes=count - n),
+            "updated_at": now - timedelta(minutes=count - n),
+        }
+        for n in range(1, count + 1)
+    ]
+    async with portal.database.session() as db:
+        for start in range(0, len(rows), 5000):
+            await db.execute(Ticket.__table__.insert(), rows[start : start + 5000])  # Core: fast executemany
+        await db.commit()
+
+
+async def seed(portal: Portal, tenants: int, tickets: int = 0) -> dict[str, Any]:
+    """Create ``tenants`` tenants, a user with an account on the first one, a signed-in session, tickets."""
     slugs = [slug_of(i) for i in range(1, tenants + 1)]
     async with portal.database.session() as db:
         created = [
@@ -47,7 +78,9 @@ async def seed(portal: Portal, tenants: int) -> dict[str, Any]:
         account = await get_or_create_account(db, "BENCH-0001", name="Bench customer")
         await grant_membership(db, user, account, role=Role.HOLDER)
         await db.commit()
-        user_id = user.id
+        user_id, account_id = user.id, account.id
+    if tickets:
+        await seed_tickets(portal, first.id, user_id, account_id, tickets)
     raw = new_session_id(stored=True)
     now = utcnow()
     await portal.session_store.save(
@@ -71,6 +104,7 @@ def main() -> None:
     """Seed the database named by ``PORTIQUE_DATABASE_URL``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tenants", type=int, default=4)
+    parser.add_argument("--tickets", type=int, default=0, help="tickets on the first tenant's bench account")
     args = parser.parse_args()
     portal = Portal(load_settings(), PluginManager())
     portal.activate()
@@ -78,7 +112,7 @@ def main() -> None:
     async def body() -> dict[str, Any]:
         portal.activate()
         try:
-            return await seed(portal, args.tenants)
+            return await seed(portal, args.tenants, args.tickets)
         finally:
             await portal.database.dispose()
 
