@@ -211,7 +211,18 @@ async def register(request: Request) -> Response:
     form = await HolderRegistrationForm.from_request(request)
     context = {"form": form, **rules_context()}
     template = T + "register.html"
-    if request.method != "POST" or not form.validate():
+    if request.method != "POST":
+        return await render(request, template, context)
+    if not form.validate():
+        proposal = suggest_username(form.email.data or "")
+        if form.username.errors and proposal and "@" not in (form.username.data or ""):
+            form.username.errors.append(
+                _(
+                    "Suggestion: %(suggestion)s (the part of your e-mail address before the @, "
+                    "because @ is not accepted).",
+                    suggestion=proposal,
+                )
+            )
         return await render(request, template, context)
     tenant = request.state.tenant
     number = normalize_account_number(form.account_number.data)

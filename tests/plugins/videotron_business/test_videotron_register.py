@@ -203,3 +203,12 @@ async def test_common_passwords_and_the_username_inside_are_refused(vclient):
     assert "too common" in common.text
     personal = await register(vclient, password="anh.nguyen1", password_confirm="anh.nguyen1")
     assert "must not contain your e-mail address or username" in personal.text
+
+
+async def test_a_missing_username_gets_the_local_part_proposal(vclient):
+    response = await register(vclient, username="", email="anh.nguyen@cabinet-nguyen.example")
+    assert "Choose a username." in response.text
+    assert "Suggestion: anh.nguyen (the part of your e-mail address before the @" in response.text
+
+    short = await register(vclient, username="")  # "anh" is too short to be proposed
+    assert "Suggestion:" not in short.text.split('id="username-suggestion"')[0]
