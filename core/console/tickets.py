@@ -20,6 +20,8 @@ from core.i18n import gettext as _
 from core.identity.models import Account, User
 from core.portal import get_portal
 from core.tenancy.models import Tenant
+from core.ticketing.attachments import Limits
+from core.ticketing.forms import ReplyForm, read_uploads
 from core.ticketing.markup import render_markdown
 from core.ticketing.models import NO_DUE, OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage, TicketStatus
 from core.ticketing.service import assign, staff_reply, staff_set_status
@@ -194,6 +196,7 @@ async def ticket_page(request: Request) -> Response:
     tenant, ticket = await _load(request, ticket_id)
     portal = get_portal()
     error = ""
+    draft = ""
     async with portal.database.session(tenant.id) as db:
         ticket = await db.get(Ticket, ticket_id)  # type: ignore[assignment]
         candidates = await assignable_staff(db, tenant.id)
@@ -203,8 +206,13 @@ async def ticket_page(request: Request) -> Response:
             if action == "reply":
                 body = str(form.get("body") or "").strip()[:10_000]
                 status = str(form.get("status") or "")
+                draft = body
+                files = ReplyForm().attachments
+                uploads = await read_uploads(form, files, Limits.for_tenant(tenant))
                 if not body:
                     error = _("Write a message first.")
+                elif uploads is None:
+                    error = " ".join(str(message) for message in files.errors)
                 else:
                     await staff_reply(
                         db,
@@ -214,6 +222,7 @@ async def ticket_page(request: Request) -> Response:
                         body=body,
                         internal=form.get("internal") == "1",
                         status=status if status in STATUSES else None,
+                        files=uploads,
                         request=request,
                     )
                     await db.commit()
@@ -277,6 +286,7 @@ async def ticket_page(request: Request) -> Response:
             "recent": recent,
             "breached": is_breached(ticket, utcnow()),
             "error": error,
+            "draft": draft,
         },
         status_code=400 if error else 200,
     )

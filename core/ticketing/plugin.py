@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from starlette.routing import BaseRoute, Route
 
 from core.hookspecs import hookimpl
@@ -46,6 +47,13 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {"ticketing": HERE / "migrations"}
+
+
+@hookimpl
+def portique_cli(group: click.Group) -> None:
+    from core.ticketing.jobs import tickets_group
+
+    group.add_command(tickets_group)
 
 
 @hookimpl

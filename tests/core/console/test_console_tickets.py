@@ -286,3 +286,56 @@ async def test_staff_password_is_never_echoed(operator_client, make_staff):
         "/console/login", data={"csrf_token": csrf_of(page.text), "email": agent.email, "password": "nope " + PASSWORD}
     )
     assert PASSWORD not in response.text
+
+
+async def test_staff_reply_with_attachment_reaches_the_customer(
+    operator_client, alpha, make_staff, make_user, portal, tenant_client, sign_in
+):
+    customer = await make_user(alpha, "cust@example.com")
+    ticket = await make_ticket(portal, alpha, user=customer)
+    agent = await make_staff("agent@ops.test", tenants=[alpha])
+    await staff_login(operator_client, agent)
+    csrf = csrf_of((await operator_client.get(f"/console/tickets/{ticket.id}")).text)
+    refused = await operator_client.post(
+        f"/console/tickets/{ticket.id}",
+        data={"csrf_token": csrf, "action": "reply", "body": "See the file", "status": ""},
+        files={"attachments": ("tool.exe", b"MZ\x90\x00" + b"\x00" * 50, "application/pdf")},
+    )
+    assert refused.status_code == 400
+    assert "is not an accepted type" in refused.text
+    assert "See the file" in refused.text
+    sent = await operator_client.post(
+        f"/console/tickets/{ticket.id}",
+        data={"csrf_token": csrf, "action": "reply", "body": "See the file", "status": ""},
+        files={"attachments": ("guide.pdf", PDF, "application/pdf")},
+    )
+    assert sent.status_code == 303
+    client = tenant_client(alpha)
+    await sign_in(client, alpha, customer)
+    page = await client.get(f"/tickets/{ticket.reference}")
+    assert "guide.pdf" in page.text
+    async with portal.database.session(alpha.id) as db:
+        attachment = await db.scalar(select(TicketAttachment))
+    download = await client.get(f"/tickets/{ticket.reference}/attachments/{attachment.id}")
+    assert download.content == PDF
+
+
+async def test_attachment_of_an_internal_note_stays_internal(
+    operator_client, alpha, make_staff, make_user, portal, tenant_client, sign_in
+):
+    customer = await make_user(alpha, "cust@example.com")
+    ticket = await make_ticket(portal, alpha, user=customer)
+    agent = await make_staff("agent@ops.test", tenants=[alpha])
+    await staff_login(operator_client, agent)
+    csrf = csrf_of((await operator_client.get(f"/console/tickets/{ticket.id}")).text)
+    await operator_client.post(
+        f"/console/tickets/{ticket.id}",
+        data={"csrf_token": csrf, "action": "reply", "body": "Internal scan", "internal": "1", "status": ""},
+        files={"attachments": ("internal.pdf", PDF, "application/pdf")},
+    )
+    async with portal.database.session(alpha.id) as db:
+        attachment = await db.scalar(select(TicketAttachment))
+    client = tenant_client(alpha)
+    await sign_in(client, alpha, customer)
+    assert "internal.pdf" not in (await client.get(f"/tickets/{ticket.reference}")).text
+    assert (await client.get(f"/tickets/{ticket.reference}/attachments/{attachment.id}")).status_code == 404
