@@ -114,6 +114,8 @@ async def login(request: Request) -> Response:
     identifiers = login_identifiers(tenant)
     form = await LoginForm.from_request(request)
     form.login.label.text = login_label(identifiers)
+    remember_for = Duration(session_policy(tenant).remember_for)
+    form.remember.description = _("Keeps you signed in on this device for %(duration)s.", duration=str(remember_for))
     context: dict[str, Any] = {"form": form, "next": next_path}
     if request.method == "GET" or not form.validate():
         return await render(request, "identity/login.html", context)

@@ -140,3 +140,43 @@ async def test_password_not_echoed(tenant, tenant_client):
     client = tenant_client(tenant)
     response = await sign_in(client, "x@example.com", PASSWORD)
     assert PASSWORD not in response.text
+
+
+async def test_remember_says_for_how_long(tenant, tenant_client):
+    page = await tenant_client(tenant).get("/login")
+    assert "Keeps you signed in on this device for 12 hours." in page.text
+
+
+async def test_weak_hash_is_upgraded_at_sign_in(tenant, tenant_client, make_user, portal):
+    from argon2 import PasswordHasher
+
+    from core.identity.passwords import needs_rehash
+
+    user = await make_user(tenant)
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    async with portal.database.session(tenant.id) as db:
+        (await db.get(type(user), user.id)).password_hash = weak
+        await db.commit()
+    assert needs_rehash(weak)
+    assert (await sign_in(tenant_client(tenant), "ada@example.com")).status_code == 303
+    async with portal.database.session(tenant.id) as db:
+        stored = (await db.get(type(user), user.id)).password_hash
+    assert stored != weak
+    assert not needs_rehash(stored)
+    assert "m=19456,t=2,p=1" in stored
+
+
+async def test_operator_dev_mailbox_lists_every_tenant(app, tenant, make_user, portal, tenant_client):
+    import httpx
+
+    from tests.core.identity.identity_helpers import post_form
+
+    await make_user(tenant)
+    await post_form(tenant_client(tenant), "/password/forgot", {"email": "ada@example.com"})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
+        page = await client.get("/dev/mail")
+        assert page.status_code == 200
+        assert "ada@example.com" in page.text
+        link = page.text.split('href="/dev/mail/', 1)[1].split('"', 1)[0]
+        assert (await client.get("/dev/mail/" + link)).status_code == 200
+        assert (await client.get("/dev/mail/nope")).status_code == 404

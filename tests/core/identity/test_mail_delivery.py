@@ -100,3 +100,26 @@ async def test_file_backend_writes_eml_per_tenant(tenant, make_user, portal, tmp
     assert len(files) == 1
     message = email.message_from_bytes(files[0].read_bytes())
     assert "/confirm/" in mail_text(message)
+
+
+async def test_expiry_clean_up_purges_old_tokens_and_sessions(tenant, make_user, portal, tenant_client, time_machine):
+    from datetime import UTC, datetime
+
+    from core.identity.cleanup import purge_expired
+    from core.identity.models import ActionToken
+    from core.sessions.models import SessionRecord
+    from tests.core.identity.identity_helpers import sign_in
+
+    start = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    user = await make_user(tenant)
+    async with portal.database.session(tenant.id) as db:
+        await flows.send_password_reset(db, tenant, await db.get(type(user), user.id))
+        await db.commit()
+    await sign_in(tenant_client(tenant), "ada@example.com")
+    assert await purge_expired(portal) == {"tokens": 0, "sessions": 0}
+    time_machine.move_to(start + timedelta(days=31), tick=False)
+    assert await purge_expired(portal) == {"tokens": 1, "sessions": 1}
+    async with portal.database.session() as db:
+        assert await db.scalar(select(ActionToken)) is None
+        assert await db.scalar(select(SessionRecord)) is None
