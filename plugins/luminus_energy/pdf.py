@@ -94,7 +94,7 @@ class BrandedPDF(FPDF):
             self.multi_cell(0, 6, self.t(value), new_x="LMARGIN", new_y="NEXT")
         self.ln(3)
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+    def grid(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
         """A simple table with a coloured header row; numbers right-aligned from the third column."""
         self.set_font(self.family, "B", 9)
         self.set_fill_color(*NAVY)
@@ -165,7 +165,7 @@ def invoice_pdf(
         ]
     )
     total_label = _("Amount credited") if kind == "credit_note" else _("Amount due incl. VAT")
-    pdf.table(
+    pdf.grid(
         [_("Description"), _("Status"), total_label],
         [[title, status, format_money(amount, "EUR")]],  # type: ignore[arg-type]
         [90, 40, 60],
@@ -202,7 +202,7 @@ def statement_pdf(
             (_("Period"), period),
         ]
     )
-    pdf.table(headers, rows, [22, 28, 44, 22, 24, 24, 26])
+    pdf.grid(headers, rows, [22, 28, 44, 22, 24, 24, 26])
     pdf.facts([(_("Balance of the period"), balance)])
     return pdf.bytes()
 

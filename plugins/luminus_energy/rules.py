@@ -21,7 +21,7 @@ FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}
 def months_between(start: date, end: date) -> int:
     """Whole months from ``start`` to the day after ``end`` (a period 1 Jan–31 Dec has 12)."""
     delta = relativedelta(end + relativedelta(days=1), start)
-    return max(0, delta.years * 12 + delta.months)
+    return max(0, int(delta.years) * 12 + int(delta.months))
 
 
 # -- settlement projection ------------------------------------------------------------------------
@@ -166,7 +166,8 @@ def invoice_status(kind: str, amount: Decimal, paid: Decimal, due: date, today: 
 
 def pdf_available(issue_date: date, today: date, years: int) -> bool:
     """The PDF may be downloaded online (issued less than ``years`` years ago)."""
-    return issue_date >= today - relativedelta(years=years)
+    limit: date = today - relativedelta(years=years)
+    return issue_date >= limit
 
 
 def archive_requestable(issue_date: date, today: date, pdf_years: int, archive_years: int) -> bool:

@@ -115,13 +115,13 @@ def workbook(ctx: Ctx, point: SupplyPoint, start: date, end: date, entries: list
                 float(balance),
             ]
         )
-        row = sheet.max_row
-        sheet.cell(row, 1).number_format = "DD/MM/YYYY"
-        sheet.cell(row, 4).number_format = "DD/MM/YYYY"
+        last = sheet.max_row
+        sheet.cell(last, 1).number_format = "DD/MM/YYYY"
+        sheet.cell(last, 4).number_format = "DD/MM/YYYY"
         for column in (5, 6, 7):
-            sheet.cell(row, column).number_format = '#,##0.00 "€"'
-    for column, width in zip("ABCDEFG", (12, 24, 14, 12, 12, 12, 12), strict=True):
-        sheet.column_dimensions[column].width = width
+            sheet.cell(last, column).number_format = '#,##0.00 "€"'
+    for letter, width in zip("ABCDEFG", (12, 24, 14, 12, 12, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -42,16 +42,25 @@ def backend_for(request: Request) -> LuminusBackend:
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]
+Page = Callable[[Request], Awaitable[Response]]
 
 
-def customer_page(handler: Handler | None = None, *, permission: str | None = None) -> Any:
+@overload
+def customer_page(handler: Handler) -> Page: ...
+
+
+@overload
+def customer_page(*, permission: str) -> Callable[[Handler], Page]: ...
+
+
+def customer_page(handler: Handler | None = None, *, permission: str | None = None) -> Page | Callable[[Handler], Page]:
     """Sign-in required; loads the customer of the user's membership (or explains there is none).
 
     With ``permission``, the membership must grant it (a member invited without it gets a 403 page).
     Use bare (``@customer_page``) or with a permission (``@customer_page(permission="advance")``).
     """
 
-    def decorate(inner: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def decorate(inner: Handler) -> Page:
         @login_required
         @functools.wraps(inner)
         async def wrapped(request: Request) -> Response:
