@@ -149,7 +149,9 @@ def test_fr_slider_projection_change_index_pdf_excel_and_direct_debit(run_async,
     assert "domiciliation" in mail_text(mails[-1]).lower()
 
 
-def test_nl_unpaid_invoice_refuses_the_advance_change(run_async, live_server, browser_page):
+def test_nl_unpaid_invoice_refuses_the_advance_then_index_and_excel_in_dutch(
+    run_async, live_server, browser_page, tmp_path
+):
     _setup(run_async)
     page = browser_page
     _sign_in(page, live_server, "info@bakkerij-peeters.be", "nl_BE")
@@ -166,3 +168,32 @@ def test_nl_unpaid_invoice_refuses_the_advance_change(run_async, live_server, br
     assert page.locator("[data-status=overdue]").count() >= 1
     assert page.locator("h1").inner_text() == "Facturen en betalingen"
     check_accessibility(page)
+
+    # Add an index and delete it, in Dutch.
+    page.goto(live_server.tenant_url("luminus", "/luminus/readings"))
+    history = page.locator("tbody tr[data-reading] td.num").all_inner_texts()
+    latest = max(int("".join(ch for ch in cell.split("kWh")[0] if ch.isdigit())) for cell in history)
+    page.locator("input[name^=index_]").first.fill(f"{latest + 1500},7")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bevestigen").click()
+    assert "Geef alleen de cijfers vóór de komma op." in page.locator("#error-summary").inner_text()
+    page.locator("input[name^=index_]").first.fill(str(latest + 1500))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bevestigen").click()
+    if page.locator("[data-warning=implausible]").count():
+        page.check("#confirm_implausible")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Bevestigen").click()
+    assert "uw meterstand is opgeslagen" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.locator("button[data-delete]").first.click()
+    assert "De meterstand is verwijderd." in page.locator("main").inner_text()
+
+    # Excel statement with Dutch headers.
+    page.goto(live_server.tenant_url("luminus", "/luminus/statement"))
+    page.fill("#start", "2025-01-01")
+    xlsx = _download(page, lambda: page.get_by_role("button", name="Exporteren").click(), tmp_path)
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert sheet["A1"].value == "Rekeninguittreksel"
+    assert [c.value for c in sheet[6]][:5] == ["Datum", "Document", "Nummer", "Vervaldag", "Debet"]
+    assert isinstance(sheet.cell(7, 5).value, (int, float))
