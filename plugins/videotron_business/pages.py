@@ -129,7 +129,13 @@ async def activation_request(request: Request) -> Response:
 
 
 async def send_activation(
-    db: AsyncSession, tenant: Tenant, record: AccountRecord, *, actor: str, request: Request | None = None
+    db: AsyncSession,
+    tenant: Tenant,
+    record: AccountRecord,
+    *,
+    actor: str,
+    request: Request | None = None,
+    actor_id: int | None = None,
 ) -> None:
     """Mail a 5-day activation link to the e-mail ON FILE of ``record`` (the caller commits).
 
@@ -149,7 +155,9 @@ async def send_activation(
         db,
         "videotron_business.activation_sent",
         request=request,
+        tenant_id=tenant.id,
         actor_type=actor,
+        actor_id=actor_id,
         subject_type="account",
         subject_id=record.number,
     )
@@ -624,6 +632,41 @@ async def invitation(request: Request) -> Response:
     return redirect(request, "/")
 
 
+def mask_email(email: str) -> str:
+    """``marie.tremblay@example.com`` → ``m***@example.com`` (shown to staff and on screens)."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+async def console_activation(request: Request) -> Response:
+    """Console (staff of the tenant): send the activation e-mail of an account to the address on file."""
+    tenant = request.state.tenant
+    form = await ActivationRequestForm.from_request(request)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.validate():
+        staff = request.state.staff
+        async with tenant_db(request) as db:
+            record = await services.backend(tenant).find_account(db, form.account_number.data)
+            if record is None:
+                form.account_number.errors.append(_("No account has this number in the registry."))
+            elif await services.holder_of(db, record.number) is not None:
+                form.account_number.errors.append(_("This account already has a registered holder."))
+            else:
+                await send_activation(db, tenant, record, actor="staff", request=request, actor_id=staff.id)
+                await db.commit()
+                flash(
+                    request,
+                    _(
+                        "Activation e-mail for account %(number)s sent to the address on file (%(email)s).",
+                        number=record.number,
+                        email=mask_email(record.email_on_file),
+                    ),
+                    "success",
+                )
+                return redirect(request, "/console/videotron/activation")
+    return await render(request, T + "console_activation.html", context)
+
+
 async def account_users(request: Request) -> Response:
     """The core's ``/account/users`` leads to the holder's User management on this tenant."""
     return redirect(request, "/videotron/users")
@@ -631,7 +674,15 @@ async def account_users(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     """Every page of the plugin (``/register`` replaces the core's registration page on this tenant)."""
+    from core.console.auth import staff_required  # the console's guard; not re-exported by core.api yet
+
     return [
+        Route(
+            "/console/videotron/activation",
+            staff_required(console_activation),
+            methods=["GET", "POST"],
+            name="videotron_console_activation",
+        ),
         Route("/register", register, methods=["GET", "POST"], name="videotron_register"),
         Route("/videotron/activation", activation_request, methods=["GET", "POST"]),
         Route("/videotron/activation/sent", activation_sent),
