@@ -9,7 +9,7 @@ from core.console.staff import create_staff
 from core.testing import csrf_of, mail_text
 from tests.plugins.videotron_business.conftest import post_form
 
-PASSWORD = "staff password 123"  # noqa: S105 - a test password
+PASSWORD = "staff password 123"
 PAGE = "/console/videotron/activation"
 
 
