@@ -86,6 +86,7 @@ ANONYMOUS_HOME = 0
 NOT_FOUND = 0
 LOGIN_PAGE = 0
 DASHBOARD = 2
+TICKET_LIST = 4
 
 
 async def test_anonymous_home_runs_no_query(portal, make_tenant, tenant_client, queries):
@@ -165,6 +166,47 @@ async def test_dashboard_budget_does_not_grow_with_accounts(portal, make_tenant,
     assert response.status_code == 200
     assert "perf" in response.text
     assert len(queries) <= DASHBOARD, queries.report()
+
+
+async def _add_tickets(portal: Portal, tenant_id: int, count: int) -> None:
+    """``count`` tickets of the signed-in test user (``perf``)."""
+    from core.api import find_user_by_username
+    from core.ticketing.models import Ticket
+
+    async with portal.database.session(tenant_id) as db:
+        user = await find_user_by_username(db, "perf")
+        assert user is not None
+        now = utcnow()
+        for n in range(count):
+            db.add(
+                Ticket(
+                    reference=f"TKT-{n:05d}",
+                    category="general",
+                    subject=f"Request {n}",
+                    requester_user_id=user.id,
+                    requester_email=user.email,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await db.commit()
+
+
+@pytest.mark.parametrize("tickets", [1, 30])
+async def test_ticket_list_query_budget_does_not_grow_with_tickets(
+    portal, make_tenant, tenant_client, queries, tickets
+):
+    """My tickets: session, user, the user's accounts, one page of tickets; never one query per ticket."""
+    tenant = await make_tenant("acme")
+    raw = await _signed_in_cookie(portal, tenant.id)
+    await _add_tickets(portal, tenant.id, tickets)
+    client = tenant_client("acme")
+    cookie = {"Cookie": f"portique_session={raw}"}
+    await _warm(portal, client, "/tickets", queries, headers=cookie)
+    response = await client.get("/tickets", headers=cookie)
+    assert response.status_code == 200
+    assert response.text.count("TKT-") >= tickets  # every ticket is listed
+    assert len(queries) <= TICKET_LIST, queries.report()
 
 
 async def test_stale_registry_is_reloaded_once_for_concurrent_requests(app, portal, make_tenant, queries):
