@@ -19,6 +19,7 @@ from core.api import (
     Tenant,
     TicketCategory,
     User,
+    Widget,
     gettext,
     hookimpl,
     lazy_gettext,
@@ -118,6 +119,13 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
         NavItem(gettext("Catalogue"), "/lumen/catalogue", 20),
         NavItem(gettext("Orders"), "/lumen/orders", 30),
     ]
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    from plugins.lumen_ecommerce import pages
+
+    return [Widget("lumen_ecommerce/widgets/account.html", load=pages.account_widget, order=10)]
 
 
 @hookimpl

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from limits import parse
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from core.api import (
     Tenant,
     User,
     audit,
+    client_ip,
     current_locale,
     current_membership,
     current_user,
@@ -55,6 +57,8 @@ from plugins.lumen_ecommerce.service import (
 from plugins.lumen_ecommerce.settings import settings_of
 
 CART_KEY = "lumen_cart"
+LOOKUPS_PER_IP = parse("30/hour")
+SIGNED_PER_IP = parse("10/hour")
 MAX_QUANTITY = 9999
 
 
@@ -115,6 +119,13 @@ async def register(request: Request) -> Response:
         form.resize_users(wanted_count)
         return await _render_register(request, form, typed_allowed)
     form.validate()
+    throttle, lookups, signed = _throttle_buckets(request)
+    wait = await throttle.retry_after(*lookups, *signed)
+    if wait:
+        return await _render_register(
+            request, form, typed_allowed, status_code=429, wait_minutes=max(1, (wait + 59) // 60)
+        )
+    await throttle.hit(*lookups)
     async with tenant_db(request) as db:
         clean = await check_request(form, db, tenant, registry_for(tenant))
         # Read from the raw body: the generic form wrapper cuts values at 10,000 characters, and a drawn
@@ -144,18 +155,38 @@ async def register(request: Request) -> Response:
         )
         await file_request(db, tenant, row)
         await db.commit()
+        await throttle.hit(*signed)
         reference, status = row.reference, row.status
     request.state.session.set("lumen_request", {"reference": reference, "status": str(status), "id": row.id})
     return _go(request, "/register/done")
 
 
+def _throttle_buckets(request: Request) -> tuple[Any, list[Any], list[Any]]:
+    """Registry look-ups (30 an hour) and signed requests (10 an hour) per IP: limits number guessing and
+    mail flooding. The counters are the identity core's (memory, or Redis when configured)."""
+    from core.identity.throttle import Bucket, get_throttle  # not re-exported by core.api yet
+
+    tid, ip = str(request.state.tenant.id), client_ip(request)
+    return (
+        get_throttle(),
+        [Bucket(LOOKUPS_PER_IP, ("lumen-lookup", tid, ip))],
+        [Bucket(SIGNED_PER_IP, ("lumen-signed", tid, ip))],
+    )
+
+
 async def _render_register(
-    request: Request, form: AccessRequestForm, typed_allowed: bool, status_code: int = 200
+    request: Request, form: AccessRequestForm, typed_allowed: bool, status_code: int = 200, wait_minutes: int = 0
 ) -> Response:
     return await render(
         request,
         "lumen_ecommerce/register.html",
-        {"form": form, "terms": TERMS, "typed_allowed": typed_allowed, "page_title": gettext("Create an account")},
+        {
+            "form": form,
+            "terms": TERMS,
+            "typed_allowed": typed_allowed,
+            "page_title": gettext("Create an account"),
+            "wait_minutes": wait_minutes,
+        },
         status_code=status_code,
     )
 
@@ -250,6 +281,38 @@ async def requests_list(request: Request) -> Response:
             )
         ).all()
     return await render(request, "lumen_ecommerce/requests.html", {"rows": rows, "account": admin.account})
+
+
+# -- dashboard ---------------------------------------------------------------------------------------
+
+
+async def account_widget(request: Request) -> dict[str, Any]:
+    """The signed-in user's e-commerce account: permission, shortcuts, orders waiting for approval."""
+    membership = await current_membership(request)
+    if membership is None:
+        return {"membership": None}
+    is_admin = membership.role in ADMIN_ROLES
+    waiting = 0
+    if is_admin:
+        async with tenant_db(request) as db:
+            waiting = len(
+                (
+                    await db.scalars(
+                        select(LumenOrder.id).where(
+                            LumenOrder.account_id == membership.account_id,
+                            LumenOrder.status == OrderStatus.PENDING_APPROVAL,
+                        )
+                    )
+                ).all()
+            )
+    return {
+        "membership": membership,
+        "account": membership.account,
+        "permission_label": describe_permission(membership.permissions or []),
+        "can_order": can_order(membership),
+        "is_admin": is_admin,
+        "waiting": waiting,
+    }
 
 
 # -- ordering ---------------------------------------------------------------------------------------

@@ -484,10 +484,10 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
         admin_email = normalize_email(content.get("admin_email", ""))
         for index, entry in enumerate(content.get("users", [])):
             is_admin = row.action == RequestAction.CREATE and index == 0
-            user = await _add_user(db, tenant, account, entry, row, admin=is_admin)
+            added = await _add_user(db, tenant, account, entry, row, admin=is_admin)
             if is_admin:
-                assert normalize_email(user.email) == admin_email
-            touched.append(user)
+                assert normalize_email(added.email) == admin_email
+            touched.append(added)
     elif row.action == RequestAction.REMOVE:
         for entry in content.get("users", []):
             user = await find_user_by_email(db, entry.get("email", ""))

@@ -255,3 +255,21 @@ async def test_operator_downloads_the_pdf_on_the_console_host(client, app, porta
             assert response.status_code == expected, email
             if expected == 200:
                 assert response.content.startswith(b"%PDF")
+
+
+async def test_registry_lookups_are_throttled_per_ip_and_keep_the_input(client, monkeypatch):
+    from limits import parse
+
+    from plugins.lumen_ecommerce import pages
+
+    monkeypatch.setattr(pages, "LOOKUPS_PER_IP", parse("3/hour"))
+    for number in ("111111", "222222", "333333"):
+        csrf = await page_csrf(client)
+        response = await client.post("/register", data=request_data(csrf, customer_number=number))
+        assert "We do not know this customer number" in response.text
+    csrf = await page_csrf(client)
+    response = await client.post("/register", data=request_data(csrf, customer_number="444444"))
+    assert response.status_code == 429
+    assert "Too many requests were sent from your connection" in response.text
+    assert "We do not know this customer number" not in response.text  # no look-up happened
+    assert 'value="444444"' in response.text
