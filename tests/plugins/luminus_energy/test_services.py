@@ -210,3 +210,13 @@ async def test_dashboard_widget_shows_balance_and_advances(world):
     html = (await client.get("/")).text
     assert customer.name in html
     assert "/luminus/advance/change" in html
+
+
+async def test_visitor_home_page_in_french_and_dutch(world, tenant_client):
+    client = tenant_client("luminus")
+    french = await client.get("/", headers={"Accept-Language": "fr-BE"})
+    assert "<h1>Espace client PME</h1>" in french.text
+    assert "Questions fréquemment posées" in french.text
+    dutch = await tenant_client("luminus").get("/", headers={"Accept-Language": "nl-BE"})
+    assert "<h1>Klantenzone kmo</h1>" in dutch.text
+    assert "078 155 230" in dutch.text
