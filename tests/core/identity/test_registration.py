@@ -337,3 +337,19 @@ async def test_no_usernames_by_default(tenant, tenant_client):
     page = await tenant_client(tenant).get("/register")
     assert 'name="username"' not in page.text
     assert (await tenant_client(tenant).get("/username/check?username=x")).status_code == 404
+
+
+async def test_active_at_once_signs_the_new_user_in(provider_app):
+    module = provider_plugin(ActivationPolicy(email_confirmation=False, operator_approval=False))
+    application = provider_app(module)
+    portal = application.state.portal
+    tenant = await _provider_tenant(application)
+    async with _client(application) as client:
+        response = await register(client, customer_number="C-42")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/"
+        assert (await client.get("/profile")).status_code == 200
+        user = await load_user(portal, tenant, "grace@example.com")
+        assert user.status == UserStatus.ACTIVE
+        assert module.seen == ["registered", "activated"]
+    await portal.database.dispose()
