@@ -293,6 +293,7 @@ async def register(request: Request) -> Response:
         await throttle.hit(bucket)
         existing = await find_user_by_email(db, form.email.data)
         if existing is not None:
+            await hash_password(form.password.data)  # the same work as a new user: timing tells nothing
             await _already_registered(request, db, existing)
             await db.commit()
             return redirect(request, "/register/done")
