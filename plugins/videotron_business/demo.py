@@ -19,6 +19,7 @@ from core.api import (
 )
 from plugins.videotron_business.models import (
     AuthorizedUserType,
+    HolderRegistration,
     RegistryAccount,
     RegistryAuthorizedUser,
     RegistryServiceLine,
@@ -119,6 +120,7 @@ async def create_demo_data(db: AsyncSession) -> list[DemoAccount]:
                     db, spec["number"], name=spec["company"], address=spec["service_address"]
                 )
                 await grant_membership(db, user, account, Role.HOLDER)
+                db.add(HolderRegistration(account_number=spec["number"], user_id=user.id))
             created.append(
                 DemoAccount(username, DEMO_PASSWORD, f"holder of account {spec['number']} ({spec['company']})")
             )

@@ -87,3 +87,15 @@ class RegistryAuthorizedUser(TenantOwned, Base):
     def full_name(self) -> str:
         """First and last name."""
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class HolderRegistration(TenantOwned, Base):
+    """The one holder registration of an account: the unique constraint settles concurrent attempts."""
+
+    __tablename__ = "videotron_business_holders"
+    __table_args__ = (UniqueConstraint("tenant_id", "account_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_number: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -202,8 +203,12 @@ async def activate(request: Request) -> Response:
             password=form.password.data,
             locale=current_locale(),
         )
-        user = await services.register_holder(db, request, record, data, via="activation", status=UserStatus.ACTIVE)
-        await db.commit()
+        try:
+            user = await services.register_holder(db, request, record, data, via="activation", status=UserStatus.ACTIVE)
+            await db.commit()
+        except IntegrityError:  # another registration of this account won the race
+            await db.rollback()
+            return await link_problem(request, "registered")
     services.sign_in(request, user)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
     return redirect(request, "/")
@@ -273,9 +278,19 @@ async def register(request: Request) -> Response:
             password=form.password.data,
             locale=current_locale(),
         )
-        user = await services.register_holder(
-            db, request, record, data, via="registration", status=UserStatus.PENDING_EMAIL
-        )
+        try:
+            user = await services.register_holder(
+                db, request, record, data, via="registration", status=UserStatus.PENDING_EMAIL
+            )
+        except IntegrityError:  # another registration of this account (or this username) won the race
+            await db.rollback()
+            form.account_number.errors.append(
+                _(
+                    "An online access already exists for this account: only the account holder may register, "
+                    "once. If you are a secondary user, ask the holder to add you under Your account."
+                )
+            )
+            return await render(request, template, context)
         raw = await issue_token(db, CONFIRM, valid_for=ACTIVATION_VALID_FOR, user=user)
         queue_mail(
             db,

@@ -30,6 +30,7 @@ from core.api import (
     utcnow,
 )
 from plugins.videotron_business.backend import AccountRecord, LocalBackend, VideotronBackend
+from plugins.videotron_business.models import HolderRegistration
 from plugins.videotron_business.policies import ACTIVATION_VALID_FOR
 
 PLUGIN = "videotron_business"
@@ -105,6 +106,7 @@ async def holder_of(db: AsyncSession, number: str) -> User | None:
         return None
     user: User = row[0]
     if user.status == UserStatus.PENDING_EMAIL and user.created_at + ACTIVATION_VALID_FOR <= utcnow():
+        await db.execute(delete(HolderRegistration).where(HolderRegistration.user_id == user.id))
         await db.execute(delete(ActionToken).where(ActionToken.user_id == user.id))
         await db.execute(delete(Membership).where(Membership.user_id == user.id))
         await db.execute(delete(User).where(User.id == user.id))
@@ -141,6 +143,8 @@ async def register_holder(
     )
     if status == UserStatus.ACTIVE:
         user.confirmed_at = utcnow()
+    db.add(HolderRegistration(account_number=record.number, user_id=user.id))
+    await db.flush()  # a concurrent registration of the same account fails here (IntegrityError)
     account = await get_or_create_account(db, record.number, name=record.company, address=record.service_address)
     await grant_membership(db, user, account, Role.HOLDER)
     audit(

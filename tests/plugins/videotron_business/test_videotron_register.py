@@ -212,3 +212,23 @@ async def test_a_missing_username_gets_the_local_part_proposal(vclient):
 
     short = await register(vclient, username="")  # "anh" is too short to be proposed
     assert "Suggestion:" not in short.text.split('id="username-suggestion"')[0]
+
+
+async def test_a_concurrent_second_registration_is_stopped_by_the_database(
+    vclient, tenant_client, vtenant, monkeypatch, portal
+):
+    from plugins.videotron_business import services
+
+    assert (await register(vclient)).status_code == 303
+
+    async def nobody(db, number):  # the race: both requests checked before either committed
+        return None
+
+    monkeypatch.setattr(services, "holder_of", nobody)
+    second = tenant_client(vtenant)
+    second.headers["Accept-Language"] = "en-CA"
+    response = await register(second, username="autre.personne", email="autre@cabinet-nguyen.example")
+    assert response.status_code == 200
+    assert "An online access already exists for this account" in response.text
+    async with portal.database.session(vtenant.id) as db:
+        assert await db.scalar(select(User).where(User.username == "autre.personne")) is None
