@@ -163,6 +163,15 @@ def render() -> str:
         "generates, or from a plugin that ships with Portique.",
         "",
     ]
+    out += ["| Hook | Group | Dispatch | Summary |", "|------|-------|----------|---------|"]
+    for title, _intro, names in groups():
+        for name in names:
+            fn = getattr(hookspecs, name)
+            first = (getattr(fn, f"{hookspecs.PROJECT}_spec", {}) or {}).get("firstresult")
+            paragraph = (inspect.getdoc(fn) or "").split("\n\n", 1)[0]
+            summary = _markdown(" ".join(paragraph.split())).replace("|", "\\|")
+            out.append(f"| [`{name}`](#{name}) | {title} | {'first result' if first else 'collects'} | {summary} |")
+    out += [""]
     for title, intro, names in groups():
         out += [f"## {title}", ""]
         if intro:
