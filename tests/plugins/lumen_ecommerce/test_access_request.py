@@ -273,3 +273,45 @@ async def test_registry_lookups_are_throttled_per_ip_and_keep_the_input(client, 
     assert "Too many requests were sent from your connection" in response.text
     assert "We do not know this customer number" not in response.text  # no look-up happened
     assert 'value="444444"' in response.text
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+async def test_typed_signature_only_when_the_tenant_allows_it(make_tenant, tenant_client, portal, allowed):
+    from plugins.lumen_ecommerce.demo import create_demo_data
+
+    from .conftest import LUMEN
+
+    tenant = await make_tenant("lumen", **{**LUMEN, "settings": {"lumen_ecommerce": {"typed_signature": allowed}}})
+    async with portal.database.session(tenant.id) as db:
+        await create_demo_data(tenant, db)
+        await db.commit()
+    client = tenant_client(tenant)
+    client.headers.update(EN)
+    form = await client.get("/register")
+    assert ('name="signature_typed"' in form.text) is allowed
+    csrf = await page_csrf(client)
+    data = request_data(csrf, signature=None, signature_typed="Émilie Côté")
+    response = await client.post("/register", data=data)
+    async with portal.database.session(tenant.id) as db:
+        row = await db.scalar(select(LumenAccessRequest))
+    if allowed:
+        assert response.status_code == 303
+        assert row is not None
+        assert row.signature_typed == "Émilie Côté"
+        assert row.signature_png is None
+    else:
+        assert response.status_code == 400
+        assert "Please sign the form" in response.text
+        assert row is None
+
+
+async def test_another_lumen_tenant_cannot_read_the_request(client, make_tenant, tenant_client, portal, lumen):
+    from .conftest import LUMEN
+
+    csrf = await page_csrf(client)
+    await client.post("/register", data=request_data(csrf))
+    assert (await client.get("/lumen/requests/1/pdf")).status_code == 200
+    await make_tenant("lumen-bis", **LUMEN)
+    other = tenant_client("lumen-bis")
+    await other.get("/register")
+    assert (await other.get("/lumen/requests/1/pdf")).status_code == 404
