@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 CUSTOMER_PASSWORD = "a long passphrase 2026"
 AGENT_PASSWORD = "agent password 2026"
 PLUGINS = {"helpdesk_alpha": ALPHA}
+SECRETS: dict[str, str] = {}
 
 
 def _setup(settings: Settings) -> None:
@@ -48,6 +49,10 @@ def _setup(settings: Settings) -> None:
             await create_staff(
                 db, email="agent@ops.test", name="Agent Smith", password=AGENT_PASSWORD, tenants=[tenant]
             )
+            operator = await create_staff(
+                db, email="op@ops.test", name="Olga Operator", password=AGENT_PASSWORD, role="operator"
+            )
+            SECRETS["operator"] = operator.totp_secret or ""
             await db.commit()
         async with portal.database.session(tenant.id) as db:
             await create_user(
@@ -57,9 +62,19 @@ def _setup(settings: Settings) -> None:
         await portal.database.dispose()
 
     # a thread of its own: Playwright's sync API may hold an event loop in this one
-    worker = threading.Thread(target=asyncio.run, args=(body(),))
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(body())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
     worker.start()
     worker.join()
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture
@@ -160,3 +175,43 @@ def test_ticket_journey(ticket_server: LiveServer, browser_page: Any, tmp_path: 
     mails = server.wait_for_mail("alpha", count=3)
     assert "resolved" in mails[-1]["Subject"]
     agent_context.close()
+
+
+def test_operator_console_pages_are_accessible(ticket_server: LiveServer, browser_page: Any) -> None:
+    import pyotp
+
+    page = browser_page
+    page.goto(f"{ticket_server.url}/console/tickets")
+    page.wait_for_url("**/console/login*")
+    check_accessibility(page)
+    page.get_by_label("E-mail").fill("op@ops.test")
+    page.get_by_label("Password").fill(AGENT_PASSWORD)
+    page.get_by_label("Authenticator code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("not correct").is_visible()
+    check_accessibility(page)
+    page.get_by_label("Password").fill(AGENT_PASSWORD)
+    page.get_by_label("Authenticator code").fill(pyotp.TOTP(SECRETS["operator"]).now())
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console/tickets")
+    for name, heading in (
+        ("Approvals", "Approvals"),
+        ("Users", "Users"),
+        ("Tenants", "Tenants"),
+        ("Imports", "Registry imports"),
+        ("Audit log", "Audit log"),
+        ("Outbox", "Outbox"),
+    ):
+        page.get_by_role("navigation", name="Console").get_by_role("link", name=name).click()
+        assert page.locator("h1").inner_text() == heading
+        check_accessibility(page)
+    page.goto(f"{ticket_server.url}/console/tenants")
+    page.get_by_role("link", name="alpha", exact=True).click()
+    assert page.get_by_label("Name", exact=True).input_value() == "Alpha Portal"
+    check_accessibility(page)
+    page.goto(f"{ticket_server.url}/console/users")
+    page.get_by_label("E-mail, username, last name or account number").fill("zoe")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="zoe@example.com").click()
+    assert page.locator(".user-status").inner_text() == "active"
+    check_accessibility(page)
