@@ -88,6 +88,10 @@ def test_fr_slider_projection_change_index_pdf_excel_and_direct_debit(run_async,
     mails = live_server.wait_for_mail("luminus", count=1)
     assert "acompte" in str(mails[-1]["Subject"]).lower()
 
+    page.goto(live_server.tenant_url("luminus", "/luminus/advance"))
+    assert "Historique des modifications" in page.locator("main").inner_text()
+    check_accessibility(page)
+
     # Readings: add an index, then delete it with the cross.
     page.goto(live_server.tenant_url("luminus", "/luminus/readings"))
     register_input = page.locator("input[name^=index_]").first
@@ -138,6 +142,7 @@ def test_fr_slider_projection_change_index_pdf_excel_and_direct_debit(run_async,
     with page.expect_navigation():
         page.get_by_role("button", name="Activer la domiciliation").click()
     assert page.locator("#iban-error").is_visible()
+    check_accessibility(page)
     page.fill("#iban", "BE71 0961 2345 6769")
     page.check("#consent")
     with page.expect_navigation():
@@ -197,3 +202,16 @@ def test_nl_unpaid_invoice_refuses_the_advance_then_index_and_excel_in_dutch(
     assert sheet["A1"].value == "Rekeninguittreksel"
     assert [c.value for c in sheet[6]][:5] == ["Datum", "Document", "Nummer", "Vervaldag", "Debet"]
     assert isinstance(sheet.cell(7, 5).value, (int, float))
+
+    # Reminder fee: cancellation refused while the invoice is unpaid, with a link to it.
+    page.goto(live_server.tenant_url("luminus", "/luminus/reminder-fees"))
+    with page.expect_navigation():
+        page.locator("button[data-cancel]").first.click()
+    refused = page.locator("[data-refused=unpaid]")
+    assert "Gelieve ze eerst te betalen" in refused.inner_text()
+    assert refused.get_by_role("link").get_attribute("href").split("#")[1].startswith("invoice-")
+    check_accessibility(page)
+
+    page.goto(live_server.tenant_url("luminus", "/luminus/moving"))
+    assert "overnamedocument energie" in page.locator("main").inner_text()
+    check_accessibility(page)
