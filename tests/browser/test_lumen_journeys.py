@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pyotp
 import pytest
 from PIL import Image
 from sqlalchemy import select
@@ -48,24 +49,6 @@ def _setup(run_async: Any) -> str:
     return str(run_async(body))
 
 
-async def _approve_first_pending(portal: Any) -> None:
-    from core.api import ApprovalRequest
-    from core.console.approvals import decide
-    from core.console.models import Staff
-
-    async with portal.database.session() as db:
-        tenant = await db.scalar(select(Tenant).where(Tenant.slug == "lumen"))
-        staff = await db.scalar(select(Staff))
-    assert tenant is not None
-    assert staff is not None
-    async with portal.database.session(tenant.id) as db:
-        approval = await db.scalar(select(ApprovalRequest).where(ApprovalRequest.status == "pending"))
-        assert approval is not None
-        assert approval.payload["reference"] == "DA-000001"
-        await decide(db, tenant, approval, staff, approve=True, reason="")
-        await db.commit()
-
-
 def _sign(page: Any) -> None:
     canvas = page.locator("#signature-canvas")
     canvas.scroll_into_view_if_needed()
@@ -105,7 +88,7 @@ def _fill_request(page: Any, users: list[tuple[str, str, str, int]], postal: str
 
 
 def test_fr_request_with_signature_approval_username_mail_reset_and_sign_in(run_async, live_server, browser_page):
-    _setup(run_async)
+    secret = _setup(run_async)
     page = browser_page
     page.goto(live_server.tenant_url("lumen", "/locale/fr_CA?next=/login"))  # the browser asks for English
     assert "Décochez si vous utilisez un appareil public." in page.content()
@@ -127,8 +110,19 @@ def test_fr_request_with_signature_approval_username_mail_reset_and_sign_in(run_
     assert "DA-000001" in page.content()
     check_accessibility(page)
 
-    # The operator approves (the console's decision service: records it, calls the plugin's hook, audits).
-    run_async(_approve_first_pending)
+    # The operator approves in the console (operator host, own browser context).
+    console = page.context.browser.new_context(locale="en-CA").new_page()
+    console.goto(live_server.url + "/console/login")
+    console.fill("#email", OPERATOR["email"])
+    console.fill("#password", OPERATOR["password"])
+    console.fill("#code", pyotp.TOTP(secret).now())
+    with console.expect_navigation():
+        console.locator("main form button[type=submit]").click()
+    console.goto(live_server.url + "/console/approvals")
+    assert "DA-000001" in console.content()
+    assert "/lumen/requests/lumen/1/pdf" in console.content()
+    with console.expect_navigation():
+        console.get_by_role("button", name=re.compile("^(Approve|Approuver)$")).first.click()
 
     mails = live_server.wait_for_mail("lumen", count=3)
     to_luc = [m for m in mails if m["To"] == "luc.gagne@tremblay.example"]
