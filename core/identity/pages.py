@@ -452,6 +452,10 @@ async def confirm(request: Request) -> Response:
         if not check.ok or user is None:
             already = user is not None and user.status != UserStatus.PENDING_EMAIL
             return await link_problem(request, check, flows.CONFIRM, token=raw, already_confirmed=already)
+        if user.status != UserStatus.PENDING_EMAIL:
+            await db.commit()
+            used = TokenCheck(check.token, TokenProblem.USED)
+            return await link_problem(request, used, flows.CONFIRM, token=raw, already_confirmed=True)
         policy = activation_policy(tenant, user)
         user.confirmed_at = utcnow()
         audit(db, "identity.email_confirmed", request=request, subject_type="user", subject_id=user.id)

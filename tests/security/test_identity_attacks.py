@@ -231,3 +231,19 @@ async def test_html_in_names_changes_nothing(tenants, tenant_client, portal):
 
     async with portal.database.session(acme.id) as db:
         assert await find_user_by_email(db, "x@example.com") is None
+
+
+async def test_wrong_encodings_and_nul_bytes_get_an_answer_not_a_500(tenants, tenant_client, portal):
+    acme, _ = tenants
+    client = tenant_client(acme)
+    token = csrf_of((await client.get("/login")).text)
+    body = f"csrf_token={token}&login=%ff%fe%00ada%40example.com&password=%c3%28".encode()
+    response = await client.post("/login", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200
+    assert "The sign-in details are incorrect" in response.text
+    body = f"csrf_token={token}&email=%ff%fe&first_name=%00%00&last_name=x&password=a&password_confirm=a".encode()
+    response = await client.post(
+        "/register", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 200
+    assert "error-summary" in response.text
