@@ -313,7 +313,7 @@ async def register(request: Request) -> Response:
         )
         activation = activation_policy(tenant, user)
         audit(db, "identity.registered", request=request, subject_type="user", subject_id=user.id)
-        await flows.fire(db, tenant, "registered", user, {**form.cleaned_data(), **plugin_data})
+        await flows.fire(db, tenant, "registered", user, {**_public_data(form), **plugin_data})
         if activation.email_confirmation:
             user.status = UserStatus.PENDING_EMAIL
             await flows.send_confirmation(db, tenant, user)
@@ -328,6 +328,12 @@ async def register(request: Request) -> Response:
             request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
             return redirect(request, "/")
     return redirect(request, "/register/done")
+
+
+def _public_data(form: PortiqueForm) -> dict[str, Any]:
+    """The submitted values without passwords or the CSRF token."""
+    secret = {"password", "password_confirm", "current_password", "csrf_token"}
+    return {field.name: field.data for field in form if field.name not in secret}
 
 
 def _has_errors(form: PortiqueForm) -> bool:
