@@ -18,6 +18,7 @@ from core.sessions.store import DatabaseSessionStore, RedisSessionStore, Session
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.registry import TenantRegistry
+from core.ticketing.categories import TicketCategory
 from core.web.templating import Templates
 from core.web.themes import load_theme
 
@@ -86,11 +87,10 @@ class Portal:
         providers, defaults = self.plugin_order(tenant)
         return self.catalogs.translations(locale, providers + defaults)
 
-    def categories(self, tenant: Tenant) -> list[Any]:
+    def categories(self, tenant: Tenant) -> list[TicketCategory]:
         """Ticket categories of the tenant, ordered."""
-        return sorted(
-            flatten(self.hooks(tenant).portique_ticket_categories(tenant=tenant)), key=lambda c: (c.order, c.code)
-        )
+        found: list[TicketCategory] = flatten(self.hooks(tenant).portique_ticket_categories(tenant=tenant))
+        return sorted(found, key=lambda c: (c.order, c.code))
 
     def theme(self, tenant: Tenant | None) -> Any:
         """The tenant's theme (the default theme on the operator host)."""
