@@ -96,7 +96,7 @@ async def account_users(request: Request) -> Response:
                         },
                     )
                     return redirect(request, "/account/users")
-    rows = await _members(request, account)
+    rows = [(m, u) for m, u in await _members(request, account) if m.role not in policy.hidden_roles]
     return await render(
         request,
         "identity/account_users.html",
@@ -123,13 +123,15 @@ async def _members(request: Request, account: Account) -> list[tuple[Membership,
         return [(row[0], row[1]) for row in result.all()]
 
 
-async def _target(request: Request, db: Any, membership: Membership) -> tuple[Membership, User]:
+async def _target(
+    request: Request, db: Any, membership: Membership, hidden_roles: tuple[str, ...] = ()
+) -> tuple[Membership, User]:
     try:
         target_id = int(request.path_params["membership_id"])
     except ValueError:
         raise HTTPException(status_code=404) from None
     target = await db.get(Membership, target_id)
-    if target is None or target.account_id != membership.account_id:
+    if target is None or target.account_id != membership.account_id or target.role in hidden_roles:
         raise HTTPException(status_code=404)
     user = await db.get(User, target.user_id)
     if user is None:
@@ -146,7 +148,7 @@ async def member_permissions(request: Request) -> Response:
     form = await PermissionsForm.from_request(request)
     form.permissions.choices = _permission_choices(request)
     async with tenant_session(request) as db:
-        target, user = await _target(request, db, membership)
+        target, user = await _target(request, db, membership, policy.hidden_roles)
         if target.role == "holder" or target.id == membership.id:
             raise HTTPException(status_code=403, detail="role")
         if not form.validate():
@@ -176,7 +178,7 @@ async def member_remove(request: Request) -> Response:
     if policy.change_url:
         return RedirectResponse(prefixed(request, policy.change_url), status_code=303)
     async with tenant_session(request) as db:
-        target, user = await _target(request, db, membership)
+        target, user = await _target(request, db, membership, policy.hidden_roles)
         if target.role == "holder" or target.id == membership.id:
             raise HTTPException(status_code=403, detail="role")
         await db.delete(target)

@@ -110,12 +110,15 @@ class AccountUsersPolicy:
     :param invitable_roles: roles an invitation may grant.
     :param change_url: when set, add/remove requests go through this plugin page instead.
     :param notice: text shown above the users list.
+    :param hidden_roles: memberships with these roles are not listed and cannot be changed here
+        (e.g. a provider's technical users).
     """
 
     manage_roles: tuple[str, ...] = ("holder", "admin")
     invitable_roles: tuple[str, ...] = ("member",)
     change_url: str | None = None
     notice: object = ""
+    hidden_roles: tuple[str, ...] = ()
 
 
 def regex_rule(code: str, pattern: str, message: object) -> Rule:

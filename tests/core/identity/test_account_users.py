@@ -77,7 +77,7 @@ async def test_members_cannot_manage_and_other_accounts_are_out_of_reach(tenant,
     ).status_code == 403
 
 
-def _plugin(change_url: str | None) -> ModuleType:
+def _plugin(change_url: str | None, hidden_roles: tuple[str, ...] = ()) -> ModuleType:
     module = ModuleType("acme_users")
 
     @hookimpl
@@ -90,7 +90,9 @@ def _plugin(change_url: str | None) -> ModuleType:
 
     @hookimpl
     def portique_account_users_policy(tenant, account):
-        return AccountUsersPolicy(invitable_roles=("member", "admin"), change_url=change_url, notice="Be careful.")
+        return AccountUsersPolicy(
+            invitable_roles=("member", "admin"), change_url=change_url, notice="Be careful.", hidden_roles=hidden_roles
+        )
 
     module.portique_plugin_info = portique_plugin_info
     module.portique_permissions = portique_permissions
@@ -189,4 +191,22 @@ async def test_change_url_sends_changes_to_the_plugin_form(portique_settings, ma
         assert response.status_code == 303
         assert response.headers["location"] == "/acme/users/request"
         assert await load_user(portal, tenant, "bob@example.com") is None
+    await portal.database.dispose()
+
+
+async def test_hidden_roles_are_neither_listed_nor_changeable(portique_settings, make_user):
+    application, tenant = await _app_with(portique_settings, _plugin(None, hidden_roles=("technical",)))
+    portal = application.state.portal
+    await make_user(tenant, account="A-1", role="holder")
+    tech = await make_user(tenant, "tech@example.com", first_name="Robot", account="A-1", role="technical")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application), base_url="http://acme.localhost"
+    ) as client:
+        await sign_in(client, "ada@example.com")
+        page = await client.get("/account/users")
+        assert "tech@example.com" not in page.text
+        async with portal.database.session(tenant.id) as db:
+            membership = await db.scalar(select(Membership).where(Membership.user_id == tech.id))
+        response = await client.post(f"/account/users/{membership.id}/remove", data={"csrf_token": csrf_of(page.text)})
+        assert response.status_code == 404
     await portal.database.dispose()
