@@ -9,21 +9,25 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 # OWASP minimum for argon2id: m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
-_slots: asyncio.Semaphore | None = None
+_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 _DUMMY_HASH = HASHER.hash("portique-timing-equaliser")
 
 
 def _semaphore() -> asyncio.Semaphore:
-    global _slots
-    if _slots is None:
+    """The hashing slots of the running event loop (a semaphore must not cross loops)."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
         from core.portal import get_portal
 
         try:
             size = get_portal().settings.hash_concurrency
         except LookupError:
             size = 2
-        _slots = asyncio.Semaphore(size)
-    return _slots
+        for old in [known for known in _slots if known.is_closed()]:
+            del _slots[old]
+        slots = _slots[loop] = asyncio.Semaphore(size)
+    return slots
 
 
 async def hash_password(password: str) -> str:
