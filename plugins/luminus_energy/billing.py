@@ -11,7 +11,7 @@ from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.models import BillingPeriod, Contract, SupplyPoint
 from plugins.luminus_energy.pdf import invoice_pdf, kind_label
 from plugins.luminus_energy.rules import archive_requestable, pdf_available
-from plugins.luminus_energy.support import open_request
+from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
@@ -139,6 +139,10 @@ async def invoice_copy_request(ctx: Ctx) -> Response:
             _("This invoice cannot be requested: it is either available online or older than 7 years."),
             "error",
         )
+        return RedirectResponse(prefixed(ctx.request, "/luminus/invoices"), status_code=303)
+    problem = await request_problem(ctx, "invoice_archive", "invoice_number", invoice.number)
+    if problem:
+        flash(ctx.request, problem, "info")
         return RedirectResponse(prefixed(ctx.request, "/luminus/invoices"), status_code=303)
     record = await open_request(
         ctx,

@@ -20,7 +20,7 @@ from wtforms.validators import ValidationError as FormError
 from core.api import PortiqueForm, audit, current_user, flash, lazy_gettext, prefixed, queue_mail, render
 from core.api import gettext as _
 from plugins.luminus_energy.models import MandateScope
-from plugins.luminus_energy.support import open_request
+from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page
 
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[^@\s<>\"'(),;:\\\[\]]{2,}$")
@@ -268,6 +268,10 @@ async def stop_direct_debit_request(ctx: Ctx) -> Response:
     """Stopping is not online: file a request for the customer service, who will call back."""
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
     if mandate is None:
+        return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+    problem = await request_problem(ctx, "payment_method", "mandate_reference", mandate.reference)
+    if problem:
+        flash(ctx.request, problem, "info")
         return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
     record = await open_request(
         ctx,

@@ -13,7 +13,7 @@ from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
 from plugins.luminus_energy.settings import settings_for
-from plugins.luminus_energy.support import open_request
+from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
@@ -93,6 +93,11 @@ async def cancel_reminder_fee(ctx: Ctx) -> Response:
             "info",
         )
         return RedirectResponse(target, status_code=303)
+    problem = await request_problem(ctx, "reminder_fee", "reminder_invoice", line.invoice.number)
+    if problem:
+        flash(ctx.request, problem, "info")
+        return RedirectResponse(target, status_code=303)
+
     record = await open_request(
         ctx,
         "reminder_fee",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from core.api import TicketCategory, current_membership, current_user, get_portal
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.api import TicketCategory, current_membership, current_user, get_portal, utcnow
+from core.api import gettext as _
 from plugins.luminus_energy.models import ServiceRequest
 from plugins.luminus_energy.web import Ctx
 
@@ -18,6 +23,33 @@ def category(ctx: Ctx, code: str) -> TicketCategory:
         if item.code == code:
             return item  # type: ignore[no-any-return]
     raise LookupError(code)
+
+
+DAILY_LIMIT = 10
+DUPLICATE_WINDOW = timedelta(days=30)
+
+
+async def request_problem(ctx: Ctx, code: str, key: str, value: str) -> str | None:
+    """Why a new request should not be filed (``None``: it may): the same request was filed in the last
+    30 days, or the customer filed too many requests today (a flood of tickets helps nobody)."""
+    now = utcnow()
+    rows = list(
+        await ctx.db.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.customer_id == ctx.customer.id,
+                ServiceRequest.created_at >= now - DUPLICATE_WINDOW,
+            )
+        )
+    )
+    for row in rows:
+        if row.category == code and row.details.get(key) == value:
+            return _(
+                "You already sent this request (%(reference)s): our customer service is handling it.",
+                reference=row.reference,
+            )
+    if sum(1 for row in rows if row.created_at >= now - timedelta(days=1)) >= DAILY_LIMIT:
+        return _("You have sent many requests today. Please call us at %(phone)s.", phone=ctx.settings.contact_phone)
+    return None
 
 
 async def open_request(ctx: Ctx, code: str, subject: str, body: str, fields: dict[str, object]) -> ServiceRequest:

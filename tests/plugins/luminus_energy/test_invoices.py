@@ -98,3 +98,19 @@ async def test_balance_counts_credit_notes_in_the_customers_favour(world):
     client = await world.client(customer)
     html = (await client.get("/luminus/invoices")).text
     assert "Note de crédit" in html
+
+
+async def test_copy_requests_are_not_duplicated_and_are_limited_per_day(world):
+    customer, _ = await world.customer(start=date(2021, 3, 1))
+    old = [i for i in await invoices_of(world, customer) if i.issue_date < date(2023, 6, 1)]
+    client = await world.client(customer)
+    token = csrf_of((await client.get("/luminus/invoices")).text)
+    for _round in range(2):
+        await client.post(f"/luminus/invoices/{old[0].id}/request-copy", data={"csrf_token": token})
+    for invoice in old[1:14]:
+        await client.post(f"/luminus/invoices/{invoice.id}/request-copy", data={"csrf_token": token})
+    async with world.db() as db:
+        requests = list(await db.scalars(select(ServiceRequest)))
+    numbers = [r.details["invoice_number"] for r in requests]
+    assert len(numbers) == len(set(numbers))  # the repeated request was not filed twice
+    assert len(requests) == 10  # the daily limit
