@@ -181,7 +181,7 @@ def _page(
         headers["Cookie"] = f"portique_session={cookie}"
     expected = extra.pop("expect", 200)
     must_show = extra.pop("shows", None)
-    probe = httpx.get(srv.url + path, headers=headers)
+    probe = httpx.get(srv.url + path, headers=headers, timeout=30)
     row = Row(scenario, db.kind, srv.workers)
     if probe.status_code != expected:
         row.note = f"skipped: {path} answered {probe.status_code}, expected {expected}"
@@ -251,7 +251,7 @@ def logins(run: Run, srv: Server, db: Database) -> None:
     """Password logins (POST /login with argon2id) per second, and the home page's p99 during the storm."""
     host = _host(db)
     row = Row("password login POST", db.kind, srv.workers)
-    page = httpx.get(srv.url + "/login", headers={"Host": host})
+    page = httpx.get(srv.url + "/login", headers={"Host": host}, timeout=30)
     if page.status_code != 200:
         row.note = f"skipped: GET /login answered {page.status_code}"
         run.add(row)
@@ -272,6 +272,7 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         srv.url + "/login",
         content=body,
         headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
     )
     if check.status_code not in (302, 303) or "portique_session" not in check.headers.get("set-cookie", ""):
         row.note = f"skipped: a test login answered {check.status_code} without a new session"
