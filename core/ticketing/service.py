@@ -66,6 +66,19 @@ async def next_reference(db: AsyncSession, tenant: Tenant, now: datetime) -> str
     return f"{tenant.ticket_prefix}-{year}-{counter.value:06d}"
 
 
+async def tenant_agents(db: AsyncSession, tenant: Tenant) -> list[StaffActor]:
+    """The active agents given this tenant (they hear about new tickets; operators watch the queue)."""
+    from core.console.models import Staff, StaffRole, StaffTenant  # the console owns staff accounts
+
+    rows = await db.scalars(
+        select(Staff)
+        .join(StaffTenant, StaffTenant.staff_id == Staff.id)
+        .where(StaffTenant.tenant_id == tenant.id, Staff.active.is_(True), Staff.role == StaffRole.AGENT)
+        .order_by(Staff.id)
+    )
+    return list(rows)
+
+
 async def follow_path(db: AsyncSession, ticket: Ticket) -> str:
     """Where the requester follows the ticket: its page, or a private link for a signed-out requester."""
     if ticket.requester_user_id is not None:
@@ -162,6 +175,15 @@ async def open_ticket(
         category=category.code,
         attachments=len(files),
     )
+    for agent in await tenant_agents(db, tenant):
+        queue_mail(
+            db,
+            tenant,
+            agent.email,
+            "ticketing/new_ticket",
+            {"ticket": ticket, "staff": agent, "category_name": category.name, "due_at": ticket.sla_due_at},
+            locale=agent.locale,
+        )
     queue_mail(
         db,
         tenant,

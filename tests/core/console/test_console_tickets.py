@@ -339,3 +339,21 @@ async def test_attachment_of_an_internal_note_stays_internal(
     await sign_in(client, alpha, customer)
     assert "internal.pdf" not in (await client.get(f"/tickets/{ticket.reference}")).text
     assert (await client.get(f"/tickets/{ticket.reference}/attachments/{attachment.id}")).status_code == 404
+
+
+async def test_agents_of_the_tenant_hear_about_new_tickets_in_their_language(alpha, beta, make_staff, portal, mailbox):
+    from core.console.models import Staff
+
+    agent = await make_staff("agent@ops.test", tenants=[alpha])
+    async with portal.database.session() as db:
+        (await db.get(Staff, agent.id)).locale = "fr"
+        await db.commit()
+    await make_staff("other@ops.test", tenants=[beta])
+    await make_staff("op@ops.test", role="operator")
+    ticket = await make_ticket(portal, alpha, subject="Panne")
+    message = await mailbox.last("agent@ops.test")
+    assert ticket.reference in message["Subject"]
+    assert "Nouvelle demande" in message["Subject"]
+    assert f"/console/tickets/{ticket.id}" in mail_text(message)
+    assert not await mailbox.messages("other@ops.test")
+    assert not await mailbox.messages("op@ops.test")
