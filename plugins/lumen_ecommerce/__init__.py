@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute, Route
 
@@ -72,6 +73,13 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_cli(group: click.Group) -> None:
+    from plugins.lumen_ecommerce.cli import lumen
+
+    group.add_command(lumen)
 
 
 @hookimpl

@@ -77,14 +77,27 @@ def _choices(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class FilledBlockRequired:
+    """Marks a user-block field as required (star, ``required`` flag); the check itself runs in
+    ``service.check_request``, because only the blocks the user filled in count."""
+
+    field_flags = {"required": True}  # noqa: RUF012 - WTForms reads this class attribute
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
 class UserBlockForm(PortiqueForm):
     """One user of the request: name, e-mail and what they may do."""
 
-    first_name = StringField(lazy_gettext("First name"), validators=[Length(max=100)])
-    last_name = StringField(lazy_gettext("Last name"), validators=[Length(max=100)])
-    email = StringField(lazy_gettext("E-mail"), validators=[Length(max=254)])
+    first_name = StringField(lazy_gettext("First name"), validators=[FilledBlockRequired(), Length(max=100)])
+    last_name = StringField(lazy_gettext("Last name"), validators=[FilledBlockRequired(), Length(max=100)])
+    email = StringField(lazy_gettext("E-mail"), validators=[FilledBlockRequired(), Length(max=254)])
     permission = RadioField(
-        lazy_gettext("What is this user authorised to do?"), choices=_choices(USER_PERMISSIONS), validate_choice=False
+        lazy_gettext("What is this user authorised to do?"),
+        choices=_choices(USER_PERMISSIONS),
+        validate_choice=False,
+        validators=[FilledBlockRequired()],
     )
 
     def is_blank(self) -> bool:

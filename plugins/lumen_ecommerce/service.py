@@ -26,6 +26,7 @@ from core.api import (
     create_user,
     current_locale,
     find_user_by_email,
+    format_phone,
     get_or_create_account,
     get_portal,
     gettext,
@@ -295,6 +296,7 @@ def form_content(form: AccessRequestForm, clean: dict[str, Any]) -> dict[str, An
         "city": (form.city.data or "").strip(),
         "postal_code": clean["postal_code"],
         "phone": clean["phone"],
+        "phone_label": format_phone(clean["phone"]),
         "admin_first_name": (form.admin_first_name.data or "").strip(),
         "admin_last_name": (form.admin_last_name.data or "").strip(),
         "admin_email": (form.admin_email.data or "").strip(),
@@ -429,6 +431,16 @@ async def decide(db: AsyncSession, tenant: Tenant, approval: ApprovalRequest) ->
         return
     if approval.status != ApprovalStatus.APPROVED:
         return
+    await _provision_safely(db, tenant, row, approval.decided_by)
+
+
+async def retry_provisioning(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -> None:
+    """Provision again a request whose provisioning failed (``portique lumen retry``)."""
+    row.status, row.error = RequestStatus.PENDING, ""
+    await _provision_safely(db, tenant, row, None)
+
+
+async def _provision_safely(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest, staff_id: int | None) -> None:
     try:
         async with db.begin_nested():
             await provision(db, tenant, row)
@@ -449,8 +461,8 @@ async def decide(db: AsyncSession, tenant: Tenant, approval: ApprovalRequest) ->
         db,
         "lumen.access_request.provisioned",
         tenant_id=tenant.id,
-        actor_type="staff" if approval.decided_by else "system",
-        actor_id=approval.decided_by,
+        actor_type="staff" if staff_id else "system",
+        actor_id=staff_id,
         subject_type="lumen_access_request",
         subject_id=row.id,
     )

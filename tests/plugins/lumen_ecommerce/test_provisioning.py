@@ -103,6 +103,16 @@ async def test_failed_provisioning_keeps_the_signed_request(client, portal, lume
     assert "directory unavailable" in row.error
     assert row.pdf is not None
     assert row.signature_png is not None
+    # Once the cause is fixed, the operator retries (``portique lumen retry DA-000001``).
+    monkeypatch.undo()
+    async with portal.database.session(lumen.id) as db:
+        row = await db.scalar(select(LumenAccessRequest))
+        assert row is not None
+        await service.retry_provisioning(db, lumen, row)
+        await db.commit()
+        assert row.status == "provisioned"
+        assert row.error == ""
+        assert await db.scalar(select(User).where(User.username == "lgagne")) is not None
 
 
 async def test_auto_provisioning_when_the_tenant_allows_it(make_tenant, tenant_client, portal, mailbox):
