@@ -58,7 +58,7 @@ def test_holder_activation_email_then_secondary_user_in_french(run_async, live_s
     page.get_by_role("link", name="Français").click()
     page.wait_for_url(_host(live_server) + "/")
     # 1. the holder asks for the activation e-mail
-    page.get_by_role("link", name="Courriel d’activation").click()
+    page.get_by_role("link", name="Courriel d’activation", exact=True).click()
     assert page.locator("h1").inner_text() == "Obtenir votre courriel d’activation"
     check_accessibility(page)
     page.get_by_label("Numéro de compte Vidéotron").fill("800 100 002")
@@ -100,6 +100,7 @@ def test_holder_activation_email_then_secondary_user_in_french(run_async, live_s
         other.set_default_timeout(10_000)
         other.goto(_link(live_server, invitation, "invitation"))
         assert other.get_by_label("Nom d’utilisateur").input_value() == "paul.fortin"
+        check_accessibility(other)
         other.locator("#password").fill("Pieces2026")
         other.locator("#password_confirm").fill("Pieces2026")
         other.get_by_role("button", name="Créer mon accès").click()
@@ -154,3 +155,4 @@ def test_holder_registers_without_the_activation_email_in_english(run_async, liv
     page.wait_for_url(_host(live_server) + "/")
     assert "Cabinet Nguyen CPA" in page.content()
     assert "We are here to help" in page.content()
+    check_accessibility(page)
