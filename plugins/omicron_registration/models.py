@@ -59,14 +59,21 @@ class ClaimedDevice(TenantOwned, Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+_FILTERS = ("family", "topic", "language", "doc_type")
+_COVER = {lead: ("tenant_id", lead, *(f for f in _FILTERS if f != lead), "published_on", "id") for lead in _FILTERS}
+
+
 class Document(TenantOwned, Base):
     """A document of the technical library (manual, application note, paper, video, article)."""
 
     __tablename__ = "omicron_registration_documents"
     __table_args__ = (
         Index("ix_omicron_registration_documents_listing", "tenant_id", "published_on", "id"),
-        Index("ix_omicron_registration_documents_family", "tenant_id", "family", "published_on"),
-        Index("ix_omicron_registration_documents_topic", "tenant_id", "topic", "published_on"),
+        # Covering indexes, one per leading filter: counting and paging run on the index alone.
+        Index("ix_omicron_registration_documents_family", *_COVER["family"]),
+        Index("ix_omicron_registration_documents_topic", *_COVER["topic"]),
+        Index("ix_omicron_registration_documents_lang", *_COVER["language"]),
+        Index("ix_omicron_registration_documents_type", *_COVER["doc_type"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,10 +82,21 @@ class Document(TenantOwned, Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     family: Mapped[str] = mapped_column(String(30))
     topic: Mapped[str] = mapped_column(String(30))
-    language: Mapped[str] = mapped_column(String(5), index=True)
-    doc_type: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    doc_type: Mapped[str] = mapped_column(String(20))
     published_on: Mapped[date] = mapped_column(Date)
     pages: Mapped[int] = mapped_column(default=1)
+
+
+class DocumentWord(TenantOwned, Base):
+    """One word of a document's title or summary: the search index of the library (any database)."""
+
+    __tablename__ = "omicron_registration_document_words"
+    __table_args__ = (Index("ix_omicron_registration_document_words_lookup", "tenant_id", "word", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("omicron_registration_documents.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(40))
 
 
 class SoftwareUpdate(TenantOwned, Base):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import RegistryImporter, RowError, Rows, Tenant, gettext, lazy_gettext, normalize_email
 
 from .backend import normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, DOC_TYPES, FAMILIES, LANGUAGES, TOPICS, family_of
-from .models import Device, Document, LegacyAccount
+from .models import Device, Document, DocumentWord, LegacyAccount
 
 DEVICE_COLUMNS = ("serial_number", "product", "country", "owner_company", "sold_on")
 LEGACY_COLUMNS = ("email", "username", "first_name", "last_name", "company", "country")
@@ -201,15 +202,36 @@ def generate_documents(count: int, tenant_id: int, *, start: int = 0) -> list[di
     return rows
 
 
+_WORD = re.compile(r"[^\W_]{2,40}")
+
+
+def words_of(text: str) -> set[str]:
+    """The searchable words of a text (lower case, at least two letters or digits)."""
+    return set(_WORD.findall(text.lower()))
+
+
+async def index_documents(db: AsyncSession, tenant_id: int, documents: list[tuple[int, str]]) -> None:
+    """Add (document id, text) pairs to the library's word index."""
+    rows = [
+        {"tenant_id": tenant_id, "document_id": doc_id, "word": word}
+        for doc_id, text in documents
+        for word in sorted(words_of(text))
+    ]
+    for offset in range(0, len(rows), 5000):
+        await db.execute(insert(DocumentWord), rows[offset : offset + 5000])
+
+
 async def ensure_documents(db: AsyncSession, tenant_id: int, count: int) -> int:
-    """Top the library up to ``count`` documents; returns how many were added."""
+    """Top the library up to ``count`` documents (and their search words); returns how many were added."""
     existing = int(await db.scalar(select(func.count()).select_from(Document)) or 0)
     missing = count - existing
     if missing <= 0:
         return 0
     rows = generate_documents(missing, tenant_id, start=existing)
-    for offset in range(0, len(rows), 1000):
-        await db.run_sync(lambda s, chunk=rows[offset : offset + 1000]: s.bulk_insert_mappings(Document, chunk))
+    for offset in range(0, len(rows), 2000):
+        chunk = rows[offset : offset + 2000]
+        ids = (await db.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True), chunk)).all()
+        await index_documents(db, tenant_id, [(i, r["search_text"]) for i, r in zip(ids, chunk, strict=True)])
     return missing
 
 
