@@ -23,6 +23,7 @@ from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext,
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
 from core.identity.current import current_membership, current_user, login_required, login_url
 from core.identity.events import UserEvent
+from core.identity.forms import RegistrationForm
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password, verify_password
 from core.identity.policies import (
@@ -93,6 +94,7 @@ __all__ = [
     "PluginInfo",
     "Portal",
     "PortiqueForm",
+    "RegistrationForm",
     "RegistryImporter",
     "Role",
     "RowError",

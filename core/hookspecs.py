@@ -49,7 +49,7 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 # ---------------------------------------------------------------------------------------------
-# Start-up hooks: called once per process, historic (a plugin registered late still gets them).
+# Start-up hooks: called once per process, when the application or the CLI is built.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -94,7 +94,8 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookspec
 def portique_migrations_dir() -> dict[str, Path]:
     """The plugin's Alembic branch: its versions folder, whose first revision carries
-    ``branch_labels = ("<label>",)`` and ``depends_on = "core"``.
+    ``branch_labels = ("<label>",)`` and ``depends_on = "identity"`` (the core's tables a plugin may
+    reference: tenants, users, accounts); ``portique db revision --plugin <label>`` writes it so.
 
     :return: a mapping of branch label to the absolute versions folder.
     """

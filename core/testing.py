@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import Message
@@ -49,6 +49,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``browser`` marker."""
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright keeps an event loop in the main thread once started."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None or "/browser/" in item.nodeid)
+
+
+def run_in_thread(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on a private event loop in a worker thread.
+
+    Setup code uses it so it works whether or not an event loop (pytest-asyncio's, or Playwright's
+    in browser tests) is running in the test's thread.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _create_schema(url: str) -> None:
     PluginManager()  # imports every plugin, registering its tables on the metadata
 
@@ -59,7 +79,7 @@ def _create_schema(url: str) -> None:
             await conn.run_sync(Base.metadata.create_all)
         await engine.dispose()
 
-    asyncio.run(create())
+    run_in_thread(create())
 
 
 @dataclass
@@ -83,7 +103,7 @@ class TestDatabase:
                 await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             await engine.dispose()
 
-        asyncio.run(truncate())
+        run_in_thread(truncate())
         return self.url
 
 
@@ -105,13 +125,13 @@ def portique_test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator
             await conn.execute(text(statement))
         await engine.dispose()
 
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    run_in_thread(admin(f'CREATE DATABASE "{name}"'))
     url = server.rsplit("/", 1)[0] + "/" + name
     _create_schema(url)
     try:
         yield TestDatabase(url=url)
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_in_thread(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -267,8 +287,7 @@ def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Await
             finally:
                 await portal.database.dispose()
 
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, main()).result()
+        return run_in_thread(main())
 
     return run
 
