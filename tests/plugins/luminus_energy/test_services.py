@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlparse
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -220,3 +221,21 @@ async def test_visitor_home_page_in_french_and_dutch(world, tenant_client):
     dutch = await tenant_client("luminus").get("/", headers={"Accept-Language": "nl-BE"})
     assert "<h1>Klantenzone kmo</h1>" in dutch.text
     assert "078 155 230" in dutch.text
+
+
+async def test_registration_confirmation_then_sign_in_opens_the_sme_space(world, tenant_client, mailbox):
+    customer, contract = await world.customer()
+    client = tenant_client("luminus")
+    await register(client, customer_number=customer.number, ean=await ean_of(world, contract))
+    link = next(link for link in mail_links(await mailbox.last("anne@client.be")) if "/confirm/" in link)
+    path = urlparse(link).path.removeprefix("/t/luminus")
+    confirmed = await client.get(path)
+    assert confirmed.status_code == 200
+    page = await client.get("/login")
+    signed = await client.post(
+        "/login", data={"csrf_token": csrf_of(page.text), "login": "anne@client.be", "password": PASSWORD}
+    )
+    assert signed.status_code == 303
+    invoices = await client.get("/luminus/invoices")
+    assert invoices.status_code == 200
+    assert customer.number in (await client.get("/luminus/advance")).text
