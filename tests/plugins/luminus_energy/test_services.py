@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlparse
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlparse
 
 from pypdf import PdfReader
 from sqlalchemy import select
