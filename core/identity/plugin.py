@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from core.approvals.models import ApprovalRequest, ApprovalStatus
@@ -16,7 +18,7 @@ from core.identity.models import User, UserStatus
 from core.mail import pages as mail_pages
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
-from core.web.nav import NavItem
+from core.web.nav import NavItem, Widget
 
 HERE = Path(__file__).resolve().parent
 GET_POST = ["GET", "POST"]
@@ -90,6 +92,15 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []
     return [NavItem(label=_("My profile"), path="/profile", order=900)]
+
+
+async def _access_widget(request: Request) -> dict[str, Any]:
+    return {"manages_users": await account.managed_membership(request) is not None}
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    return [Widget(template="identity/widgets/access.html", load=_access_widget, order=900)]
 
 
 @hookimpl

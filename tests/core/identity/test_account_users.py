@@ -210,3 +210,16 @@ async def test_hidden_roles_are_neither_listed_nor_changeable(portique_settings,
         response = await client.post(f"/account/users/{membership.id}/remove", data={"csrf_token": csrf_of(page.text)})
         assert response.status_code == 404
     await portal.database.dispose()
+
+
+async def test_dashboard_shows_the_access_widget(tenant, tenant_client, make_user):
+    await make_user(tenant, account="A-1", role="holder")
+    await make_user(tenant, "mem@example.com", account="A-1", role="member")
+    holder = tenant_client(tenant)
+    await sign_in(holder, "ada@example.com")
+    assert 'href="/account/users"' in (await holder.get("/")).text
+    member = tenant_client(tenant)
+    await sign_in(member, "mem@example.com")
+    home = await member.get("/")
+    assert 'href="/profile/sessions"' in home.text
+    assert 'href="/account/users"' not in home.text
