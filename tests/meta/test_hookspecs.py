@@ -18,11 +18,7 @@ HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunc
 
 # Hooks that no test names yet (2026-11-26). Shrink this list; never grow it. A hook listed here
 # that a test now names is reported as a skip ("remove it from PENDING"), so the list stays true.
-PENDING: frozenset[str] = frozenset(
-    {
-        "portique_migrations_dir",
-    }
-)
+PENDING: frozenset[str] = frozenset()
 
 
 def _test_sources() -> dict[Path, str]:
