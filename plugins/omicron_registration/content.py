@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
@@ -45,6 +46,7 @@ from .storage import storage_path
 
 PAGE_SIZE = 20
 DEVICE_CLAIM = "device_claim"
+DEVICE_ATTEMPTS_PER_HOUR = 10
 
 
 async def owned_families(db: AsyncSession, user_id: int) -> set[str]:
@@ -79,7 +81,11 @@ async def devices_page(request: Request) -> Response:
     tenant = request.state.tenant
     form = await AddDeviceForm.from_request(request)
     async with tenant_db(request) as db:
-        if request.method == "POST" and form.validate():
+        if request.method == "POST" and form.validate() and await too_many_device_attempts(db, user.id):
+            form.serial_number.errors = [
+                gettext("You have tried to add many devices in the last hour. Please try again later.")
+            ]
+        elif request.method == "POST" and not form.serial_number.errors:
             outcome = await add_device(db, tenant, user, form.serial_number.data, request=request)
             await db.commit()
             if outcome == "added":
@@ -119,6 +125,27 @@ async def devices_page(request: Request) -> Response:
         "omicron_registration/devices.html",
         {"form": form, "devices": devices, "pending": pending, "families": FAMILY_LABELS},
     )
+
+
+async def too_many_device_attempts(db: AsyncSession, user_id: int) -> bool:
+    """More than ``DEVICE_ATTEMPTS_PER_HOUR`` devices added or requested in the last hour (no registry probing)."""
+    since = utcnow() - timedelta(hours=1)
+    claimed = await db.scalar(
+        select(func.count())
+        .select_from(ClaimedDevice)
+        .where(ClaimedDevice.user_id == user_id, ClaimedDevice.claimed_at > since)
+    )
+    requested = await db.scalar(
+        select(func.count())
+        .select_from(ApprovalRequest)
+        .where(
+            ApprovalRequest.plugin == NAME,
+            ApprovalRequest.kind == DEVICE_CLAIM,
+            ApprovalRequest.user_id == user_id,
+            ApprovalRequest.created_at > since,
+        )
+    )
+    return int(claimed or 0) + int(requested or 0) >= DEVICE_ATTEMPTS_PER_HOUR
 
 
 async def add_device(

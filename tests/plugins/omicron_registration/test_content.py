@@ -213,3 +213,17 @@ async def test_customer_care_categories_are_open_to_visitors(portal, omicron, te
     page = await tenant_client(omicron).get("/support")
     assert page.status_code == 200
     assert "I did not receive the confirmation e-mail" in page.text
+
+
+async def test_adding_devices_is_throttled_against_registry_probing(portal, omicron, tenant_client):
+    await _demo(portal, omicron)
+    client = tenant_client(omicron)
+    await sign_in(client, "nodevice")
+    token = csrf_of((await client.get("/omicron/devices")).text)
+    for i in range(10):
+        await client.post("/omicron/devices", data={"serial_number": f"ZZ{i:03d}Q", "csrf_token": token})
+    refused = await client.post("/omicron/devices", data={"serial_number": "ZZ777Q", "csrf_token": token})
+    assert "Please try again later" in refused.text
+    async with portal.database.session(omicron.id) as db:
+        count = len((await db.scalars(select(ApprovalRequest).where(ApprovalRequest.kind == "device_claim"))).all())
+    assert count == 10
