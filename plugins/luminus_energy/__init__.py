@@ -19,6 +19,7 @@ from core.api import (
     RegistryImporter,
     Tenant,
     TicketCategory,
+    TicketField,
     User,
     UserEvent,
     Widget,
@@ -126,12 +127,14 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
             "advance",
             lazy_gettext("Advance amount"),
             lazy_gettext("You cannot change your advance online, or you have a question about it."),
+            fields=(TicketField("ean", lazy_gettext("EAN code"), help=lazy_gettext("18 digits starting with 54.")),),
             order=10,
         ),
         TicketCategory(
             "invoice_archive",
             lazy_gettext("Invoice older than 3 years"),
             lazy_gettext("A copy of an invoice or credit note from 3 to 7 years ago."),
+            fields=(TicketField("invoice_number", lazy_gettext("Invoice number"), required=True),),
             order=20,
         ),
         TicketCategory(
@@ -144,12 +147,17 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
             "reminder_fee",
             lazy_gettext("Reminder fee cancellation"),
             lazy_gettext("Ask to cancel a reminder fee once the related invoice is paid."),
+            fields=(
+                TicketField("reminder_invoice", lazy_gettext("Number of the reminder fee")),
+                TicketField("related_invoice", lazy_gettext("Number of the paid invoice")),
+            ),
             order=40,
         ),
         TicketCategory(
             "readings",
             lazy_gettext("Meter readings"),
             lazy_gettext("Your indexes are not in line with the ones we have (estimated indexes…)."),
+            fields=(TicketField("ean", lazy_gettext("EAN code"), help=lazy_gettext("18 digits starting with 54.")),),
             order=50,
         ),
     ]
