@@ -121,6 +121,21 @@ def test_register_with_a_known_serial_then_topics_fill_the_dashboard(run_async, 
 
     page.goto(_url(live_server, "/omicron/updates"))
     assert "CMC_356_5.00.zip" in page.content()  # the registered CMC device unlocks its family's updates
+    check_accessibility(page)
+    page.goto(_url(live_server, "/omicron/library"))
+    page.select_option("#family", "cmc")
+    page.select_option("#language", "de")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**family=cmc**")
+    results = page.locator(".omicron-doc-list li")
+    assert results.count() == 20
+    assert results.first.get_by_role("link", name="Download").is_visible()  # owner of a CMC device
+    check_accessibility(page)
+    page.get_by_role("link", name="Next page").click()
+    assert "Page 2 of" in page.content()
+    page.goto(_url(live_server, "/omicron/devices"))
+    assert "CD456Y" in page.content()
+    _axe(page)
 
 
 def test_legacy_user_migrates_in_french_and_keeps_the_username(run_async, live_server, browser_page):
@@ -157,6 +172,9 @@ def test_unknown_serial_waits_for_the_operator_then_the_customer_signs_in_by_ema
 
     secret = _omicron(run_async)
     page = browser_page
+    page.goto(_url(live_server, "/"))
+    assert "Register now" in page.content()
+    check_accessibility(page)
     page.goto(_url(live_server, "/register"))
     _core_csrf_field(page)
     for name, value in {
