@@ -9,6 +9,7 @@ from fpdf import FPDF
 
 from core.api import format_date, format_money
 from core.api import gettext as _
+from plugins.luminus_energy.rules import structured_communication
 from plugins.luminus_energy.settings import LuminusSettings
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -164,6 +165,8 @@ def invoice_pdf(
             (_("Billing period"), period or "—"),
         ]
     )
+    if kind != "credit_note":
+        pdf.facts([(_("Structured communication"), structured_communication(number))])
     total_label = _("Amount credited") if kind == "credit_note" else _("Amount due incl. VAT")
     pdf.grid(
         [_("Description"), _("Status"), total_label],

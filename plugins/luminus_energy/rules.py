@@ -251,3 +251,12 @@ def implausible(previous: tuple[date, int], new: tuple[date, int], average: floa
     days = max(1, (new[0] - previous[0]).days)
     per_day = (new[1] - previous[1]) / days
     return per_day > average * factor or (days >= 30 and per_day < average / factor)
+
+
+def structured_communication(invoice_number: str) -> str:
+    """The Belgian structured communication (« +++123/4567/89002+++ ») of an invoice: 10 digits from the
+    invoice number and their modulo-97 check (97 when the remainder is 0)."""
+    digits = "".join(ch for ch in invoice_number if ch.isdigit())[-10:].rjust(10, "0")
+    check = int(digits) % 97 or 97
+    code = f"{digits}{check:02d}"
+    return f"+++{code[:3]}/{code[3:7]}/{code[7:]}+++"

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from plugins.luminus_energy.models import Invoice, ServiceRequest
+from plugins.luminus_energy.rules import structured_communication
 from tests.plugins.luminus_energy.helpers import csrf_of
 
 
@@ -49,6 +50,7 @@ async def test_recent_invoice_pdf_is_branded_and_in_the_users_language(world):
     assert "luminus" in text
     assert "078 155 230" in text
     assert "Voorschotfactuur" in text
+    assert structured_communication(latest.number) in text
 
 
 async def test_invoice_older_than_three_years_is_not_downloadable_but_can_be_requested(world, mailbox):
@@ -114,3 +116,9 @@ async def test_copy_requests_are_not_duplicated_and_are_limited_per_day(world):
     numbers = [r.details["invoice_number"] for r in requests]
     assert len(numbers) == len(set(numbers))  # the repeated request was not filed twice
     assert len(requests) == 10  # the daily limit
+
+
+def test_structured_communication_has_the_modulo_97_check():
+    assert structured_communication("2600000035") == "+++260/0000/03507+++"  # 2600000035 mod 97 = 7
+    assert structured_communication("97") == "+++000/0000/09797+++"  # remainder 0 → 97
+    assert structured_communication("LUX-1234") == "+++000/0001/23470+++"  # digits only; 1234 mod 97 = 70
