@@ -69,6 +69,8 @@ def test_holder_activation_email_then_secondary_user_in_french(run_async, live_s
     # 2. the link opens the pre-filled form; the checklist ticks as the password is typed
     page.goto(_link(live_server, mail, "activate"))
     assert page.get_by_label("Nom d’utilisateur").input_value() == "jean.levesque"
+    page.wait_for_selector("#username-availability.is-ok")  # the proposal is checked at once
+    assert "disponible" in page.locator("#username-availability").inner_text()
     password = page.locator("#password")
     password.fill("abc")
     assert "is-ko" in page.locator('#password-checklist li[data-rule="digit"]').get_attribute("class")

@@ -68,6 +68,7 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(check, 400);
     });
+    if (input.value.trim()) check(); // a proposed username is checked at once
 
     var email = document.getElementById("email");
     var hint = document.getElementById("username-suggestion");
