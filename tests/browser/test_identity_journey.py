@@ -70,9 +70,15 @@ def test_register_confirm_sign_in_remembered_and_sign_out(run_async, live_server
     page.get_by_role("link", name="My profile").first.click()
     assert "grace@example.com" in page.locator("main").inner_text()
     check_accessibility(page)
+    page.get_by_role("link", name="See where I am signed in").click()
+    page.wait_for_url("**/profile/sessions")
+    assert "this session" in page.locator("main").inner_text()
+    check_accessibility(page)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/t/acme/")
     assert page.get_by_role("status").inner_text() == "You are signed out."
     page.goto(live_server.tenant_url("acme", "/profile"))
     page.wait_for_url("**/login?next=*")
+    page.goto(live_server.tenant_url("acme", "/password/forgot"))
+    check_accessibility(page)
