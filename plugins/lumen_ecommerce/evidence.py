@@ -117,7 +117,8 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
         pdf.set_font(pdf.font_name, "", 10)
 
     def line(label: object, value: object) -> None:
-        pdf.multi_cell(width, 5.5, pdf.text_of(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+        text = gettext("%(label)s: %(value)s", label=label, value=value)
+        pdf.multi_cell(width, 5.5, pdf.text_of(text), new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_font(pdf.font_name, "B", 15)
     pdf.multi_cell(width, 8, pdf.text_of(gettext("Lumen — e-commerce access request")), new_x="LMARGIN", new_y="NEXT")
