@@ -14,7 +14,7 @@ from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import views
-from core.web.nav import NavItem
+from core.web.nav import NavItem, Widget
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,3 +80,8 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is not None:
         items.append(NavItem(label=_("My tickets"), path="/tickets", order=85))
     return items
+
+
+@hookimpl
+def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
+    return [Widget(template="ticketing/widget.html", load=views.widget, order=500)]

@@ -23,7 +23,7 @@ from core.ticketing.attachments import Limits
 from core.ticketing.categories import TicketCategory
 from core.ticketing.forms import ReplyForm, category_fields, category_form, field_values, read_uploads
 from core.ticketing.markup import render_markdown
-from core.ticketing.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
+from core.ticketing.models import OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage, TicketStatus
 from core.ticketing.service import ACCESS_PURPOSE, can_reopen, customer_reply, customer_set_status, open_ticket
 from core.ticketing.sla import BusinessCalendar
 
@@ -346,3 +346,20 @@ async def download(found: TicketAttachment) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+async def widget(request: Request) -> dict[str, Any]:
+    """The signed-in home's block: the customer's open requests, soonest due first."""
+    user = await current_user(request)
+    if user is None:
+        return {"tickets": [], "status_labels": status_labels()}
+    async with tenant_db(request) as db:
+        tickets = list(
+            await db.scalars(
+                select(Ticket)
+                .where(Ticket.requester_user_id == user.id, Ticket.status.in_([s.value for s in OPEN_STATUSES]))
+                .order_by(Ticket.sort_due_at, Ticket.id)
+                .limit(5)
+            )
+        )
+    return {"tickets": tickets, "status_labels": status_labels()}

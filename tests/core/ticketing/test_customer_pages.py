@@ -256,3 +256,30 @@ async def test_close_and_reopen_within_the_window(alpha, tenant_client, portal, 
     assert refused.status_code == 303
     async with portal.database.session(alpha.id) as db:
         assert (await db.get(Ticket, ticket.id)).status == "closed"
+
+
+async def test_dashboard_widget_lists_open_requests(alpha, tenant_client, portal, make_user, sign_in):
+    from core.ticketing.service import open_ticket
+
+    user = await make_user(alpha, "w@example.com")
+    client = tenant_client(alpha)
+    await sign_in(client, alpha, user)
+    assert "You have no open request." in (await client.get("/")).text
+    async with portal.database.session(alpha.id) as db:
+        ticket = await open_ticket(
+            db,
+            alpha,
+            portal.categories(alpha)[0],
+            subject="Widget subject",
+            body="b",
+            fields={},
+            files=[],
+            email=user.email,
+            name="W",
+            locale="en",
+            user_id=user.id,
+        )
+        await db.commit()
+    home = (await client.get("/")).text
+    assert "Widget subject" in home
+    assert f"/tickets/{ticket.reference}" in home
