@@ -20,6 +20,7 @@ from plugins.luminus_energy.rules import (
     Refusal,
     advance_bounds,
     advance_refusals,
+    annual_from_readings,
     months_between,
     period_cost,
     project_settlement,
@@ -46,6 +47,8 @@ class AdvancePlan:
     minimum: int
     maximum: int
     refusals: list[Refusal]
+    annual: Decimal
+    from_readings: bool
 
     def project(self, amount: Decimal) -> Projection:
         """The settlement for ``amount``."""
@@ -67,13 +70,16 @@ async def plan_for(
     assert point is not None
     assert tariff is not None
     period = await backend.current_period(db, contract, today)
+    registers = await backend.registers(db, point)
+    readings = await backend.readings(db, registers)
+    series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
+    from_readings = annual_from_readings(series, today)
+    annual = from_readings if from_readings is not None else contract.estimated_annual_consumption
     cost = paid = Decimal("0")
     paid_count = remaining = 0
     if period is not None:
         months = months_between(period.start_date, period.end_date)
-        _consumption, cost = period_cost(
-            contract.estimated_annual_consumption, tariff.unit_price, tariff.fixed_monthly, tariff.vat_rate, months
-        )
+        _consumption, cost = period_cost(annual, tariff.unit_price, tariff.fixed_monthly, tariff.vat_rate, months)
         advances = await backend.advances(db, period)
         paid = sum((a.amount for a in advances), Decimal("0"))
         paid_count = len(advances)
@@ -115,6 +121,8 @@ async def plan_for(
         minimum=minimum,
         maximum=maximum,
         refusals=advance_refusals(situation, settings),
+        annual=annual,
+        from_readings=from_readings is not None,
     )
 
 

@@ -260,3 +260,21 @@ def structured_communication(invoice_number: str) -> str:
     check = int(digits) % 97 or 97
     code = f"{digits}{check:02d}"
     return f"+++{code[:3]}/{code[3:7]}/{code[7:]}+++"
+
+
+def annual_from_readings(registers: list[list[tuple[date, int]]], today: date, min_days: int = 90) -> Decimal | None:
+    """Yearly consumption estimated from the meter indexes of the last 18 months (every register must span at
+    least ``min_days``); ``None`` when the history is too short, so the contract's estimate applies."""
+    if not registers:
+        return None
+    since = today - relativedelta(months=18)
+    total = Decimal("0")
+    for points in registers:
+        recent = sorted(p for p in points if since <= p[0] <= today)
+        if len(recent) < 2:
+            return None
+        days = (recent[-1][0] - recent[0][0]).days
+        if days < min_days:
+            return None
+        total += Decimal(recent[-1][1] - recent[0][1]) * 365 / days
+    return total.quantize(Decimal("1"), ROUND_HALF_UP)

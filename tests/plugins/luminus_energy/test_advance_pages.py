@@ -146,3 +146,26 @@ async def test_monthly_limit_on_the_page_lifts_on_the_first_of_next_month(world,
     page = await client.get("/luminus/advance/change")
     assert 'data-refusal="already_changed"' not in page.text
     assert f'name="amount_{contract.id}"' in page.text
+
+
+async def test_a_new_index_feeds_the_simulation(world):
+    customer, _contract = await world.customer()
+    client = await world.client(customer)
+    before = (await client.get("/luminus/advance/change")).text
+    assert 'data-annual="12000"' in before
+    readings = await client.get("/luminus/readings")
+    register_id = readings.text.split('name="index_')[1].split('"')[0]
+    point_id = readings.text.split("/luminus/readings/")[1].split("/add")[0]
+    await client.post(
+        f"/luminus/readings/{point_id}/add",
+        data={"csrf_token": csrf_of(readings.text), "reading_date": "2026-11-26", f"index_{register_id}": "45000"},
+    )
+    after = (await client.get("/luminus/advance/change")).text
+    assert 'data-annual="13758"' in after  # (45000 − 28000) × 365 / 451 days
+
+
+async def test_without_index_history_the_contract_estimate_is_used(world):
+    customer, _ = await world.customer(start=date(2026, 8, 1), annual=Decimal("9000"))
+    client = await world.client(customer)
+    page = (await client.get("/luminus/advance/change")).text
+    assert 'data-annual="9000.0"' in page

@@ -141,3 +141,15 @@ def test_every_applicable_reason_is_given():
     assert codes(
         overdue_invoice="1", contract_start=date(2026, 10, 1), last_change=datetime(2026, 11, 2, tzinfo=UTC)
     ) == ["already_changed", "unpaid", "too_short"]
+
+
+def test_yearly_consumption_from_indexes_28000_to_40000_over_365_days_is_12000():
+    from plugins.luminus_energy.rules import annual_from_readings
+
+    points = [(date(2025, 9, 1), 28000), (date(2026, 2, 28), 34000), (date(2026, 9, 1), 40000)]
+    assert annual_from_readings([points], date(2026, 11, 26)) == Decimal("12000")
+    night = [(date(2025, 9, 1), 10000), (date(2026, 9, 1), 14000)]
+    assert annual_from_readings([points, night], date(2026, 11, 26)) == Decimal("16000")
+    assert annual_from_readings([points[-1:]], date(2026, 11, 26)) is None  # one index only
+    assert annual_from_readings([[(date(2026, 9, 1), 1), (date(2026, 10, 1), 500)]], date(2026, 11, 26)) is None
+    assert annual_from_readings([], date(2026, 11, 26)) is None
