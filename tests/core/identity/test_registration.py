@@ -353,3 +353,27 @@ async def test_active_at_once_signs_the_new_user_in(provider_app):
         assert user.status == UserStatus.ACTIVE
         assert module.seen == ["registered", "activated"]
     await portal.database.dispose()
+
+
+@pytest.mark.parametrize("days", [5, 14])
+async def test_seed_lifetimes_expire_to_the_minute(provider_app, time_machine, days):
+    from core.testing import Mailbox
+
+    time_machine.move_to(NOW, tick=False)
+    module = provider_plugin(ActivationPolicy(confirmation_valid_for=timedelta(days=days)))
+    application = provider_app(module)
+    portal = application.state.portal
+    await _provider_tenant(application)
+    async with _client(application) as client:
+        await register(client, customer_number="C-42")
+        async with _client(application) as other:
+            await register(other, customer_number="C-42", email="late@example.com")
+        early = next(
+            link for link in mail_links(await Mailbox(portal).last("grace@example.com")) if "/confirm/" in link
+        )
+        late = next(link for link in mail_links(await Mailbox(portal).last("late@example.com")) if "/confirm/" in link)
+        time_machine.move_to(NOW + timedelta(days=days) - timedelta(minutes=1), tick=False)
+        assert (await client.get(early.split("acme", 1)[1])).status_code == 200
+        time_machine.move_to(NOW + timedelta(days=days) + timedelta(minutes=1), tick=False)
+        assert (await client.get(late.split("acme", 1)[1])).status_code == 410
+    await portal.database.dispose()
