@@ -330,3 +330,23 @@ def test_en_administrator_adds_a_user_and_removes_another_with_signed_forms(run_
     with page.expect_download() as download:
         page.get_by_role("link", name="Download DA-000001").click()
     assert download.value.suggested_filename == "lumen-DA-000001.pdf"
+
+
+def test_en_signed_in_pages_pass_axe(run_async, live_server, browser_page):
+    _setup(run_async)
+    page = browser_page
+    _sign_in(page, live_server, "jbelanger")
+    for path in ("/", "/lumen/catalogue", "/lumen/orders", "/lumen/requests", "/account/users"):
+        page.goto(live_server.tenant_url("lumen", path))
+        check_accessibility(page)
+    page.goto(live_server.tenant_url("lumen", "/lumen/catalogue"))
+    with page.expect_navigation():
+        page.locator("form.lumen-add button").first.click()
+    page.goto(live_server.tenant_url("lumen", "/lumen/cart"))
+    assert "LUM-10001" in page.content()
+    check_accessibility(page)
+    page.goto(live_server.tenant_url("lumen", "/register?action=add"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
+    assert page.locator("#error-summary").is_visible()
+    check_accessibility(page)
