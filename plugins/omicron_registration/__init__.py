@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
@@ -80,6 +81,13 @@ def portique_migrations_dir() -> dict[str, Path]:
 @hookimpl
 def portique_stylesheets(tenant: Tenant) -> list[str]:
     return [f"/static/plugins/{NAME}/omicron.css"]
+
+
+@hookimpl
+def portique_cli(group: click.Group) -> None:
+    from .cli import omicron
+
+    group.add_command(omicron)
 
 
 # -- pages ----------------------------------------------------------------------------------------
