@@ -45,7 +45,10 @@ class SessionState:
         self._secret = secret
         self.raw_id = raw_id or new_session_id(stored=False)
         self.record = record
-        self.cookie_changed = raw_id is None
+        # A fresh id reaches the browser only once it matters: a CSRF token was handed out or data
+        # was stored. Static files and JSON answers then never set a cookie.
+        self._unsent = raw_id is None
+        self.cookie_changed = False
         self.modified = False
         self._deleted: list[str] = []
 
@@ -82,6 +85,8 @@ class SessionState:
     @property
     def csrf_token(self) -> str:
         """The CSRF token bound to this session id (changes when the id rotates)."""
+        if self._unsent:
+            self.cookie_changed = True
         return hmac.new(self._secret.encode(), f"csrf:{self.raw_id}".encode(), hashlib.sha256).hexdigest()
 
     def check_csrf(self, token: str | None) -> bool:

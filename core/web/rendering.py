@@ -14,6 +14,7 @@ from core.identity.current import current_user
 from core.plugins import flatten
 from core.portal import get_portal
 from core.web.nav import NavItem
+from core.web.templating import bind_csrf_token
 
 
 def prefixed(request: Request, path: str) -> str:
@@ -41,6 +42,8 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
         )
         stylesheets = flatten(hooks.portique_stylesheets(tenant=tenant))
     theme = portal.theme(tenant)
+    csrf_token = request.state.session.csrf_token
+    bind_csrf_token(csrf_token)
     return {
         "request": request,
         "tenant": tenant,
@@ -52,7 +55,7 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
         "locale": current_locale(),
         "html_lang": current_locale().replace("_", "-"),
         "locales": locale_choices(tenant.locales) if tenant else [],
-        "csrf_token": request.state.session.csrf_token,
+        "csrf_token": csrf_token,
         "url": lambda path: prefixed(request, path),
         "current_path": request.url.path[len(request.scope.get("root_path", "")) :] or "/",
         "debug": portal.settings.debug,

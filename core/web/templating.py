@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,24 @@ from core.i18n.formatting import format_date, format_datetime, format_money, for
 from core.web.themes import DEFAULT_THEME, THEMES_ROOT
 
 CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+_csrf_token: ContextVar[str] = ContextVar("portique_csrf_token", default="")
+
+
+def bind_csrf_token(token: str) -> None:
+    """Make ``token`` the CSRF token templates see while the current page renders."""
+    _csrf_token.set(token)
+
+
+class _CurrentCsrfToken:
+    """``{{ csrf_token }}`` for macros imported without the page's context (a Jinja global)."""
+
+    def __str__(self) -> str:
+        return _csrf_token.get()
+
+    def __html__(self) -> str:
+        return str(Markup.escape(_csrf_token.get()))
 
 
 def _nl2br(value: str) -> Markup:
@@ -77,5 +96,6 @@ class Templates:
             phone=format_phone,
             nl2br=_nl2br,
         )
+        env.globals["csrf_token"] = _CurrentCsrfToken()
         env.globals.update(self.globals)
         return env
