@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
@@ -57,7 +58,7 @@ def _tenant_values(form: Any) -> dict[str, Any]:
         "default_locale": str(form.get("default_locale") or "").strip() or None,
         "timezone": str(form.get("timezone") or "UTC").strip(),
         "country": str(form.get("country") or "CA").strip().upper()[:2],
-        "subdivision": str(form.get("subdivision") or "").strip().upper() or None,
+        "subdivision": str(form.get("subdivision") or "").strip().upper()[:10],
         "ticket_prefix": str(form.get("ticket_prefix") or "TKT").strip().upper()[:6],
         "enabled": form.get("enabled") == "1",
         "settings_text": settings_text,
@@ -82,6 +83,10 @@ async def tenant_edit(request: Request) -> Response:
                 values["slug"] = str(form.get("slug") or "").strip().lower()
             if not values["name"]:
                 errors["name"] = _("Enter a name.")
+            try:
+                ZoneInfo(values["timezone"])
+            except (ZoneInfoNotFoundError, ValueError):
+                errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
             try:
                 settings = json.loads(values["settings_text"])
                 if not isinstance(settings, dict):

@@ -6,6 +6,7 @@ import base64
 import binascii
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Select, and_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,7 +124,7 @@ async def queue(request: Request) -> Response:
     if more:
         kept = {k: v for k, v in filters.items() if v and k != "after"}
         kept["after"] = encode_cursor(rows[-1])
-        next_query = "&".join(f"{k}={v}" for k, v in kept.items())
+        next_query = urlencode(kept)
     categories = sorted({c.code: c.name for t in tenants.values() for c in portal.categories(t)}.items())
     return await render(
         request,
@@ -168,19 +169,19 @@ async def _load(request: Request, ticket_id: int) -> tuple[Tenant, Ticket]:
 
 
 async def bulk_assign(request: Request) -> Response:
-    """Assign the checked tickets to one staff member (or nobody)."""
+    """Assign the checked tickets to one staff member (or nobody); a ticket out of scope refuses all."""
     staff: Staff = request.state.staff
     form = await request.form()
     ids = [int(v) for v in form.getlist("ticket") if isinstance(v, str) and v.isdigit()][:PAGE_SIZE]
     target = form.get("assignee")
+    loaded = [await _load(request, ticket_id) for ticket_id in ids]  # 404 before any change
     changed = 0
-    for ticket_id in ids:
-        tenant, ticket = await _load(request, ticket_id)
+    for tenant, found in loaded:
         async with get_portal().database.session(tenant.id) as db:
-            ticket = await db.get(Ticket, ticket_id)  # type: ignore[assignment]
+            ticket = await db.get(Ticket, found.id)
             candidates = {s.id: s for s in await assignable_staff(db, tenant.id)}
             assignee = candidates.get(int(target)) if isinstance(target, str) and target.isdigit() else None
-            if isinstance(target, str) and target.isdigit() and assignee is None:
+            if ticket is None or (isinstance(target, str) and target.isdigit() and assignee is None):
                 continue
             await assign(db, tenant, ticket, staff, assignee, request=request)
             await db.commit()

@@ -146,7 +146,7 @@ async def open_ticket(
         status=TicketStatus.NEW,
         requester_user_id=user_id,
         requester_email=email.strip(),
-        requester_name=name.strip(),
+        requester_name=name.strip()[:200],
         requester_locale=locale,
         account_id=account_id,
         fields=dict(fields),
@@ -158,7 +158,7 @@ async def open_ticket(
     await db.flush()
     apply_status(ticket, TicketStatus.NEW, tenant, now)
     message = TicketMessage(
-        ticket_id=ticket.id, author_type="customer", author_user_id=user_id, author_name=name.strip(), body=body
+        ticket_id=ticket.id, author_type="customer", author_user_id=user_id, author_name=name.strip()[:200], body=body
     )
     db.add(message)
     await db.flush()

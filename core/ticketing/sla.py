@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -64,8 +64,11 @@ class BusinessCalendar:
 
     @property
     def zone(self) -> ZoneInfo:
-        """The tenant's time zone."""
-        return ZoneInfo(self.timezone)
+        """The tenant's time zone (UTC when the configured name is unknown)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
     def is_working_day(self, day: date) -> bool:
         """``day`` is a working weekday and not a public holiday."""

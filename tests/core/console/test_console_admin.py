@@ -117,6 +117,11 @@ async def test_tenant_edit_validates_and_saves(operator_client, alpha, make_staf
     assert bad.status_code == 400
     assert "Settings must be a JSON object." in bad.text
     assert 'value="Alpha Renamed"' in bad.text
+    bad_zone = await operator_client.post(
+        "/console/tenants/alpha", data={**data, "settings": "{}", "timezone": "Mars/Olympus"}
+    )
+    assert bad_zone.status_code == 400
+    assert "Unknown time zone" in bad_zone.text
     wrong_plugin = await operator_client.post(
         "/console/tenants/alpha", data={**data, "settings": "{}", "plugins": "nope"}
     )

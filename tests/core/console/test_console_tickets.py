@@ -279,6 +279,21 @@ async def test_bulk_assign(operator_client, alpha, make_staff, portal, mailbox):
     assert "One" in mine.text
 
 
+async def test_bulk_assign_with_a_foreign_ticket_changes_nothing(operator_client, alpha, beta, make_staff, portal):
+    mine = await make_ticket(portal, alpha, subject="Mine")
+    theirs = await make_ticket(portal, beta, subject="Theirs")
+    agent = await make_staff("agent@ops.test", tenants=[alpha])
+    await staff_login(operator_client, agent)
+    page = await operator_client.get("/console/tickets")
+    response = await operator_client.post(
+        "/console/tickets/bulk",
+        data={"csrf_token": csrf_of(page.text), "ticket": [str(mine.id), str(theirs.id)], "assignee": str(agent.id)},
+    )
+    assert response.status_code == 404
+    async with portal.database.session() as db:
+        assert set(await db.scalars(select(Ticket.assignee_id))) == {None}
+
+
 async def test_staff_password_is_never_echoed(operator_client, make_staff):
     agent = await make_staff("agent@ops.test")
     page = await operator_client.get("/console/login")
