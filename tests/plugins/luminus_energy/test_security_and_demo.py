@@ -117,3 +117,29 @@ async def test_the_tenant_backend_is_the_local_one_and_implements_the_protocol(w
         if not name.startswith("_") and not callable(getattr(LocalBackend, name, None))
     ]
     assert missing == []
+
+
+async def test_forged_posts_cannot_touch_another_customers_contract_or_skip_csrf(world):
+    mine, my_contract = await world.customer()
+    _theirs, their_contract = await world.customer()
+    client = await world.client(mine)
+    page = await client.get("/luminus/advance/change")
+    await client.post(
+        "/luminus/advance/change",
+        data={
+            "csrf_token": csrf_of(page.text),
+            f"amount_{their_contract.id}": "999",
+            f"amount_{my_contract.id}": "540",
+            "action": "confirm",
+        },
+    )
+    async with world.db() as db:
+        assert (await db.get(Contract, their_contract.id)).advance_amount == Decimal("300")
+        assert (await db.get(Contract, my_contract.id)).advance_amount == Decimal("540")
+    for path in (
+        "/luminus/advance/change",
+        "/luminus/payment-method/direct-debit",
+        "/luminus/payment-method/e-invoice",
+    ):
+        response = await client.post(path, data={"action": "confirm", f"amount_{my_contract.id}": "400"})
+        assert response.status_code == 403, path
