@@ -15,6 +15,7 @@ from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
 from core.api import (
+    Account,
     Membership,
     Role,
     Tenant,
@@ -97,11 +98,28 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
         # one message whatever was wrong, so the form cannot be used to discover customer numbers
         form.customer_number.errors = [*form.customer_number.errors, str(NOT_FOUND)]
         return None
+    holders = await db.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .join(Account, Account.id == Membership.account_id)
+        .where(Account.number == customer.number, Membership.role == Role.HOLDER)
+    )
+    if holders:
+        # the company already has its space: further users are invited by its administrator
+        form.customer_number.errors = [
+            *form.customer_number.errors,
+            _(
+                "Your company already has access to the SME space. Ask its administrator to invite you from the "
+                "users page of the space."
+            ),
+        ]
+        return None
     return {"luminus_customer": customer.number}
 
 
 async def on_registered(tenant: Tenant, event: UserEvent) -> None:
-    """Create the company's Account and the user's Membership (first user: holder; next ones: members)."""
+    """Create the company's Account and the user's Membership (the registering person becomes its holder;
+    should two people register at once, the second one is a member)."""
     number = (event.user.plugin_data or {}).get("luminus_customer")
     if not number:
         return

@@ -239,3 +239,15 @@ async def test_registration_confirmation_then_sign_in_opens_the_sme_space(world,
     invoices = await client.get("/luminus/invoices")
     assert invoices.status_code == 200
     assert customer.number in (await client.get("/luminus/advance")).text
+
+
+async def test_a_second_person_of_the_company_is_sent_to_its_administrator(world, tenant_client):
+    customer, contract = await world.customer()
+    ean = await ean_of(world, contract)
+    first = await register(tenant_client("luminus"), customer_number=customer.number, ean=ean)
+    assert first.status_code == 303
+    second = await register(tenant_client("luminus"), customer_number=customer.number, ean=ean, email="bob@client.be")
+    assert second.status_code == 200
+    assert 'id="customer_number-error"' in second.text
+    async with world.db() as db:
+        assert await db.scalar(select(User).where(User.email == "bob@client.be")) is None
