@@ -373,9 +373,11 @@ def _payload(tenant: Tenant, row: LumenAccessRequest) -> dict[str, Any]:
         "signer": f"{row.signer_name} <{row.signer_email}>",
         "signed_at": row.signed_at.isoformat(),
         "ip": row.ip,
-        "users": [
-            {k: u.get(k, "") for k in ("first_name", "last_name", "email", "permission")} for u in content["users"]
-        ],
+        "users": "; ".join(
+            f"{u.get('first_name', '')} {u.get('last_name', '')} <{u.get('email', '')}>"
+            + (f" ({u['permission_label']})" if u.get("permission_label") else "")
+            for u in content["users"]
+        ),
         "content_hash": row.content_hash,
         "pdf_url": get_portal().settings.public_url.rstrip("/") + f"/lumen/requests/{tenant.slug}/{row.id}/pdf",
     }

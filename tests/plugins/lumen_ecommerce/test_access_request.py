@@ -77,6 +77,7 @@ async def test_valid_request_is_stored_with_evidence_pdf_and_approval(client, po
     assert approval.status == "pending"
     assert approval.payload["request_id"] == row.id
     assert approval.payload["content_hash"] == row.content_hash
+    assert "Luc Gagné <luc.gagne@tremblay.example> (Place orders for approval)" in approval.payload["users"]
     received = await mailbox.last("emilie.cote@tremblay.example")
     assert "DA-000001" in str(received["Subject"])
     # The requester's session may download its PDF; the PDF text carries the reference and signer.
