@@ -85,7 +85,7 @@ async def _signed_in_cookie(portal: Portal, tenant_id: int) -> str:
 ANONYMOUS_HOME = 0
 NOT_FOUND = 0
 LOGIN_PAGE = 0
-DASHBOARD = 2
+DASHBOARD = 4  # session, user, then one per data widget: open tickets (ticketing), membership (identity)
 TICKET_LIST = 4
 
 
@@ -134,7 +134,7 @@ async def test_login_page_query_budget(portal, make_tenant, tenant_client, queri
 
 
 async def test_signed_in_dashboard_query_budget(portal, make_tenant, tenant_client, queries):
-    """Signed in: the session row and the user, nothing per widget or per nav item (no N+1)."""
+    """Signed in: the session row, the user, one query per widget that loads data; none per nav item or row."""
     tenant = await make_tenant("acme")
     raw = await _signed_in_cookie(portal, tenant.id)
     client = tenant_client("acme")
