@@ -74,31 +74,28 @@ async def visible_tenant_ids(request: Request, staff: Staff) -> list[int]:
     return allowed
 
 
-def staff_required(handler: Handler | None = None, *, operator: bool = False) -> Callable[..., Handler]:
+def staff_required(handler: Handler, *, operator: bool = False) -> Handler:
     """Send signed-out visitors to the console sign-in; 404 to staff without access to this tenant.
 
-    With ``operator=True`` agents get a 404 too (tenant administration, imports, outbox).
+    With ``operator=True`` agents get a 404 too (approvals, users, tenant administration, imports…).
     """
 
-    def decorate(fn: Handler) -> Handler:
-        @functools.wraps(fn)
-        async def wrapped(request: Request) -> Response:
-            staff = await current_staff(request)
-            if staff is None:
-                here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return RedirectResponse(
-                    prefixed(request, "/console/login") + "?next=" + quote(here, safe=""), status_code=303
-                )
-            if operator and not staff.is_operator:
-                raise HTTPException(status_code=404)
-            request.state.staff_tenants = await visible_tenant_ids(request, staff)
-            if request.state.tenant is not None and not request.state.staff_tenants:
-                raise HTTPException(status_code=404)
-            return await fn(request)
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        staff = await current_staff(request)
+        if staff is None:
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(
+                prefixed(request, "/console/login") + "?next=" + quote(here, safe=""), status_code=303
+            )
+        if operator and not staff.is_operator:
+            raise HTTPException(status_code=404)
+        request.state.staff_tenants = await visible_tenant_ids(request, staff)
+        if request.state.tenant is not None and not request.state.staff_tenants:
+            raise HTTPException(status_code=404)
+        return await handler(request)
 
-        return wrapped
-
-    return decorate(handler) if handler is not None else decorate
+    return wrapped
 
 
 async def _recent_failures(email: str) -> int:
