@@ -20,7 +20,7 @@ async def _pending(portal, tenant, make_user, email: str, plugin: str = "identit
             kind=kind,
             title=f"New account {email}",
             user_id=user.id if user else None,
-            payload={"serial": "SN-123"},
+            payload={"serial": "SN-123", "pdf_url": "https://portal.test/form.pdf", "evil": "javascript:alert(1)"},
         )
         db.add(approval)
         await db.commit()
@@ -34,6 +34,8 @@ async def test_operator_approves_a_pending_account(operator_client, alpha, make_
     page = await operator_client.get("/console/approvals")
     assert "New account new@example.com" in page.text
     assert "SN-123" in page.text
+    assert '<a href="https://portal.test/form.pdf"' in page.text
+    assert 'href="javascript:' not in page.text
     response = await operator_client.post(
         f"/console/approvals/{approval.id}", data={"csrf_token": csrf_of(page.text), "decision": "approve"}
     )
