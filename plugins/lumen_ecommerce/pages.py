@@ -128,10 +128,7 @@ async def register(request: Request) -> Response:
     await throttle.hit(*lookups)
     async with tenant_db(request) as db:
         clean = await check_request(form, db, tenant, registry_for(tenant))
-        # Read from the raw body: the generic form wrapper cuts values at 10,000 characters, and a drawn
-        # signature is usually longer (decode_signature applies its own size limit).
-        raw_signature = raw.get("signature")
-        form.signature.data = raw_signature if isinstance(raw_signature, str) else ""
+        # decode_signature applies its own size limit to the drawn signature's data URL.
         signature_png = decode_signature(form.signature.data)
         typed = (form.signature_typed.data or "").strip() if typed_allowed else ""
         if signature_png is None:
