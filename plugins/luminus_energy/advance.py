@@ -256,7 +256,7 @@ async def change(ctx: Ctx) -> Response:
                         "customer": ctx.customer,
                         "contact": ctx.settings,
                         "changes": [
-                            {"ean": p.point.ean, "energy": p.contract.product, "old": old, "new": new}
+                            {"ean": p.point.ean, "energy": p.point.energy, "old": old, "new": new}
                             for p, old, new in changed
                         ],
                     },

@@ -24,9 +24,10 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
         if customer is None:
             return {"customer": None}
         lines = await backend.invoices(db, customer, today)
+        energies = {p.id: p.energy for p in await backend.supply_points(db, customer)}
         return {
             "customer": customer,
             "balance": await backend.balance(db, customer, today),
             "overdue": [line for line in lines if line.status == "overdue"],
-            "contracts": await backend.contracts(db, customer),
+            "contracts": [(energies.get(c.supply_point_id, ""), c) for c in await backend.contracts(db, customer)],
         }

@@ -211,6 +211,8 @@ async def test_dashboard_widget_shows_balance_and_advances(world):
     html = (await client.get("/")).text
     assert customer.name in html
     assert "/luminus/advance/change" in html
+    assert "Électricité" in html
+    assert "Comfy Pro" not in html  # back-office product names are not shown untranslated
 
 
 async def test_visitor_home_page_in_french_and_dutch(world, tenant_client):
