@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.api import current_membership, current_user, flash, login_url, redirect, render, tenant_db
+from core.audit.models import AuditEvent
+from core.audit.service import client_ip
 from core.db.base import utcnow
 from core.i18n import current_locale
 from core.i18n import gettext as _
@@ -30,6 +33,7 @@ from core.ticketing.sla import BusinessCalendar
 ACK_KEY = "ticketing:ack"
 ACCESS_KEY = "ticketing:access"
 MAX_GRANTS = 20
+ANONYMOUS_PER_HOUR = 5
 PAGE_SIZE = 50
 
 
@@ -75,9 +79,13 @@ async def new_ticket(request: Request) -> Response:
     form_class = category_form(category, tenant, anonymous=user is None)
     form = await form_class.from_request(request)
     limits = Limits.for_tenant(tenant)
+    problem = ""
     if request.method == "POST":
         valid = form.validate()
         uploads = await read_uploads(await request.form(), form.attachments, limits)
+        if valid and uploads is not None and user is None and await _anonymous_quota_used(request):
+            problem = _("You have sent several requests in a short time. Please wait an hour or sign in to continue.")
+            valid = False
         if valid and uploads is not None:
             membership = await current_membership(request) if user else None
             async with tenant_db(request) as db:
@@ -110,9 +118,28 @@ async def new_ticket(request: Request) -> Response:
             "extra_fields": category_fields(form, category),
             "limits": limits,
             "anonymous": user is None,
+            "problem": problem,
         },
-        status_code=400 if request.method == "POST" else 200,
+        status_code=429 if problem else 400 if request.method == "POST" else 200,
     )
+
+
+async def _anonymous_quota_used(request: Request) -> bool:
+    """A signed-out visitor's address opened :data:`ANONYMOUS_PER_HOUR` tickets in the last hour."""
+    since = utcnow() - timedelta(hours=1)
+    async with get_portal().database.session() as db:
+        count = await db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.tenant_id == request.state.tenant.id,
+                AuditEvent.action == "ticket.opened",
+                AuditEvent.actor_type == "anonymous",
+                AuditEvent.ip == client_ip(request),
+                AuditEvent.created_at >= since,
+            )
+        )
+    return int(count or 0) >= ANONYMOUS_PER_HOUR
 
 
 async def sent(request: Request) -> Response:

@@ -283,3 +283,16 @@ async def test_dashboard_widget_lists_open_requests(alpha, tenant_client, portal
     home = (await client.get("/")).text
     assert "Widget subject" in home
     assert f"/tickets/{ticket.reference}" in home
+
+
+async def test_signed_out_visitors_are_limited_to_a_few_tickets_an_hour(alpha, tenant_client, portal, mailbox):
+    client = tenant_client(alpha)
+    for _ in range(5):
+        csrf = csrf_of((await client.get("/support/new/billing")).text)
+        assert (await client.post("/support/new/billing", data=_billing(csrf))).status_code == 303
+    csrf = csrf_of((await client.get("/support/new/billing")).text)
+    refused = await client.post("/support/new/billing", data=_billing(csrf, subject="Sixth"))
+    assert refused.status_code == 429
+    assert "several requests in a short time" in refused.text
+    assert 'value="Sixth"' in refused.text
+    assert len(await mailbox.messages("zoe@example.com")) == 5
