@@ -81,10 +81,15 @@ def create_app(
     settings: Settings | None = None,
     *,
     extra_plugins: dict[str, ModuleType] | None = None,
-    access_log: bool = True,
+    access_log: bool | None = None,
 ) -> Starlette:
-    """Build the ASGI application. ``extra_plugins`` registers plugin modules directly (tests)."""
+    """Build the ASGI application. ``extra_plugins`` registers plugin modules directly (tests).
+
+    ``access_log`` overrides ``PORTIQUE_ACCESS_LOG`` (the JSON line per request).
+    """
     settings = settings or load_settings()
+    if access_log is None:
+        access_log = settings.access_log
     configure_logging(settings.log_json)
     portal = Portal(settings, PluginManager(extra_plugins))
     portal.activate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -89,14 +90,15 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     import uvicorn
 
     make_portal()  # fail fast, with one clear line, on bad settings or plugins
+    os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
     uvicorn.run(
         "core.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
-        log_level="warning" if not access_log else "info",
+        access_log=False,  # Portique writes its own JSON access log (request id, tenant, duration)
+        log_level="warning",
         proxy_headers=True,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +38,8 @@ class Settings(BaseSettings):
     https: bool = False
     public_url: str = "http://localhost:8000"
     log_json: bool = True
-    hash_concurrency: int = Field(default=2, ge=1, le=64)
+    hash_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=64)
+    access_log: bool = True
 
     @field_validator("database_url")
     @classmethod

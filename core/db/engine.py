@@ -59,7 +59,9 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Sessions and connections roll back when they close; a second reset by the pool would cost
+        # one more round trip (one more thread hop on SQLite) per session.
+        kwargs: dict[str, Any] = {"echo": echo, "pool_reset_on_return": None}
         if url.startswith("postgresql"):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=False)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 
 from core.i18n.context import current_locale
+
+
+@lru_cache(maxsize=64)
+def _locale(identifier: str) -> Locale:
+    """Parsed locales are reused: Babel's parsing is most of a formatting call's cost."""
+    return Locale.parse(identifier)
 
 
 def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
@@ -18,14 +25,16 @@ def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | No
         return ""
     if isinstance(value, datetime) and tz:
         value = value.astimezone(ZoneInfo(tz))
-    return dates.format_date(value, format=fmt, locale=current_locale())
+    return dates.format_date(value, format=fmt, locale=_locale(current_locale()))
 
 
 def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
     """A date and time in the active locale, in the tenant's time zone when given."""
     if value is None:
         return ""
-    return dates.format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=current_locale())
+    return dates.format_datetime(
+        value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=_locale(current_locale())
+    )
 
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
@@ -34,16 +43,16 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
         return ""
     if digits is not None:
         return numbers.format_decimal(
-            value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=current_locale()
+            value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_locale(current_locale())
         )
-    return numbers.format_decimal(value, locale=current_locale())
+    return numbers.format_decimal(value, locale=_locale(current_locale()))
 
 
 def format_money(value: int | float | Decimal | None, currency: str) -> str:
     """An amount of money in the active locale (``1 234,56 €`` in fr_BE, ``€ 1.234,56`` in nl_BE)."""
     if value is None:
         return ""
-    return numbers.format_currency(value, currency, locale=current_locale())
+    return numbers.format_currency(value, currency, locale=_locale(current_locale()))
 
 
 def format_phone(value: str | None, region: str = "CA") -> str:

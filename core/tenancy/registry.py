@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import make_transient
 
 from core.db.engine import Database
@@ -25,6 +25,7 @@ class TenantRegistry:
     _by_slug: dict[str, Tenant] = field(default_factory=dict)
     _loaded_at: float = float("-inf")
     _reloading: asyncio.Lock | None = None
+    _signature: tuple[int, object] | None = None
 
     def _fresh(self) -> bool:
         return time.monotonic() - self._loaded_at < REFRESH_SECONDS
@@ -47,6 +48,12 @@ class TenantRegistry:
 
     async def _reload(self) -> None:
         async with self.database.session() as session:
+            # A cheap probe first: most of the time nothing changed and the full reload is skipped.
+            count, latest = (await session.execute(select(func.count(Tenant.id), func.max(Tenant.updated_at)))).one()
+            signature = (int(count), latest)
+            if signature == self._signature:
+                self._loaded_at = time.monotonic()
+                return
             tenants = list((await session.scalars(select(Tenant).where(Tenant.enabled))).all())
             for tenant in tenants:
                 session.expunge(tenant)
@@ -59,6 +66,7 @@ class TenantRegistry:
             for host in tenant.hostnames or []:
                 by_host[host.lower()] = tenant
         self._by_host, self._by_slug = by_host, by_slug
+        self._signature = signature
         self._loaded_at = time.monotonic()
 
     def by_host(self, host: str) -> Tenant | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -22,10 +23,15 @@ def prefixed(request: Request, path: str) -> str:
     return f"{request.scope.get('root_path', '')}{path}"
 
 
-def locale_choices(locales: list[str]) -> list[tuple[str, str]]:
-    """(code, name in its own language) for the language switcher."""
+def locale_choices(locales: Sequence[str]) -> list[tuple[str, str]]:
+    """(code, name in its own language) for the language switcher (computed once per set)."""
+    return list(_locale_choices(tuple(locales)))
+
+
+@lru_cache(maxsize=256)
+def _locale_choices(locales: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     names = [(code, Locale.parse(code).get_display_name(code) or code) for code in locales]
-    return [(code, name[:1].upper() + name[1:]) for code, name in names]
+    return tuple((code, name[:1].upper() + name[1:]) for code, name in names)
 
 
 async def page_context(request: Request, context: Mapping[str, Any] | None = None) -> dict[str, Any]:

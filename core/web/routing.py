@@ -48,7 +48,8 @@ class Dispatcher:
         key = (tenant.id, tenant.updated_at.isoformat())
         router = self._routers.get(key)
         if router is None:
-            self._routers = {k: v for k, v in self._routers.items() if k[0] != tenant.id}
+            for stale in [k for k in self._routers if k[0] == tenant.id]:
+                del self._routers[stale]
             router = self._routers[key] = Router(routes=tenant_routes(self.portal, tenant))
         return router
 
