@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,7 @@ from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
 from core.web.themes import available_themes
 
+log = logging.getLogger("portique.console")
 LOG_PAGE = 100
 IMPORT_KEY = "console:import"
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -271,9 +273,16 @@ async def imports(request: Request) -> Response:
                 else:
                     try:
                         count = await importer.apply(db, tenant, rows)
-                    except Exception:
+                        await db.flush()
+                    except Exception:  # a backend failure must leave nothing behind
+                        log.exception("registry import %s failed on tenant %s", importer.code, tenant.slug)
                         await db.rollback()
-                        raise
+                        context.update(
+                            problem=_("The import failed; nothing was written. The error has been logged."),
+                            chosen=(tenant, importer),
+                        )
+                        await storage.delete(pending["key"])
+                        return await render(request, "console/imports.html", context, status_code=503)
                     audit(
                         db,
                         "console.registry_imported",

@@ -227,3 +227,19 @@ class _FakeTicket:
 
 class _FakeStaff:
     name = "Agent"
+
+
+async def test_a_failing_backend_leaves_nothing_behind(operator_client, alpha, make_staff, portal):
+    await _operator(operator_client, make_staff)
+    csrf = csrf_of((await operator_client.get("/console/imports")).text)
+    preview = await operator_client.post(
+        "/console/imports",
+        data={"csrf_token": csrf, "step": "preview", "importer": f"{alpha.id}:flaky"},
+        files={"file": ("c.csv", b"number,name\n1001,Ann\n1002,Bob\n", "text/csv")},
+    )
+    assert "Import every row" in preview.text
+    failed = await operator_client.post("/console/imports", data={"csrf_token": csrf, "step": "apply"})
+    assert failed.status_code == 503
+    assert "nothing was written" in failed.text
+    async with portal.database.session(alpha.id) as db:
+        assert await db.scalar(select(func.count()).select_from(Account)) == 0

@@ -44,6 +44,11 @@ async def _apply_customers(db: Any, tenant: Tenant, rows: Any) -> int:
     return len(rows)
 
 
+async def _apply_then_fail(db: Any, tenant: Tenant, rows: Any) -> int:
+    await get_or_create_account(db, rows[0]["number"], name=rows[0]["name"])
+    raise ConnectionError("the back office went away")
+
+
 # (plugin, tenant, kind, status, reason) of every decision the test plugins heard about
 DECISIONS: list[tuple[str, str, str, str, str]] = []
 
@@ -72,7 +77,14 @@ def _plugin(name: str, categories: list[TicketCategory]) -> types.ModuleType:
                 columns=("number", "name"),
                 validate=_validate_customers,
                 apply=_apply_customers,
-            )
+            ),
+            RegistryImporter(
+                code="flaky",
+                label="Flaky backend",
+                columns=("number", "name"),
+                validate=_validate_customers,
+                apply=_apply_then_fail,
+            ),
         ]
 
     module.portique_registry_importers = portique_registry_importers  # type: ignore[attr-defined]
