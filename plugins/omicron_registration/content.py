@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -274,8 +274,8 @@ class LibraryQuery:
         """A search or a filter is set (the listing index is then not the best path)."""
         return bool(self.q or self.family or self.topic or self.language or self.doc_type)
 
-    def filtered(self, query: Select[Any], tenant_id: int) -> Select[Any]:
-        """``query`` restricted to the search and filters (``tenant_id`` lets the word index serve the search)."""
+    def filtered(self, query: Select[Any]) -> Select[Any]:
+        """``query`` restricted to the filters (the words are searched through the word index)."""
         if self.family:
             query = query.where(Document.family == self.family)
         if self.topic:
@@ -284,14 +284,6 @@ class LibraryQuery:
             query = query.where(Document.language == self.language)
         if self.doc_type:
             query = query.where(Document.doc_type == self.doc_type)
-        for word in sorted(words_of(self.q))[:5]:
-            # a word, or the start of one ("transf" finds "transformers"), through the word index
-            matching = select(DocumentWord.document_id).where(
-                DocumentWord.tenant_id == tenant_id, DocumentWord.word >= word, DocumentWord.word < word + "\U0010ffff"
-            )
-            query = query.where(Document.id.in_(matching))
-        if self.q and not words_of(self.q):
-            query = query.where(false())
         return query
 
     def link(self, page: int) -> str:
@@ -306,23 +298,67 @@ class LibraryQuery:
 
 async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int) -> tuple[list[Document], int]:
     """One page of matching documents (newest first) and the number of matches."""
-    total = int(await db.scalar(query.filtered(select(func.count(Document.id)), tenant_id)) or 0)
-    # Ids first, from the covering indexes; then only the rows of the page. With a filter, the date is
-    # wrapped so that SQLite pages through the filter's covering index instead of walking the whole
-    # listing index (PostgreSQL plans from its statistics either way).
-    date = func.coalesce(Document.published_on, Document.published_on) if query.narrowed else Document.published_on
-    ids = list(
-        await db.scalars(
-            query.filtered(select(Document.id), tenant_id)
-            .order_by(date.desc(), Document.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((query.page - 1) * PAGE_SIZE)
-        )
-    )
+    words = sorted(words_of(query.q), key=lambda w: (-len(w), w))[:5]
+    if query.q and not words:
+        return [], 0
+    if words:
+        ids, total = await _search_words(db, query, tenant_id, words)
+    else:
+        ids, total = await _search_filters(db, query)
     if not ids:
         return [], total
     rows = {doc.id: doc for doc in await db.scalars(select(Document).where(Document.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows], total
+
+
+def _prefix(word: str) -> Any:
+    """Index entries of ``word`` or of words starting with it ("transf" finds "transformers")."""
+    return (DocumentWord.word >= word) & (DocumentWord.word < word + "\U0010ffff")
+
+
+async def _search_words(
+    db: AsyncSession, query: LibraryQuery, tenant_id: int, words: list[str]
+) -> tuple[list[int], int]:
+    """Search through the word index alone: the longest word drives, the others must also appear."""
+    conditions = [DocumentWord.tenant_id == tenant_id, _prefix(words[0])]
+    for column, value in (
+        (DocumentWord.family, query.family),
+        (DocumentWord.topic, query.topic),
+        (DocumentWord.language, query.language),
+        (DocumentWord.doc_type, query.doc_type),
+    ):
+        if value:
+            conditions.append(column == value)
+    for word in words[1:]:
+        other = select(DocumentWord.document_id).where(DocumentWord.tenant_id == tenant_id, _prefix(word))
+        conditions.append(DocumentWord.document_id.in_(other))
+    total = int(await db.scalar(select(func.count(distinct(DocumentWord.document_id))).where(*conditions)) or 0)
+    ids = await db.scalars(
+        select(DocumentWord.document_id)
+        .where(*conditions)
+        .group_by(DocumentWord.document_id)
+        .order_by(func.max(DocumentWord.published_on).desc(), DocumentWord.document_id.desc())
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+    )
+    return list(ids), total
+
+
+async def _search_filters(db: AsyncSession, query: LibraryQuery) -> tuple[list[int], int]:
+    """Filters only: ids from the documents' covering indexes, then the page's rows.
+
+    With a filter, the date is wrapped so that SQLite pages through the filter's covering index instead of
+    walking the whole listing index (PostgreSQL plans from its statistics either way).
+    """
+    total = int(await db.scalar(query.filtered(select(func.count(Document.id)))) or 0)
+    date = func.coalesce(Document.published_on, Document.published_on) if query.narrowed else Document.published_on
+    ids = await db.scalars(
+        query.filtered(select(Document.id))
+        .order_by(date.desc(), Document.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+    )
+    return list(ids), total
 
 
 async def library_page(request: Request) -> Response:

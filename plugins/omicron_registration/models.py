@@ -89,14 +89,33 @@ class Document(TenantOwned, Base):
 
 
 class DocumentWord(TenantOwned, Base):
-    """One word of a document's title or summary: the search index of the library (any database)."""
+    """One word of a document's title or summary: the search index of the library (any database).
+
+    The document's filter columns and date are repeated here, so that a search with filters counts and
+    pages on this index alone.
+    """
 
     __tablename__ = "omicron_registration_document_words"
-    __table_args__ = (Index("ix_omicron_registration_document_words_lookup", "tenant_id", "word", "document_id"),)
+    __table_args__ = (
+        Index(
+            "ix_omicron_registration_document_words_search",
+            "tenant_id",
+            "word",
+            *_FILTERS,
+            "published_on",
+            "document_id",
+        ),
+        Index("ix_omicron_registration_document_words_document_id", "document_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("omicron_registration_documents.id", ondelete="CASCADE"))
     word: Mapped[str] = mapped_column(String(40))
+    family: Mapped[str] = mapped_column(String(30))
+    topic: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(5))
+    doc_type: Mapped[str] = mapped_column(String(20))
+    published_on: Mapped[date] = mapped_column(Date)
 
 
 class SoftwareUpdate(TenantOwned, Base):

@@ -210,12 +210,13 @@ def words_of(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-async def index_documents(db: AsyncSession, tenant_id: int, documents: list[tuple[int, str]]) -> None:
-    """Add (document id, text) pairs to the library's word index."""
+async def index_documents(db: AsyncSession, tenant_id: int, documents: list[tuple[int, dict[str, Any]]]) -> None:
+    """Add (document id, document values) pairs to the library's word index."""
+    columns = ("family", "topic", "language", "doc_type", "published_on")
     rows = [
-        {"tenant_id": tenant_id, "document_id": doc_id, "word": word}
-        for doc_id, text in documents
-        for word in sorted(words_of(text))
+        {"tenant_id": tenant_id, "document_id": doc_id, "word": word, **{c: values[c] for c in columns}}
+        for doc_id, values in documents
+        for word in sorted(words_of(values["search_text"]))
     ]
     for offset in range(0, len(rows), 5000):
         await db.execute(insert(DocumentWord), rows[offset : offset + 5000])
@@ -231,7 +232,7 @@ async def ensure_documents(db: AsyncSession, tenant_id: int, count: int) -> int:
     for offset in range(0, len(rows), 2000):
         chunk = rows[offset : offset + 2000]
         ids = (await db.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True), chunk)).all()
-        await index_documents(db, tenant_id, [(i, r["search_text"]) for i, r in zip(ids, chunk, strict=True)])
+        await index_documents(db, tenant_id, list(zip(ids, chunk, strict=True)))
     return missing
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.api import ApprovalRequest, ApprovalStatus, create_user, resolve, utcnow
 from core.testing import csrf_of
@@ -227,3 +227,29 @@ async def test_adding_devices_is_throttled_against_registry_probing(portal, omic
     async with portal.database.session(omicron.id) as db:
         count = len((await db.scalars(select(ApprovalRequest).where(ApprovalRequest.kind == "device_claim"))).all())
     assert count == 10
+
+
+async def test_library_words_match_prefixes_and_combine_with_filters(portal, omicron):
+    from plugins.omicron_registration.content import LibraryQuery, search_documents
+    from plugins.omicron_registration.registry import ensure_documents
+
+    async with portal.database.session(omicron.id) as db:
+        await ensure_documents(db, omicron.id, 600)
+        await db.commit()
+        documents, total = await search_documents(db, LibraryQuery.from_params({"q": "CPC guid"}), omicron.id)
+        assert total > 0
+        assert all("cpc" in d.title.lower() and "guide" in d.title.lower() for d in documents)
+        expected = await db.scalar(
+            select(func.count())
+            .select_from(Document)
+            .where(Document.search_text.like("%cpc%"), Document.search_text.like("%guide%"))
+        )
+        assert total == expected
+        page2, total2 = await search_documents(
+            db, LibraryQuery.from_params({"q": "transformers", "language": "en"}), omicron.id
+        )
+        assert total2 >= len(page2) > 1
+        assert all(d.language == "en" for d in page2)
+        dates = [d.published_on for d in page2]
+        assert dates == sorted(dates, reverse=True)
+        assert (await search_documents(db, LibraryQuery.from_params({"q": "!!"}), omicron.id)) == ([], 0)
