@@ -16,6 +16,7 @@ FORCE_TOTP_SETUP = "force_totp_setup"
 TOTP_PAGE = "/profile/totp"
 # Session key → the only page (besides sign-out and language) a signed-in user may open until done.
 FORCED_PAGES = {FORCE_PASSWORD_CHANGE: PASSWORD_PAGE, FORCE_TOTP_SETUP: TOTP_PAGE}
+ALWAYS_ALLOWED = ("/logout", "/locale/", "/static/", "/theme/", "/healthz", "/readyz", "/metrics")
 
 
 def _cookie_name(secure: bool) -> str:
@@ -69,7 +70,7 @@ class SessionMiddleware:
         forced = next((page for key, page in FORCED_PAGES.items() if session.get(key)), None)
         if tenant is not None and session.user_id is not None and forced is not None:
             path = scope["path"][len(scope.get("root_path") or "") :] or "/"
-            if not path.startswith((forced, "/logout", "/locale/", "/static/")):
+            if not path.startswith((forced, *ALWAYS_ALLOWED)):
                 # A temporary password must be replaced (or two-step verification set up) first.
                 location = (scope.get("root_path") or "") + forced
                 await send(
