@@ -82,10 +82,14 @@ class Templates:
             lstrip_blocks=True,
             enable_async=False,
         )
+        # Jinja's newstyle wrappers substitute the variables: hand them the raw translations.
         env.install_gettext_callables(  # type: ignore[attr-defined]
-            gettext=lambda message, **kw: i18n.gettext(message, **kw),
-            ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
-            pgettext=lambda c, m, **kw: i18n.pgettext(c, m, **kw),
+            gettext=lambda message: i18n.current_translations().gettext(message),
+            ngettext=lambda singular, plural, n: i18n.current_translations().ngettext(singular, plural, n),
+            pgettext=lambda context, message: i18n.current_translations().pgettext(context, message),
+            npgettext=lambda context, singular, plural, n: i18n.current_translations().npgettext(
+                context, singular, plural, n
+            ),
             newstyle=True,
         )
         env.filters.update(

@@ -57,3 +57,16 @@ def test_dates_and_phones():
 def test_gettext_without_catalog_returns_the_source():
     with use_locale("de", Translations()):
         assert gettext("Hello %(name)s", name="Ada") == "Hello Ada"
+
+
+def test_templates_translate_plurals_and_escape_variables():
+    from core.web.templating import Templates
+
+    env = Templates({}).environment("default", (), ())
+    template = env.from_string(
+        "{% trans count=n %}{{ count }} try{% pluralize %}{{ count }} tries{% endtrans %}|"
+        '{{ _("Hello %(name)s", name="<b>") }}'
+    )
+    with use_locale("en", Translations()):
+        assert template.render(n=1) == "1 try|Hello &lt;b&gt;"
+        assert template.render(n=3) == "3 tries|Hello &lt;b&gt;"
