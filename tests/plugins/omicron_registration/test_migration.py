@@ -114,3 +114,23 @@ async def test_link_requests_are_throttled_per_address(omicron, registry, tenant
     for _ in range(3):
         await _request_link(client)
     assert len(await mailbox.messages(LEGACY)) == 1
+
+
+async def test_link_cannot_create_a_second_account_for_the_same_address(
+    portal, omicron, registry, tenant_client, mailbox
+):
+    from core.api import create_user
+
+    client = tenant_client(omicron)
+    await _request_link(client)
+    path = await first_link(mailbox, LEGACY, "/omicron/migrate/")
+    async with portal.database.session(omicron.id) as db:
+        await create_user(db, email="old.user@example.com", password=PASSWORD, status="active")
+        await db.commit()
+    _, response = await _complete(client, path)
+    assert response.status_code == 409
+    assert "already exists" in response.text
+    async with portal.database.session(omicron.id) as db:
+        users = (await db.scalars(select(User).where(User.email_normalized == "old.user@example.com"))).all()
+    assert len(users) == 1
+    assert users[0].username is None
