@@ -26,8 +26,12 @@ async def current_user(request: Request) -> User | None:
     session = request.state.session
     tenant = request.state.tenant
     if tenant is not None and session.user_id is not None:
-        async with get_portal().database.session(tenant.id) as db:
-            user = await db.get(User, session.user_id)
+        loaded = session.record.companion if session.record is not None else None
+        if isinstance(loaded, User) and loaded.id == session.user_id:
+            user = loaded  # the session store loaded it with the session
+        else:
+            async with get_portal().database.session(tenant.id) as db:
+                user = await db.get(User, session.user_id)
         if user is not None and user.status != UserStatus.ACTIVE:
             user = None
     request.state.user = user

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 
 from core.db.base import utcnow
 from core.db.engine import Database
@@ -29,6 +29,14 @@ class SessionData:
     last_seen_at: datetime = field(default_factory=utcnow)
     ip: str = ""
     user_agent: str = ""
+    # The signed-in user's row when the store could load it with the session (never stored).
+    companion: Any = field(default=None, compare=False, repr=False)
+
+    def stored_fields(self) -> dict[str, Any]:
+        """The fields a store keeps."""
+        values = asdict(self)
+        values.pop("companion")
+        return values
 
 
 def _text(value: bytes | str) -> str:
@@ -55,10 +63,15 @@ class SessionStore(Protocol):
 
 
 class DatabaseSessionStore:
-    """Sessions in the ``sessions`` table (works on SQLite and PostgreSQL, no extra service)."""
+    """Sessions in the ``sessions`` table (works on SQLite and PostgreSQL, no extra service).
 
-    def __init__(self, database: Database) -> None:
+    With ``companion`` (the user model), a session is loaded together with its user in one
+    statement: a signed-in page then costs one round trip less.
+    """
+
+    def __init__(self, database: Database, companion: type[Any] | None = None) -> None:
         self.database = database
+        self.companion = companion
 
     @staticmethod
     def _to_data(row: SessionRecord) -> SessionData:
@@ -77,15 +90,29 @@ class DatabaseSessionStore:
         )
 
     async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
+        companion = None
         async with self.database.session() as db:
-            row = await db.get(SessionRecord, session_id)
+            if self.companion is None or tenant_id is None:
+                row = await db.get(SessionRecord, session_id)
+            else:
+                model = self.companion
+                joined = (
+                    await db.execute(
+                        select(SessionRecord, model)
+                        .outerjoin(model, and_(model.id == SessionRecord.user_id, model.tenant_id == tenant_id))
+                        .where(SessionRecord.id == session_id)
+                    )
+                ).first()
+                row, companion = joined if joined is not None else (None, None)
         if row is None or row.tenant_id != tenant_id or row.expires_at <= utcnow():
             return None
-        return self._to_data(row)
+        data = self._to_data(row)
+        data.companion = companion
+        return data
 
     async def save(self, session: SessionData) -> None:
         async with self.database.session() as db:
-            await db.merge(SessionRecord(**asdict(session)))
+            await db.merge(SessionRecord(**session.stored_fields()))
             await db.commit()
 
     async def delete(self, session_id: str) -> None:
@@ -134,7 +161,7 @@ class RedisSessionStore:
 
     @staticmethod
     def _dump(session: SessionData) -> str:
-        raw = asdict(session)
+        raw = session.stored_fields()
         for name in ("expires_at", "created_at", "last_seen_at"):
             raw[name] = raw[name].isoformat()
         return json.dumps(raw)

@@ -85,8 +85,8 @@ async def _signed_in_cookie(portal: Portal, tenant_id: int) -> str:
 ANONYMOUS_HOME = 0
 NOT_FOUND = 0
 LOGIN_PAGE = 0
-DASHBOARD = 4  # session, user, then one per data widget: open tickets (ticketing), membership (identity)
-TICKET_LIST = 4
+DASHBOARD = 3  # session with its user, then one per data widget: open tickets (ticketing), membership (identity)
+TICKET_LIST = 3
 
 
 async def test_anonymous_home_runs_no_query(portal, make_tenant, tenant_client, queries):
