@@ -23,6 +23,17 @@ from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext,
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
 from core.identity.current import current_membership, current_user, login_required, login_url
 from core.identity.events import UserEvent
+from core.identity.flows import (
+    activate_user,
+    change_email,
+    invite_user,
+    reject_user,
+    revoke_sessions,
+    send_confirmation,
+    send_password_reset,
+    set_temporary_password,
+    sign_in,
+)
 from core.identity.forms import RegistrationForm
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password, verify_password
@@ -37,6 +48,8 @@ from core.identity.policies import (
     length_rule,
     regex_rule,
 )
+from core.identity.rules import password_problems, username_problems
+from core.identity.throttle import Bucket, get_throttle
 from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token, issue_token, revoke_tokens
 from core.identity.users import (
     create_user,
@@ -86,6 +99,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStatus",
     "Base",
+    "Bucket",
     "DemoAccount",
     "Membership",
     "NavItem",
@@ -112,7 +126,9 @@ __all__ = [
     "UserStatus",
     "UsernamePolicy",
     "Widget",
+    "activate_user",
     "audit",
+    "change_email",
     "check_token",
     "client_ip",
     "consume_token",
@@ -130,10 +146,12 @@ __all__ = [
     "format_phone",
     "get_or_create_account",
     "get_portal",
+    "get_throttle",
     "gettext",
     "grant_membership",
     "hash_password",
     "hookimpl",
+    "invite_user",
     "issue_token",
     "lazy_gettext",
     "length_rule",
@@ -142,20 +160,28 @@ __all__ = [
     "ngettext",
     "normalize_email",
     "normalize_username",
+    "password_problems",
     "pgettext",
     "prefixed",
     "queue_mail",
     "redirect",
     "regex_rule",
+    "reject_user",
     "render",
     "require_permission",
     "require_role",
     "resolve",
     "resolve_one",
+    "revoke_sessions",
     "revoke_tokens",
     "safe_next",
+    "send_confirmation",
+    "send_password_reset",
+    "set_temporary_password",
+    "sign_in",
     "tenant_db",
     "use_locale",
+    "username_problems",
     "username_taken",
     "utcnow",
     "verify_password",

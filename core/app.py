@@ -100,7 +100,7 @@ def create_app(
         portal.activate()
         worker: asyncio.Task[None] | None = None
         if settings.run_worker_in_process:
-            from core.mail.worker import run_forever  # started only when asked for
+            from core.jobs import run_forever  # started only when asked for
 
             worker = asyncio.create_task(run_forever(portal))
         try:

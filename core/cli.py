@@ -107,7 +107,8 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 @click.option("--once", is_flag=True, help="Deliver what is due and stop.")
 def worker(once: bool) -> None:
     """Deliver the mail outbox (and other background jobs)."""
-    from core.mail.worker import deliver_pending, run_forever
+    from core.jobs import run_forever
+    from core.mail.worker import deliver_pending
 
     portal = make_portal()
     if once:

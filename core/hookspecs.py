@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         UsernamePolicy,
     )
     from core.imports import RegistryImporter
+    from core.jobs import PeriodicJob
     from core.plugin_info import PluginInfo
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
@@ -98,6 +99,14 @@ def portique_migrations_dir() -> dict[str, Path]:
     reference: tenants, users, accounts); ``portique db revision --plugin <label>`` writes it so.
 
     :return: a mapping of branch label to the absolute versions folder.
+    """
+
+
+@hookspec
+def portique_periodic_jobs() -> list[PeriodicJob]:
+    """Background jobs ``portique worker`` runs at an interval (expiry clean-up, SLA breaches…).
+
+    :return: :class:`core.jobs.PeriodicJob` objects; a job must be safe to run on several workers.
     """
 
 

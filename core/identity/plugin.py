@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.identity import account, flows, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
+from core.identity.cleanup import purge_expired
 from core.identity.models import User, UserStatus
+from core.jobs import PeriodicJob
 from core.mail import pages as mail_pages
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
@@ -115,3 +118,8 @@ async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, d
         await flows.activate_user(db, tenant, user)
     elif approval.status == ApprovalStatus.REJECTED:
         await flows.reject_user(db, tenant, user, approval.reason)
+
+
+@hookimpl
+def portique_periodic_jobs() -> list[PeriodicJob]:
+    return [PeriodicJob("identity.purge_expired", timedelta(minutes=10), purge_expired)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
@@ -72,28 +71,3 @@ async def deliver_pending(portal: Portal, limit: int = 50) -> int:
                 sent += 1
         await db.commit()
     return sent
-
-
-CLEANUP_EVERY = timedelta(minutes=10)
-
-
-async def run_forever(portal: Portal, interval: float = 1.0) -> None:
-    """Deliver the outbox until cancelled; every ``CLEANUP_EVERY``, purge expired identity data."""
-    from core.identity.cleanup import purge_expired  # the worker also runs the expiry clean-up
-
-    portal.activate()
-    next_cleanup = utcnow()
-    while True:
-        try:
-            await deliver_pending(portal)
-        except Exception:
-            log.exception("outbox delivery failed")
-        if utcnow() >= next_cleanup:
-            next_cleanup = utcnow() + CLEANUP_EVERY
-            try:
-                counts = await purge_expired(portal)
-                if any(counts.values()):
-                    log.info("expiry clean-up: %s", counts)
-            except Exception:
-                log.exception("expiry clean-up failed")
-        await asyncio.sleep(interval)

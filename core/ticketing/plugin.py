@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -10,10 +11,12 @@ from starlette.routing import BaseRoute, Route
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.identity.models import User
+from core.jobs import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import views
+from core.ticketing.jobs import record_breaches
 from core.web.nav import NavItem, Widget
 
 HERE = Path(__file__).resolve().parent
@@ -85,3 +88,8 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
     return [Widget(template="ticketing/widget.html", load=views.widget, order=500)]
+
+
+@hookimpl
+def portique_periodic_jobs() -> list[PeriodicJob]:
+    return [PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches)]

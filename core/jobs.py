@@ -1,0 +1,66 @@
+"""The worker: delivers the mail outbox and runs the periodic jobs plugins declare."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.db.base import utcnow
+from core.mail.worker import deliver_pending
+from core.plugins import flatten
+from core.portal import Portal
+
+log = logging.getLogger("portique.worker")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Background work run by ``portique worker`` (``portique_periodic_jobs``).
+
+    :param name: shown in logs.
+    :param every: the interval between two runs.
+    :param run: async callable receiving the portal; its return value is logged when truthy.
+    """
+
+    name: str
+    every: timedelta
+    run: Callable[[Portal], Awaitable[Any]]
+
+
+def periodic_jobs(portal: Portal) -> list[PeriodicJob]:
+    """Every job the installed plugins declare, by name."""
+    return sorted(flatten(portal.plugins.hook.portique_periodic_jobs()), key=lambda job: job.name)
+
+
+async def run_due_jobs(portal: Portal, jobs: list[PeriodicJob], next_runs: dict[str, datetime]) -> None:
+    """Run the jobs whose time has come; a failing job is logged and retried at its next turn."""
+    now = utcnow()
+    for job in jobs:
+        if now < next_runs.get(job.name, now):
+            continue
+        next_runs[job.name] = now + job.every
+        try:
+            result = await job.run(portal)
+        except Exception:
+            log.exception("job %s failed", job.name)
+        else:
+            if result:
+                log.info("job %s: %s", job.name, result)
+
+
+async def run_forever(portal: Portal, interval: float = 1.0) -> None:
+    """Deliver the outbox every ``interval`` seconds and run the periodic jobs, until cancelled."""
+    portal.activate()
+    jobs = periodic_jobs(portal)
+    next_runs: dict[str, datetime] = {}
+    while True:
+        try:
+            await deliver_pending(portal)
+        except Exception:
+            log.exception("outbox delivery failed")
+        await run_due_jobs(portal, jobs, next_runs)
+        await asyncio.sleep(interval)
