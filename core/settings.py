@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     log_json: bool = True
     hash_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=64)
     access_log: bool = True
+    max_request_mb: int = Field(default=50, ge=1, le=2048)
 
     @field_validator("database_url")
     @classmethod

@@ -122,11 +122,11 @@ def main(argv: list[str]) -> int:
     plugins = PluginManager()
     action = argv[0] if argv else "check"
     found = components(plugins)
+    all_dirs = [d for _, d, _ in found]  # every component, so nested ones stay out of their parent's domain
     if "--domain" in argv:
         wanted = argv[argv.index("--domain") + 1]
         found = [item for item in found if item[0] == wanted]
     if action == "extract":
-        all_dirs = [d for _, d, _ in found]
         for domain, locale_dir, languages in found:
             update(domain, locale_dir, languages, extract(domain, locale_dir, all_dirs))
         print(f"updated {len(found)} domains")

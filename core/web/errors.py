@@ -25,6 +25,10 @@ def _messages(status: int, detail: str = "") -> tuple[str, str]:
         return _("Access denied"), _("You do not have permission to do this.")
     if status == 429:
         return _("Too many attempts"), _("Please wait a moment before trying again.")
+    if status == 413:
+        return _("Too large"), _(
+            "What you sent is larger than this site accepts. Send smaller files, or fewer at once."
+        )
     if status == 405:
         return _("Not allowed"), _("This page cannot be used that way.")
     if status == 400:

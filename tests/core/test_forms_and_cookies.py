@@ -57,3 +57,21 @@ async def test_static_files_and_health_checks_set_no_cookie(app, make_tenant):
         assert "set-cookie" not in (await client.get("/healthz")).headers
         page = await client.get("/t/acme/")
         assert "Path=/t/acme/" in page.headers["set-cookie"]
+
+
+async def test_a_body_over_the_limit_gets_a_413_page_before_any_page_reads_it(portique_settings):
+    from core.app import create_app
+    from core.tenancy.service import create_tenant
+
+    app = create_app(portique_settings.model_copy(update={"max_request_mb": 1}), access_log=False)
+    portal = app.state.portal
+    portal.activate()
+    async with portal.database.session() as db:
+        await create_tenant(db, portal.plugins, slug="acme", name="Acme")
+        await db.commit()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://acme.localhost") as client:
+        response = await client.post("/login", content=b"x" * (1024 * 1024 + 1))
+    await portal.database.dispose()
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.text
