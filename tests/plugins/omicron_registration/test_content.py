@@ -253,3 +253,26 @@ async def test_library_words_match_prefixes_and_combine_with_filters(portal, omi
         dates = [d.published_on for d in page2]
         assert dates == sorted(dates, reverse=True)
         assert (await search_documents(db, LibraryQuery.from_params({"q": "!!"}), omicron.id)) == ([], 0)
+
+
+async def test_visitor_without_access_to_the_old_mailbox_opens_a_customer_care_ticket(omicron, tenant_client):
+    client = tenant_client(omicron)
+    page = await client.get("/support/new/omicron_no_email_access")
+    assert page.status_code == 200
+    assert "Your new e-mail address" in page.text
+    data = {
+        "csrf_token": csrf_of(page.text),
+        "name": "Eva Muster",
+        "email": "eva.new@acme.example",
+        "subject": "New e-mail address",
+        "description": "My old mailbox was closed when I changed jobs.",
+        "f_username_or_email": "evamuster",
+        "f_new_email": "not-an-address",
+    }
+    refused = await client.post("/support/new/omicron_no_email_access", data=data)
+    assert refused.status_code == 400  # the new address is checked next to its field
+    assert 'value="evamuster"' in refused.text
+    data["f_new_email"] = "eva.new@acme.example"
+    sent = await client.post("/support/new/omicron_no_email_access", data={**data, "csrf_token": csrf_of(refused.text)})
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("/support/sent")
