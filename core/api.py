@@ -16,6 +16,9 @@ from starlette.requests import Request
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import client_ip
 from core.audit.service import record as audit
+from core.cli import make_portal
+from core.cli import run as run_command
+from core.console.auth import current_staff, staff_required, visible_tenant_ids
 from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount
 from core.hookspecs import hookimpl
@@ -68,8 +71,10 @@ from core.mail.service import queue_mail
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
+from core.storage import Storage, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
+from core.ticketing.service import open_ticket
 from core.web.forms import PortiqueForm
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, safe_next
@@ -115,6 +120,7 @@ __all__ = [
     "Rows",
     "Rule",
     "SessionPolicy",
+    "Storage",
     "Tenant",
     "TenantOwned",
     "TicketCategory",
@@ -135,6 +141,7 @@ __all__ = [
     "create_user",
     "current_locale",
     "current_membership",
+    "current_staff",
     "current_user",
     "find_user_by_email",
     "find_user_by_username",
@@ -146,6 +153,7 @@ __all__ = [
     "format_phone",
     "get_or_create_account",
     "get_portal",
+    "get_storage",
     "get_throttle",
     "gettext",
     "grant_membership",
@@ -157,9 +165,11 @@ __all__ = [
     "length_rule",
     "login_required",
     "login_url",
+    "make_portal",
     "ngettext",
     "normalize_email",
     "normalize_username",
+    "open_ticket",
     "password_problems",
     "pgettext",
     "prefixed",
@@ -174,15 +184,18 @@ __all__ = [
     "resolve_one",
     "revoke_sessions",
     "revoke_tokens",
+    "run_command",
     "safe_next",
     "send_confirmation",
     "send_password_reset",
     "set_temporary_password",
     "sign_in",
+    "staff_required",
     "tenant_db",
     "use_locale",
     "username_problems",
     "username_taken",
     "utcnow",
     "verify_password",
+    "visible_tenant_ids",
 ]

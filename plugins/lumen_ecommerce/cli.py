@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from core.api import Tenant
+from core.api import Tenant, make_portal
+from core.api import run_command as run
 
 
 @click.group("lumen")
@@ -19,7 +20,6 @@ def lumen() -> None:
 @click.option("--tenant", "slug", default="lumen", show_default=True, help="Tenant slug.")
 def list_requests(slug: str) -> None:
     """List the signed access requests with their status (and the error of failed ones)."""
-    from core.cli import make_portal, run
     from plugins.lumen_ecommerce.models import LumenAccessRequest
 
     portal = make_portal()
@@ -39,7 +39,6 @@ def list_requests(slug: str) -> None:
 @click.argument("reference")
 def retry(slug: str, reference: str) -> None:
     """Provision again an approved request whose provisioning failed (REFERENCE like DA-000012)."""
-    from core.cli import make_portal, run
     from plugins.lumen_ecommerce.models import LumenAccessRequest, RequestStatus
     from plugins.lumen_ecommerce.service import retry_provisioning
 
@@ -66,7 +65,6 @@ def retry(slug: str, reference: str) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def export_pdf(slug: str, reference: str, target: Path) -> None:
     """Write the PDF of a signed request to TARGET."""
-    from core.cli import make_portal, run
     from plugins.lumen_ecommerce.models import LumenAccessRequest
 
     portal = make_portal()

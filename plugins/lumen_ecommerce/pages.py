@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core.api import (
     Account,
+    Bucket,
     Membership,
     Role,
     Tenant,
@@ -21,11 +22,13 @@ from core.api import (
     client_ip,
     current_locale,
     current_membership,
+    current_staff,
     current_user,
     flash,
     format_money,
     format_phone,
     get_portal,
+    get_throttle,
     gettext,
     login_required,
     prefixed,
@@ -33,6 +36,7 @@ from core.api import (
     render,
     tenant_db,
     utcnow,
+    visible_tenant_ids,
 )
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
@@ -161,8 +165,6 @@ async def register(request: Request) -> Response:
 def _throttle_buckets(request: Request) -> tuple[Any, list[Any], list[Any]]:
     """Registry look-ups (30 an hour) and signed requests (10 an hour) per IP: limits number guessing and
     mail flooding. The counters are the identity core's (memory, or Redis when configured)."""
-    from core.identity.throttle import Bucket, get_throttle  # not re-exported by core.api yet
-
     tid, ip = str(request.state.tenant.id), client_ip(request)
     return (
         get_throttle(),
@@ -234,9 +236,6 @@ async def request_pdf(request: Request) -> Response:
 
 async def operator_request_pdf(request: Request) -> Response:
     """The PDF of a signed request on the operator host, for staff who may work on its tenant."""
-    # The console's staff check is not part of core.api yet: imported here, on the operator host only.
-    from core.console.auth import current_staff, visible_tenant_ids
-
     staff = await current_staff(request)
     if staff is None:
         return RedirectResponse("/console/login?next=" + request.url.path, status_code=303)

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 from core.api import (
     Account,
     Membership,
+    RegistrationForm,
     Role,
     Tenant,
     UserEvent,
@@ -54,8 +55,6 @@ class LuminusFields(Form):  # type: ignore[misc]  # WTForms ships no type hints
 @cache
 def registration_form_class() -> type[Form]:
     """The core registration form with the Luminus fields first."""
-    from core.identity.forms import RegistrationForm  # the identity core's form (contract step 1)
-
     return type("LuminusRegistrationForm", (LuminusFields, RegistrationForm), {})
 
 

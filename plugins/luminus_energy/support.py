@@ -6,22 +6,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.api import TicketCategory, current_membership, current_user, get_portal, utcnow
+from core.api import TicketCategory, current_membership, current_user, get_portal, open_ticket, utcnow
 from core.api import gettext as _
 from plugins.luminus_energy.models import ServiceRequest
 from plugins.luminus_energy.web import Ctx
-
-try:  # the public face re-exports it once the lead wires it; the service module has it today
-    from core.api import open_ticket  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the core's version
-    from core.ticketing.service import open_ticket
 
 
 def category(ctx: Ctx, code: str) -> TicketCategory:
     """The tenant's ticket category ``code`` (declared by this plugin)."""
     for item in get_portal().categories(ctx.request.state.tenant):
         if item.code == code:
-            return item  # type: ignore[no-any-return]
+            return item
     raise LookupError(code)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from core.api import Tenant
+from core.api import Tenant, make_portal
+from core.api import run_command as run
 
 
 @click.group("videotron")
@@ -18,7 +19,6 @@ def videotron() -> None:
 @click.argument("account_number")
 def send_activation_command(slug: str, account_number: str) -> None:
     """Mail the activation e-mail (5-day link) to the address on file of ACCOUNT_NUMBER."""
-    from core.cli import make_portal, run
     from plugins.videotron_business import services
     from plugins.videotron_business.pages import send_activation
 

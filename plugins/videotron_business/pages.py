@@ -45,6 +45,7 @@ from core.api import (
     redirect,
     render,
     require_role,
+    staff_required,
     tenant_db,
     username_taken,
     utcnow,
@@ -689,8 +690,6 @@ async def account_users(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     """Every page of the plugin (``/register`` replaces the core's registration page on this tenant)."""
-    from core.console.auth import staff_required  # the console's guard; not re-exported by core.api yet
-
     return [
         Route(
             "/console/videotron/activation",

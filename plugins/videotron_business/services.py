@@ -27,6 +27,7 @@ from core.api import (
     get_or_create_account,
     get_portal,
     grant_membership,
+    password_problems,
     utcnow,
 )
 from plugins.videotron_business.backend import AccountRecord, LocalBackend, VideotronBackend
@@ -185,8 +186,6 @@ def sign_in(request: Request, user: User) -> None:
 
 def check_password_extras(tenant: Tenant, field: Any, *, email: str, username: str) -> None:
     """Add the core's extra password checks (common passwords, e-mail or username inside) to ``field``."""
-    from core.identity.rules import password_problems  # not re-exported by core.api yet
-
     for problem in password_problems(tenant, field.data or "", email=email, username=username):
         if problem not in field.errors:
             field.errors.append(problem)
