@@ -30,6 +30,7 @@ from core.api import (
     gettext,
     login_required,
     login_url,
+    queue_mail,
     redirect,
     render,
     tenant_db,
@@ -185,11 +186,21 @@ async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncS
     """An operator decided on a device claim: an approved one becomes the user's device."""
     if approval.plugin != NAME or approval.kind != DEVICE_CLAIM or approval.user_id is None:
         return
-    if approval.status == ApprovalStatus.APPROVED:
-        user = await db.get(User, approval.user_id)
-        serial = str(approval.payload.get("serial", ""))
-        if user is not None and serial:
-            await backend_for(tenant).claim(db, serial, user.id, user.company)
+    user = await db.get(User, approval.user_id)
+    serial = str(approval.payload.get("serial", ""))
+    if user is None or not serial:
+        return
+    approved = approval.status == ApprovalStatus.APPROVED
+    if approved:
+        approved = await backend_for(tenant).claim(db, serial, user.id, user.company)
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "omicron_registration/device_decided",
+        {"user": user, "serial": serial, "approved": approved, "reason": approval.reason},
+        locale=user.locale,
+    )
 
 
 # -- software updates -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.api import ApprovalRequest, ApprovalStatus, create_user, resolve, utcnow
-from core.testing import csrf_of
+from core.testing import csrf_of, mail_text
 from plugins.omicron_registration.demo import create_demo_data
 from plugins.omicron_registration.models import ClaimedDevice, Device, Document, SoftwareUpdate
 
@@ -131,7 +131,7 @@ async def test_visitor_sees_the_library_and_an_invitation_but_no_download_links(
 
 
 async def test_adding_a_known_device_claims_it_and_an_unknown_one_waits_for_the_operator(
-    portal, omicron, tenant_client
+    portal, omicron, tenant_client, mailbox
 ):
     await _demo(portal, omicron)
     client = tenant_client(omicron)
@@ -167,6 +167,9 @@ async def test_adding_a_known_device_claims_it_and_an_unknown_one_waits_for_the_
             await db.scalars(select(Device.serial_number).join(ClaimedDevice, ClaimedDevice.device_id == Device.id))
         )
     assert {"CD456Y", "ZZ999Z"} <= serials
+    mail = mail_text(await mailbox.last("nodevice@acme.example"))
+    assert "ZZ999Z" in mail
+    assert "now in your list of devices" in mail
 
 
 async def test_chosen_topics_drive_the_dashboard(portal, omicron, tenant_client):
@@ -276,3 +279,27 @@ async def test_visitor_without_access_to_the_old_mailbox_opens_a_customer_care_t
     sent = await client.post("/support/new/omicron_no_email_access", data={**data, "csrf_token": csrf_of(refused.text)})
     assert sent.status_code == 303
     assert sent.headers["location"].endswith("/support/sent")
+
+
+async def test_a_refused_device_is_not_added_and_the_customer_is_told_why(portal, omicron, tenant_client, mailbox):
+    await _demo(portal, omicron)
+    client = tenant_client(omicron)
+    await sign_in(client, "nodevice")
+    token = csrf_of((await client.get("/omicron/devices")).text)
+    await client.post("/omicron/devices", data={"serial_number": "EF789X", "csrf_token": token})
+    async with portal.database.session(omicron.id) as db:
+        approval = await db.scalar(select(ApprovalRequest).where(ApprovalRequest.kind == "device_claim"))
+        approval.status = ApprovalStatus.REJECTED
+        approval.reason = "This device belongs to Réseau Exemple SA."
+        await db.flush()
+        await resolve(portal.hooks(omicron).portique_approval_decided(tenant=omicron, approval=approval, db=db))
+        await db.commit()
+        claimed = await db.scalar(
+            select(ClaimedDevice.id)
+            .join(Device, Device.id == ClaimedDevice.device_id)
+            .where(Device.serial_number == "EF789X")
+        )
+    assert claimed is None
+    mail = mail_text(await mailbox.last("nodevice@acme.example"))
+    assert "could not verify the device EF789X" in mail
+    assert "Réseau Exemple SA" in mail
