@@ -303,3 +303,21 @@ async def test_a_refused_device_is_not_added_and_the_customer_is_told_why(portal
     mail = mail_text(await mailbox.last("nodevice@acme.example"))
     assert "could not verify the device EF789X" in mail
     assert "Réseau Exemple SA" in mail
+
+
+async def test_pages_speak_german(portal, omicron, tenant_client):
+    await _demo(portal, omicron)
+    client = tenant_client(omicron)
+    await client.get("/locale/de?next=/")
+    library = await client.get("/omicron/library?family=cmc")
+    assert 'lang="de"' in library.text
+    assert "Technische Bibliothek" in library.text
+    assert "Gefundene Dokumente" in library.text
+    assert "Kundenbereich" in library.text
+    assert "Jetzt registrieren" in library.text
+    await sign_in(client, "owner")
+    dashboard = await client.get("/")
+    assert "Ihre persönliche Übersicht" in dashboard.text
+    devices = await client.get("/omicron/devices")
+    assert "Meine Geräte" in devices.text
+    assert "Seriennummer eines Ihrer Geräte" in devices.text
