@@ -323,8 +323,12 @@ async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int
 
 
 def _prefix(word: str) -> Any:
-    """Index entries of ``word`` or of words starting with it ("transf" finds "transformers")."""
-    return (DocumentWord.word >= word) & (DocumentWord.word < word + "\U0010ffff")
+    """Index entries of ``word`` or of words starting with it ("transf" finds "transformers").
+
+    The upper bound is the word with its last character incremented ("transg"): a range any database
+    serves from the index, whatever its collation.
+    """
+    return (DocumentWord.word >= word) & (DocumentWord.word < word[:-1] + chr(ord(word[-1]) + 1))
 
 
 async def _search_words(
