@@ -87,3 +87,27 @@ async def test_temporary_password_from_customer_care_must_be_changed_at_next_sig
     blocked = await client.get("/omicron/devices")  # the exclusive content waits for the new password
     assert blocked.status_code == 303
     assert blocked.headers["location"].endswith("/profile/password")
+
+
+async def test_forgotten_password_link_states_its_validity_and_expires(
+    portal, omicron, tenant_client, mailbox, time_machine
+):
+    from datetime import UTC, datetime, timedelta
+
+    from core.testing import csrf_of, mail_links, mail_text
+
+    start = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    await _customer(portal, omicron)
+    client = tenant_client(omicron)
+    page = await client.get("/password/forgot")
+    await client.post("/password/forgot", data={"email": "eva@acme.example", "csrf_token": csrf_of(page.text)})
+    message = await mailbox.last("eva@acme.example")
+    assert "1 hour" in mail_text(message)
+    link = next(link for link in mail_links(message) if "/password/reset/" in link)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    if path.startswith("/t/"):
+        path = "/" + path.split("/", 3)[3]
+    time_machine.move_to(start + timedelta(hours=1, minutes=1), tick=False)
+    expired = await client.get(path)
+    assert "This link has expired" in expired.text
