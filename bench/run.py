@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from bench import argon
+from bench import argon, library
 from bench.infra import DEFAULT_POSTGRES, PORTIQUE, ROOT, Database, Server, database, postgres_available, server
 from bench.load import LoadResult, finish_wrk, lua_post_form, lua_rotating_hosts, run_wrk, start_wrk
 
@@ -333,6 +333,13 @@ def hashing(run: Run) -> None:
         run.add(Row(f"raw argon2id verify, {n} thread(s)", "-", rps=rate, note=argon.parameters()))
 
 
+def library_search(run: Run) -> None:
+    """OMICRON library search, in-process query time, at 2,000 and 100,000 documents."""
+    rounds = 5 if run.config.seconds <= 2 else 30
+    for size, p50, p99 in library.library_timings(rounds=rounds):
+        run.add(Row(f"OMICRON library search, {size:,} documents", "sqlite", p50_ms=p50, p99_ms=p99, note="query"))
+
+
 # -- goals ------------------------------------------------------------------------------------------------
 
 
@@ -372,6 +379,9 @@ def goals(run: Run) -> list[Goal]:
     two = run.find("anonymous home (4 tenants)", "sqlite", workers=2)
     if few and two and few.rps and two.rps:
         out.append(Goal("2 workers vs 1", "≥ 1.5", f"{two.rps / few.rps:.2f}", two.rps / few.rps >= 1.5))
+    big = run.find("OMICRON library search, 100,000 documents", "sqlite")
+    if big is not None and big.p99_ms is not None:
+        out.append(Goal("library search p99, 100,000 docs", "< 50 ms", f"{big.p99_ms:.1f} ms", big.p99_ms < 50))
     rss = [v for r in run.rows if r.database != "-" for v in r.rss_mb]
     if rss:
         out.append(Goal("RSS per worker after load", "< 150 MB", f"max {max(rss):.0f} MB", max(rss) < 150))
@@ -397,7 +407,7 @@ def _loadavg() -> str:
         return ""
 
 
-GROUPS = ("sqlite", "postgresql", "login", "tenants", "workers", "shipped", "argon2")
+GROUPS = ("sqlite", "postgresql", "login", "tenants", "workers", "shipped", "argon2", "library")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -446,6 +456,8 @@ def main(argv: list[str] | None = None) -> None:
         as_shipped(run)
     if config.wants("argon2"):
         hashing(run)
+    if config.wants("library"):
+        library_search(run)
     reference(run, "last")
     print(_header())
     for row in run.rows:

@@ -71,7 +71,7 @@ from core.mail.service import queue_mail
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
-from core.storage import Storage, get_storage
+from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import open_ticket
@@ -121,6 +121,7 @@ __all__ = [
     "Rule",
     "SessionPolicy",
     "Storage",
+    "StorageError",
     "Tenant",
     "TenantOwned",
     "TicketCategory",

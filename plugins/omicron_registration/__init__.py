@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
@@ -81,13 +80,6 @@ def portique_migrations_dir() -> dict[str, Path]:
 @hookimpl
 def portique_stylesheets(tenant: Tenant) -> list[str]:
     return [f"/static/plugins/{NAME}/omicron.css"]
-
-
-@hookimpl
-def portique_cli(group: click.Group) -> None:
-    from .cli import omicron
-
-    group.add_command(omicron)
 
 
 # -- pages ----------------------------------------------------------------------------------------

@@ -11,22 +11,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from core.api import (
     ApprovalRequest,
     ApprovalStatus,
     PortiqueForm,
+    StorageError,
     Tenant,
     User,
     audit,
     current_user,
     flash,
+    get_storage,
     gettext,
     login_required,
     login_url,
@@ -43,7 +46,6 @@ from .models import ClaimedDevice, Device, Document, DocumentWord, Event, Softwa
 from .registration import approval_payload, backend_for, serial_field
 from .registry import words_of
 from .settings import NAME
-from .storage import storage_path
 
 PAGE_SIZE = 20
 DEVICE_CLAIM = "device_claim"
@@ -244,10 +246,12 @@ async def update_download(request: Request) -> Response:
         audit(db, "omicron.update_downloaded", request=request, actor_type="user", actor_id=user.id,
               subject_type="software_update", subject_id=update.id)  # fmt: skip
         await db.commit()
-    path = storage_path(request.state.tenant.id, update.file_key)
-    if not path.is_file():
-        raise HTTPException(status_code=404)
-    return FileResponse(path, filename=update.file_name, media_type="application/octet-stream")
+    try:
+        content = await get_storage().read(update.file_key)
+    except StorageError:
+        raise HTTPException(status_code=404) from None
+    disposition = f"attachment; filename*=UTF-8''{quote(update.file_name)}"
+    return Response(content, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
 
 
 # -- technical library ----------------------------------------------------------------------------

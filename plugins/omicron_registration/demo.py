@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from core.api import (
     create_user,
     find_user_by_email,
     get_or_create_account,
+    get_storage,
     grant_membership,
     normalize_email,
     utcnow,
@@ -25,7 +27,6 @@ from .catalog import COUNTRY_CODES, FAMILIES, TOPICS
 from .models import Device, Event, LegacyAccount, SoftwareUpdate, UserInterest
 from .registry import ensure_documents, file_bytes
 from .settings import NAME
-from .storage import store
 
 LIBRARY_SIZE = 2_400
 DEMO_PASSWORD = "Omicron-Demo-2026"  # noqa: S105 - printed by `portique demo`
@@ -72,8 +73,9 @@ async def _updates(db: AsyncSession, tenant: Tenant) -> None:
         for n, version in enumerate(("4.10", "4.20", "5.00")):
             product = products[0]
             file_name = f"{product.replace(' ', '_')}_{version}.zip"
-            key = f"updates/{family}/{file_name}"
-            size, digest = store(tenant.id, key, file_bytes(key))
+            content = file_bytes(f"updates/{family}/{file_name}")
+            key = await get_storage().save("omicron_registration", tenant.id, content)
+            size, digest = len(content), hashlib.sha256(content).hexdigest()
             db.add(
                 SoftwareUpdate(
                     family=family,

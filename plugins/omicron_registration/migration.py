@@ -33,9 +33,11 @@ from core.api import (
     gettext,
     issue_token,
     lazy_gettext,
+    password_problems,
     queue_mail,
     redirect,
     render,
+    sign_in,
     tenant_db,
     utcnow,
 )
@@ -173,13 +175,11 @@ class MigrationForm(PortiqueForm):
 
 def _password_problems(tenant: Tenant, password: str, email: str, username: str) -> list[str]:
     """The core's password rules (tenant policy, common passwords, personal data)."""
-    from core.identity.rules import password_problems  # the identity core's single source of rules
 
     return password_problems(tenant, password, email=email, username=username)
 
 
 async def _sign_in(request: Request, user: Any) -> None:
-    from core.identity.flows import sign_in  # contract: core.identity.flows.sign_in
 
     await sign_in(request, user, remember=False)
 

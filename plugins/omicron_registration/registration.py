@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from core.api import (
     ActivationPolicy,
     PortiqueForm,
+    RegistrationForm,
     SessionPolicy,
     Tenant,
     User,
@@ -95,7 +96,6 @@ class OmicronFields(PortiqueForm):
 @cache
 def registration_form_class() -> type[Form]:
     """The core registration form with OMICRON's fields (built once the core form exists)."""
-    from core.identity.forms import RegistrationForm  # the identity core's form (contract step 1)
 
     return type("OmicronRegistrationForm", (RegistrationForm, OmicronFields), {})
 

@@ -159,14 +159,3 @@ async def _user(db, email: str) -> int:
 
     user = await create_user(db, email=email, status="active")
     return user.id
-
-
-def test_bench_library_command_reports_p50_and_p99():
-    from click.testing import CliRunner
-
-    from plugins.omicron_registration.cli import omicron
-
-    result = CliRunner().invoke(omicron, ["bench-library", "--sizes", "300", "--rounds", "1"])
-    assert result.exit_code == 0, result.output
-    assert "library of     300 documents: p50" in result.output
-    assert "p99" in result.output

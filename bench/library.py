@@ -1,4 +1,4 @@
-"""``portique omicron …``: operator commands of the OMICRON Customer Area."""
+"""OMICRON technical library search at 2,000 and 100,000 documents (in-process query time, SQLite)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-
-import click
 
 SEARCHES: tuple[dict[str, str], ...] = (
     {},
@@ -29,9 +27,8 @@ async def measure_library(size: int, rounds: int) -> tuple[float, float]:
     from core.plugins import PluginManager
     from core.settings import Settings
     from core.tenancy.service import create_tenant
-
-    from .content import LibraryQuery, search_documents
-    from .registry import ensure_documents
+    from plugins.omicron_registration.content import LibraryQuery, search_documents
+    from plugins.omicron_registration.registry import ensure_documents
 
     folder = Path(tempfile.mkdtemp(prefix="omicron-bench-"))
     url = f"sqlite+aiosqlite:///{folder}/bench.db"
@@ -60,17 +57,6 @@ async def measure_library(size: int, rounds: int) -> tuple[float, float]:
     return statistics.median(timings), timings[max(0, int(len(timings) * 0.99) - 1)]
 
 
-@click.group(name="omicron")
-def omicron() -> None:
-    """OMICRON Customer Area."""
-
-
-@omicron.command(name="bench-library")
-@click.option("--sizes", default="2000,100000", show_default=True, help="Library sizes, comma-separated.")
-@click.option("--rounds", default=30, show_default=True, help="Rounds of the search mix per size.")
-def bench_library(sizes: str, rounds: int) -> None:
-    """Time the technical library search (filters, words, pages) and print p50 and p99 per library size."""
-    for size in (int(s) for s in sizes.split(",") if s.strip()):
-        p50, p99 = asyncio.run(measure_library(size, rounds))
-        searches = rounds * len(SEARCHES)
-        click.echo(f"library of {size:>7,} documents: p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  ({searches} searches)")
+def library_timings(sizes: tuple[int, ...] = (2_000, 100_000), rounds: int = 30) -> list[tuple[int, float, float]]:
+    """(size, p50 ms, p99 ms) of the search mix for each library size."""
+    return [(size, *asyncio.run(measure_library(size, rounds))) for size in sizes]
