@@ -74,6 +74,7 @@ def update(domain: str, locale_dir: Path, languages: tuple[str, ...], template: 
         if po_path.exists():
             with po_path.open("rb") as handle:
                 catalog = read_po(handle, locale=language, domain=domain)
+            template.creation_date = catalog.creation_date  # no churn when nothing changed
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
         else:
