@@ -372,7 +372,12 @@ def demo() -> None:
         click.echo(f"  {host_base.format(slug=tenant.slug)}/   or   {base}/t/{tenant.slug}/")
         for account in accounts:
             click.echo(f"  - {account.login} / {account.password}: {account.note}")
-    click.echo(f"\nOperator console: {base}/console   Mail sent by the portals: var/mail/")
+    from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD
+
+    click.echo(f"\nOperator console: {base}/console   {OPERATOR} / {PASSWORD}")
+    click.echo(f"  two-step code: any authenticator app with the secret {DEMO_TOTP_SECRET}, or")
+    click.echo(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
+    click.echo(f"Mail sent by the portals: {portal.settings.mail_dir}/<portal>/*.eml (and /dev/mail in debug mode)")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
 from core.console import models as _models  # noqa: F401 - registers the tables
+from core.console.demo import demo_staff
 from core.console.routes import console_routes
+from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
+from core.tenancy.models import Tenant
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,3 +54,8 @@ def portique_cli(group: click.Group) -> None:
     from core.console.cli import staff
 
     group.add_command(staff)
+
+
+@hookimpl
+async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
+    return await demo_staff(tenant, db)
