@@ -68,6 +68,7 @@ from core.identity.users import (
 )
 from core.imports import RegistryImporter, RowError, Rows
 from core.mail.service import queue_mail
+from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
@@ -109,6 +110,7 @@ __all__ = [
     "Membership",
     "NavItem",
     "PasswordPolicy",
+    "PeriodicJob",
     "Permission",
     "PluginInfo",
     "Portal",

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         UsernamePolicy,
     )
     from core.imports import RegistryImporter
-    from core.jobs import PeriodicJob
+    from core.periodic import PeriodicJob
     from core.plugin_info import PluginInfo
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
@@ -106,7 +106,7 @@ def portique_migrations_dir() -> dict[str, Path]:
 def portique_periodic_jobs() -> list[PeriodicJob]:
     """Background jobs ``portique worker`` runs at an interval (expiry clean-up, SLA breaches…).
 
-    :return: :class:`core.jobs.PeriodicJob` objects; a job must be safe to run on several workers.
+    :return: :class:`core.periodic.PeriodicJob` objects; a job must be safe to run on several workers.
     """
 
 

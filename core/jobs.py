@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from core.db.base import utcnow
 from core.mail.worker import deliver_pending
+from core.periodic import PeriodicJob
 from core.plugins import flatten
 from core.portal import Portal
 
 log = logging.getLogger("portique.worker")
-
-
-@dataclass(frozen=True)
-class PeriodicJob:
-    """Background work run by ``portique worker`` (``portique_periodic_jobs``).
-
-    :param name: shown in logs.
-    :param every: the interval between two runs.
-    :param run: async callable receiving the portal; its return value is logged when truthy.
-    """
-
-    name: str
-    every: timedelta
-    run: Callable[[Portal], Awaitable[Any]]
 
 
 def periodic_jobs(portal: Portal) -> list[PeriodicJob]:

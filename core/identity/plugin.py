@@ -17,8 +17,8 @@ from core.identity import account, flows, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
 from core.identity.cleanup import purge_expired
 from core.identity.models import User, UserStatus
-from core.jobs import PeriodicJob
 from core.mail import pages as mail_pages
+from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.web.nav import NavItem, Widget

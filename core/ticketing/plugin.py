@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.identity.models import User
-from core.jobs import PeriodicJob
+from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables

@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import Membership, Tenant, User, UserEvent, audit, get_or_create_account, grant_membership
 
-from .backend import company_key
-from .registration import backend_for
+from .backend import backend_for, company_key
 from .settings import NAME
 
 

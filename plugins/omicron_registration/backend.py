@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import normalize_email, utcnow
+from core.api import Tenant, get_portal, normalize_email, utcnow
 
 from .models import ClaimedDevice, Device, LegacyAccount
 
@@ -176,3 +176,9 @@ class LocalBackend:
             row.migrated_at = utcnow()
             row.user_id = user_id
             await db.flush()
+
+
+def backend_for(tenant: Tenant) -> OmicronBackend:
+    """The tenant's back-office backend (the local tables unless a connector plugin answers)."""
+    answer = get_portal().hooks(tenant).portique_backend(tenant=tenant)
+    return answer if answer is not None else LocalBackend()

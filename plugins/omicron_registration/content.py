@@ -40,10 +40,10 @@ from core.api import (
     utcnow,
 )
 
-from .backend import SerialStatus
+from .backend import SerialStatus, backend_for
 from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
 from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest
-from .registration import approval_payload, backend_for, serial_field
+from .registration import approval_payload, serial_field
 from .registry import words_of
 from .settings import NAME
 

@@ -43,9 +43,8 @@ from core.api import (
 )
 
 from .accounts import join_company
-from .backend import LegacyRecord
+from .backend import LegacyRecord, backend_for
 from .catalog import COUNTRY_CODES, country_choices
-from .registration import backend_for
 from .settings import plugin_settings
 
 PURPOSE = "omicron_migrate"

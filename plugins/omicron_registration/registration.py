@@ -30,7 +30,7 @@ from core.api import (
     utcnow,
 )
 
-from .backend import LocalBackend, OmicronBackend, SerialCheck, normalize_serial, serial_format_ok
+from .backend import SerialCheck, backend_for, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
 from .settings import NAME, plugin_settings
 
@@ -98,14 +98,6 @@ def registration_form_class() -> type[Form]:
     """The core registration form with OMICRON's fields (built once the core form exists)."""
 
     return type("OmicronRegistrationForm", (RegistrationForm, OmicronFields), {})
-
-
-def backend_for(tenant: Tenant) -> OmicronBackend:
-    """The tenant's back-office backend (the local tables unless a connector plugin answers)."""
-    from core.api import get_portal
-
-    answer = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return answer if answer is not None else LocalBackend()
 
 
 def approval_payload(check: SerialCheck, company: str, country: str) -> dict[str, str]:

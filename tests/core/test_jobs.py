@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.jobs import PeriodicJob, periodic_jobs, run_due_jobs
+from core.jobs import periodic_jobs, run_due_jobs
+from core.periodic import PeriodicJob
 
 
 async def test_default_plugins_declare_their_jobs(portal):
