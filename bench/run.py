@@ -169,14 +169,14 @@ def _header() -> str:
 # -- scenarios --------------------------------------------------------------------------------------------
 
 
-def _host(db: Database, index: int = 0) -> str:
-    return HOST.format(slug=db.seed["tenants"][index])
+def _host(db: Database, index: int = 0, slug: str | None = None) -> str:
+    return HOST.format(slug=slug or db.seed["tenants"][index])
 
 
 def _page(
     run: Run, srv: Server, db: Database, scenario: str, path: str = "/", *, cookie: str | None = None, **extra: Any
 ) -> Row:
-    headers = {"Host": _host(db)}
+    headers = {"Host": _host(db, slug=extra.pop("slug", None))}
     if cookie:
         headers["Cookie"] = f"portique_session={cookie}"
     expected = extra.pop("expect", 200)
@@ -216,6 +216,10 @@ def pages(run: Run, kind: str) -> None:
         dashboard = _page(run, srv, db, "signed-in dashboard", cookie=signed_in, shows=db.seed["user"]["login"])
         label = f"my tickets ({TICKETS // 1000} among {TICKETS:,})"
         tickets = _page(run, srv, db, label, "/tickets", cookie=signed_in, shows="TKT-")
+        _page(
+            run, srv, db, "Luminus invoices (signed in)", "/luminus/invoices",
+            cookie=db.seed["luminus_cookie"], slug="luminus", shows="/pdf",
+        )  # fmt: skip
         for row, path, signed in ((home, "/", False), (dashboard, "/", True), (tickets, "/tickets", True)):
             _consider_for_profile(run, row, db, path, signed)
         if run.config.wants("login"):

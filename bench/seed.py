@@ -12,7 +12,16 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from core.api import Role, UserStatus, create_user, get_or_create_account, grant_membership, utcnow
+from core.api import (
+    Role,
+    UserStatus,
+    create_user,
+    find_user_by_email,
+    get_or_create_account,
+    grant_membership,
+    resolve,
+    utcnow,
+)
 from core.plugins import PluginManager
 from core.portal import Portal
 from core.sessions.state import hash_session_id, new_session_id
@@ -21,6 +30,8 @@ from core.settings import load_settings
 from core.tenancy.service import create_tenant
 
 USER_EMAIL = "bench@example.com"
+LUMINUS = "luminus"
+LUMINUS_CUSTOMER = "pme@boulangerie-dupont.be"
 USER_NAME = "bench"
 USER_PASSWORD = "Bench-password-2026"  # noqa: S105 - a throw-away account in a throw-away database
 
@@ -81,23 +92,44 @@ async def seed(portal: Portal, tenants: int, tickets: int = 0) -> dict[str, Any]
         user_id, account_id = user.id, account.id
     if tickets:
         await seed_tickets(portal, first.id, user_id, account_id, tickets)
+    return {
+        "tenants": slugs,
+        "user": {"login": USER_NAME, "email": USER_EMAIL, "password": USER_PASSWORD},
+        "session_cookie": await signed_in_session(portal, first.id, user_id),
+        "luminus_cookie": await seed_luminus(portal),
+    }
+
+
+async def signed_in_session(portal: Portal, tenant_id: int, user_id: int) -> str:
+    """A stored "stay signed in" session of the user; returns the cookie value."""
     raw = new_session_id(stored=True)
     now = utcnow()
     await portal.session_store.save(
         SessionData(
             id=hash_session_id(raw),
-            tenant_id=first.id,
+            tenant_id=tenant_id,
             expires_at=now + timedelta(days=1),
             user_id=user_id,
             data={"_absolute_until": (now + timedelta(days=1)).isoformat(), "_idle": 0},
             persistent=True,
         )
     )
-    return {
-        "tenants": slugs,
-        "user": {"login": USER_NAME, "email": USER_EMAIL, "password": USER_PASSWORD},
-        "session_cookie": raw,
-    }
+    return raw
+
+
+async def seed_luminus(portal: Portal) -> str:
+    """A Luminus portal with its demo customers; returns a session cookie of the customer with most invoices."""
+    async with portal.database.session() as db:
+        tenant = await create_tenant(
+            db, portal.plugins, slug=LUMINUS, name="Bench Luminus", plugins=["luminus_energy"], locales=["fr_BE"]
+        )
+        await db.commit()
+    async with portal.database.session(tenant.id) as db:
+        await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
+        await db.commit()
+        user = await find_user_by_email(db, LUMINUS_CUSTOMER)
+    assert user is not None
+    return await signed_in_session(portal, tenant.id, user.id)
 
 
 def main() -> None:
