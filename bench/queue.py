@@ -63,7 +63,8 @@ async def _seed(portal: Any, tenant_ids: list[int], total: int) -> None:
             ]
             await db.execute(Ticket.__table__.insert(), rows)
         await db.commit()
-        await db.execute(text("ANALYZE ticketing_tickets"))
+        await db.execute(text("ANALYZE ticketing_tickets"))  # as autovacuum would after such a load
+        await db.commit()
 
 
 async def _deep_cursor(portal: Any, tenant_ids: list[int]) -> str:

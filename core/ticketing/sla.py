@@ -24,13 +24,19 @@ DEFAULT_DAYS = (0, 1, 2, 3, 4)
 MAX_DAYS = 3660  # a target never spans more than ten years of calendar
 
 
+@functools.cache
+def _supported_countries() -> dict[str, list[str]]:
+    """Country code → its subdivisions, as the ``holidays`` package knows them."""
+    return dict(holidays.list_supported_countries())
+
+
 @functools.lru_cache(maxsize=64)
 def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    try:
-        table = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    except NotImplementedError:
-        return frozenset()
-    return frozenset(table.keys())
+    subdivisions = _supported_countries().get(country)
+    if subdivisions is None:
+        return frozenset()  # a country the package does not know: weekends only
+    subdiv = subdivision if subdivision in subdivisions else None
+    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year).keys())
 
 
 def _parse_time(value: object, default: time) -> time:
