@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.identity.models import Account, Membership, User, UserStatus
+from core.identity.principal import Principal, loaded_principal
 from core.portal import get_portal
 
 _MISSING = object()
@@ -26,9 +27,9 @@ async def current_user(request: Request) -> User | None:
     session = request.state.session
     tenant = request.state.tenant
     if tenant is not None and session.user_id is not None:
-        loaded = session.record.companion if session.record is not None else None
-        if isinstance(loaded, User) and loaded.id == session.user_id:
-            user = loaded  # the session store loaded it with the session
+        principal = _principal(request)
+        if principal is not None:
+            user = principal.user  # the session store loaded it with the session
         else:
             async with get_portal().database.session(tenant.id) as db:
                 user = await db.get(User, session.user_id)
@@ -45,7 +46,12 @@ async def current_membership(request: Request) -> Membership | None:
         return cached  # type: ignore[no-any-return]
     user = await current_user(request)
     membership = None
-    if user is not None:
+    principal = _principal(request)
+    if user is not None and principal is not None:
+        membership = principal.membership  # loaded with the session (None: the user has none)
+        if membership is not None:
+            membership.__dict__["account"] = principal.account
+    elif user is not None:
         async with get_portal().database.session(request.state.tenant.id) as db:
             row = (
                 await db.execute(
@@ -61,6 +67,13 @@ async def current_membership(request: Request) -> Membership | None:
                 membership.__dict__["account"] = row[1]
     request.state.membership = membership
     return membership
+
+
+def _principal(request: Request) -> Principal | None:
+    session = request.state.session
+    if session.record is None or session.user_id is None:
+        return None
+    return loaded_principal(session.record.companion, session.user_id)
 
 
 def login_url(request: Request) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Executable, delete, select
 
 from core.db.base import utcnow
 from core.db.engine import Database
@@ -29,8 +30,8 @@ class SessionData:
     last_seen_at: datetime = field(default_factory=utcnow)
     ip: str = ""
     user_agent: str = ""
-    # The signed-in user's row when the store could load it with the session (never stored).
-    companion: Any = field(default=None, compare=False, repr=False)
+    # Rows loaded in the same statement as the session (see ``CompanionQuery``); never stored.
+    companion: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     def stored_fields(self) -> dict[str, Any]:
         """The fields a store keeps."""
@@ -62,14 +63,19 @@ class SessionStore(Protocol):
         """The user's unexpired sessions, newest first."""
 
 
+CompanionQuery = Callable[[str, int], Executable]
+"""Builds, for a hashed session id and a tenant id, one statement whose first column is the
+:class:`SessionRecord` and whose other columns are rows every signed-in page needs (the user...)."""
+
+
 class DatabaseSessionStore:
     """Sessions in the ``sessions`` table (works on SQLite and PostgreSQL, no extra service).
 
-    With ``companion`` (the user model), a session is loaded together with its user in one
-    statement: a signed-in page then costs one round trip less.
+    With ``companion``, a tenant's session is loaded together with the rows its pages need, in one
+    statement: each signed-in page then saves the round trips that would have loaded them.
     """
 
-    def __init__(self, database: Database, companion: type[Any] | None = None) -> None:
+    def __init__(self, database: Database, companion: CompanionQuery | None = None) -> None:
         self.database = database
         self.companion = companion
 
@@ -90,20 +96,13 @@ class DatabaseSessionStore:
         )
 
     async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
-        companion = None
+        companion: tuple[Any, ...] | None = None
         async with self.database.session() as db:
             if self.companion is None or tenant_id is None:
                 row = await db.get(SessionRecord, session_id)
             else:
-                model = self.companion
-                joined = (
-                    await db.execute(
-                        select(SessionRecord, model)
-                        .outerjoin(model, and_(model.id == SessionRecord.user_id, model.tenant_id == tenant_id))
-                        .where(SessionRecord.id == session_id)
-                    )
-                ).first()
-                row, companion = joined if joined is not None else (None, None)
+                joined = (await db.execute(self.companion(session_id, tenant_id))).first()
+                row, companion = (joined[0], tuple(joined[1:])) if joined is not None else (None, None)
         if row is None or row.tenant_id != tenant_id or row.expires_at <= utcnow():
             return None
         data = self._to_data(row)

@@ -85,7 +85,7 @@ async def _signed_in_cookie(portal: Portal, tenant_id: int) -> str:
 ANONYMOUS_HOME = 0
 NOT_FOUND = 0
 LOGIN_PAGE = 0
-DASHBOARD = 3  # session with its user, then one per data widget: open tickets (ticketing), membership (identity)
+DASHBOARD = 2  # the session with its user, membership and account; then open tickets (ticketing's widget)
 TICKET_LIST = 3
 
 
