@@ -12,7 +12,7 @@ from jinja2 import Environment
 
 from core.db.engine import Database
 from core.i18n.catalogs import Catalogs
-from core.identity.principal import session_with_principal
+from core.identity.principal import SESSION_WITH_PRINCIPAL
 from core.mail.backends import MailBackend, make_backend
 from core.plugins import PluginManager, TenantHooks, flatten
 from core.sessions.store import DatabaseSessionStore, RedisSessionStore, SessionStore
@@ -59,7 +59,7 @@ class Portal:
         if self.settings.redis_url:
             self.session_store = RedisSessionStore(self.settings.redis_url)
         else:
-            self.session_store = DatabaseSessionStore(self.database, companion=session_with_principal)
+            self.session_store = DatabaseSessionStore(self.database, companion=SESSION_WITH_PRINCIPAL)
         self.mail_backend = make_backend(self.settings)
 
     def activate(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -63,19 +62,16 @@ class SessionStore(Protocol):
         """The user's unexpired sessions, newest first."""
 
 
-CompanionQuery = Callable[[str, int], Executable]
-"""Builds, for a hashed session id and a tenant id, one statement whose first column is the
-:class:`SessionRecord` and whose other columns are rows every signed-in page needs (the user...)."""
-
-
 class DatabaseSessionStore:
     """Sessions in the ``sessions`` table (works on SQLite and PostgreSQL, no extra service).
 
     With ``companion``, a tenant's session is loaded together with the rows its pages need, in one
-    statement: each signed-in page then saves the round trips that would have loaded them.
+    statement: each signed-in page then saves the round trips that would have loaded them. It is a
+    statement with the bound parameters ``session_id`` (hashed) and ``tenant_id`` whose first column
+    is the :class:`SessionRecord` and whose other columns are those rows (the user...).
     """
 
-    def __init__(self, database: Database, companion: CompanionQuery | None = None) -> None:
+    def __init__(self, database: Database, companion: Executable | None = None) -> None:
         self.database = database
         self.companion = companion
 
@@ -101,7 +97,8 @@ class DatabaseSessionStore:
             if self.companion is None or tenant_id is None:
                 row = await db.get(SessionRecord, session_id)
             else:
-                joined = (await db.execute(self.companion(session_id, tenant_id))).first()
+                params = {"session_id": session_id, "tenant_id": tenant_id}
+                joined = (await db.execute(self.companion, params)).first()
                 row, companion = (joined[0], tuple(joined[1:])) if joined is not None else (None, None)
         if row is None or row.tenant_id != tenant_id or row.expires_at <= utcnow():
             return None
