@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import Executable, and_, bindparam, func, select
+from sqlalchemy import Executable, Integer, String, and_, bindparam, func, select
 
 from core.identity.models import Account, Membership, User
 from core.sessions.models import SessionRecord
@@ -35,7 +35,8 @@ def first_membership_id(tenant_id: Any) -> Any:
 
 
 def _session_with_principal() -> Executable:
-    session_id, tenant_id = bindparam("session_id"), bindparam("tenant_id")
+    session_id = bindparam("session_id", type_=String)
+    tenant_id = bindparam("tenant_id", type_=Integer)
     return (
         select(SessionRecord, User, Membership, Account)
         .outerjoin(User, and_(User.id == SessionRecord.user_id, User.tenant_id == tenant_id))
