@@ -8,13 +8,13 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Any
-
-from fpdf import FPDF
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any
 
 from core.api import format_datetime, gettext, lazy_gettext
 from plugins.lumen_ecommerce.models import LumenAccessRequest
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -46,6 +46,8 @@ def decode_signature(data_url: str) -> bytes | None:
         return None
     if not raw.startswith(PNG_MAGIC):
         return None
+    from PIL import Image, UnidentifiedImageError  # loaded by the first signature, not with the plugin
+
     try:
         with Image.open(io.BytesIO(raw)) as image:
             if image.format != "PNG" or image.width * image.height > MAX_SIGNATURE_PIXELS:
@@ -80,49 +82,55 @@ def content_hash(row: LumenAccessRequest) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class _Pdf(FPDF):  # type: ignore[misc]  # fpdf2 ships partial hints
-    font_name = "helvetica"
+def _font(pdf: FPDF) -> str:
+    """Register DejaVu Sans when it is installed; the font family to use."""
+    for candidate in FONT_CANDIDATES:
+        if candidate.is_file():
+            pdf.add_font("dejavu", "", str(candidate))
+            bold = candidate.with_name("DejaVuSans-Bold.ttf")
+            pdf.add_font("dejavu", "B", str(bold if bold.is_file() else candidate))
+            return "dejavu"
+    return "helvetica"
 
-    def setup_font(self) -> None:
-        for candidate in FONT_CANDIDATES:
-            if candidate.is_file():
-                self.add_font("dejavu", "", str(candidate))
-                bold = candidate.with_name("DejaVuSans-Bold.ttf")
-                self.add_font("dejavu", "B", str(bold if bold.is_file() else candidate))
-                self.font_name = "dejavu"
-                return
 
-    def text_of(self, value: object) -> str:
-        text = str(value)
-        if self.font_name == "helvetica":
-            text = text.replace("’", "'").replace("—", "-").replace("–", "-").replace("œ", "oe").replace("…", "...")
-            text = text.encode("latin-1", "replace").decode("latin-1")
-        return text
+def _drawable(font: str, value: object) -> str:
+    """``value`` as text the font can draw (the built-in Helvetica only has Latin-1)."""
+    text = str(value)
+    if font == "helvetica":
+        text = text.replace("’", "'").replace("—", "-").replace("–", "-").replace("œ", "oe").replace("…", "...")
+        text = text.encode("latin-1", "replace").decode("latin-1")
+    return text
 
 
 def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -> bytes:
     """The PDF of a signed request, in the active locale (the request's language)."""
-    pdf = _Pdf(format="Letter")
-    pdf.setup_font()
-    pdf.set_title(pdf.text_of(gettext("Signed e-commerce access request %(ref)s", ref=row.reference)))
+    from fpdf import FPDF  # fpdf2 and fontTools load with the first PDF, not with the plugin
+
+    pdf = FPDF(format="Letter")
+    font = _font(pdf)
+
+    def text_of(value: object) -> str:
+        return _drawable(font, value)
+
+    pdf.set_title(text_of(gettext("Signed e-commerce access request %(ref)s", ref=row.reference)))
     pdf.set_creator("Portique")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=15)
     width = pdf.epw
 
     def heading(text: object) -> None:
-        pdf.set_font(pdf.font_name, "B", 12)
+        pdf.set_font(font, "B", 12)
         pdf.ln(2)
-        pdf.multi_cell(width, 7, pdf.text_of(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(pdf.font_name, "", 10)
+        pdf.multi_cell(width, 7, text_of(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(font, "", 10)
 
     def line(label: object, value: object) -> None:
         text = gettext("%(label)s: %(value)s", label=label, value=value)
-        pdf.multi_cell(width, 5.5, pdf.text_of(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5.5, text_of(text), new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_font(pdf.font_name, "B", 15)
-    pdf.multi_cell(width, 8, pdf.text_of(gettext("Lumen — e-commerce access request")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(pdf.font_name, "", 10)
+    pdf.set_font(font, "B", 15)
+    pdf.multi_cell(width, 8, text_of(gettext("Lumen — e-commerce access request")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, "", 10)
     line(gettext("Reference"), row.reference)
     content = row.content
     heading(gettext("Request"))
@@ -142,7 +150,7 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
         if user.get("permission_label"):
             line(gettext("Authorised to"), user["permission_label"])
     heading(gettext("Terms"))
-    pdf.multi_cell(width, 5, pdf.text_of(content.get("terms", "")), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, text_of(content.get("terms", "")), new_x="LMARGIN", new_y="NEXT")
     heading(gettext("Signature"))
     if row.signature_png:
         pdf.image(io.BytesIO(row.signature_png), w=70)
@@ -152,6 +160,6 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
     line(gettext("Signed on"), format_datetime(row.signed_at, "long", tz=timezone))
     line(gettext("IP address"), row.ip or "-")
     line(gettext("Browser"), row.user_agent or "-")
-    pdf.set_font(pdf.font_name, "", 8)
+    pdf.set_font(font, "", 8)
     line(gettext("Content fingerprint (SHA-256)"), row.content_hash)
     return bytes(pdf.output())
