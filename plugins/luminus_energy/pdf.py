@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import Any
 
 from core.api import format_date, format_money
 from core.api import gettext as _
@@ -27,93 +27,105 @@ def _plain(text: str) -> str:
     )
 
 
-class BrandedPDF(FPDF):
-    """A4 page with the Luminus header band and the contact footer."""
+@functools.cache
+def _document_class() -> type[Any]:
+    """The branded document class; fpdf2 and fontTools load with the first PDF, not with the plugin."""
+    from fpdf import FPDF
 
-    def __init__(self, title: str, contact: LuminusSettings) -> None:
-        super().__init__(format="A4")
-        self.doc_title = title
-        self.contact = contact
-        self.unicode = (FONT_DIR / "DejaVuSans.ttf").is_file()
-        if self.unicode:
-            self.add_font("Brand", "", str(FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("Brand", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.family = "Brand"
-        else:
-            self.family = "Helvetica"
-        self.set_title(title)
-        self.set_author("Luminus")
-        self.set_auto_page_break(auto=True, margin=22)
-        self.add_page()
+    class BrandedPDF(FPDF):
+        """A4 page with the Luminus header band and the contact footer."""
 
-    def t(self, text: object) -> str:
-        """Text in a form the current font can draw."""
-        value = str(text)
-        return value if self.unicode else _plain(value)
+        def __init__(self, title: str, contact: LuminusSettings) -> None:
+            super().__init__(format="A4")
+            self.doc_title = title
+            self.contact = contact
+            self.unicode = (FONT_DIR / "DejaVuSans.ttf").is_file()
+            if self.unicode:
+                self.add_font("Brand", "", str(FONT_DIR / "DejaVuSans.ttf"))
+                self.add_font("Brand", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+                self.family = "Brand"
+            else:
+                self.family = "Helvetica"
+            self.set_title(title)
+            self.set_author("Luminus")
+            self.set_auto_page_break(auto=True, margin=22)
+            self.add_page()
 
-    def header(self) -> None:
-        self.set_fill_color(*NAVY)
-        self.rect(0, 0, 210, 24, "F")
-        self.set_fill_color(*ORANGE)
-        self.rect(0, 24, 210, 1.5, "F")
-        self.set_text_color(255, 255, 255)
-        self.set_font(self.family, "B", 20)
-        self.set_xy(12, 7)
-        self.cell(60, 10, "luminus")
-        self.set_font(self.family, "", 10)
-        self.set_xy(110, 9)
-        self.cell(88, 6, self.t(self.doc_title), align="R")
-        self.set_text_color(0, 0, 0)
-        self.set_y(32)
+        def t(self, text: object) -> str:
+            """Text in a form the current font can draw."""
+            value = str(text)
+            return value if self.unicode else _plain(value)
 
-    def footer(self) -> None:
-        self.set_y(-16)
-        self.set_font(self.family, "", 8)
-        self.set_text_color(*GREY)
-        line = _(
-            "Luminus SME customer service · %(phone)s · %(email)s",
-            phone=self.contact.contact_phone,
-            email=self.contact.contact_email,
-        )
-        self.cell(0, 5, self.t(line), align="L")
-        self.cell(0, 5, self.t(_("Page %(page)s", page=self.page_no())), align="R")
-
-    def heading(self, text: str) -> None:
-        """A section title."""
-        self.set_font(self.family, "B", 14)
-        self.set_text_color(*NAVY)
-        self.multi_cell(0, 8, self.t(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0, 0, 0)
-        self.ln(2)
-
-    def facts(self, rows: Sequence[tuple[str, str]]) -> None:
-        """Label/value lines."""
-        for label, value in rows:
-            self.set_font(self.family, "B", 10)
-            self.cell(60, 6, self.t(label))
+        def header(self) -> None:
+            self.set_fill_color(*NAVY)
+            self.rect(0, 0, 210, 24, "F")
+            self.set_fill_color(*ORANGE)
+            self.rect(0, 24, 210, 1.5, "F")
+            self.set_text_color(255, 255, 255)
+            self.set_font(self.family, "B", 20)
+            self.set_xy(12, 7)
+            self.cell(60, 10, "luminus")
             self.set_font(self.family, "", 10)
-            self.multi_cell(0, 6, self.t(value), new_x="LMARGIN", new_y="NEXT")
-        self.ln(3)
+            self.set_xy(110, 9)
+            self.cell(88, 6, self.t(self.doc_title), align="R")
+            self.set_text_color(0, 0, 0)
+            self.set_y(32)
 
-    def grid(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
-        """A simple table with a coloured header row; numbers right-aligned from the third column."""
-        self.set_font(self.family, "B", 9)
-        self.set_fill_color(*NAVY)
-        self.set_text_color(255, 255, 255)
-        for header, width in zip(headers, widths, strict=True):
-            self.cell(width, 7, self.t(header), border=0, fill=True)
-        self.ln()
-        self.set_text_color(0, 0, 0)
-        self.set_font(self.family, "", 9)
-        for row in rows:
-            for i, (value, width) in enumerate(zip(row, widths, strict=True)):
-                self.cell(width, 6, self.t(value), border="B", align="R" if i >= len(widths) - 2 else "L")
+        def footer(self) -> None:
+            self.set_y(-16)
+            self.set_font(self.family, "", 8)
+            self.set_text_color(*GREY)
+            line = _(
+                "Luminus SME customer service · %(phone)s · %(email)s",
+                phone=self.contact.contact_phone,
+                email=self.contact.contact_email,
+            )
+            self.cell(0, 5, self.t(line), align="L")
+            self.cell(0, 5, self.t(_("Page %(page)s", page=self.page_no())), align="R")
+
+        def heading(self, text: str) -> None:
+            """A section title."""
+            self.set_font(self.family, "B", 14)
+            self.set_text_color(*NAVY)
+            self.multi_cell(0, 8, self.t(text), new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.ln(2)
+
+        def facts(self, rows: Sequence[tuple[str, str]]) -> None:
+            """Label/value lines."""
+            for label, value in rows:
+                self.set_font(self.family, "B", 10)
+                self.cell(60, 6, self.t(label))
+                self.set_font(self.family, "", 10)
+                self.multi_cell(0, 6, self.t(value), new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+
+        def grid(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+            """A simple table with a coloured header row; numbers right-aligned from the third column."""
+            self.set_font(self.family, "B", 9)
+            self.set_fill_color(*NAVY)
+            self.set_text_color(255, 255, 255)
+            for header, width in zip(headers, widths, strict=True):
+                self.cell(width, 7, self.t(header), border=0, fill=True)
             self.ln()
-        self.ln(3)
+            self.set_text_color(0, 0, 0)
+            self.set_font(self.family, "", 9)
+            for row in rows:
+                for i, (value, width) in enumerate(zip(row, widths, strict=True)):
+                    self.cell(width, 6, self.t(value), border="B", align="R" if i >= len(widths) - 2 else "L")
+                self.ln()
+            self.ln(3)
 
-    def bytes(self) -> bytes:
-        """The finished document."""
-        return bytes(self.output())
+        def bytes(self) -> bytes:
+            """The finished document."""
+            return bytes(self.output())
+
+    return BrandedPDF
+
+
+def _document(title: str, contact: LuminusSettings) -> Any:
+    """A new A4 document with the Luminus header band and the contact footer, on its first page."""
+    return _document_class()(title, contact)
 
 
 def kind_label(kind: str) -> str:
@@ -146,7 +158,7 @@ def invoice_pdf(
 ) -> bytes:
     """An invoice or credit note."""
     title = kind_label(kind)
-    pdf = BrandedPDF(f"{title} {number}", contact)
+    pdf = _document(f"{title} {number}", contact)
     pdf.heading(f"{title} {number}")
     pdf.facts(
         [
@@ -195,7 +207,7 @@ def statement_pdf(
 ) -> bytes:
     """An account statement for one EAN."""
     title = _("Account statement")
-    pdf = BrandedPDF(f"{title} · {ean}", contact)
+    pdf = _document(f"{title} · {ean}", contact)
     pdf.heading(title)
     pdf.facts(
         [
@@ -213,7 +225,7 @@ def statement_pdf(
 def moving_document_pdf(contact: LuminusSettings) -> bytes:
     """The « document de reprise des énergies » to be filled in and signed by both parties."""
     title = _("Energy takeover document")
-    pdf = BrandedPDF(title, contact)
+    pdf = _document(title, contact)
     pdf.heading(title)
     pdf.set_font(pdf.family, "", 10)
     pdf.multi_cell(

@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -85,6 +83,9 @@ def headers() -> list[str]:
 
 def workbook(ctx: Ctx, point: SupplyPoint, start: date, end: date, entries: list[Entry]) -> bytes:
     """An .xlsx file with real dates and numbers."""
+    from openpyxl import Workbook  # loaded by the first export, not with the plugin
+    from openpyxl.styles import Font, PatternFill
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Statement")[:31]
