@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import uvicorn
+from core.serving import serve
 
 
 def main() -> None:
@@ -23,9 +23,8 @@ def main() -> None:
         profiler = Profiler(interval=0.0005, async_mode="disabled")
         profiler.start()
     # The same options as ``core.cli.serve`` (``--no-access-log``).
-    uvicorn.run(
+    serve(
         args.app,
-        factory=True,
         host="127.0.0.1",
         port=args.port,
         workers=args.workers,

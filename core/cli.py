@@ -87,13 +87,12 @@ def main() -> None:
 @click.option("--access-log/--no-access-log", default=True)
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the portals with uvicorn."""
-    import uvicorn
+    from core.serving import serve as serve_app
 
     make_portal()  # fail fast, with one clear line, on bad settings or plugins
     os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
-    uvicorn.run(
+    serve_app(
         "core.app:create_app",
-        factory=True,
         host=host,
         port=port,
         workers=workers,

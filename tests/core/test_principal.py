@@ -47,8 +47,10 @@ async def test_a_user_without_membership_loads_none(portal, make_tenant):
     user_id, _ = await _user_with_accounts(portal, tenant.id, accounts=0)
     record = await portal.session_store.load(await _session_of(portal, tenant.id, user_id), tenant.id)
     principal = loaded_principal(record.companion, user_id)
-    assert principal is not None and principal.user.id == user_id
-    assert principal.membership is None and principal.account is None
+    assert principal is not None
+    assert principal.user.id == user_id
+    assert principal.membership is None
+    assert principal.account is None
 
 
 async def test_a_session_pointing_at_another_tenants_user_loads_no_principal(portal, make_tenant):
