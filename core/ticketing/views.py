@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -166,22 +166,34 @@ async def sent(request: Request) -> Response:
     )
 
 
-async def _visible_account_ids(db: AsyncSession, user: User) -> list[int]:
-    rows = await db.scalars(
-        select(Membership.account_id).where(
-            Membership.user_id == user.id,
-            Membership.suspended.is_(False),
-            Membership.role.in_([Role.HOLDER, Role.ADMIN]),
-        )
+def _administered_accounts(user_id: int | BindParameter[int]) -> Select[int]:
+    """The accounts whose tickets the user sees besides their own: those they hold or administer."""
+    return select(Membership.account_id).where(
+        Membership.user_id == user_id,
+        Membership.suspended.is_(False),
+        Membership.role.in_([Role.HOLDER, Role.ADMIN]),
     )
-    return list(rows)
 
 
-def _visible(user: User, accounts: list[int]) -> Any:
-    condition = Ticket.requester_user_id == user.id
-    if accounts:
-        condition = or_(condition, Ticket.account_id.in_(accounts))
-    return condition
+def _visible(user: User) -> ColumnElement[bool]:
+    """The tickets the user opened, or opened on an account they hold or administer."""
+    return or_(Ticket.requester_user_id == user.id, Ticket.account_id.in_(_administered_accounts(user.id)))
+
+
+def _newest_visible() -> Select[Ticket]:
+    """The first page of :func:`_visible` tickets of the user bound as ``user_id``, newest first.
+
+    An ``OR`` of the two conditions would make the database walk all the tenant's tickets; a union
+    of the user's and the accounts' tickets reads each through its own index.
+    """
+    user_id = bindparam("user_id", type_=Integer)
+    mine = select(Ticket.id).where(Ticket.requester_user_id == user_id)
+    accounts = select(Ticket.id).where(Ticket.account_id.in_(_administered_accounts(user_id)))
+    return select(Ticket).where(Ticket.id.in_(union(mine, accounts))).order_by(Ticket.id.desc()).limit(PAGE_SIZE)
+
+
+# Built once: building and keying the statement cost more than running it.
+NEWEST_VISIBLE = _newest_visible()
 
 
 async def my_tickets(request: Request) -> Response:
@@ -190,10 +202,7 @@ async def my_tickets(request: Request) -> Response:
     if user is None:
         return RedirectResponse(login_url(request), status_code=303)
     async with tenant_db(request) as db:
-        accounts = await _visible_account_ids(db, user)
-        tickets = list(
-            await db.scalars(select(Ticket).where(_visible(user, accounts)).order_by(Ticket.id.desc()).limit(PAGE_SIZE))
-        )
+        tickets = list(await db.scalars(NEWEST_VISIBLE, {"user_id": user.id}))
     names = {c.code: c.name for c in get_portal().categories(request.state.tenant)}
     return await render(
         request,
@@ -207,8 +216,7 @@ async def _load_for_customer(request: Request, db: AsyncSession) -> tuple[User |
     reference = request.path_params["reference"]
     user = await current_user(request)
     if user is not None:
-        accounts = await _visible_account_ids(db, user)
-        ticket = await db.scalar(select(Ticket).where(Ticket.reference == reference, _visible(user, accounts)))
+        ticket = await db.scalar(select(Ticket).where(Ticket.reference == reference, _visible(user)))
         if ticket is not None:
             return user, ticket
     granted = [i for i in (request.state.session.get(ACCESS_KEY) or []) if isinstance(i, int)]
