@@ -134,6 +134,9 @@ async def login(request: Request) -> Response:
 
     async with tenant_session(request) as db:
         user = await find_login(db, identifiers, login_value)
+        # End the read before hashing: the connection goes back to the pool instead of being held
+        # while the password waits for a hashing thread (the user stays loaded: no expiry on commit).
+        await db.commit()
         ok = await verify_password(user.password_hash if user else None, form.password.data)
         if not ok or user is None:
             await throttle.hit(*ip_buckets, *account_buckets)
