@@ -383,18 +383,23 @@ async def download(found: TicketAttachment) -> Response:
     )
 
 
+OPEN_SOONEST_DUE = (
+    select(Ticket)
+    .where(
+        Ticket.requester_user_id == bindparam("user_id", type_=Integer),
+        Ticket.status.in_([s.value for s in OPEN_STATUSES]),
+    )
+    .order_by(Ticket.sort_due_at, Ticket.id)
+    .limit(5)
+)
+"""The open tickets of the user bound as ``user_id``, soonest due first (the dashboard's block; built once)."""
+
+
 async def widget(request: Request) -> dict[str, Any]:
     """The signed-in home's block: the customer's open requests, soonest due first."""
     user = await current_user(request)
     if user is None:
         return {"tickets": [], "status_labels": status_labels()}
     async with tenant_db(request) as db:
-        tickets = list(
-            await db.scalars(
-                select(Ticket)
-                .where(Ticket.requester_user_id == user.id, Ticket.status.in_([s.value for s in OPEN_STATUSES]))
-                .order_by(Ticket.sort_due_at, Ticket.id)
-                .limit(5)
-            )
-        )
+        tickets = list(await db.scalars(OPEN_SOONEST_DUE, {"user_id": user.id}))
     return {"tickets": tickets, "status_labels": status_labels()}
