@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import utcnow
@@ -132,6 +132,55 @@ class LuminusBackend(Protocol):
         """Activate direct debit."""
 
 
+def _invoice_lines_statement() -> Select[Invoice, Decimal | None]:
+    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each."""
+    customer_id = bindparam("customer_id", type_=Integer)
+    paid = (
+        select(Payment.invoice_id, func.sum(Payment.amount).label("total"))
+        .where(Payment.customer_id == customer_id, Payment.invoice_id.is_not(None))
+        .group_by(Payment.invoice_id)
+        .subquery()
+    )
+    return (
+        select(Invoice, paid.c.total)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(Invoice.customer_id == customer_id)
+        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+    )
+
+
+def _balance_statement() -> Select[Decimal | None, Decimal | None]:
+    """(invoiced, paid) of the customer bound as ``customer_id``.
+
+    Invoiced: every invoice not cancelled, less every credit note; paid: every payment.
+    """
+    customer_id = bindparam("customer_id", type_=Integer)
+    signed = case(
+        (Invoice.kind == InvoiceKind.CREDIT_NOTE, -Invoice.amount),
+        (Invoice.cancelled.is_(False), Invoice.amount),
+        else_=0,
+    )
+    invoiced = select(func.sum(signed)).where(Invoice.customer_id == customer_id)
+    paid = select(func.sum(Payment.amount)).where(Payment.customer_id == customer_id)
+    return select(invoiced.scalar_subquery(), paid.scalar_subquery())
+
+
+# Built once: building and keying these statements cost more than running them.
+INVOICE_LINES = _invoice_lines_statement()
+BALANCE = _balance_statement()
+
+
+async def _invoice_lines(
+    db: AsyncSession, statement: Select[Invoice, Decimal | None], customer: Customer, today: date
+) -> list[InvoiceLine]:
+    lines = []
+    for invoice, total in await db.execute(statement, {"customer_id": customer.id}):
+        paid = Decimal(total or 0)
+        status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)
+        lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status))
+    return lines
+
+
 class LocalBackend:
     """The backend on the plugin's own tables (filled by CSV imports and demo data)."""
 
@@ -224,36 +273,12 @@ class LocalBackend:
         return change
 
     async def invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[InvoiceLine]:
-        invoices = list(
-            await db.scalars(
-                select(Invoice)
-                .where(Invoice.customer_id == customer.id)
-                .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
-            )
-        )
-        paid_rows = await db.execute(
-            select(Payment.invoice_id, func.sum(Payment.amount))
-            .where(Payment.customer_id == customer.id, Payment.invoice_id.is_not(None))
-            .group_by(Payment.invoice_id)
-        )
-        paid = {invoice_id: Decimal(total or 0) for invoice_id, total in paid_rows}
-        return [
-            InvoiceLine(
-                invoice=inv,
-                paid=paid.get(inv.id, Decimal("0")),
-                status=invoice_status(
-                    inv.kind, inv.amount, paid.get(inv.id, Decimal("0")), inv.due_date, today, inv.cancelled
-                ),
-            )
-            for inv in invoices
-        ]
+        return await _invoice_lines(db, INVOICE_LINES, customer, today)
 
     async def invoice(self, db: AsyncSession, customer: Customer, invoice_id: int, today: date) -> InvoiceLine | None:
         """One of the customer's invoices (``None`` for another customer's)."""
-        for line in await self.invoices(db, customer, today):
-            if line.invoice.id == invoice_id:
-                return line
-        return None
+        lines = await _invoice_lines(db, INVOICE_LINES.where(Invoice.id == invoice_id), customer, today)
+        return lines[0] if lines else None
 
     async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
         rows = await db.scalars(
@@ -265,20 +290,9 @@ class LocalBackend:
 
     async def balance(self, db: AsyncSession, customer: Customer, today: date) -> Decimal:
         """Amount due by the customer (negative: in the customer's favour)."""
-        lines = await self.invoices(db, customer, today)
-        debit = sum(
-            (
-                line.invoice.amount
-                for line in lines
-                if line.invoice.kind != InvoiceKind.CREDIT_NOTE and not line.invoice.cancelled
-            ),
-            Decimal("0"),
-        )
-        credit = sum(
-            (line.invoice.amount for line in lines if line.invoice.kind == InvoiceKind.CREDIT_NOTE), Decimal("0")
-        )
-        paid = sum((p.amount for p in await self.payments(db, customer)), Decimal("0"))
-        return debit - credit - paid
+        invoiced, paid = (await db.execute(BALANCE, {"customer_id": customer.id})).one()
+        zero = Decimal("0")
+        return (zero if invoiced is None else invoiced) - (zero if paid is None else paid)
 
     async def registers(self, db: AsyncSession, supply_point: SupplyPoint) -> list[Register]:
         """The meter's registers."""
