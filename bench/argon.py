@@ -6,6 +6,12 @@ import threading
 import time
 
 from core.identity.passwords import HASHER
+from core.settings import Settings
+
+
+def server_threads() -> int:
+    """How many hashing threads a Portique process started with this environment uses (``hash_concurrency``)."""
+    return Settings().hash_concurrency
 
 
 def verify_rate(seconds: float, threads: int) -> float:

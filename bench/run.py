@@ -283,19 +283,29 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         run.add(row)
         return
     seconds, conns = run.config.seconds, max(4, run.config.connections // 4)
+    # Logins alone first, as the raw verifications are measured: nothing else competes for the cores.
     cpu = srv.cpu_seconds()
+    result = run_wrk(
+        srv.url + "/login", seconds=seconds, connections=conns, headers=headers, script=lua_post_form(body)
+    )
+    cpu = srv.cpu_seconds() - cpu
+    if result.non_2xx_3xx:
+        row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses (throttled?)"
+    row.note = _join(row.note, f"{conns} connections, logins only")
+    run.add(row, result, srv, cpu)
+    threads = argon.server_threads()
+    rate = argon.verify_rate(seconds, threads)
+    note = f"right after the logins, {threads} thread(s) as the server hashes with: the goal's reference"
+    run.add(Row(f"raw argon2id verify, {threads} thread(s)", db.kind, rps=rate, note=note))
+    # Then the home page sampled while logins keep coming.
     storm = start_wrk(
         srv.url + "/login", seconds=seconds, connections=conns, headers=headers, script=lua_post_form(body)
     )
     time.sleep(min(1.0, seconds / 4))  # let the storm build up before sampling the home page
     during = run_wrk(srv.url + "/", seconds=max(1, seconds - 2), connections=8, headers={"Host": host}, threads=1)
-    result = finish_wrk(storm)
-    cpu = srv.cpu_seconds() - cpu
-    if result.non_2xx_3xx:
-        row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses (throttled?)"
-    row.note = _join(row.note, f"{conns} connections; CPU includes the home requests")
-    run.add(row, result, srv, cpu)
-    run.add(Row("anonymous home during login storm", db.kind, srv.workers, note="8 connections"), during, srv)
+    meanwhile = finish_wrk(storm)
+    note = f"8 connections; logins meanwhile {meanwhile.rps:.1f}/s"
+    run.add(Row("anonymous home during login storm", db.kind, srv.workers, note=note), during, srv)
 
 
 def many_tenants(run: Run) -> None:
@@ -330,11 +340,12 @@ def as_shipped(run: Run) -> None:
 
 
 def hashing(run: Run) -> None:
-    """Raw argon2id verifications per second, one thread and PORTIQUE_HASH_CONCURRENCY threads."""
-    threads = int(os.environ.get("PORTIQUE_HASH_CONCURRENCY", "2"))
-    for n in sorted({1, threads}):
+    """Raw argon2id verifications per second with the server's hashing threads, and with every core."""
+    threads = argon.server_threads()
+    for n in sorted({threads, os.cpu_count() or 1}):
+        note = "as many threads as the server hashes with" if n == threads else "every core, for scale"
         rate = argon.verify_rate(min(3.0, run.config.seconds), n)
-        run.add(Row(f"raw argon2id verify, {n} thread(s)", "-", rps=rate, note=argon.parameters()))
+        run.add(Row(f"raw argon2id verify, {n} thread(s)", "-", rps=rate, note=f"{note}; {argon.parameters()}"))
 
 
 def library_search(run: Run) -> None:
@@ -370,9 +381,10 @@ def goals(run: Run) -> list[Goal]:
         if dash is not None and dash.p99_ms is not None:
             out.append(Goal(f"dashboard p99, {kind}", "< 150 ms", f"{dash.p99_ms:.1f} ms", dash.p99_ms < 150))
         login = run.find("password login POST", kind)
-        raw = max((r.rps or 0 for r in run.rows if r.scenario.startswith("raw argon2id")), default=0)
-        if login is not None and login.rps and raw:
-            ratio = login.rps / raw
+        raw_scenario = f"raw argon2id verify, {argon.server_threads()} thread(s)"
+        raw = run.find(raw_scenario, kind) or run.find(raw_scenario, "-")  # measured next to the logins if it was
+        if login is not None and login.rps and raw is not None and raw.rps:
+            ratio = login.rps / raw.rps
             out.append(Goal(f"logins/s vs raw argon2id, {kind}", "≥ 0.85", f"{ratio:.2f}", ratio >= 0.85))
         storm = run.find("anonymous home during login storm", kind)
         if storm is not None and storm.p99_ms is not None:
