@@ -7,55 +7,15 @@ When a page legitimately needs one more query, raise its bound here and say why 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from core.api import Role, UserStatus, create_user, get_or_create_account, grant_membership, utcnow
 from core.portal import Portal
 from core.sessions.state import hash_session_id, new_session_id
 from core.sessions.store import SessionData
-
-
-class QueryLog:
-    """The SQL statements sent on the portal's engine while it is attached."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-    def clear(self) -> None:
-        """Forget what was counted so far."""
-        self.statements.clear()
-
-    def report(self) -> str:
-        """The statements, one per line (shown when a bound is exceeded)."""
-        return "\n".join(f"  {i + 1}. {' '.join(s.split())[:200]}" for i, s in enumerate(self.statements))
-
-
-@pytest.fixture
-def queries(portal: Portal) -> Iterator[QueryLog]:
-    """Counts the statements the portal's engine executes (a ``before_cursor_execute`` listener)."""
-    log = QueryLog()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        log.statements.append(statement)
-
-    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
-    yield log
-    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
-
-
-async def _warm(portal: Portal, client: Any, path: str, queries: QueryLog, **kwargs: Any) -> None:
-    """One request to fill the per-tenant caches (router, Jinja environment, catalogs), then a fresh count."""
-    await client.get(path, **kwargs)
-    await portal.registry.refresh(force=True)  # the registry's periodic reload is not part of a page
-    queries.clear()
+from tests.perf.conftest import warm
 
 
 async def _signed_in_cookie(portal: Portal, tenant_id: int) -> str:
@@ -93,7 +53,7 @@ async def test_anonymous_home_runs_no_query(portal, make_tenant, tenant_client, 
     """The welcome page needs nothing from the database: tenant and routes are cached, no session yet."""
     await make_tenant("acme")
     client = tenant_client("acme")
-    await _warm(portal, client, "/", queries)
+    await warm(portal, client, "/", queries)
     response = await client.get("/")
     assert response.status_code == 200
     assert len(queries) <= ANONYMOUS_HOME, queries.report()
@@ -103,7 +63,7 @@ async def test_not_found_page_runs_no_query(portal, make_tenant, tenant_client, 
     """A 404 on a known tenant renders its themed error page without touching the database."""
     await make_tenant("acme")
     client = tenant_client("acme")
-    await _warm(portal, client, "/no-such-page", queries)
+    await warm(portal, client, "/no-such-page", queries)
     response = await client.get("/no-such-page")
     assert response.status_code == 404
     assert len(queries) <= NOT_FOUND, queries.report()
@@ -115,7 +75,7 @@ async def test_unknown_tenant_runs_no_query(app, portal, make_tenant, queries):
 
     await make_tenant("acme")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://nope.localhost") as client:
-        await _warm(portal, client, "/", queries)
+        await warm(portal, client, "/", queries)
         for _ in range(3):
             assert (await client.get("/")).status_code == 404
     assert len(queries) == 0, queries.report()
@@ -125,7 +85,7 @@ async def test_login_page_query_budget(portal, make_tenant, tenant_client, queri
     """The sign-in form for a visitor: no user, no session row yet, so no query."""
     await make_tenant("acme")
     client = tenant_client("acme")
-    await _warm(portal, client, "/login", queries)
+    await warm(portal, client, "/login", queries)
     response = await client.get("/login")
     if response.status_code == 404:
         pytest.skip("the identity /login page has not landed yet")
@@ -139,7 +99,7 @@ async def test_signed_in_dashboard_query_budget(portal, make_tenant, tenant_clie
     raw = await _signed_in_cookie(portal, tenant.id)
     client = tenant_client("acme")
     cookie = {"Cookie": f"portique_session={raw}"}
-    await _warm(portal, client, "/", queries, headers=cookie)
+    await warm(portal, client, "/", queries, headers=cookie)
     response = await client.get("/", headers=cookie)
     assert response.status_code == 200
     assert "perf" in response.text  # the page really is the signed-in one
@@ -161,7 +121,7 @@ async def test_dashboard_budget_does_not_grow_with_accounts(portal, make_tenant,
         await db.commit()
     client = tenant_client("acme")
     cookie = {"Cookie": f"portique_session={raw}"}
-    await _warm(portal, client, "/", queries, headers=cookie)
+    await warm(portal, client, "/", queries, headers=cookie)
     response = await client.get("/", headers=cookie)
     assert response.status_code == 200
     assert "perf" in response.text
@@ -202,7 +162,7 @@ async def test_ticket_list_query_budget_does_not_grow_with_tickets(
     await _add_tickets(portal, tenant.id, tickets)
     client = tenant_client("acme")
     cookie = {"Cookie": f"portique_session={raw}"}
-    await _warm(portal, client, "/tickets", queries, headers=cookie)
+    await warm(portal, client, "/tickets", queries, headers=cookie)
     response = await client.get("/tickets", headers=cookie)
     assert response.status_code == 200
     assert response.text.count("TKT-") >= tickets  # every ticket is listed
@@ -217,7 +177,7 @@ async def test_stale_registry_is_reloaded_once_for_concurrent_requests(app, port
 
     await make_tenant("acme")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://acme.localhost") as client:
-        await _warm(portal, client, "/", queries)
+        await warm(portal, client, "/", queries)
         portal.registry._loaded_at = float("-inf")  # as it is every few seconds in a long-running process
         responses = await asyncio.gather(*[client.get("/") for _ in range(16)])
     assert all(r.status_code == 200 for r in responses)

@@ -1,0 +1,109 @@
+"""SQL statements per main page of each shipped provider, signed in as its first demo account.
+
+The pages are the dashboard and every page of the signed-in navigation. Each bound is the count
+measured when it was set: an extra statement (an N+1 over rows, a look-up per widget) fails here.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from core.api import utcnow
+from core.identity.models import User
+from core.plugins import flatten, resolve
+from core.portal import Portal
+from core.sessions.state import hash_session_id, new_session_id
+from core.sessions.store import SessionData
+from core.tenancy.models import Tenant
+from core.tenancy.service import create_tenant
+from tests.perf.conftest import warm
+
+# (plugin, path) -> statements. Every signed-in page starts with one: the session with its user,
+# membership and account. `SHOWSQL=/,/tickets pytest tests/perf/test_provider_pages.py -s` lists them.
+BUDGETS: dict[tuple[str, str], int] = {
+    ("lumen_ecommerce", "/"): 3,  # + orders awaiting approval, open tickets
+    ("lumen_ecommerce", "/lumen/catalogue"): 2,
+    ("lumen_ecommerce", "/lumen/orders"): 2,
+    ("lumen_ecommerce", "/profile"): 2,
+    ("lumen_ecommerce", "/support"): 1,
+    ("lumen_ecommerce", "/tickets"): 2,
+    ("videotron_business", "/"): 5,
+    ("videotron_business", "/profile"): 2,
+    ("videotron_business", "/support"): 1,
+    ("videotron_business", "/tickets"): 2,
+    ("videotron_business", "/videotron/users"): 3,
+    ("omicron_registration", "/"): 8,
+    ("omicron_registration", "/omicron/devices"): 3,
+    ("omicron_registration", "/omicron/interests"): 2,
+    ("omicron_registration", "/omicron/library"): 5,
+    ("omicron_registration", "/omicron/updates"): 3,
+    ("omicron_registration", "/profile"): 2,
+    ("omicron_registration", "/support"): 1,
+    ("omicron_registration", "/tickets"): 2,
+    ("luminus_energy", "/"): 7,
+    ("luminus_energy", "/luminus/advance"): 21,
+    ("luminus_energy", "/luminus/invoices"): 5,
+    ("luminus_energy", "/luminus/readings"): 6,
+    ("luminus_energy", "/luminus/statement"): 3,
+    ("luminus_energy", "/profile"): 2,
+    ("luminus_energy", "/support"): 1,
+    ("luminus_energy", "/tickets"): 2,
+}
+
+
+async def _demo_tenant(portal: Portal, plugin: str) -> tuple[Tenant, list[Any]]:
+    """The plugin's demo tenant with its demo data (as ``portique demo`` creates it), and its demo accounts."""
+    async with portal.database.session() as db:
+        tenant = await create_tenant(db, portal.plugins, plugins=[plugin], **portal.plugins.infos[plugin].demo_tenant)
+        await db.commit()
+    await portal.registry.refresh(force=True)
+    async with portal.database.session(tenant.id) as db:
+        accounts = await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
+        await db.commit()
+    return tenant, [a for group in accounts for a in group]
+
+
+async def _sign_in(portal: Portal, tenant: Tenant, accounts: list[Any]) -> tuple[str, list[str]]:
+    """A session signed in as the first demo customer of the tenant, and the pages of its navigation."""
+    logins = [account.login for account in accounts]
+    async with portal.database.session(tenant.id) as db:
+        users = {u.username: u for u in await db.scalars(select(User).where(User.username.in_(logins)))}
+        users.update({u.email: u for u in await db.scalars(select(User).where(User.email.in_(logins)))})
+    user = next(users[login] for login in logins if login in users)
+    raw = new_session_id(stored=True)
+    until = utcnow() + timedelta(hours=1)
+    await portal.session_store.save(
+        SessionData(
+            id=hash_session_id(raw),
+            tenant_id=tenant.id,
+            expires_at=until,
+            user_id=user.id,
+            data={"_absolute_until": until.isoformat(), "_idle": 0},
+        )
+    )
+    items = flatten(portal.hooks(tenant).portique_nav_items(tenant=tenant, user=user))
+    return raw, ["/", *sorted({item.path for item in items})]
+
+
+@pytest.mark.parametrize("plugin", ["lumen_ecommerce", "videotron_business", "omicron_registration", "luminus_energy"])
+async def test_main_pages_of_each_provider_keep_their_statement_budget(portal, tenant_client, queries, plugin):
+    tenant, accounts = await _demo_tenant(portal, plugin)
+    raw, paths = await _sign_in(portal, tenant, accounts)
+    client = tenant_client(tenant)
+    cookie = {"Cookie": f"portique_session={raw}"}
+    measured = {}
+    for path in paths:
+        await warm(portal, client, path, queries, headers=cookie)
+        response = await client.get(path, headers=cookie)
+        assert response.status_code == 200, path
+        measured[(plugin, path)] = len(queries)
+        if os.environ.get("SHOWSQL") and path in os.environ["SHOWSQL"].split(","):
+            print(plugin, path, queries.report())
+    assert set(measured) == {page for page in BUDGETS if page[0] == plugin}  # a new page gets its own budget
+    over = {page: (n, BUDGETS[page]) for page, n in measured.items() if n > BUDGETS[page]}
+    assert not over, over  # page: (statements now, budget)
