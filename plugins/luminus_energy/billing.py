@@ -9,21 +9,26 @@ from core.api import audit, flash, format_date, prefixed, render
 from core.api import gettext as _
 from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.models import BillingPeriod, Contract, SupplyPoint
-from plugins.luminus_energy.pdf import invoice_pdf, kind_label
-from plugins.luminus_energy.rules import archive_requestable, pdf_available
+from plugins.luminus_energy.pdf import invoice_pdf, kind_label, kind_labels
+from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
-def status_label(status: str) -> str:
-    """Translated payment status."""
+def status_labels() -> dict[str, str]:
+    """Translated payment statuses."""
     return {
         "paid": _("Paid"),
         "open": _("To be paid"),
         "overdue": _("Overdue"),
         "credited": _("Credit note"),
         "cancelled": _("Cancelled"),
-    }.get(status, status)
+    }
+
+
+def status_label(status: str) -> str:
+    """Translated payment status."""
+    return status_labels().get(status, status)
 
 
 @customer_page(permission="billing")
@@ -32,15 +37,12 @@ async def invoices(ctx: Ctx) -> Response:
     tab = "payments" if ctx.request.query_params.get("tab") == "payments" else "invoices"
     lines = await ctx.backend.invoices(ctx.db, ctx.customer, ctx.today)
     numbers = {line.invoice.id: line.invoice.number for line in lines}
-    payments = await ctx.backend.payments(ctx.db, ctx.customer)
+    payments = await ctx.backend.payments(ctx.db, ctx.customer) if tab == "payments" else []
     balance = await ctx.backend.balance(ctx.db, ctx.customer, ctx.today)
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
+    copies = _copies(ctx)
     rows = [
-        (
-            line,
-            pdf_available(line.invoice.issue_date, ctx.today, ctx.settings.pdf_years),
-            archive_requestable(line.invoice.issue_date, ctx.today, ctx.settings.pdf_years, ctx.settings.archive_years),
-        )
+        (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
         for line in lines
     ]
     return await render(
@@ -53,11 +55,16 @@ async def invoices(ctx: Ctx) -> Response:
             numbers=numbers,
             balance=balance,
             mandate=mandate,
-            kind_label=kind_label,
-            status_label=status_label,
+            kind_labels=kind_labels(),
+            status_labels=status_labels(),
             page_title=_("Invoices and payments"),
         ),
     )
+
+
+def _copies(ctx: Ctx) -> InvoiceCopies:
+    """Which invoices can be downloaded or asked for today, under the tenant's settings."""
+    return InvoiceCopies.on(ctx.today, ctx.settings.pdf_years, ctx.settings.archive_years)
 
 
 async def _own_invoice(ctx: Ctx) -> InvoiceLine:
@@ -72,15 +79,14 @@ async def invoice_download(ctx: Ctx) -> Response:
     """The PDF of one of the customer's invoices or credit notes, up to 3 years back."""
     line = await _own_invoice(ctx)
     invoice = line.invoice
-    if not pdf_available(invoice.issue_date, ctx.today, ctx.settings.pdf_years):
+    copies = _copies(ctx)
+    if not copies.downloadable(invoice.issue_date):
         return await render(
             ctx.request,
             "luminus_energy/invoice_archived.html",
             ctx.page(
                 line=line,
-                requestable=archive_requestable(
-                    invoice.issue_date, ctx.today, ctx.settings.pdf_years, ctx.settings.archive_years
-                ),
+                requestable=copies.requestable(invoice.issue_date),
                 kind_label=kind_label,
             ),
             status_code=410,
@@ -133,7 +139,7 @@ async def invoice_copy_request(ctx: Ctx) -> Response:
     """Ask the customer service for a copy of an invoice older than 3 years (opens a ticket)."""
     line = await _own_invoice(ctx)
     invoice = line.invoice
-    if not archive_requestable(invoice.issue_date, ctx.today, ctx.settings.pdf_years, ctx.settings.archive_years):
+    if not _copies(ctx).requestable(invoice.issue_date):
         flash(
             ctx.request,
             _("This invoice cannot be requested: it is either available online or older than 7 years."),

@@ -128,15 +128,19 @@ def _document(title: str, contact: LuminusSettings) -> Any:
     return _document_class()(title, contact)
 
 
-def kind_label(kind: str) -> str:
-    """Translated name of an invoice kind."""
-    labels = {
+def kind_labels() -> dict[str, str]:
+    """Translated names of the invoice kinds."""
+    return {
         "advance": _("Advance invoice"),
         "settlement": _("Settlement invoice"),
         "credit_note": _("Credit note"),
         "reminder_fee": _("Reminder fee"),
     }
-    return labels.get(kind, kind)
+
+
+def kind_label(kind: str) -> str:
+    """Translated name of an invoice kind."""
+    return kind_labels().get(kind, kind)
 
 
 def invoice_pdf(

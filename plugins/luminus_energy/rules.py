@@ -164,17 +164,26 @@ def invoice_status(kind: str, amount: Decimal, paid: Decimal, due: date, today: 
     return "overdue" if due < today else "open"
 
 
-def pdf_available(issue_date: date, today: date, years: int) -> bool:
-    """The PDF may be downloaded online (issued less than ``years`` years ago)."""
-    limit: date = today - relativedelta(years=years)
-    return issue_date >= limit
+@dataclass(frozen=True)
+class InvoiceCopies:
+    """Which invoices a customer can have on a day: the PDF online for ``pdf_years`` years, then a copy
+    on request from the archive until ``archive_years`` years (the limits are computed once per page)."""
 
+    online_since: date
+    archived_since: date
 
-def archive_requestable(issue_date: date, today: date, pdf_years: int, archive_years: int) -> bool:
-    """The invoice is older than the online window but still in the archive (on request)."""
-    return (not pdf_available(issue_date, today, pdf_years)) and issue_date >= today - relativedelta(
-        years=archive_years
-    )
+    @classmethod
+    def on(cls, today: date, pdf_years: int, archive_years: int) -> InvoiceCopies:
+        """The limits on ``today``."""
+        return cls(today - relativedelta(years=pdf_years), today - relativedelta(years=archive_years))
+
+    def downloadable(self, issue_date: date) -> bool:
+        """The PDF may be downloaded online (issued less than ``pdf_years`` years ago)."""
+        return issue_date >= self.online_since
+
+    def requestable(self, issue_date: date) -> bool:
+        """The invoice is older than the online window but still in the archive (on request)."""
+        return self.archived_since <= issue_date < self.online_since
 
 
 # -- meter readings ------------------------------------------------------------------------------------
