@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import Base, TenantOwned, utcnow
@@ -157,7 +157,11 @@ class Invoice(TenantOwned, Base):
     """A billing document: advance, settlement, credit note or reminder fee."""
 
     __tablename__ = "luminus_energy_invoices"
-    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        # a customer's invoices, newest first (the tenant's criterion comes first, as in every query)
+        Index("ix_luminus_energy_invoices_customer", "tenant_id", "customer_id", "issue_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
@@ -197,6 +201,7 @@ class Payment(TenantOwned, Base):
     """Money received from the customer, allocated to an invoice when known."""
 
     __tablename__ = "luminus_energy_payments"
+    __table_args__ = (Index("ix_luminus_energy_payments_customer", "tenant_id", "customer_id", "paid_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
@@ -227,7 +232,10 @@ class DirectDebitMandate(TenantOwned, Base):
     """A SEPA direct-debit mandate of a customer."""
 
     __tablename__ = "luminus_energy_mandates"
-    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "reference"),
+        Index("ix_luminus_energy_mandates_customer", "tenant_id", "customer_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
