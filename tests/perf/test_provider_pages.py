@@ -7,21 +7,16 @@ measured when it was set: an extra statement (an N+1 over rows, a look-up per wi
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from core.api import utcnow
 from core.identity.models import User
-from core.plugins import flatten, resolve
+from core.plugins import flatten
 from core.portal import Portal
-from core.sessions.state import hash_session_id, new_session_id
-from core.sessions.store import SessionData
 from core.tenancy.models import Tenant
-from core.tenancy.service import create_tenant
-from tests.perf.conftest import warm
+from tests.perf.conftest import demo_tenant, signed_in_cookie, warm
 
 # (plugin, path) -> statements. Every signed-in page starts with one: the session with its user,
 # membership and account. `SHOWSQL=/,/tickets pytest tests/perf/test_provider_pages.py -s` lists them.
@@ -56,18 +51,6 @@ BUDGETS: dict[tuple[str, str], int] = {
 }
 
 
-async def _demo_tenant(portal: Portal, plugin: str) -> tuple[Tenant, list[Any]]:
-    """The plugin's demo tenant with its demo data (as ``portique demo`` creates it), and its demo accounts."""
-    async with portal.database.session() as db:
-        tenant = await create_tenant(db, portal.plugins, plugins=[plugin], **portal.plugins.infos[plugin].demo_tenant)
-        await db.commit()
-    await portal.registry.refresh(force=True)
-    async with portal.database.session(tenant.id) as db:
-        accounts = await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
-        await db.commit()
-    return tenant, [a for group in accounts for a in group]
-
-
 async def _sign_in(portal: Portal, tenant: Tenant, accounts: list[Any]) -> tuple[str, list[str]]:
     """A session signed in as the first demo customer of the tenant, and the pages of its navigation."""
     logins = [account.login for account in accounts]
@@ -75,24 +58,14 @@ async def _sign_in(portal: Portal, tenant: Tenant, accounts: list[Any]) -> tuple
         users = {u.username: u for u in await db.scalars(select(User).where(User.username.in_(logins)))}
         users.update({u.email: u for u in await db.scalars(select(User).where(User.email.in_(logins)))})
     user = next(users[login] for login in logins if login in users)
-    raw = new_session_id(stored=True)
-    until = utcnow() + timedelta(hours=1)
-    await portal.session_store.save(
-        SessionData(
-            id=hash_session_id(raw),
-            tenant_id=tenant.id,
-            expires_at=until,
-            user_id=user.id,
-            data={"_absolute_until": until.isoformat(), "_idle": 0},
-        )
-    )
+    raw = await signed_in_cookie(portal, tenant.id, user.id)
     items = flatten(portal.hooks(tenant).portique_nav_items(tenant=tenant, user=user))
     return raw, ["/", *sorted({item.path for item in items})]
 
 
 @pytest.mark.parametrize("plugin", ["lumen_ecommerce", "videotron_business", "omicron_registration", "luminus_energy"])
 async def test_main_pages_of_each_provider_keep_their_statement_budget(portal, tenant_client, queries, plugin):
-    tenant, accounts = await _demo_tenant(portal, plugin)
+    tenant, accounts = await demo_tenant(portal, plugin)
     raw, paths = await _sign_in(portal, tenant, accounts)
     client = tenant_client(tenant)
     cookie = {"Cookie": f"portique_session={raw}"}
