@@ -183,3 +183,50 @@ async def test_stale_registry_is_reloaded_once_for_concurrent_requests(app, port
     assert all(r.status_code == 200 for r in responses)
     reloads = [s for s in queries.statements if "FROM tenants" in s]
     assert len(reloads) <= 1, queries.report()
+
+
+# Luminus invoices page: session with its user, the customer, the invoices with what was paid on each,
+# the balance, the direct-debit mandate; the payments tab adds the payments.
+LUMINUS_INVOICES = 5
+LUMINUS_PAYMENTS = 6
+
+
+@pytest.mark.parametrize("email", ["pme@boulangerie-dupont.be", "info@bakkerij-peeters.be"])
+async def test_luminus_invoices_budget_does_not_grow_with_invoices(portal, tenant_client, queries, email):
+    """Both tabs of the Luminus invoices page, for demo customers with 91 and 37 invoices: one statement per list."""
+    from core.api import find_user_by_email, resolve
+    from core.tenancy.service import create_tenant
+
+    async with portal.database.session() as db:
+        info = portal.plugins.infos["luminus_energy"]
+        tenant = await create_tenant(db, portal.plugins, plugins=["luminus_energy"], **info.demo_tenant)
+        await db.commit()
+    await portal.registry.refresh(force=True)
+    async with portal.database.session(tenant.id) as db:
+        await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
+        await db.commit()
+        user = await find_user_by_email(db, email)
+    assert user is not None
+    raw = new_session_id(stored=True)
+    until = utcnow() + timedelta(hours=1)
+    await portal.session_store.save(
+        SessionData(
+            id=hash_session_id(raw),
+            tenant_id=tenant.id,
+            expires_at=until,
+            user_id=user.id,
+            data={"_absolute_until": until.isoformat(), "_idle": 0},
+        )
+    )
+    client = tenant_client(tenant)
+    cookie = {"Cookie": f"portique_session={raw}"}
+    pages = (
+        ("/luminus/invoices", LUMINUS_INVOICES, '<tr id="invoice-'),
+        ("/luminus/invoices?tab=payments", LUMINUS_PAYMENTS, '<td class="num">'),
+    )
+    for path, budget, row in pages:
+        await warm(portal, client, path, queries, headers=cookie)
+        response = await client.get(path, headers=cookie)
+        assert response.status_code == 200
+        assert response.text.count(row) > 30  # the whole history is listed
+        assert len(queries) <= budget, (path, queries.report())
