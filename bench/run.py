@@ -251,6 +251,17 @@ def _profile(run: Run, kind: str, path: str, signed_in: bool) -> None:
     print(f"\nprofile of the slowest page, {run.slowest[1]}: {target}.html and {target}.txt")
 
 
+def _wait_idle(srv: Server, timeout: float = 30.0) -> None:
+    """Wait until the server has finished what an earlier load left queued (under 4 % of a core used)."""
+    deadline = time.monotonic() + timeout
+    used = srv.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        used, before = srv.cpu_seconds(), used
+        if used - before < 0.02:
+            return
+
+
 def logins(run: Run, srv: Server, db: Database) -> None:
     """Password logins (POST /login with argon2id) per second, and the home page's p99 during the storm."""
     host = _host(db)
@@ -284,6 +295,7 @@ def logins(run: Run, srv: Server, db: Database) -> None:
         return
     seconds, conns = run.config.seconds, max(4, run.config.connections // 4)
     # Logins alone first, as the raw verifications are measured: nothing else competes for the cores.
+    _wait_idle(srv)
     cpu = srv.cpu_seconds()
     result = run_wrk(
         srv.url + "/login", seconds=seconds, connections=conns, headers=headers, script=lua_post_form(body)
@@ -294,6 +306,7 @@ def logins(run: Run, srv: Server, db: Database) -> None:
     row.note = _join(row.note, f"{conns} connections, logins only")
     run.add(row, result, srv, cpu)
     threads = argon.server_threads()
+    _wait_idle(srv)
     rate = argon.verify_rate(seconds, threads)
     note = f"right after the logins, {threads} thread(s) as the server hashes with: the goal's reference"
     run.add(Row(f"raw argon2id verify, {threads} thread(s)", db.kind, rps=rate, note=note))
