@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import normalize_email
@@ -157,6 +157,37 @@ def _authorized(row: RegistryAuthorizedUser) -> AuthorizedUser:
     )
 
 
+def _line(row: RegistryServiceLine) -> ServiceLine:
+    return ServiceLine(kind=row.kind, identifier=row.identifier, description=row.description)
+
+
+_NUMBER = bindparam("number", type_=String)
+
+# Built once, with the normalised account number bound as ``number``: building and keying these
+# statements cost more than running them.
+ACCOUNT = select(RegistryAccount).where(RegistryAccount.number == _NUMBER)
+"""The account."""
+
+SERVICE_LINES = (
+    select(RegistryServiceLine)
+    .join(RegistryAccount, RegistryAccount.id == RegistryServiceLine.account_id)
+    .where(RegistryAccount.number == _NUMBER)
+    .order_by(RegistryServiceLine.id)
+)
+"""The account's services, in a stable order."""
+
+AUTHORIZED_USERS = (
+    select(RegistryAuthorizedUser)
+    .join(RegistryAccount, RegistryAccount.id == RegistryAuthorizedUser.account_id)
+    .where(RegistryAccount.number == _NUMBER)
+    .order_by(RegistryAuthorizedUser.id)
+)
+"""The account's authorized users, in the order they were named."""
+
+AUTHORIZED_USER = AUTHORIZED_USERS.where(RegistryAuthorizedUser.id == bindparam("authorized_id", type_=Integer))
+"""One authorized user of the account, bound as ``authorized_id``."""
+
+
 class LocalBackend:
     """The registry kept in the plugin's own tables."""
 
@@ -164,7 +195,7 @@ class LocalBackend:
         normalized = normalize_account_number(number)
         if not normalized:
             return None
-        return await db.scalar(select(RegistryAccount).where(RegistryAccount.number == normalized))
+        return await db.scalar(ACCOUNT, {"number": normalized})
 
     async def find_account(self, db: AsyncSession, number: str) -> AccountRecord | None:
         """The account with this number, or ``None``."""
@@ -180,25 +211,17 @@ class LocalBackend:
 
     async def service_lines(self, db: AsyncSession, number: str) -> list[ServiceLine]:
         """The account's services, in a stable order."""
-        row = await self._row(db, number)
-        if row is None:
+        normalized = normalize_account_number(number)
+        if not normalized:
             return []
-        lines = await db.scalars(
-            select(RegistryServiceLine).where(RegistryServiceLine.account_id == row.id).order_by(RegistryServiceLine.id)
-        )
-        return [ServiceLine(kind=line.kind, identifier=line.identifier, description=line.description) for line in lines]
+        return [_line(line) for line in await db.scalars(SERVICE_LINES, {"number": normalized})]
 
     async def authorized_users(self, db: AsyncSession, number: str) -> list[AuthorizedUser]:
         """The account's authorized users, in the order they were named."""
-        row = await self._row(db, number)
-        if row is None:
+        normalized = normalize_account_number(number)
+        if not normalized:
             return []
-        users = await db.scalars(
-            select(RegistryAuthorizedUser)
-            .where(RegistryAuthorizedUser.account_id == row.id)
-            .order_by(RegistryAuthorizedUser.id)
-        )
-        return [_authorized(user) for user in users]
+        return [_authorized(user) for user in await db.scalars(AUTHORIZED_USERS, {"number": normalized})]
 
     async def add_secondary_user(
         self, db: AsyncSession, number: str, *, first_name: str, last_name: str, email: str
@@ -219,14 +242,10 @@ class LocalBackend:
         return _authorized(user)
 
     async def _authorized_row(self, db: AsyncSession, number: str, authorized_id: int) -> RegistryAuthorizedUser | None:
-        row = await self._row(db, number)
-        if row is None:
+        normalized = normalize_account_number(number)
+        if not normalized:
             return None
-        return await db.scalar(
-            select(RegistryAuthorizedUser).where(
-                RegistryAuthorizedUser.id == authorized_id, RegistryAuthorizedUser.account_id == row.id
-            )
-        )
+        return await db.scalar(AUTHORIZED_USER, {"number": normalized, "authorized_id": authorized_id})
 
     async def link_user(self, db: AsyncSession, number: str, authorized_id: int, user_id: int | None) -> None:
         """Record the portal user of an authorized user."""

@@ -69,6 +69,8 @@ async def test_registry_of_another_tenant_is_invisible(portal, tenant, make_tena
         await db.commit()
     async with portal.database.session(other.id) as db:
         assert await LocalBackend().find_account(db, "800100001") is None
+        assert await LocalBackend().service_lines(db, "800100001") == []
+        assert await LocalBackend().authorized_users(db, "800100001") == []
 
 
 async def test_demo_data_is_idempotent_and_registers_one_holder(portal, tenant):
