@@ -113,6 +113,10 @@ class VideotronBackend(Protocol):
         """The account's services."""
         ...
 
+    async def account_overview(self, db: AsyncSession, number: str) -> tuple[AccountRecord, list[ServiceLine]] | None:
+        """The account with its services (the dashboard's overview), or ``None``."""
+        ...
+
     async def authorized_users(self, db: AsyncSession, number: str) -> list[AuthorizedUser]:
         """The account's authorized users, secondary and technical."""
         ...
@@ -176,6 +180,14 @@ SERVICE_LINES = (
 )
 """The account's services, in a stable order."""
 
+ACCOUNT_WITH_LINES = (
+    select(RegistryAccount, RegistryServiceLine)
+    .outerjoin(RegistryServiceLine, RegistryServiceLine.account_id == RegistryAccount.id)
+    .where(RegistryAccount.number == _NUMBER)
+    .order_by(RegistryServiceLine.id)
+)
+"""The account, once per service (once with ``None`` when it has none)."""
+
 AUTHORIZED_USERS = (
     select(RegistryAuthorizedUser)
     .join(RegistryAccount, RegistryAccount.id == RegistryAuthorizedUser.account_id)
@@ -215,6 +227,16 @@ class LocalBackend:
         if not normalized:
             return []
         return [_line(line) for line in await db.scalars(SERVICE_LINES, {"number": normalized})]
+
+    async def account_overview(self, db: AsyncSession, number: str) -> tuple[AccountRecord, list[ServiceLine]] | None:
+        """The account and its services, in one statement."""
+        normalized = normalize_account_number(number)
+        if not normalized:
+            return None
+        rows = (await db.execute(ACCOUNT_WITH_LINES, {"number": normalized})).all()
+        if not rows:
+            return None
+        return _account(rows[0][0]), [_line(line) for _account_row, line in rows if line is not None]
 
     async def authorized_users(self, db: AsyncSession, number: str) -> list[AuthorizedUser]:
         """The account's authorized users, in the order they were named."""

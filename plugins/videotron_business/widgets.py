@@ -19,9 +19,8 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
         return {"record": None}
     account = membership.account
     async with tenant_db(request) as db:
-        backend = services.backend(request.state.tenant)
-        record = await backend.find_account(db, account.number)
-        lines = await backend.service_lines(db, account.number)
+        overview = await services.backend(request.state.tenant).account_overview(db, account.number)
+    record, lines = overview if overview is not None else (None, [])
     return {
         "record": record,
         "postal_code": format_postal_code(record.postal_code) if record else "",

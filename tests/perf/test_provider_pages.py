@@ -27,7 +27,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("lumen_ecommerce", "/profile"): 2,
     ("lumen_ecommerce", "/support"): 1,
     ("lumen_ecommerce", "/tickets"): 2,
-    ("videotron_business", "/"): 4,
+    ("videotron_business", "/"): 3,
     ("videotron_business", "/profile"): 2,
     ("videotron_business", "/support"): 1,
     ("videotron_business", "/tickets"): 2,

@@ -69,8 +69,29 @@ async def test_registry_of_another_tenant_is_invisible(portal, tenant, make_tena
         await db.commit()
     async with portal.database.session(other.id) as db:
         assert await LocalBackend().find_account(db, "800100001") is None
+        assert await LocalBackend().account_overview(db, "800100001") is None
         assert await LocalBackend().service_lines(db, "800100001") == []
         assert await LocalBackend().authorized_users(db, "800100001") == []
+
+
+async def test_account_overview_is_the_account_with_its_services(portal, tenant):
+    backend = LocalBackend()
+    async with portal.database.session(tenant.id) as db:
+        await create_demo_data(db)
+        await db.commit()
+        for number in ("800100001", "800 100 002", "800-100-003"):
+            record, lines = await backend.account_overview(db, number)
+            assert record == await backend.find_account(db, number)
+            assert lines == await backend.service_lines(db, number)
+        assert [line.kind for line in (await backend.account_overview(db, "800100002"))[1]] == ["mobility", "mobility"]
+        account = await db.scalar(select(RegistryAccount).where(RegistryAccount.number == "800100003"))
+        for line in await db.scalars(select(RegistryServiceLine).where(RegistryServiceLine.account_id == account.id)):
+            await db.delete(line)
+        await db.flush()
+        record, lines = await backend.account_overview(db, "800100003")
+        assert (record.number, lines) == ("800100003", [])
+        assert await backend.account_overview(db, "800100009") is None
+        assert await backend.account_overview(db, "") is None
 
 
 async def test_demo_data_is_idempotent_and_registers_one_holder(portal, tenant):
