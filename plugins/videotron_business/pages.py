@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -373,16 +373,28 @@ async def _holder(request: Request) -> tuple[Membership, Account]:
     return membership, membership.account
 
 
+PORTAL_ACCESS = (
+    select(User, Membership)
+    .outerjoin(
+        Membership,
+        (Membership.user_id == User.id) & (Membership.account_id == bindparam("account_id", type_=Integer)),
+    )
+    .where(User.id.in_(bindparam("user_ids", type_=Integer, expanding=True)))
+)
+"""The portal users bound as ``user_ids``, each with its membership of the account ``account_id`` (built once)."""
+
+
 async def _people(db: AsyncSession, request: Request, account: Account) -> list[dict[str, Any]]:
     """Authorized users of the registry, each with its portal access."""
+    persons = await services.backend(request.state.tenant).authorized_users(db, account.number)
+    user_ids = [person.user_id for person in persons if person.user_id]
+    access: dict[int, tuple[User, Membership | None]] = {}
+    if user_ids:
+        rows = await db.execute(PORTAL_ACCESS, {"user_ids": user_ids, "account_id": account.id})
+        access = {user.id: (user, membership) for user, membership in rows}
     people = []
-    for person in await services.backend(request.state.tenant).authorized_users(db, account.number):
-        user = await db.get(User, person.user_id) if person.user_id else None
-        membership = None
-        if user is not None:
-            membership = await db.scalar(
-                select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
-            )
+    for person in persons:
+        user, membership = access.get(person.user_id, (None, None)) if person.user_id else (None, None)
         people.append({"person": person, "user": user, "membership": membership})
     return people
 
