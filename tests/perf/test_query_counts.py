@@ -194,30 +194,14 @@ LUMINUS_PAYMENTS = 6
 @pytest.mark.parametrize("email", ["pme@boulangerie-dupont.be", "info@bakkerij-peeters.be"])
 async def test_luminus_invoices_budget_does_not_grow_with_invoices(portal, tenant_client, queries, email):
     """Both tabs of the Luminus invoices page, for demo customers with 91 and 37 invoices: one statement per list."""
-    from core.api import find_user_by_email, resolve
-    from core.tenancy.service import create_tenant
+    from core.api import find_user_by_email
+    from tests.perf.conftest import demo_tenant, signed_in_cookie
 
-    async with portal.database.session() as db:
-        info = portal.plugins.infos["luminus_energy"]
-        tenant = await create_tenant(db, portal.plugins, plugins=["luminus_energy"], **info.demo_tenant)
-        await db.commit()
-    await portal.registry.refresh(force=True)
+    tenant, _accounts = await demo_tenant(portal, "luminus_energy")
     async with portal.database.session(tenant.id) as db:
-        await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
-        await db.commit()
         user = await find_user_by_email(db, email)
     assert user is not None
-    raw = new_session_id(stored=True)
-    until = utcnow() + timedelta(hours=1)
-    await portal.session_store.save(
-        SessionData(
-            id=hash_session_id(raw),
-            tenant_id=tenant.id,
-            expires_at=until,
-            user_id=user.id,
-            data={"_absolute_until": until.isoformat(), "_idle": 0},
-        )
-    )
+    raw = await signed_in_cookie(portal, tenant.id, user.id)
     client = tenant_client(tenant)
     cookie = {"Cookie": f"portique_session={raw}"}
     pages = (
