@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from babel.support import Translations
 
 from core.i18n.catalogs import fallback_chain
 from core.i18n.context import gettext, use_locale
-from core.i18n.formatting import format_date, format_money, format_phone
+from core.i18n.formatting import format_date, format_money, format_number, format_phone
 from core.i18n.negotiation import negotiate
 
 LOCALES = ["fr_CA", "en_CA"]
@@ -52,6 +52,28 @@ def test_dates_and_phones():
     assert format_phone("5145551234", "CA") == "(514) 555-1234"
     assert format_phone("+3278155230", "BE") == "078 15 52 30"
     assert format_phone("not a number", "CA") == "not a number"
+
+
+def test_kept_texts_follow_the_locale_and_the_value_type():
+    """Formatted texts are kept per value, format and locale: a kept text never leaks into another."""
+    for locale, expected in (("fr_BE", "26 nov. 2026"), ("nl_BE", "26 nov 2026"), ("en_CA", "Nov 26, 2026")):
+        with use_locale(locale, Translations()):
+            assert format_date(date(2026, 11, 26)) == expected
+            assert format_date(date(2026, 11, 26)) == expected  # from the kept text
+    with use_locale("fr_BE", Translations()):
+        assert format_date(date(2026, 11, 26), "short") == "26/11/26"
+        assert format_number(2) == "2"
+        assert format_number(2.5) == "2,5"
+        assert format_number(Decimal("2.50"), 2) == "2,50"
+        assert format_money(2, "EUR") != format_money(2, "USD")
+
+
+def test_equal_instants_in_other_time_zones_keep_their_own_dates():
+    """23:30 in Montréal is 04:30 the next day in UTC: equal datetimes, different dates on the page."""
+    evening = datetime(2026, 11, 26, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    with use_locale("en_CA", Translations()):
+        assert format_date(evening) == "Nov 26, 2026"
+        assert format_date(evening.astimezone(UTC)) == "Nov 27, 2026"
 
 
 def test_gettext_without_catalog_returns_the_source():
