@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Date, Integer, Select, String, bindparam, distinct, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -52,19 +52,39 @@ DEVICE_CLAIM = "device_claim"
 DEVICE_ATTEMPTS_PER_HOUR = 10
 
 
+# The hot statements are built once, with their values bound (``user_id``…): building and keying a
+# statement costs more than running it.
+_USER_ID = bindparam("user_id", type_=Integer)
+
+
+def _claimed(*columns: Any) -> Select[Any]:
+    """``columns`` of each device registered by the user bound as ``user_id``."""
+    return (
+        select(*columns)
+        .join(ClaimedDevice, ClaimedDevice.device_id == Device.id)
+        .where(ClaimedDevice.user_id == _USER_ID)
+    )
+
+
+OWNED = _claimed(Device.family)
+"""The product family of each device registered by the user bound as ``user_id``."""
+
+INTERESTS = select(UserInterest.kind, UserInterest.code).where(UserInterest.user_id == _USER_ID)
+"""``(kind, code)`` of the families and topics chosen by the user bound as ``user_id``."""
+
+_OWNED_KIND = "owned"
+CHOICES = union_all(INTERESTS, _claimed(literal(_OWNED_KIND), Device.family))
+"""The user's interests, and ``("owned", family)`` for each device the user registered."""
+
+
 async def owned_families(db: AsyncSession, user_id: int) -> set[str]:
     """Product families of the devices the user registered."""
-    rows = await db.scalars(
-        select(Device.family)
-        .join(ClaimedDevice, ClaimedDevice.device_id == Device.id)
-        .where(ClaimedDevice.user_id == user_id)
-    )
-    return set(rows)
+    return set(await db.scalars(OWNED, {"user_id": user_id}))
 
 
 async def interests_of(db: AsyncSession, user_id: int) -> tuple[set[str], set[str]]:
     """(families, topics) the user chose for the dashboard."""
-    rows = (await db.execute(select(UserInterest.kind, UserInterest.code).where(UserInterest.user_id == user_id))).all()
+    rows = (await db.execute(INTERESTS, {"user_id": user_id})).all()
     return {code for kind, code in rows if kind == "family"}, {code for kind, code in rows if kind == "topic"}
 
 
@@ -456,46 +476,63 @@ async def interests_page(request: Request) -> Response:
     )
 
 
+_FAMILIES = bindparam("families", type_=String, expanding=True)
+_TOPICS = bindparam("topics", type_=String, expanding=True)
+READING_TYPES = ("manual", "application_note", "paper")
+MEDIA_TYPES = ("video", "article")
+
+
+def _newest(doc_types: tuple[str, ...], limit: int) -> Select[Any]:
+    """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound."""
+    chosen = Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS)
+    newest = (
+        select(Document.id)
+        .where(chosen, Document.doc_type.in_(doc_types))
+        .order_by(Document.published_on.desc(), Document.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return select(newest.c.id)
+
+
+FOR_YOU = select(Document).where(Document.id.in_(union_all(_newest(READING_TYPES, 5), _newest(MEDIA_TYPES, 4))))
+"""The 5 newest documents and the 4 newest videos and articles of the ``families`` or ``topics`` bound (unordered)."""
+
+LATEST_UPDATES = (
+    select(SoftwareUpdate)
+    .where(SoftwareUpdate.family.in_(_FAMILIES))
+    .order_by(SoftwareUpdate.released_on.desc())
+    .limit(3)
+)
+"""The 3 newest software updates of the ``families`` bound."""
+
+UPCOMING_EVENTS = (
+    select(Event)
+    .where(Event.country == bindparam("country", type_=String), Event.starts_on >= bindparam("today", type_=Date))
+    .order_by(Event.starts_on)
+    .limit(4)
+)
+"""The next 4 events in the ``country`` bound, from ``today`` on."""
+
+
 async def dashboard_context(request: Request) -> dict[str, Any]:
     """What the dashboard widget shows: documents, updates, events, videos and articles that match."""
     user = await _user(request)
+    country = ((user.plugin_data or {}).get(NAME) or {}).get("country", "")
+    documents: list[Document] = []
+    media: list[Document] = []
     async with tenant_db(request) as db:
-        families, topics = await interests_of(db, user.id)
-        owned = await owned_families(db, user.id)
-        country = ((user.plugin_data or {}).get(NAME) or {}).get("country", "")
-        match = or_(Document.family.in_(families), Document.topic.in_(topics))
-        documents = list(
-            await db.scalars(
-                select(Document)
-                .where(match, Document.doc_type.in_(("manual", "application_note", "paper")))
-                .order_by(Document.published_on.desc(), Document.id.desc())
-                .limit(5)
-            )
-        ) if (families or topics) else []  # fmt: skip
-        media = list(
-            await db.scalars(
-                select(Document)
-                .where(match, Document.doc_type.in_(("video", "article")))
-                .order_by(Document.published_on.desc(), Document.id.desc())
-                .limit(4)
-            )
-        ) if (families or topics) else []  # fmt: skip
-        updates = list(
-            await db.scalars(
-                select(SoftwareUpdate)
-                .where(SoftwareUpdate.family.in_(owned))
-                .order_by(SoftwareUpdate.released_on.desc())
-                .limit(3)
-            )
-        ) if owned else []  # fmt: skip
-        events = list(
-            await db.scalars(
-                select(Event)
-                .where(Event.country == country, Event.starts_on >= utcnow().date())
-                .order_by(Event.starts_on)
-                .limit(4)
-            )
-        ) if country else []  # fmt: skip
+        rows = (await db.execute(CHOICES, {"user_id": user.id})).all()
+        families = {code for kind, code in rows if kind == "family"}
+        topics = {code for kind, code in rows if kind == "topic"}
+        owned = {code for kind, code in rows if kind == _OWNED_KIND}
+        if families or topics:
+            found = await db.scalars(FOR_YOU, {"families": sorted(families), "topics": sorted(topics)})
+            for document in sorted(found, key=lambda d: (d.published_on, d.id), reverse=True):
+                (media if document.doc_type in MEDIA_TYPES else documents).append(document)
+        updates = list(await db.scalars(LATEST_UPDATES, {"families": sorted(owned)})) if owned else []
+        today = utcnow().date()
+        events = list(await db.scalars(UPCOMING_EVENTS, {"country": country, "today": today})) if country else []
     return {
         "has_interests": bool(families or topics),
         "documents": documents,

@@ -32,7 +32,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("videotron_business", "/support"): 1,
     ("videotron_business", "/tickets"): 2,
     ("videotron_business", "/videotron/users"): 2,
-    ("omicron_registration", "/"): 8,
+    ("omicron_registration", "/"): 6,
     ("omicron_registration", "/omicron/devices"): 3,
     ("omicron_registration", "/omicron/interests"): 2,
     ("omicron_registration", "/omicron/library"): 5,

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import re
+
+from markupsafe import escape
+from sqlalchemy import func, or_, select
 
 from core.api import ApprovalRequest, ApprovalStatus, create_user, resolve, utcnow
 from core.testing import csrf_of, mail_text
 from plugins.omicron_registration.demo import create_demo_data
-from plugins.omicron_registration.models import ClaimedDevice, Device, Document, SoftwareUpdate
+from plugins.omicron_registration.models import (
+    ClaimedDevice,
+    Device,
+    Document,
+    Event,
+    SoftwareUpdate,
+    UserInterest,
+)
 
 from .conftest import PASSWORD, sign_in
 
@@ -189,6 +199,53 @@ async def test_chosen_topics_drive_the_dashboard(portal, omicron, tenant_client)
     assert "Events and trainings in your region" in dashboard.text
     chosen = await client.get("/omicron/interests")
     assert 'id="family-franeo" name="family" value="franeo" checked' in chosen.text
+
+
+async def test_the_dashboard_shows_the_newest_matches_of_each_kind(portal, omicron, tenant_client):
+    owner, *_ = await _demo(portal, omicron)
+    async with portal.database.session(omicron.id) as db:
+        db.add_all(
+            [
+                UserInterest(user_id=owner, kind="family", code="franeo"),
+                UserInterest(user_id=owner, kind="topic", code="cables"),
+            ]
+        )
+        await db.commit()
+        chosen = or_(Document.family == "franeo", Document.topic == "cables")
+        newest = (Document.published_on.desc(), Document.id.desc())
+        reading = ("manual", "application_note", "paper")
+        documents = await db.scalars(
+            select(Document).where(chosen, Document.doc_type.in_(reading)).order_by(*newest).limit(5)
+        )
+        media = await db.scalars(
+            select(Document).where(chosen, Document.doc_type.in_(("video", "article"))).order_by(*newest).limit(4)
+        )
+        expected = [[str(escape(d.title)) for d in documents], [str(escape(d.title)) for d in media]]
+        updates = await db.scalars(
+            select(SoftwareUpdate).where(SoftwareUpdate.family == "cmc").order_by(SoftwareUpdate.released_on.desc())
+        )
+        events = await db.scalars(
+            select(Event)
+            .where(Event.country == "AT", Event.starts_on >= utcnow().date())
+            .order_by(Event.starts_on)
+            .limit(4)
+        )
+        expected_updates = [f"{u.product} {u.version} (" for u in updates]
+        expected_events = [str(escape(e.title)) for e in events]
+    client = tenant_client(omicron)
+    await sign_in(client, "owner")
+    page = (await client.get("/")).text
+    lists = re.findall(r'<ul class="omicron-doc-list"[^>]*>(.*?)</ul>', page)
+    assert [re.findall(r'<li lang="[^"]*">(.*?) <span class="meta">', found) for found in lists] == expected
+    assert [len(found) for found in expected] == [5, 4]
+    assert (len(expected_updates), len(expected_events)) == (3, 4)
+
+    def in_order(items: list[str]) -> bool:
+        places = [page.index(item) for item in items]
+        return places == sorted(places)
+
+    assert in_order(expected_updates)
+    assert in_order(expected_events)
 
 
 async def test_content_pages_need_a_signed_in_user(omicron, tenant_client):
