@@ -228,6 +228,20 @@ async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncS
 # -- software updates -----------------------------------------------------------------------------
 
 
+def _owned_updates() -> Select[Any]:
+    owned = OWNED.distinct().subquery()
+    return (
+        select(owned.c.family, SoftwareUpdate)
+        .outerjoin(SoftwareUpdate, SoftwareUpdate.family == owned.c.family)
+        .order_by(owned.c.family, SoftwareUpdate.released_on.desc())
+    )
+
+
+OWNED_UPDATES = _owned_updates()
+"""``(family, update)`` for each family the user bound as ``user_id`` owns, newest update first
+(``(family, None)`` for a family without updates)."""
+
+
 async def updates_page(request: Request) -> Response:
     """``/omicron/updates``: releases of the families the user owns (visitors are invited to register)."""
     user = await current_user(request)
@@ -235,15 +249,10 @@ async def updates_page(request: Request) -> Response:
     families: set[str] = set()
     if user is not None:
         async with tenant_db(request) as db:
-            families = await owned_families(db, user.id)
-            if families:
-                updates = list(
-                    await db.scalars(
-                        select(SoftwareUpdate)
-                        .where(SoftwareUpdate.family.in_(families))
-                        .order_by(SoftwareUpdate.family, SoftwareUpdate.released_on.desc())
-                    )
-                )
+            for family, update in await db.execute(OWNED_UPDATES, {"user_id": user.id}):
+                families.add(family)
+                if update is not None:
+                    updates.append(update)
     return await render(
         request,
         "omicron_registration/updates.html",

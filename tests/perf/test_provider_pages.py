@@ -36,7 +36,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("omicron_registration", "/omicron/devices"): 3,
     ("omicron_registration", "/omicron/interests"): 2,
     ("omicron_registration", "/omicron/library"): 5,
-    ("omicron_registration", "/omicron/updates"): 3,
+    ("omicron_registration", "/omicron/updates"): 2,
     ("omicron_registration", "/profile"): 2,
     ("omicron_registration", "/support"): 1,
     ("omicron_registration", "/tickets"): 2,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from markupsafe import escape
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from core.api import ApprovalRequest, ApprovalStatus, create_user, resolve, utcnow
 from core.testing import csrf_of, mail_text
@@ -246,6 +246,39 @@ async def test_the_dashboard_shows_the_newest_matches_of_each_kind(portal, omicr
 
     assert in_order(expected_updates)
     assert in_order(expected_events)
+
+
+async def test_updates_page_with_a_family_without_updates_and_two_devices_of_a_family(portal, omicron, tenant_client):
+    from plugins.omicron_registration.backend import LocalBackend
+
+    owner, *_ = await _demo(portal, omicron)
+    async with portal.database.session(omicron.id) as db:
+        db.add_all(
+            [
+                Device(serial_number="ZY111A", product="CMC 430", family="cmc"),
+                Device(serial_number="ZY222B", product="Nothing 1", family="none"),
+            ]
+        )
+        await db.commit()
+        assert await LocalBackend().claim(db, "ZY111A", owner, "Acme GmbH")
+        assert await LocalBackend().claim(db, "ZY222B", owner, "Acme GmbH")
+        await db.commit()
+    client = tenant_client(omicron)
+    await sign_in(client, "owner")
+    page = (await client.get("/omicron/updates")).text
+    assert page.count("CMC_356_5.00.zip") == 1  # once, though two CMC devices are registered
+    assert page.index("CMC_356_5.00.zip") < page.index("CMC_356_4.20.zip") < page.index("CMC_356_4.10.zip")
+    async with portal.database.session(omicron.id) as db:
+        await db.execute(
+            delete(ClaimedDevice).where(
+                ClaimedDevice.user_id == owner,
+                ClaimedDevice.device_id != select(Device.id).where(Device.serial_number == "ZY222B").scalar_subquery(),
+            )
+        )
+        await db.commit()
+    only_without_updates = (await client.get("/omicron/updates")).text
+    assert "Free updates for the product families you own" in only_without_updates  # the table, with no update
+    assert ".zip" not in only_without_updates
 
 
 async def test_content_pages_need_a_signed_in_user(omicron, tenant_client):
