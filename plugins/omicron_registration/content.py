@@ -341,18 +341,26 @@ class LibraryQuery:
 
 
 async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int) -> tuple[list[Document], int]:
-    """One page of matching documents (newest first) and the number of matches."""
+    """One page of matching documents (newest first) and the number of matches.
+
+    One statement: the page's documents, each with the number of matches. A page past the last one
+    has no row to carry it, and counts on its own.
+    """
     words = sorted(words_of(query.q), key=lambda w: (-len(w), w))[:5]
     if query.q and not words:
         return [], 0
-    if words:
-        ids, total = await _search_words(db, query, tenant_id, words)
-    else:
-        ids, total = await _search_filters(db, query)
-    if not ids:
-        return [], total
-    rows = {doc.id: doc for doc in await db.scalars(select(Document).where(Document.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows], total
+    ids, count = _search_words(query, tenant_id, words) if words else _search_filters(query)
+    page = ids.subquery()
+    rows = (
+        await db.execute(
+            select(Document, count.scalar_subquery())
+            .join(page, page.c.id == Document.id)
+            .order_by(page.c.published_on.desc(), page.c.id.desc())
+        )
+    ).all()
+    if rows:
+        return [document for document, _total in rows], int(rows[0][1])
+    return [], 0 if query.page == 1 else int(await db.scalar(count) or 0)
 
 
 def _prefix(word: str) -> Any:
@@ -364,10 +372,11 @@ def _prefix(word: str) -> Any:
     return (DocumentWord.word >= word) & (DocumentWord.word < word[:-1] + chr(ord(word[-1]) + 1))
 
 
-async def _search_words(
-    db: AsyncSession, query: LibraryQuery, tenant_id: int, words: list[str]
-) -> tuple[list[int], int]:
-    """Search through the word index alone: the longest word drives, the others must also appear."""
+def _search_words(query: LibraryQuery, tenant_id: int, words: list[str]) -> tuple[Select[Any], Select[Any]]:
+    """Search through the word index alone: the longest word drives, the others must also appear.
+
+    The page's ``(id, published_on)``, newest first, and the statement counting the matches.
+    """
     conditions = [DocumentWord.tenant_id == tenant_id, _prefix(words[0])]
     for column, value in (
         (DocumentWord.family, query.family),
@@ -380,33 +389,34 @@ async def _search_words(
     for word in words[1:]:
         other = select(DocumentWord.document_id).where(DocumentWord.tenant_id == tenant_id, _prefix(word))
         conditions.append(DocumentWord.document_id.in_(other))
-    total = int(await db.scalar(select(func.count(distinct(DocumentWord.document_id))).where(*conditions)) or 0)
-    ids = await db.scalars(
-        select(DocumentWord.document_id)
+    count = select(func.count(distinct(DocumentWord.document_id))).where(*conditions)
+    newest = func.max(DocumentWord.published_on)
+    ids = (
+        select(DocumentWord.document_id.label("id"), newest.label("published_on"))
         .where(*conditions)
         .group_by(DocumentWord.document_id)
-        .order_by(func.max(DocumentWord.published_on).desc(), DocumentWord.document_id.desc())
+        .order_by(newest.desc(), DocumentWord.document_id.desc())
         .limit(PAGE_SIZE)
         .offset((query.page - 1) * PAGE_SIZE)
     )
-    return list(ids), total
+    return ids, count
 
 
-async def _search_filters(db: AsyncSession, query: LibraryQuery) -> tuple[list[int], int]:
-    """Filters only: ids from the documents' covering indexes, then the page's rows.
+def _search_filters(query: LibraryQuery) -> tuple[Select[Any], Select[Any]]:
+    """Filters only: the page's ``(id, published_on)`` from the documents' covering indexes, and the count.
 
     With a filter, the date is wrapped so that SQLite pages through the filter's covering index instead of
     walking the whole listing index (PostgreSQL plans from its statistics either way).
     """
-    total = int(await db.scalar(query.filtered(select(func.count(Document.id)))) or 0)
+    count = query.filtered(select(func.count(Document.id)))
     date = func.coalesce(Document.published_on, Document.published_on) if query.narrowed else Document.published_on
-    ids = await db.scalars(
-        query.filtered(select(Document.id))
+    ids = (
+        query.filtered(select(Document.id, date.label("published_on")))
         .order_by(date.desc(), Document.id.desc())
         .limit(PAGE_SIZE)
         .offset((query.page - 1) * PAGE_SIZE)
     )
-    return list(ids), total
+    return ids, count
 
 
 async def library_page(request: Request) -> Response:

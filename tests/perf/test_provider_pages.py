@@ -35,7 +35,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("omicron_registration", "/"): 6,
     ("omicron_registration", "/omicron/devices"): 3,
     ("omicron_registration", "/omicron/interests"): 2,
-    ("omicron_registration", "/omicron/library"): 5,
+    ("omicron_registration", "/omicron/library"): 3,
     ("omicron_registration", "/omicron/updates"): 2,
     ("omicron_registration", "/profile"): 2,
     ("omicron_registration", "/support"): 1,

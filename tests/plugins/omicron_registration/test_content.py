@@ -281,6 +281,21 @@ async def test_updates_page_with_a_family_without_updates_and_two_devices_of_a_f
     assert ".zip" not in only_without_updates
 
 
+async def test_a_library_page_past_the_last_one_still_counts_the_matches(portal, omicron, tenant_client):
+    await _demo(portal, omicron)
+    client = tenant_client(omicron)
+    past = (await client.get("/omicron/library?page=500")).text
+    assert "Documents found: 2,400" in past
+    assert "No document matches your search." in past
+    assert "Page 500 of 120" in past
+    first = (await client.get("/omicron/library?q=transformers")).text
+    found = re.search(r"Documents found: [0-9,]+<", first).group()
+    assert found != "Documents found: 0<"
+    words = (await client.get("/omicron/library?q=transformers&page=10000")).text
+    assert "No document matches your search." in words
+    assert found in words
+
+
 async def test_content_pages_need_a_signed_in_user(omicron, tenant_client):
     client = tenant_client(omicron)
     for path in ("/omicron/devices", "/omicron/interests"):
