@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 import time
+
+import pytest
 
 from core.identity import passwords
 from core.identity.passwords import hash_password, verify_password
@@ -19,6 +23,7 @@ class _Recorder:
         self.peak = 0
         self.threads: set[int] = set()
         self.verified: list[str] = []
+        self.niceness: set[int] = set()
 
     def verify(self, stored: str, password: str) -> bool:
         with self.lock:
@@ -26,6 +31,8 @@ class _Recorder:
             self.peak = max(self.peak, self.running)
             self.threads.add(threading.get_ident())
             self.verified.append(stored)
+            if sys.platform == "linux":
+                self.niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         time.sleep(0.01)  # lets the other verifications pile up (nothing here asserts a duration)
         with self.lock:
             self.running -= 1
@@ -58,3 +65,13 @@ async def test_a_real_hash_verifies_its_password_only(portal):
     stored = await hash_password("correct horse")
     assert await verify_password(stored, "correct horse")
     assert not await verify_password(stored, "wrong horse")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="threads have their own niceness on Linux only")
+async def test_hashing_threads_yield_to_the_event_loop_when_the_cpu_is_short(portal, monkeypatch):
+    portal.activate()
+    recorder = _Recorder()
+    monkeypatch.setattr(passwords, "HASHER", recorder)
+    await verify_password("$argon2id$stored", "secret")
+    loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert recorder.niceness == {min(19, loop_niceness + passwords.HASH_NICENESS)}
