@@ -91,6 +91,30 @@ async def interests_of(db: AsyncSession, user_id: int) -> tuple[set[str], set[st
 # -- My devices -----------------------------------------------------------------------------------
 
 
+DEVICES = _claimed(Device, ClaimedDevice.claimed_at).order_by(ClaimedDevice.claimed_at)
+"""The devices registered by the user bound as ``user_id``, with when, in that order."""
+
+_CLAIMS = (
+    ApprovalRequest.plugin == NAME,
+    ApprovalRequest.kind == DEVICE_CLAIM,
+    ApprovalRequest.user_id == _USER_ID,
+)
+PENDING_CLAIMS = select(ApprovalRequest).where(*_CLAIMS, ApprovalRequest.status == ApprovalStatus.PENDING)
+"""The device claims of the user bound as ``user_id`` that wait for an operator."""
+
+
+def _recent_attempts() -> Select[Any]:
+    since = bindparam("since", type_=ClaimedDevice.claimed_at.type)
+    claimed = select(func.count()).select_from(ClaimedDevice)
+    claimed = claimed.where(ClaimedDevice.user_id == _USER_ID, ClaimedDevice.claimed_at > since)
+    requested = select(func.count()).select_from(ApprovalRequest).where(*_CLAIMS, ApprovalRequest.created_at > since)
+    return select(claimed.scalar_subquery(), requested.scalar_subquery())
+
+
+RECENT_ATTEMPTS = _recent_attempts()
+"""(devices registered, device claims requested) by the user bound as ``user_id`` after ``since``."""
+
+
 class AddDeviceForm(PortiqueForm):
     """Register another device: the same serial-number checks as the registration."""
 
@@ -125,24 +149,8 @@ async def devices_page(request: Request) -> Response:
                 )
                 return redirect(request, "/omicron/devices")
             form.serial_number.errors = [gettext("This device is already in your list.")]
-        devices = (
-            await db.execute(
-                select(Device, ClaimedDevice.claimed_at)
-                .join(ClaimedDevice, ClaimedDevice.device_id == Device.id)
-                .where(ClaimedDevice.user_id == user.id)
-                .order_by(ClaimedDevice.claimed_at)
-            )
-        ).all()
-        pending = (
-            await db.scalars(
-                select(ApprovalRequest).where(
-                    ApprovalRequest.plugin == NAME,
-                    ApprovalRequest.kind == DEVICE_CLAIM,
-                    ApprovalRequest.user_id == user.id,
-                    ApprovalRequest.status == ApprovalStatus.PENDING,
-                )
-            )
-        ).all()
+        devices = (await db.execute(DEVICES, {"user_id": user.id})).all()
+        pending = (await db.scalars(PENDING_CLAIMS, {"user_id": user.id})).all()
     return await render(
         request,
         "omicron_registration/devices.html",
@@ -152,22 +160,9 @@ async def devices_page(request: Request) -> Response:
 
 async def too_many_device_attempts(db: AsyncSession, user_id: int) -> bool:
     """More than ``DEVICE_ATTEMPTS_PER_HOUR`` devices added or requested in the last hour (no registry probing)."""
-    since = utcnow() - timedelta(hours=1)
-    claimed = await db.scalar(
-        select(func.count())
-        .select_from(ClaimedDevice)
-        .where(ClaimedDevice.user_id == user_id, ClaimedDevice.claimed_at > since)
-    )
-    requested = await db.scalar(
-        select(func.count())
-        .select_from(ApprovalRequest)
-        .where(
-            ApprovalRequest.plugin == NAME,
-            ApprovalRequest.kind == DEVICE_CLAIM,
-            ApprovalRequest.user_id == user_id,
-            ApprovalRequest.created_at > since,
-        )
-    )
+    claimed, requested = (
+        await db.execute(RECENT_ATTEMPTS, {"user_id": user_id, "since": utcnow() - timedelta(hours=1)})
+    ).one()
     return int(claimed or 0) + int(requested or 0) >= DEVICE_ATTEMPTS_PER_HOUR
 
 
