@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, current_user, flash, format_date, format_money, prefixed, queue_mail, render
 from core.api import gettext as _
-from plugins.luminus_energy.backend import LuminusBackend
-from plugins.luminus_energy.models import Contract, Customer, Frequency, InvoiceKind, SupplyPoint, Tariff
+from plugins.luminus_energy.backend import AdvanceFacts
+from plugins.luminus_energy.models import AdvanceChange, Contract, Frequency, SupplyPoint, Tariff
 from plugins.luminus_energy.rules import (
     FREQUENCY_MONTHS,
     AdvanceSituation,
@@ -49,30 +48,20 @@ class AdvancePlan:
     refusals: list[Refusal]
     annual: Decimal
     from_readings: bool
+    history: list[AdvanceChange]
 
     def project(self, amount: Decimal) -> Projection:
         """The settlement for ``amount``."""
         return project_settlement(self.cost, self.paid, self.remaining_count, amount)
 
 
-async def plan_for(
-    db: AsyncSession,
-    backend: LuminusBackend,
-    customer: Customer,
-    contract: Contract,
-    today: date,
-    timezone: str,
-    settings: LuminusSettings,
+def plan_for(
+    facts: AdvanceFacts, overdue: str | None, today: date, timezone: str, settings: LuminusSettings
 ) -> AdvancePlan:
-    """Compute the projection inputs, bounds and refusals of one contract today."""
-    point = await db.get(SupplyPoint, contract.supply_point_id)
-    tariff = await backend.tariff(db, contract.tariff_id)
-    assert point is not None
-    assert tariff is not None
-    period = await backend.current_period(db, contract, today)
-    registers = await backend.registers(db, point)
-    readings = await backend.readings(db, registers)
-    series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
+    """Compute the projection inputs, bounds and refusals of one contract today (``overdue``: the number of the
+    customer's newest overdue invoice)."""
+    contract, tariff, period = facts.contract, facts.tariff, facts.period
+    series = [[(r.reading_date, r.value) for r in facts.readings if r.register_id == reg.id] for reg in facts.registers]
     from_readings = annual_from_readings(series, today)
     annual = from_readings if from_readings is not None else contract.estimated_annual_consumption
     cost = paid = Decimal("0")
@@ -80,20 +69,11 @@ async def plan_for(
     if period is not None:
         months = months_between(period.start_date, period.end_date)
         _consumption, cost = period_cost(annual, tariff.unit_price, tariff.fixed_monthly, tariff.vat_rate, months)
-        advances = await backend.advances(db, period)
-        paid = sum((a.amount for a in advances), Decimal("0"))
-        paid_count = len(advances)
+        paid = sum((a.amount for a in facts.advances), Decimal("0"))
+        paid_count = len(facts.advances)
         step = FREQUENCY_MONTHS.get(Frequency(contract.billing_frequency), 1)
         remaining = max(0, months // step - paid_count)
-    overdue = next(
-        (
-            line.invoice.number
-            for line in await backend.invoices(db, customer, today)
-            if line.status == "overdue" and line.invoice.kind != InvoiceKind.CREDIT_NOTE
-        ),
-        None,
-    )
-    last = await backend.last_advance_change(db, contract)
+    last = facts.changes[0] if facts.changes else None
     situation = AdvanceSituation(
         today=today,
         timezone=timezone,
@@ -109,7 +89,7 @@ async def plan_for(
     minimum, maximum = advance_bounds(recommended, contract.advance_amount, settings)
     return AdvancePlan(
         contract=contract,
-        point=point,
+        point=facts.point,
         tariff=tariff,
         period_start=period.start_date if period else None,
         period_end=period.end_date if period else None,
@@ -123,6 +103,7 @@ async def plan_for(
         refusals=advance_refusals(situation, settings),
         annual=annual,
         from_readings=from_readings is not None,
+        history=facts.changes,
     )
 
 
@@ -168,21 +149,19 @@ def refusal_message(refusal: Refusal) -> str:
 
 
 async def plans(ctx: Ctx) -> list[AdvancePlan]:
-    """A plan per contract of the customer."""
+    """A plan per contract of the customer (the same statements for one contract or many)."""
+    facts = await ctx.backend.advance_facts(ctx.db, ctx.customer, ctx.today)
+    if not facts:
+        return []
+    overdue = next(iter(await ctx.backend.overdue_invoices(ctx.db, ctx.customer, ctx.today)), None)
     tz = ctx.request.state.tenant.timezone
-    return [
-        await plan_for(ctx.db, ctx.backend, ctx.customer, contract, ctx.today, tz, ctx.settings)
-        for contract in await ctx.backend.contracts(ctx.db, ctx.customer)
-    ]
+    return [plan_for(item, overdue, ctx.today, tz, ctx.settings) for item in facts]
 
 
 @customer_page
 async def overview(ctx: Ctx) -> Response:
     """« Acompte et décompte »: current advances, history and the link to change them."""
-    items = []
-    for plan in await plans(ctx):
-        history = await ctx.backend.advance_changes(ctx.db, plan.contract)
-        items.append((plan, plan.project(plan.contract.advance_amount), history))
+    items = [(plan, plan.project(plan.contract.advance_amount), plan.history) for plan in await plans(ctx)]
     return await render(
         ctx.request,
         "luminus_energy/advance.html",

@@ -9,13 +9,14 @@ across customers.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import Integer, Select, bindparam, case, func, select
+from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import utcnow
@@ -54,6 +55,34 @@ class InvoiceLine:
         return max(Decimal("0"), self.invoice.amount - self.paid)
 
 
+@dataclass(frozen=True)
+class ContractSite:
+    """A contract with its supply point and its tariff."""
+
+    contract: Contract
+    point: SupplyPoint
+    tariff: Tariff
+
+
+@dataclass(frozen=True)
+class AdvanceFacts:
+    """What the advance pages need of one contract.
+
+    Its site and tariff; its open billing period (the one containing today, else the latest) with the
+    advances invoiced in it; the registers of its meter and their readings, newest first; the history of
+    its advance, newest first.
+    """
+
+    contract: Contract
+    point: SupplyPoint
+    tariff: Tariff
+    period: BillingPeriod | None
+    advances: list[Advance]
+    registers: list[Register]
+    readings: list[MeterReading]
+    changes: list[AdvanceChange]
+
+
 @runtime_checkable
 class LuminusBackend(Protocol):
     """What the portal needs from the supplier's back office (the local tables, or a connector).
@@ -74,26 +103,14 @@ class LuminusBackend(Protocol):
     async def supply_point_by_ean(self, db: AsyncSession, ean: str) -> SupplyPoint | None:
         """The supply point with this EAN (registration check)."""
 
-    async def contracts(self, db: AsyncSession, customer: Customer) -> list[Contract]:
-        """The customer's contracts."""
+    async def contract_sites(self, db: AsyncSession, customer: Customer) -> list[ContractSite]:
+        """The customer's contracts, by number, with their supply points and tariffs."""
 
-    async def tariff(self, db: AsyncSession, tariff_id: int) -> Tariff | None:
-        """A tariff used for simulations."""
-
-    async def current_period(self, db: AsyncSession, contract: Contract, today: date) -> BillingPeriod | None:
-        """The open billing period of a contract."""
+    async def advance_facts(self, db: AsyncSession, customer: Customer, today: date) -> list[AdvanceFacts]:
+        """What the advance pages need of each of the customer's contracts, by number."""
 
     async def closed_until(self, db: AsyncSession, supply_point: SupplyPoint) -> date | None:
         """The end of the latest closed billing period of a supply point."""
-
-    async def advances(self, db: AsyncSession, period: BillingPeriod) -> list[Advance]:
-        """Advances invoiced in a billing period."""
-
-    async def last_advance_change(self, db: AsyncSession, contract: Contract) -> AdvanceChange | None:
-        """The latest advance change of a contract."""
-
-    async def advance_changes(self, db: AsyncSession, contract: Contract) -> list[AdvanceChange]:
-        """The advance history of a contract."""
 
     async def record_advance_change(
         self, db: AsyncSession, contract: Contract, amount: Decimal, user_id: int | None
@@ -109,11 +126,16 @@ class LuminusBackend(Protocol):
     async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
         """The customer's payments, newest first."""
 
+    async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
+        """The numbers of the customer's overdue invoices, newest first."""
+
     async def balance(self, db: AsyncSession, customer: Customer, today: date) -> Decimal:
         """Amount due by the customer (negative: in the customer's favour)."""
 
-    async def registers(self, db: AsyncSession, supply_point: SupplyPoint) -> list[Register]:
-        """The registers of a supply point's meter."""
+    async def meter_history(
+        self, db: AsyncSession, points: Sequence[SupplyPoint]
+    ) -> tuple[list[Register], list[MeterReading]]:
+        """The registers of these supply points' meters (by id) and their readings, newest first."""
 
     async def readings(self, db: AsyncSession, registers: Sequence[Register]) -> list[MeterReading]:
         """Readings of registers, newest first."""
@@ -132,19 +154,43 @@ class LuminusBackend(Protocol):
         """Activate direct debit."""
 
 
-def _invoice_lines_statement() -> Select[Invoice, Decimal | None]:
-    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each."""
-    customer_id = bindparam("customer_id", type_=Integer)
-    paid = (
+def _paid_per_invoice(customer_id: BindParameter[int]) -> Subquery:
+    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``)."""
+    return (
         select(Payment.invoice_id, func.sum(Payment.amount).label("total"))
         .where(Payment.customer_id == customer_id, Payment.invoice_id.is_not(None))
         .group_by(Payment.invoice_id)
         .subquery()
     )
+
+
+def _invoice_lines_statement() -> Select[Invoice, Decimal | None]:
+    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each."""
+    customer_id = bindparam("customer_id", type_=Integer)
+    paid = _paid_per_invoice(customer_id)
     return (
         select(Invoice, paid.c.total)
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(Invoice.customer_id == customer_id)
+        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+    )
+
+
+def _overdue_candidates_statement() -> Select[str, Decimal, Decimal | None]:
+    """(number, amount, paid) of the invoices of the customer bound as ``customer_id`` that fell due before
+    ``today`` and can be overdue (neither cancelled nor credit notes), newest first; the invoices not fully paid
+    among them are the overdue ones (compared in Python, on the amounts as the invoice list sees them)."""
+    customer_id = bindparam("customer_id", type_=Integer)
+    paid = _paid_per_invoice(customer_id)
+    return (
+        select(Invoice.number, Invoice.amount, paid.c.total)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(
+            Invoice.customer_id == customer_id,
+            Invoice.cancelled.is_(False),
+            Invoice.kind != InvoiceKind.CREDIT_NOTE,
+            Invoice.due_date < bindparam("today", type_=Date),
+        )
         .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
     )
 
@@ -165,16 +211,87 @@ def _balance_statement() -> Select[Decimal | None, Decimal | None]:
     return select(invoiced.scalar_subquery(), paid.scalar_subquery())
 
 
-# Built once: building and keying these statements cost more than running them.
+# Built once, with bound parameters: building and keying these statements cost more than running them.
+CUSTOMER = select(Customer).where(Customer.number == bindparam("number", type_=String))
+SUPPLY_POINTS = (
+    select(SupplyPoint)
+    .where(SupplyPoint.customer_id == bindparam("customer_id", type_=Integer))
+    .order_by(SupplyPoint.ean)
+)
+SUPPLY_POINT = select(SupplyPoint).where(
+    SupplyPoint.id == bindparam("point_id", type_=Integer),
+    SupplyPoint.customer_id == bindparam("customer_id", type_=Integer),
+)
+CONTRACT_SITES = (
+    select(Contract, SupplyPoint, Tariff)
+    .join(SupplyPoint, SupplyPoint.id == Contract.supply_point_id)
+    .join(Tariff, Tariff.id == Contract.tariff_id)
+    .where(Contract.customer_id == bindparam("customer_id", type_=Integer))
+    .order_by(Contract.number)
+)
+# the open billing periods of the contracts, each with the advances invoiced in it (a period without any
+# comes once, with None); a contract's periods come the newest first
+OPEN_PERIODS = (
+    select(BillingPeriod, Advance)
+    .outerjoin(Advance, Advance.billing_period_id == BillingPeriod.id)
+    .where(BillingPeriod.contract_id.in_(bindparam("contract_ids", expanding=True)), BillingPeriod.closed.is_(False))
+    .order_by(BillingPeriod.contract_id, BillingPeriod.start_date.desc(), BillingPeriod.id)
+)
+CLOSED_UNTIL = (
+    select(func.max(BillingPeriod.end_date))
+    .join(Contract, Contract.id == BillingPeriod.contract_id)
+    .where(Contract.supply_point_id == bindparam("point_id", type_=Integer), BillingPeriod.closed.is_(True))
+)
+ADVANCE_CHANGES = (
+    select(AdvanceChange)
+    .where(AdvanceChange.contract_id.in_(bindparam("contract_ids", expanding=True)))
+    .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
+)
 INVOICE_LINES = _invoice_lines_statement()
+INVOICE_LINE = INVOICE_LINES.where(Invoice.id == bindparam("invoice_id", type_=Integer))
+OVERDUE_CANDIDATES = _overdue_candidates_statement()
 BALANCE = _balance_statement()
+PAYMENTS = (
+    select(Payment)
+    .where(Payment.customer_id == bindparam("customer_id", type_=Integer))
+    .order_by(Payment.paid_on.desc(), Payment.id.desc())
+)
+# the registers of the supply points with their readings (a register without any comes once, with None)
+METER_HISTORY = (
+    select(Register, MeterReading)
+    .outerjoin(MeterReading, MeterReading.register_id == Register.id)
+    .where(Register.supply_point_id.in_(bindparam("point_ids", expanding=True)))
+    .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
+)
+METER_READINGS = (
+    select(MeterReading)
+    .where(MeterReading.register_id.in_(bindparam("register_ids", expanding=True)))
+    .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
+)
+MANDATE = (
+    select(DirectDebitMandate)
+    .where(
+        DirectDebitMandate.customer_id == bindparam("customer_id", type_=Integer),
+        DirectDebitMandate.active.is_(True),
+    )
+    .order_by(DirectDebitMandate.id.desc())
+    .limit(1)
+)
+
+
+def _current_period(periods: list[BillingPeriod], today: date) -> BillingPeriod | None:
+    """Of a contract's open periods (the newest first), the one containing ``today``, else the newest."""
+    for period in periods:
+        if period.start_date <= today <= period.end_date:
+            return period
+    return periods[0] if periods else None
 
 
 async def _invoice_lines(
-    db: AsyncSession, statement: Select[Invoice, Decimal | None], customer: Customer, today: date
+    db: AsyncSession, statement: Select[Invoice, Decimal | None], customer: Customer, today: date, **params: int
 ) -> list[InvoiceLine]:
     lines = []
-    for invoice, total in await db.execute(statement, {"customer_id": customer.id}):
+    for invoice, total in await db.execute(statement, {"customer_id": customer.id, **params}):
         paid = Decimal(total or 0)
         status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)
         lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status))
@@ -185,81 +302,67 @@ class LocalBackend:
     """The backend on the plugin's own tables (filled by CSV imports and demo data)."""
 
     async def customer(self, db: AsyncSession, number: str) -> Customer | None:
-        return await db.scalar(select(Customer).where(Customer.number == number.strip()))
+        return await db.scalar(CUSTOMER, {"number": number.strip()})
 
     async def supply_points(self, db: AsyncSession, customer: Customer) -> list[SupplyPoint]:
-        rows = await db.scalars(
-            select(SupplyPoint).where(SupplyPoint.customer_id == customer.id).order_by(SupplyPoint.ean)
-        )
-        return list(rows)
+        return list(await db.scalars(SUPPLY_POINTS, {"customer_id": customer.id}))
 
     async def supply_point(self, db: AsyncSession, customer: Customer, point_id: int) -> SupplyPoint | None:
         """One of the customer's supply points (``None`` if it belongs to someone else)."""
-        return await db.scalar(
-            select(SupplyPoint).where(SupplyPoint.id == point_id, SupplyPoint.customer_id == customer.id)
-        )
+        return await db.scalar(SUPPLY_POINT, {"point_id": point_id, "customer_id": customer.id})
 
     async def supply_point_by_ean(self, db: AsyncSession, ean: str) -> SupplyPoint | None:
         """The supply point with this EAN (any customer of the tenant)."""
         return await db.scalar(select(SupplyPoint).where(SupplyPoint.ean == ean))
 
-    async def contracts(self, db: AsyncSession, customer: Customer) -> list[Contract]:
-        rows = await db.scalars(select(Contract).where(Contract.customer_id == customer.id).order_by(Contract.number))
-        return list(rows)
+    async def contract_sites(self, db: AsyncSession, customer: Customer) -> list[ContractSite]:
+        rows = await db.execute(CONTRACT_SITES, {"customer_id": customer.id})
+        return [ContractSite(contract, point, tariff) for contract, point, tariff in rows]
 
     async def contract(self, db: AsyncSession, customer: Customer, contract_id: int) -> Contract | None:
         """One of the customer's contracts."""
         return await db.scalar(select(Contract).where(Contract.id == contract_id, Contract.customer_id == customer.id))
 
-    async def tariff(self, db: AsyncSession, tariff_id: int) -> Tariff | None:
-        """A tariff."""
-        return await db.get(Tariff, tariff_id)
-
-    async def current_period(self, db: AsyncSession, contract: Contract, today: date) -> BillingPeriod | None:
-        """The open billing period containing ``today`` (or the latest open one)."""
-        rows = await db.scalars(
-            select(BillingPeriod)
-            .where(BillingPeriod.contract_id == contract.id, BillingPeriod.closed.is_(False))
-            .order_by(BillingPeriod.start_date.desc())
-        )
-        periods = list(rows)
-        for period in periods:
-            if period.start_date <= today <= period.end_date:
-                return period
-        return periods[0] if periods else None
+    async def advance_facts(self, db: AsyncSession, customer: Customer, today: date) -> list[AdvanceFacts]:
+        """Four statements whatever the number of contracts: the contracts with their sites and tariffs, the
+        open periods with their advances, the meters with their readings, the advance histories."""
+        sites = await self.contract_sites(db, customer)
+        if not sites:
+            return []
+        contract_ids = [site.contract.id for site in sites]
+        periods: dict[int, list[BillingPeriod]] = defaultdict(list)  # per contract, the newest first
+        advances: dict[int, list[Advance]] = {}  # per period
+        for period, advance in await db.execute(OPEN_PERIODS, {"contract_ids": contract_ids}):
+            if period.id not in advances:
+                advances[period.id] = []
+                periods[period.contract_id].append(period)
+            if advance is not None:
+                advances[period.id].append(advance)
+        registers, readings = await self.meter_history(db, list({site.point.id: site.point for site in sites}.values()))
+        point_of = {register.id: register.supply_point_id for register in registers}
+        changes: dict[int, list[AdvanceChange]] = defaultdict(list)
+        for change in await db.scalars(ADVANCE_CHANGES, {"contract_ids": contract_ids}):
+            changes[change.contract_id].append(change)
+        facts = []
+        for site in sites:
+            current = _current_period(periods[site.contract.id], today)
+            facts.append(
+                AdvanceFacts(
+                    contract=site.contract,
+                    point=site.point,
+                    tariff=site.tariff,
+                    period=current,
+                    advances=advances[current.id] if current is not None else [],
+                    registers=[r for r in registers if r.supply_point_id == site.point.id],
+                    readings=[r for r in readings if point_of[r.register_id] == site.point.id],
+                    changes=changes[site.contract.id],
+                )
+            )
+        return facts
 
     async def closed_until(self, db: AsyncSession, supply_point: SupplyPoint) -> date | None:
         """The last day of the latest closed billing period of the supply point's contracts."""
-        return await db.scalar(
-            select(func.max(BillingPeriod.end_date))
-            .join(Contract, Contract.id == BillingPeriod.contract_id)
-            .where(Contract.supply_point_id == supply_point.id, BillingPeriod.closed.is_(True))
-        )
-
-    async def advances(self, db: AsyncSession, period: BillingPeriod) -> list[Advance]:
-        """Advances invoiced in a billing period."""
-        rows = await db.scalars(
-            select(Advance).where(Advance.billing_period_id == period.id).order_by(Advance.due_date)
-        )
-        return list(rows)
-
-    async def last_advance_change(self, db: AsyncSession, contract: Contract) -> AdvanceChange | None:
-        """The most recent change of the contract's advance."""
-        return await db.scalar(
-            select(AdvanceChange)
-            .where(AdvanceChange.contract_id == contract.id)
-            .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
-            .limit(1)
-        )
-
-    async def advance_changes(self, db: AsyncSession, contract: Contract) -> list[AdvanceChange]:
-        """The contract's advance history, newest first."""
-        rows = await db.scalars(
-            select(AdvanceChange)
-            .where(AdvanceChange.contract_id == contract.id)
-            .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
-        )
-        return list(rows)
+        return await db.scalar(CLOSED_UNTIL, {"point_id": supply_point.id})
 
     async def record_advance_change(
         self, db: AsyncSession, contract: Contract, amount: Decimal, user_id: int | None
@@ -277,16 +380,16 @@ class LocalBackend:
 
     async def invoice(self, db: AsyncSession, customer: Customer, invoice_id: int, today: date) -> InvoiceLine | None:
         """One of the customer's invoices (``None`` for another customer's)."""
-        lines = await _invoice_lines(db, INVOICE_LINES.where(Invoice.id == invoice_id), customer, today)
+        lines = await _invoice_lines(db, INVOICE_LINE, customer, today, invoice_id=invoice_id)
         return lines[0] if lines else None
 
+    async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
+        """The invoices whose status is ``overdue`` in :meth:`invoices`, newest first."""
+        rows = await db.execute(OVERDUE_CANDIDATES, {"customer_id": customer.id, "today": today})
+        return [number for number, amount, total in rows if Decimal(total or 0) < amount]
+
     async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
-        rows = await db.scalars(
-            select(Payment)
-            .where(Payment.customer_id == customer.id)
-            .order_by(Payment.paid_on.desc(), Payment.id.desc())
-        )
-        return list(rows)
+        return list(await db.scalars(PAYMENTS, {"customer_id": customer.id}))
 
     async def balance(self, db: AsyncSession, customer: Customer, today: date) -> Decimal:
         """Amount due by the customer (negative: in the customer's favour)."""
@@ -294,23 +397,25 @@ class LocalBackend:
         zero = Decimal("0")
         return (zero if invoiced is None else invoiced) - (zero if paid is None else paid)
 
-    async def registers(self, db: AsyncSession, supply_point: SupplyPoint) -> list[Register]:
-        """The meter's registers."""
-        rows = await db.scalars(
-            select(Register).where(Register.supply_point_id == supply_point.id).order_by(Register.id)
-        )
-        return list(rows)
+    async def meter_history(
+        self, db: AsyncSession, points: Sequence[SupplyPoint]
+    ) -> tuple[list[Register], list[MeterReading]]:
+        """The registers of these supply points' meters (by id) and their readings, newest first (one statement)."""
+        if not points:
+            return [], []
+        registers: dict[int, Register] = {}
+        readings = []
+        for register, reading in await db.execute(METER_HISTORY, {"point_ids": [p.id for p in points]}):
+            registers[register.id] = register
+            if reading is not None:
+                readings.append(reading)
+        return sorted(registers.values(), key=lambda r: r.id), readings
 
     async def readings(self, db: AsyncSession, registers: Sequence[Register]) -> list[MeterReading]:
         """Readings of these registers, newest first."""
         if not registers:
             return []
-        rows = await db.scalars(
-            select(MeterReading)
-            .where(MeterReading.register_id.in_([r.id for r in registers]))
-            .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
-        )
-        return list(rows)
+        return list(await db.scalars(METER_READINGS, {"register_ids": [r.id for r in registers]}))
 
     async def add_reading(
         self, db: AsyncSession, register: Register, value: int, day: date, user_id: int | None
@@ -329,12 +434,7 @@ class LocalBackend:
 
     async def mandate(self, db: AsyncSession, customer: Customer) -> DirectDebitMandate | None:
         """The customer's active direct-debit mandate."""
-        return await db.scalar(
-            select(DirectDebitMandate)
-            .where(DirectDebitMandate.customer_id == customer.id, DirectDebitMandate.active.is_(True))
-            .order_by(DirectDebitMandate.id.desc())
-            .limit(1)
-        )
+        return await db.scalar(MANDATE, {"customer_id": customer.id})
 
     async def create_mandate(
         self, db: AsyncSession, customer: Customer, *, iban: str, holder: str, scope: str, user_id: int | None

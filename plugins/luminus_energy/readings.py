@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from starlette.exceptions import HTTPException
@@ -19,6 +20,14 @@ from plugins.luminus_energy.rules import (
     parse_index,
 )
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
+
+
+class Meter(NamedTuple):
+    """What the readings page shows and checks of a supply point's meter."""
+
+    registers: list[Register]
+    readings: list[MeterReading]  # newest first
+    closed_until: date | None
 
 
 def register_label(code: str) -> str:
@@ -62,15 +71,21 @@ async def _point(ctx: Ctx, point_id: int | None) -> tuple[list[SupplyPoint], Sup
     return points, chosen
 
 
-async def _page(ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, **extra: object) -> Response:
+async def _meter(ctx: Ctx, point: SupplyPoint) -> Meter:
+    """The point's registers, their readings (newest first) and the end of its latest closed billing period."""
+    registers, readings = await ctx.backend.meter_history(ctx.db, [point])
+    return Meter(registers, readings, await ctx.backend.closed_until(ctx.db, point))
+
+
+async def _page(
+    ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, meter: Meter | None = None, **extra: object
+) -> Response:
     registers: list[Register] = []
     readings: list[MeterReading] = []
     deletable: set[int] = set()
     chart: list[tuple[date, int | None]] = []
     if point is not None:
-        registers = await ctx.backend.registers(ctx.db, point)
-        readings = await ctx.backend.readings(ctx.db, registers)
-        closed_until = await ctx.backend.closed_until(ctx.db, point)
+        registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
         latest: dict[int, int] = {}
         for reading in readings:  # newest first
             latest.setdefault(reading.register_id, reading.id)
@@ -134,8 +149,8 @@ async def add_reading(ctx: Ctx) -> Response:
     points, point = await _point(ctx, path_int(ctx.request, "point_id"))
     assert point is not None
     form = await ctx.request.form()
-    registers = await ctx.backend.registers(ctx.db, point)
-    readings = await ctx.backend.readings(ctx.db, registers)
+    meter = await _meter(ctx, point)
+    registers, readings, closed_until = meter
     values: dict[int, str] = {r.id: str(form.get(f"index_{r.id}", ""))[:20] for r in registers}
     errors: dict[int, str] = {}
     date_raw = str(form.get("reading_date", ""))[:10]
@@ -147,7 +162,6 @@ async def add_reading(ctx: Ctx) -> Response:
         date_error = _("Enter the date of the reading, for example %(example)s.", example=ctx.today.isoformat())
     if not date_error and day > ctx.today:
         date_error = _("The date of the reading cannot be in the future.")
-    closed_until = await ctx.backend.closed_until(ctx.db, point)
     if not date_error and closed_until is not None and day <= closed_until:
         date_error = _("This date belongs to a billing period that is already closed.")
     parsed: dict[int, int] = {}
@@ -175,10 +189,18 @@ async def add_reading(ctx: Ctx) -> Response:
             warning = True
     if errors or date_error:
         return await _page(
-            ctx, points, point, values=values, errors=errors, date_value=date_raw, date_error=date_error, status=422
+            ctx,
+            points,
+            point,
+            meter,
+            values=values,
+            errors=errors,
+            date_value=date_raw,
+            date_error=date_error,
+            status=422,
         )
     if warning and form.get("confirm_implausible") != "yes":
-        return await _page(ctx, points, point, values=values, errors={}, date_value=date_raw, warning=True)
+        return await _page(ctx, points, point, meter, values=values, errors={}, date_value=date_raw, warning=True)
     for register in registers:
         await ctx.backend.add_reading(ctx.db, register, parsed[register.id], day, ctx.user_id)
     audit(

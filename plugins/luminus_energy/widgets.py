@@ -13,7 +13,7 @@ from plugins.luminus_energy.web import backend_for
 
 
 async def load_overview(request: Request) -> Mapping[str, Any]:
-    """Balance, open invoices and advances of the signed-in user's company."""
+    """Balance, overdue invoices (their numbers) and advances of the signed-in user's company."""
     membership = await current_membership(request)
     if membership is None:
         return {"customer": None}
@@ -23,11 +23,9 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
         customer = await backend.customer(db, membership.account.number)
         if customer is None:
             return {"customer": None}
-        lines = await backend.invoices(db, customer, today)
-        energies = {p.id: p.energy for p in await backend.supply_points(db, customer)}
         return {
             "customer": customer,
             "balance": await backend.balance(db, customer, today),
-            "overdue": [line for line in lines if line.status == "overdue"],
-            "contracts": [(energies.get(c.supply_point_id, ""), c) for c in await backend.contracts(db, customer)],
+            "overdue": await backend.overdue_invoices(db, customer, today),
+            "contracts": [(site.point.energy, site.contract) for site in await backend.contract_sites(db, customer)],
         }
