@@ -40,10 +40,11 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("omicron_registration", "/profile"): 2,
     ("omicron_registration", "/support"): 1,
     ("omicron_registration", "/tickets"): 2,
-    ("luminus_energy", "/"): 7,
-    ("luminus_energy", "/luminus/advance"): 21,
+    ("luminus_energy", "/"): 6,  # + customer, balance, overdue invoices, contracts with their sites, open tickets
+    # + customer, contracts with their sites, open periods with advances, meters, advance histories, overdue invoices
+    ("luminus_energy", "/luminus/advance"): 7,
     ("luminus_energy", "/luminus/invoices"): 5,
-    ("luminus_energy", "/luminus/readings"): 6,
+    ("luminus_energy", "/luminus/readings"): 5,  # + customer, supply points, meter with readings, closed period
     ("luminus_energy", "/luminus/statement"): 3,
     ("luminus_energy", "/profile"): 2,
     ("luminus_energy", "/support"): 1,
