@@ -50,6 +50,7 @@ class SessionState:
         self._unsent = raw_id is None
         self.cookie_changed = False
         self.modified = False
+        self.created = False  # the record is new: it is inserted, not updated
         self._deleted: list[str] = []
 
     # -- reading ------------------------------------------------------------------------------
@@ -101,6 +102,7 @@ class SessionState:
             self.record = SessionData(
                 id=self.id_hash, tenant_id=self.tenant_id, expires_at=utcnow() + ANONYMOUS_LIFETIME
             )
+            self.created = True
             self.cookie_changed = True
         return self.record
 
@@ -153,13 +155,14 @@ class SessionState:
             ip=ip[:64],
             user_agent=user_agent[:300],
         )
+        self.created = True
         self.modified = True
 
     def sign_out(self) -> None:
         """End the session; the visitor continues with a fresh anonymous one."""
         self._rotate(stored=False)
         self.record = None
-        self.modified = False
+        self.created = self.modified = False
 
     def touch(self) -> None:
         """Slide the idle timeout forward (at most once a minute, to spare the store)."""
@@ -177,10 +180,13 @@ class SessionState:
         self.modified = True
 
     async def persist(self) -> None:
-        """Write the changes to the store."""
-        for old in self._deleted:
-            await self.store.delete(old)
-        self._deleted.clear()
-        if self.modified and self.record is not None:
-            await self.store.save(self.record)
-            self.modified = False
+        """Write the changes to the store: one write, whatever happened to the session."""
+        replaced, self._deleted = self._deleted, []
+        if self.created and self.record is not None:
+            await self.store.create(self.record, replacing=replaced)
+        else:
+            for old in replaced:
+                await self.store.delete(old)
+            if self.modified and self.record is not None:
+                await self.store.update(self.record)
+        self.created = self.modified = False

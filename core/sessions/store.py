@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Executable, delete, select
+from sqlalchemy import Executable, delete, select, update
 
 from core.db.base import utcnow
 from core.db.engine import Database
@@ -51,6 +52,12 @@ class SessionStore(Protocol):
 
     async def save(self, session: SessionData) -> None:
         """Create or replace a session."""
+
+    async def create(self, session: SessionData, *, replacing: Sequence[str] = ()) -> None:
+        """Add a new session (a fresh random id), removing the sessions ``replacing`` in the same write."""
+
+    async def update(self, session: SessionData) -> None:
+        """Write an existing session's changes; one removed meanwhile (signed out, revoked) stays removed."""
 
     async def delete(self, session_id: str) -> None:
         """Remove one session."""
@@ -109,6 +116,20 @@ class DatabaseSessionStore:
     async def save(self, session: SessionData) -> None:
         async with self.database.session() as db:
             await db.merge(SessionRecord(**session.stored_fields()))
+            await db.commit()
+
+    async def create(self, session: SessionData, *, replacing: Sequence[str] = ()) -> None:
+        async with self.database.session() as db:
+            if replacing:
+                await db.execute(delete(SessionRecord).where(SessionRecord.id.in_(replacing)))
+            db.add(SessionRecord(**session.stored_fields()))
+            await db.commit()
+
+    async def update(self, session: SessionData) -> None:
+        values = session.stored_fields()
+        session_id = values.pop("id")
+        async with self.database.session() as db:
+            await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**values))
             await db.commit()
 
     async def delete(self, session_id: str) -> None:
@@ -179,9 +200,22 @@ class RedisSessionStore:
         return session
 
     async def save(self, session: SessionData) -> None:
+        await self._write(session)
+
+    async def create(self, session: SessionData, *, replacing: Sequence[str] = ()) -> None:
+        await self._write(session, replacing=replacing)
+
+    async def update(self, session: SessionData) -> None:
+        await self._write(session, only_if_present=True)
+
+    async def _write(
+        self, session: SessionData, *, replacing: Sequence[str] = (), only_if_present: bool = False
+    ) -> None:
         ttl = max(1, int((session.expires_at - utcnow()).total_seconds()))
         pipe = self.redis.pipeline()
-        pipe.set(self._key(session.id), self._dump(session), ex=ttl)
+        if replacing:
+            pipe.delete(*[self._key(old) for old in replacing])
+        pipe.set(self._key(session.id), self._dump(session), ex=ttl, xx=only_if_present)
         if session.user_id is not None:
             user_key = self._user_key(session.tenant_id, session.user_id)
             pipe.sadd(user_key, session.id)

@@ -58,3 +58,22 @@ async def test_store_round_trip_tenant_binding_expiry_and_user_revocation(store,
     assert await store.load("a" * 64, one.id) is not None
     await store.delete("a" * 64)
     assert await store.load("a" * 64, one.id) is None
+
+
+async def test_create_replaces_old_ids_and_update_never_revives_a_revoked_session(store, make_tenant):
+    one = await make_tenant("one")
+    until = utcnow() + timedelta(hours=1)
+    anonymous = SessionData(id="d" * 64, tenant_id=one.id, expires_at=until, data={"csrf": 1})
+    await store.create(anonymous)
+    signed_in = SessionData(id="e" * 64, tenant_id=one.id, expires_at=until, user_id=7)
+    await store.create(signed_in, replacing=["d" * 64])  # sign-in rotates the id in one write
+    assert await store.load("d" * 64, one.id) is None
+    assert (await store.load("e" * 64, one.id)).user_id == 7
+
+    signed_in.data["seen"] = True
+    await store.update(signed_in)
+    assert (await store.load("e" * 64, one.id)).data == {"seen": True}
+
+    await store.delete_for_user(one.id, 7)  # "sign out everywhere" while a request is in flight
+    await store.update(signed_in)  # ...which then slides its idle timeout
+    assert await store.load("e" * 64, one.id) is None, "a revoked session must stay revoked"
