@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -17,8 +18,7 @@ class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
 
     class Meta:
         def get_translations(self, form: Form) -> Any:
-            locale = current_locale()
-            return get_translations([locale, locale.split("_")[0]])
+            return _wtforms_translations(current_locale())
 
     @classmethod
     async def from_request(cls, request: Request, **kwargs: Any) -> PortiqueForm:
@@ -34,6 +34,12 @@ class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
             for message in field.errors:
                 items.append((field.id, str(field.label.text), str(message)))
         return items
+
+
+@lru_cache(maxsize=64)
+def _wtforms_translations(locale: str) -> Any:
+    """WTForms' own catalog for ``locale`` (looked up on disk once per locale, not once per form)."""
+    return get_translations([locale, locale.split("_")[0]])
 
 
 class _FormDataWrapper:
