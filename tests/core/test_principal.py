@@ -62,3 +62,18 @@ async def test_a_session_pointing_at_another_tenants_user_loads_no_principal(por
     assert record is not None
     assert loaded_principal(record.companion, user_id) is None
     assert record.companion == (None, None, None)
+
+
+async def test_user_look_ups_built_once_stay_within_the_session_tenant(portal, make_tenant):
+    """The sign-in look-ups are prebuilt statements: the tenant criterion must still apply to them."""
+    from core.api import find_user_by_email, find_user_by_username
+
+    acme = await make_tenant("acme")
+    globex = await make_tenant("globex")
+    await _user_with_accounts(portal, acme.id, accounts=0)
+    async with portal.database.session(globex.id) as db:
+        assert await find_user_by_email(db, "p@example.com") is None
+        assert await find_user_by_username(db, "P") is None
+    async with portal.database.session(acme.id) as db:
+        assert (await find_user_by_email(db, " P@Example.com")).username == "p"
+        assert (await find_user_by_username(db, "P")).email == "p@example.com"
