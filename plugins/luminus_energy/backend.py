@@ -237,10 +237,12 @@ OPEN_PERIODS = (
     .where(BillingPeriod.contract_id.in_(bindparam("contract_ids", expanding=True)), BillingPeriod.closed.is_(False))
     .order_by(BillingPeriod.contract_id, BillingPeriod.start_date.desc(), BillingPeriod.id)
 )
-CLOSED_UNTIL = (
-    select(func.max(BillingPeriod.end_date))
-    .join(Contract, Contract.id == BillingPeriod.contract_id)
-    .where(Contract.supply_point_id == bindparam("point_id", type_=Integer), BillingPeriod.closed.is_(True))
+# the point's contracts as a subquery: the database reads them first, then only their periods
+CLOSED_UNTIL = select(func.max(BillingPeriod.end_date)).where(
+    BillingPeriod.contract_id.in_(
+        select(Contract.id).where(Contract.supply_point_id == bindparam("point_id", type_=Integer))
+    ),
+    BillingPeriod.closed.is_(True),
 )
 ADVANCE_CHANGES = (
     select(AdvanceChange)

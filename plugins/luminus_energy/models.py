@@ -90,7 +90,11 @@ class SupplyPoint(TenantOwned, Base):
     """A connection point identified by its EAN, with its meter and address."""
 
     __tablename__ = "luminus_energy_supply_points"
-    __table_args__ = (UniqueConstraint("tenant_id", "ean"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ean"),
+        # a customer's supply points, by EAN (the tenant's criterion comes first, as in every query)
+        Index("ix_luminus_energy_supply_points_customer", "tenant_id", "customer_id", "ean"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
@@ -112,7 +116,10 @@ class Register(TenantOwned, Base):
     """A counter of a meter: single, day, night, exclusive night or gas."""
 
     __tablename__ = "luminus_energy_registers"
-    __table_args__ = (UniqueConstraint("supply_point_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("supply_point_id", "code"),
+        Index("ix_luminus_energy_registers_supply_point", "tenant_id", "supply_point_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supply_point_id: Mapped[int] = mapped_column(
@@ -126,7 +133,11 @@ class Contract(TenantOwned, Base):
     """A supply contract for one supply point, with its advance amount and billing frequency."""
 
     __tablename__ = "luminus_energy_contracts"
-    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        Index("ix_luminus_energy_contracts_customer", "tenant_id", "customer_id", "number"),
+        Index("ix_luminus_energy_contracts_supply_point", "tenant_id", "supply_point_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
@@ -145,6 +156,7 @@ class BillingPeriod(TenantOwned, Base):
     """A consumption period closed by a settlement invoice."""
 
     __tablename__ = "luminus_energy_billing_periods"
+    __table_args__ = (Index("ix_luminus_energy_billing_periods_contract", "tenant_id", "contract_id", "start_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_contracts.id", ondelete="CASCADE"), index=True)
@@ -161,6 +173,7 @@ class Invoice(TenantOwned, Base):
         UniqueConstraint("tenant_id", "number"),
         # a customer's invoices, newest first (the tenant's criterion comes first, as in every query)
         Index("ix_luminus_energy_invoices_customer", "tenant_id", "customer_id", "issue_date", "id"),
+        Index("ix_luminus_energy_invoices_contract", "tenant_id", "contract_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,6 +199,7 @@ class Advance(TenantOwned, Base):
     """An advance invoiced for a contract in a billing period."""
 
     __tablename__ = "luminus_energy_advances"
+    __table_args__ = (Index("ix_luminus_energy_advances_period", "tenant_id", "billing_period_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_contracts.id", ondelete="CASCADE"), index=True)
@@ -218,6 +232,9 @@ class MeterReading(TenantOwned, Base):
     """An index of a register on a date, with its source."""
 
     __tablename__ = "luminus_energy_meter_readings"
+    __table_args__ = (
+        Index("ix_luminus_energy_meter_readings_register", "tenant_id", "register_id", "reading_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     register_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_registers.id", ondelete="CASCADE"), index=True)
@@ -252,6 +269,9 @@ class AdvanceChange(TenantOwned, Base):
     """History of advance-amount changes of a contract."""
 
     __tablename__ = "luminus_energy_advance_changes"
+    __table_args__ = (
+        Index("ix_luminus_energy_advance_changes_contract", "tenant_id", "contract_id", "changed_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_contracts.id", ondelete="CASCADE"), index=True)
@@ -266,7 +286,10 @@ class ServiceRequest(TenantOwned, Base):
     """A request the customer filed online (archive invoice, reminder-fee cancellation, help…)."""
 
     __tablename__ = "luminus_energy_requests"
-    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "reference"),
+        Index("ix_luminus_energy_requests_customer", "tenant_id", "customer_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("luminus_energy_customers.id", ondelete="CASCADE"), index=True)
