@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -34,16 +34,25 @@ class Entry:
     credit: Decimal
 
 
-async def statement_entries(ctx: Ctx, point: SupplyPoint, start: date, end: date) -> list[Entry]:
-    """Invoices of the supply point's contracts and their payments between ``start`` and ``end``."""
-    contract_ids = list(
-        await ctx.db.scalars(
-            select(Contract.id).where(Contract.supply_point_id == point.id, Contract.customer_id == ctx.customer.id)
+# The invoices of the supply point's contracts of the customer (the contracts are a subquery), and the payments
+# of the customer on some of them; built once, with their values bound.
+STATEMENT_INVOICES = select(Invoice).where(
+    Invoice.contract_id.in_(
+        select(Contract.id).where(
+            Contract.supply_point_id == bindparam("point_id", type_=Integer),
+            Contract.customer_id == bindparam("customer_id", type_=Integer),
         )
     )
-    if not contract_ids:
-        return []
-    invoices = list(await ctx.db.scalars(select(Invoice).where(Invoice.contract_id.in_(contract_ids))))
+)
+STATEMENT_PAYMENTS = select(Payment).where(
+    Payment.invoice_id.in_(bindparam("invoice_ids", expanding=True)),
+    Payment.customer_id == bindparam("customer_id", type_=Integer),
+)
+
+
+async def statement_entries(ctx: Ctx, point: SupplyPoint, start: date, end: date) -> list[Entry]:
+    """Invoices of the supply point's contracts and their payments between ``start`` and ``end``."""
+    invoices = list(await ctx.db.scalars(STATEMENT_INVOICES, {"point_id": point.id, "customer_id": ctx.customer.id}))
     by_id = {i.id: i for i in invoices}
     entries = [
         Entry(
@@ -59,7 +68,7 @@ async def statement_entries(ctx: Ctx, point: SupplyPoint, start: date, end: date
     ]
     if by_id:
         payments = await ctx.db.scalars(
-            select(Payment).where(Payment.invoice_id.in_(list(by_id)), Payment.customer_id == ctx.customer.id)
+            STATEMENT_PAYMENTS, {"invoice_ids": list(by_id), "customer_id": ctx.customer.id}
         )
         for p in payments:
             if start <= p.paid_on <= end:
