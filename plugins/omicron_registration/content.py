@@ -6,6 +6,7 @@ device of the product family (a claimed serial number); a direct URL gets the sa
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -281,6 +282,10 @@ async def update_download(request: Request) -> Response:
 # -- technical library ----------------------------------------------------------------------------
 
 
+FILTERS = ("family", "topic", "language", "doc_type")
+"""The library's filters: fields of :class:`LibraryQuery`, columns of the documents and of their words."""
+
+
 @dataclass(frozen=True)
 class LibraryQuery:
     """The search and filters of the library page (unknown values are ignored)."""
@@ -309,21 +314,9 @@ class LibraryQuery:
         )
 
     @property
-    def narrowed(self) -> bool:
-        """A search or a filter is set (the listing index is then not the best path)."""
-        return bool(self.q or self.family or self.topic or self.language or self.doc_type)
-
-    def filtered(self, query: Select[Any]) -> Select[Any]:
-        """``query`` restricted to the filters (the words are searched through the word index)."""
-        if self.family:
-            query = query.where(Document.family == self.family)
-        if self.topic:
-            query = query.where(Document.topic == self.topic)
-        if self.language:
-            query = query.where(Document.language == self.language)
-        if self.doc_type:
-            query = query.where(Document.doc_type == self.doc_type)
-        return query
+    def filters(self) -> dict[str, str]:
+        """The filters that are set, by column (the same names on documents and on their words)."""
+        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
 
     def link(self, page: int) -> str:
         """The query string of another page of the same search."""
@@ -344,45 +337,58 @@ async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int
     words = sorted(words_of(query.q), key=lambda w: (-len(w), w))[:5]
     if query.q and not words:
         return [], 0
-    ids, count = _search_words(query, tenant_id, words) if words else _search_filters(query)
-    page = ids.subquery()
-    rows = (
-        await db.execute(
-            select(Document, count.scalar_subquery())
-            .join(page, page.c.id == Document.id)
-            .order_by(page.c.published_on.desc(), page.c.id.desc())
-        )
-    ).all()
+    filters = query.filters
+    documents, count = _search(tuple(filters), len(words))
+    values: dict[str, Any] = {"tenant": tenant_id, "offset": (query.page - 1) * PAGE_SIZE, **filters}
+    for i, word in enumerate(words):
+        values[f"from{i}"], values[f"to{i}"] = word, word[:-1] + chr(ord(word[-1]) + 1)
+    rows = (await db.execute(documents, values)).all()
     if rows:
         return [document for document, _total in rows], int(rows[0][1])
-    return [], 0 if query.page == 1 else int(await db.scalar(count) or 0)
+    return [], 0 if query.page == 1 else int(await db.scalar(count, values) or 0)
 
 
-def _prefix(word: str) -> Any:
-    """Index entries of ``word`` or of words starting with it ("transf" finds "transformers").
+@functools.cache
+def _search(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
+    """The statements of a search with these filters and this many words, built once for each.
 
-    The upper bound is the word with its last character incremented ("transg"): a range any database
-    serves from the index, whatever its collation.
+    The page's documents, newest first, each with the number of matches; and that number alone. Bound:
+    ``tenant``, ``offset``, each filter by its name, and the index range of each word (``from0``, ``to0``…).
     """
-    return (DocumentWord.word >= word) & (DocumentWord.word < word[:-1] + chr(ord(word[-1]) + 1))
+    ids, count = _search_words(filters, words) if words else _search_filters(filters)
+    page = ids.subquery()
+    documents = (
+        select(Document, count.scalar_subquery())
+        .join(page, page.c.id == Document.id)
+        .order_by(page.c.published_on.desc(), page.c.id.desc())
+    )
+    return documents, count
 
 
-def _search_words(query: LibraryQuery, tenant_id: int, words: list[str]) -> tuple[Select[Any], Select[Any]]:
+_TENANT = bindparam("tenant", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+def _prefix(i: int) -> Any:
+    """Index entries of word ``i`` or of words starting with it ("transf" finds "transformers").
+
+    The range is bound as ``from<i>`` (the word) and ``to<i>``: the word with its last character
+    incremented ("transg"), a range any database serves from the index, whatever its collation.
+    """
+    return (DocumentWord.word >= bindparam(f"from{i}", type_=String)) & (
+        DocumentWord.word < bindparam(f"to{i}", type_=String)
+    )
+
+
+def _search_words(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
     """Search through the word index alone: the longest word drives, the others must also appear.
 
     The page's ``(id, published_on)``, newest first, and the statement counting the matches.
     """
-    conditions = [DocumentWord.tenant_id == tenant_id, _prefix(words[0])]
-    for column, value in (
-        (DocumentWord.family, query.family),
-        (DocumentWord.topic, query.topic),
-        (DocumentWord.language, query.language),
-        (DocumentWord.doc_type, query.doc_type),
-    ):
-        if value:
-            conditions.append(column == value)
-    for word in words[1:]:
-        other = select(DocumentWord.document_id).where(DocumentWord.tenant_id == tenant_id, _prefix(word))
+    conditions = [DocumentWord.tenant_id == _TENANT, _prefix(0)]
+    conditions += [getattr(DocumentWord, name) == bindparam(name, type_=String) for name in filters]
+    for i in range(1, words):
+        other = select(DocumentWord.document_id).where(DocumentWord.tenant_id == _TENANT, _prefix(i))
         conditions.append(DocumentWord.document_id.in_(other))
     count = select(func.count(distinct(DocumentWord.document_id))).where(*conditions)
     newest = func.max(DocumentWord.published_on)
@@ -392,24 +398,26 @@ def _search_words(query: LibraryQuery, tenant_id: int, words: list[str]) -> tupl
         .group_by(DocumentWord.document_id)
         .order_by(newest.desc(), DocumentWord.document_id.desc())
         .limit(PAGE_SIZE)
-        .offset((query.page - 1) * PAGE_SIZE)
+        .offset(_OFFSET)
     )
     return ids, count
 
 
-def _search_filters(query: LibraryQuery) -> tuple[Select[Any], Select[Any]]:
+def _search_filters(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
     """Filters only: the page's ``(id, published_on)`` from the documents' covering indexes, and the count.
 
     With a filter, the date is wrapped so that SQLite pages through the filter's covering index instead of
     walking the whole listing index (PostgreSQL plans from its statistics either way).
     """
-    count = query.filtered(select(func.count(Document.id)))
-    date = func.coalesce(Document.published_on, Document.published_on) if query.narrowed else Document.published_on
+    conditions = [getattr(Document, name) == bindparam(name, type_=String) for name in filters]
+    count = select(func.count(Document.id)).where(*conditions)
+    date = func.coalesce(Document.published_on, Document.published_on) if filters else Document.published_on
     ids = (
-        query.filtered(select(Document.id, date.label("published_on")))
+        select(Document.id, date.label("published_on"))
+        .where(*conditions)
         .order_by(date.desc(), Document.id.desc())
         .limit(PAGE_SIZE)
-        .offset((query.page - 1) * PAGE_SIZE)
+        .offset(_OFFSET)
     )
     return ids, count
 
