@@ -1,7 +1,7 @@
 """Pytest fixtures for Portique and its plugins (registered as the ``portique`` pytest plugin).
 
 Fixtures: ``portique_settings``, ``app``, ``portal``, ``make_tenant``, ``tenant_client``,
-``db_session``, ``mailbox``, ``live_server``, ``browser_page``, ``run_async``. A test suite runs on
+``db_session``, ``mailbox``, ``queries``, ``live_server``, ``browser_page``, ``run_async``. A test suite runs on
 SQLite by default and on PostgreSQL when ``PORTIQUE_TEST_POSTGRES_URL`` is set.
 """
 
@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from core.db.base import Base
@@ -266,6 +266,37 @@ def mail_links(message: Message) -> list[str]:
 def mailbox(portal: Portal) -> Mailbox:
     """The test's mailbox (delivers the outbox, then reads it)."""
     return Mailbox(portal)
+
+
+class QueryLog:
+    """The SQL statements sent on the portal's engine while it is attached."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def clear(self) -> None:
+        """Forget what was counted so far."""
+        self.statements.clear()
+
+    def report(self) -> str:
+        """The statements, one per line (shown when a bound is exceeded)."""
+        return "\n".join(f"  {i + 1}. {' '.join(s.split())[:200]}" for i, s in enumerate(self.statements))
+
+
+@pytest.fixture
+def queries(portal: Portal) -> Iterator[QueryLog]:
+    """Counts the statements the portal's engine executes (a ``before_cursor_execute`` listener)."""
+    log = QueryLog()
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        log.statements.append(statement)
+
+    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
+    yield log
+    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
 
 
 # -- sync helpers for browser tests -----------------------------------------------------------------

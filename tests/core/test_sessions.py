@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 from core.sessions.state import SessionState
 from core.sessions.store import DatabaseSessionStore
 
 
-@pytest.fixture
-def statements(portal):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
-
-
-async def test_anonymous_pages_do_not_touch_the_database(portal, make_tenant, tenant_client, statements):
+async def test_anonymous_pages_do_not_touch_the_database(portal, make_tenant, tenant_client, queries):
     await make_tenant("acme")
     client = tenant_client("acme")
     await client.get("/")
     await portal.registry.refresh(force=True)
-    statements.clear()
+    queries.clear()
     for _ in range(3):
         assert (await client.get("/")).status_code == 200
-    assert statements == []
+    assert queries.statements == []
 
 
 async def test_data_moves_an_anonymous_visitor_to_a_stored_session(portal, make_tenant):
@@ -48,7 +33,7 @@ async def test_data_moves_an_anonymous_visitor_to_a_stored_session(portal, make_
     assert loaded.data["flash"] == {"message": "hi"}
 
 
-async def test_a_planted_cookie_value_is_never_adopted(portal, make_tenant, tenant_client, statements):
+async def test_a_planted_cookie_value_is_never_adopted(portal, make_tenant, tenant_client, queries):
     await make_tenant("acme")
     planted = "s" + "x" * 43
     client = tenant_client("acme")
@@ -56,4 +41,4 @@ async def test_a_planted_cookie_value_is_never_adopted(portal, make_tenant, tena
     response = await client.get("/")
     assert response.status_code == 200
     # Unknown ids are looked up (and not found); a sign-in always issues a new id (see identity tests).
-    assert any("sessions" in statement for statement in statements)
+    assert any("sessions" in statement for statement in queries.statements)

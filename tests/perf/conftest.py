@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
-
-import pytest
-from sqlalchemy import event
 
 from core.api import utcnow
 from core.plugins import resolve
@@ -16,37 +12,7 @@ from core.sessions.state import hash_session_id, new_session_id
 from core.sessions.store import SessionData
 from core.tenancy.models import Tenant
 from core.tenancy.service import create_tenant
-
-
-class QueryLog:
-    """The SQL statements sent on the portal's engine while it is attached."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-    def clear(self) -> None:
-        """Forget what was counted so far."""
-        self.statements.clear()
-
-    def report(self) -> str:
-        """The statements, one per line (shown when a bound is exceeded)."""
-        return "\n".join(f"  {i + 1}. {' '.join(s.split())[:200]}" for i, s in enumerate(self.statements))
-
-
-@pytest.fixture
-def queries(portal: Portal) -> Iterator[QueryLog]:
-    """Counts the statements the portal's engine executes (a ``before_cursor_execute`` listener)."""
-    log = QueryLog()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        log.statements.append(statement)
-
-    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
-    yield log
-    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
+from core.testing import QueryLog
 
 
 async def warm(portal: Portal, client: Any, path: str, queries: QueryLog, **kwargs: Any) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.api import Membership, User
 from core.testing import csrf_of, mail_text
@@ -56,24 +55,12 @@ async def test_invite_a_secondary_user_from_the_registry(vclient, mailbox, porta
     assert "Invitation sent" in page.text
 
 
-@pytest.fixture
-def statements(portal):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(portal.database.sync_engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(portal.database.sync_engine, "before_cursor_execute", count)
-
-
-async def test_the_portal_accesses_of_the_users_page_load_in_one_statement(vclient, portal, vtenant, statements):
+async def test_the_portal_accesses_of_the_users_page_load_in_one_statement(vclient, portal, vtenant, queries):
     await holder(vclient)
     await vclient.get("/videotron/users")
-    statements.clear()
+    queries.clear()
     await vclient.get("/videotron/users")
-    without_access = len(statements)
+    without_access = len(queries)
     luc = await entry_id(portal, vtenant, LUC)
     await post_form(vclient, f"/videotron/users/{luc}/invite", {}, page="/videotron/users")
     await post_form(
@@ -85,10 +72,10 @@ async def test_the_portal_accesses_of_the_users_page_load_in_one_statement(vclie
     ana = await entry_id(portal, vtenant, "ana@example.com")
     await post_form(vclient, f"/videotron/users/{ana}/invite", {}, page="/videotron/users")
     await vclient.get("/videotron/users")
-    statements.clear()
+    queries.clear()
     page = await vclient.get("/videotron/users")
     assert page.text.count("Invitation sent") == 2
-    assert len(statements) == without_access + 1  # the two invited users and their memberships at once
+    assert len(queries) == without_access + 1  # the two invited users and their memberships at once
 
 
 async def test_a_technical_user_cannot_be_invited_even_by_a_direct_request(vclient, mailbox, portal, vtenant):
