@@ -116,7 +116,7 @@ class Run:
     def find(self, scenario: str, db: str, workers: int = 1) -> Row | None:
         """A recorded row with figures."""
         for row in self.rows:
-            if row.scenario == scenario and row.database == db and row.workers == workers and row.rps:
+            if row.scenario == scenario and row.database == db and row.workers == workers and (row.rps or row.p99_ms):
                 return row
         return None
 
