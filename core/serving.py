@@ -16,7 +16,6 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -68,7 +67,6 @@ class Supervisor:
     port: int
     workers: int
     options: dict[str, Any]
-    start_worker: Callable[[str, socket.socket, dict[str, Any]], None] = run_worker
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -105,7 +103,7 @@ class Supervisor:
         return [first, *(bind_reuse_port(self.host, port) for _ in range(self.workers - 1))]
 
     def _start(self, context: Any, sock: socket.socket) -> BaseProcess:
-        process: BaseProcess = context.Process(target=self.start_worker, args=(self.app, sock, self.options))
+        process: BaseProcess = context.Process(target=run_worker, args=(self.app, sock, self.options))
         process.start()
         return process
 
