@@ -37,7 +37,7 @@ from core.identity.flows import (
     set_temporary_password,
     sign_in,
 )
-from core.identity.forms import RegistrationForm
+from core.identity.forms import EmailAddress, RegistrationForm
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password, verify_password
 from core.identity.policies import (
@@ -67,6 +67,7 @@ from core.identity.users import (
     username_taken,
 )
 from core.imports import RegistryImporter, RowError, Rows
+from core.mail.addresses import is_email_address, normalized_address
 from core.mail.service import queue_mail
 from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
@@ -77,6 +78,7 @@ from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import open_ticket
 from core.web.forms import PortiqueForm
+from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import prefixed, render
@@ -98,6 +100,7 @@ def flash(request: Request, message: str, kind: str = "info") -> None:
 
 
 __all__ = [
+    "ID_MAX",
     "Account",
     "AccountUsersPolicy",
     "ActionToken",
@@ -107,6 +110,7 @@ __all__ = [
     "Base",
     "Bucket",
     "DemoAccount",
+    "EmailAddress",
     "Membership",
     "NavItem",
     "PasswordPolicy",
@@ -163,6 +167,8 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "invite_user",
+    "is_digits",
+    "is_email_address",
     "issue_token",
     "lazy_gettext",
     "length_rule",
@@ -172,7 +178,10 @@ __all__ = [
     "ngettext",
     "normalize_email",
     "normalize_username",
+    "normalized_address",
     "open_ticket",
+    "parse_id",
+    "parse_int",
     "password_problems",
     "pgettext",
     "prefixed",

@@ -26,6 +26,7 @@ from core.portal import get_portal
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
+from core.web.ids import parse_id, parse_int
 from core.web.themes import available_themes
 
 log = logging.getLogger("portique.console")
@@ -306,7 +307,7 @@ async def imports(request: Request) -> Response:
 
 def _before(request: Request) -> int | None:
     value = request.query_params.get("before", "")
-    return int(value) if value.isdigit() else None
+    return parse_int(value)
 
 
 async def audit_log(request: Request) -> Response:
@@ -319,8 +320,9 @@ async def audit_log(request: Request) -> Response:
         query = query.where(AuditEvent.tenant_id.in_(allowed) | AuditEvent.tenant_id.is_(None))
     else:
         query = query.where(AuditEvent.tenant_id.in_(allowed))
-    if params.get("tenant", "").isdigit() and int(params["tenant"]) in allowed:
-        query = query.where(AuditEvent.tenant_id == int(params["tenant"]))
+    chosen_tenant = parse_id(params.get("tenant", ""))
+    if chosen_tenant is not None and chosen_tenant in allowed:
+        query = query.where(AuditEvent.tenant_id == chosen_tenant)
     if params.get("action"):
         query = query.where(AuditEvent.action.startswith(params["action"][:60], autoescape=True))
     if params.get("subject"):
@@ -350,8 +352,9 @@ async def outbox(request: Request) -> Response:
     query = select(OutboxMessage).where(OutboxMessage.tenant_id.in_(allowed) | OutboxMessage.tenant_id.is_(None))
     if request.state.tenant is not None:
         query = select(OutboxMessage).where(OutboxMessage.tenant_id.in_(allowed))
-    if params.get("tenant", "").isdigit() and int(params["tenant"]) in allowed:
-        query = query.where(OutboxMessage.tenant_id == int(params["tenant"]))
+    chosen_tenant = parse_id(params.get("tenant", ""))
+    if chosen_tenant is not None and chosen_tenant in allowed:
+        query = query.where(OutboxMessage.tenant_id == chosen_tenant)
     if params.get("status") in ("queued", "sent", "failed", "retry"):
         query = query.where(OutboxMessage.status == params["status"])
     if params.get("to"):

@@ -41,24 +41,24 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/tickets", staff_required(tickets.queue), name="console_tickets"),
         Route("/console/tickets/bulk", staff_required(tickets.bulk_assign), methods=["POST"]),
         Route(
-            "/console/tickets/{ticket_id:int}",
+            "/console/tickets/{ticket_id:id}",
             staff_required(tickets.ticket_page),
             methods=["GET", "POST"],
             name="console_ticket",
         ),
         Route(
-            "/console/tickets/{ticket_id:int}/attachments/{attachment_id:int}",
+            "/console/tickets/{ticket_id:id}/attachments/{attachment_id:id}",
             staff_required(tickets.attachment),
         ),
         Route("/console/approvals", staff_required(approvals.approvals, operator=True), name="console_approvals"),
         Route(
-            "/console/approvals/{approval_id:int}",
+            "/console/approvals/{approval_id:id}",
             staff_required(approvals.decide_page, operator=True),
             methods=["POST"],
         ),
         Route("/console/users", staff_required(users.users, operator=True), name="console_users"),
         Route(
-            "/console/users/{user_id:int}",
+            "/console/users/{user_id:id}",
             staff_required(users.user_page, operator=True),
             methods=["GET", "POST"],
         ),

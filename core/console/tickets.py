@@ -28,6 +28,7 @@ from core.ticketing.models import NO_DUE, OPEN_STATUSES, Ticket, TicketAttachmen
 from core.ticketing.service import assign, staff_reply, staff_set_status
 from core.ticketing.sla import is_breached
 from core.ticketing.views import download
+from core.web.ids import parse_id, parse_int
 
 PAGE_SIZE = 50
 AT_RISK = timedelta(hours=4)
@@ -57,7 +58,8 @@ def decode_cursor(value: str) -> tuple[datetime, int] | None:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         due, ident = raw.split("|", 1)
         moment = datetime.fromisoformat(due)
-        return (moment, int(ident)) if moment.tzinfo is not None else None
+        number = parse_int(ident)
+        return (moment, number) if moment.tzinfo is not None and number is not None else None
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
 
@@ -77,8 +79,8 @@ def queue_query(tenant_ids: list[int], filters: dict[str, str], staff: Staff, no
         query = query.where(Ticket.assignee_id == staff.id)
     elif assignee == "none":
         query = query.where(Ticket.assignee_id.is_(None))
-    elif assignee.isdigit():
-        query = query.where(Ticket.assignee_id == int(assignee))
+    elif parse_id(assignee) is not None:
+        query = query.where(Ticket.assignee_id == parse_id(assignee))
     if filters.get("sla") == "breached":
         query = query.where(or_(Ticket.sort_due_at < now, Ticket.sla_breached_at.is_not(None)))
     elif filters.get("sla") == "at_risk":
@@ -108,8 +110,9 @@ async def queue(request: Request) -> Response:
     params = request.query_params
     filters = {key: params.get(key, "") for key in ("tenant", "status", "category", "assignee", "sla", "after")}
     tenant_ids = allowed
-    if filters["tenant"].isdigit() and int(filters["tenant"]) in allowed:
-        tenant_ids = [int(filters["tenant"])]
+    chosen_tenant = parse_id(filters["tenant"])
+    if chosen_tenant is not None and chosen_tenant in allowed:
+        tenant_ids = [chosen_tenant]
     now = utcnow()
     portal = get_portal()
     async with portal.database.session() as db:
@@ -172,16 +175,21 @@ async def bulk_assign(request: Request) -> Response:
     """Assign the checked tickets to one staff member (or nobody); a ticket out of scope refuses all."""
     staff: Staff = request.state.staff
     form = await request.form()
-    ids = [int(v) for v in form.getlist("ticket") if isinstance(v, str) and v.isdigit()][:PAGE_SIZE]
+    values = form.getlist("ticket")[:PAGE_SIZE]
+    ids = [parse_id(value) for value in values]
     target = form.get("assignee")
-    loaded = [await _load(request, ticket_id) for ticket_id in ids]  # 404 before any change
+    target_id = parse_id(target) if target else None
+    if None in ids or (target and target_id is None):
+        flash(request, _("Some of the chosen tickets or the assignee do not exist. Nothing was changed."), "error")
+        return redirect(request, "/console/tickets")
+    loaded = [await _load(request, ticket_id) for ticket_id in ids if ticket_id is not None]  # 404 before any change
     changed = 0
     for tenant, found in loaded:
         async with get_portal().database.session(tenant.id) as db:
             ticket = await db.get(Ticket, found.id)
             candidates = {s.id: s for s in await assignable_staff(db, tenant.id)}
-            assignee = candidates.get(int(target)) if isinstance(target, str) and target.isdigit() else None
-            if ticket is None or (isinstance(target, str) and target.isdigit() and assignee is None):
+            assignee = candidates.get(target_id) if target_id is not None else None
+            if ticket is None or (target_id is not None and assignee is None):
                 continue
             await assign(db, tenant, ticket, staff, assignee, request=request)
             await db.commit()
@@ -236,8 +244,9 @@ async def ticket_page(request: Request) -> Response:
                 return redirect(request, f"/console/tickets/{ticket.id}")
             elif action == "assign":
                 value = str(form.get("assignee") or "")
-                chosen = {s.id: s for s in candidates}.get(int(value)) if value.isdigit() else None
-                if value.isdigit() and chosen is None:
+                chosen_id = parse_id(value)
+                chosen = {s.id: s for s in candidates}.get(chosen_id) if chosen_id is not None else None
+                if value and chosen is None:
                     raise HTTPException(status_code=404)
                 await assign(db, tenant, ticket, staff, chosen, request=request)
                 await db.commit()

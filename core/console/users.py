@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import or_, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,11 +15,12 @@ from core.i18n import gettext as _
 from core.identity import flows
 from core.identity.models import Account, Membership, User, UserStatus
 from core.identity.users import find_user_by_email, normalize_email
+from core.mail.addresses import is_email_address
 from core.portal import get_portal
 from core.tenancy.models import Tenant
 from core.ticketing.models import Ticket
+from core.web.ids import parse_id
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 RESULTS = 50
 
 
@@ -29,9 +28,7 @@ async def users(request: Request) -> Response:
     """Search users of one tenant by e-mail, username, name or account number."""
     allowed: list[int] = request.state.staff_tenants
     tenant_param = request.query_params.get("tenant", "")
-    tenant_id = (
-        request.state.tenant.id if request.state.tenant else (int(tenant_param) if tenant_param.isdigit() else None)
-    )
+    tenant_id = request.state.tenant.id if request.state.tenant else parse_id(tenant_param)
     query_text = request.query_params.get("q", "").strip()[:200]
     found: list[User] = []
     async with get_portal().database.session() as db:
@@ -94,7 +91,7 @@ async def user_page(request: Request) -> Response:
             elif action == "change_email":
                 new_email = str(form.get("email") or "").strip()
                 context["new_email"] = new_email
-                if not EMAIL.match(new_email):
+                if not is_email_address(new_email):
                     context["error"] = _("Enter a valid e-mail address, like name@example.com.")
                 elif normalize_email(new_email) != user.email_normalized and await find_user_by_email(db, new_email):
                     context["error"] = _("Another user of this portal already has this address.")

@@ -10,19 +10,27 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.i18n import lazy_gettext as _l
+from core.mail.addresses import is_email_address
 from core.web.forms import PortiqueForm
 
-EMAIL_PATTERN = re.compile(r"^[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[^@\s<>\"'(),;:\\\[\]]{2,}$")
 NAME_FORBIDDEN = re.compile(r"[<>{}\\\x00-\x1f]")
 
 
 class EmailAddress:
-    """WTForms validator: a plausible e-mail address (``name@domain.tld``)."""
+    """WTForms validator: an e-mail address a mail can be sent to (checked by ``email-validator``).
+
+    An empty value passes (pair it with ``InputRequired`` when the address is required).
+
+    :param message: the error shown next to the field (a translated default).
+    """
+
+    def __init__(self, message: Any = None) -> None:
+        self.message = message
 
     def __call__(self, form: Any, field: Any) -> None:
-        value = (field.data or "").strip()
-        if value and not EMAIL_PATTERN.match(value):
-            raise ValidationError(str(_l("Enter a valid e-mail address, like name@example.com.")))
+        value = field.data
+        if value and not is_email_address(value):
+            raise ValidationError(str(self.message or _l("Enter a valid e-mail address, like name@example.com.")))
 
 
 class PlainName:

@@ -79,8 +79,8 @@ def portique_routes() -> list[BaseRoute]:
         Route("/profile/sessions", profile.sessions, methods=GET_POST, name="profile_sessions"),
         Route("/profile/totp", profile.totp_setup, methods=GET_POST, name="profile_totp"),
         Route("/account/users", account.account_users, methods=GET_POST, name="account_users"),
-        Route("/account/users/{membership_id}/permissions", account.member_permissions, methods=["POST"]),
-        Route("/account/users/{membership_id}/remove", account.member_remove, methods=["POST"]),
+        Route("/account/users/{membership_id:id}/permissions", account.member_permissions, methods=["POST"]),
+        Route("/account/users/{membership_id:id}/remove", account.member_remove, methods=["POST"]),
         *mail_pages.dev_routes(),
     ]
 

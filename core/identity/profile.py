@@ -25,6 +25,7 @@ from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
 from core.mail.service import queue_mail
+from core.web.ids import is_digits
 from core.web.redirects import redirect
 from core.web.rendering import locale_choices, render
 
@@ -233,7 +234,7 @@ def _totp(secret: str) -> pyotp.TOTP:
 
 
 def _code_ok(secret: str, code: str) -> bool:
-    return bool(code) and code.isdigit() and _totp(secret).verify(code, valid_window=1)
+    return is_digits(code) and len(code) == 6 and _totp(secret).verify(code, valid_window=1)
 
 
 @login_required

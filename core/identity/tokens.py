@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,9 +38,19 @@ class TokenCheck:
         return self.problem is None
 
 
+# What :func:`issue_token` hands out (``secrets.token_urlsafe(32)``: 43 characters of the URL-safe
+# alphabet); anything else in a link was never issued and is not looked up.
+_WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{16,100}")
+
+
 def hash_token(raw: str) -> str:
     """The stored form of a token."""
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def well_formed(raw: object) -> bool:
+    """``raw`` looks like a token this portal issued (URL-safe characters, a sane length)."""
+    return isinstance(raw, str) and _WELL_FORMED.fullmatch(raw) is not None
 
 
 async def issue_token(
@@ -67,7 +78,7 @@ async def issue_token(
 
 async def check_token(db: AsyncSession, raw: str, purpose: str) -> TokenCheck:
     """Look up a token of the session's tenant for ``purpose`` without using it."""
-    if not raw or len(raw) > 100:
+    if not well_formed(raw):
         return TokenCheck(None, TokenProblem.UNKNOWN)
     token = await db.scalar(
         select(ActionToken).where(ActionToken.token_hash == hash_token(raw), ActionToken.purpose == purpose)

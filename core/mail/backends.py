@@ -52,6 +52,22 @@ class SmtpBackend:
         )
 
 
+def is_permanent(exc: BaseException) -> bool:
+    """The failure will happen again on every try: the address or the message is refused for good.
+
+    A malformed address (``ValueError`` while the message is addressed), and an SMTP answer in the
+    5xx range (``550 no such user``, ``553 mailbox name not allowed``…) are permanent; a refused or
+    lost connection, a timeout and 4xx answers are worth another try.
+    """
+    if isinstance(exc, ValueError | UnicodeError):
+        return True
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(500 <= refused.code < 600 for refused in exc.recipients)
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return 500 <= exc.code < 600
+    return False
+
+
 def make_backend(settings: Settings) -> MailBackend:
     """The backend named by ``PORTIQUE_MAIL_BACKEND``."""
     if settings.mail_backend == "smtp":

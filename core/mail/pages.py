@@ -87,6 +87,6 @@ def dev_routes() -> list[BaseRoute]:
     """The dev mailbox routes (they answer 404 unless ``PORTIQUE_DEBUG`` is on)."""
     return [
         Route("/dev/mail", mailbox, name="dev_mail"),
-        Route("/dev/mail/{message_id}", message, name="dev_mail_message"),
-        Route("/dev/mail/{message_id}/html", message_html, name="dev_mail_html"),
+        Route("/dev/mail/{message_id:id}", message, name="dev_mail_message"),
+        Route("/dev/mail/{message_id:id}/html", message_html, name="dev_mail_html"),
     ]

@@ -1,4 +1,8 @@
-"""Delivering the outbox: retries with back-off; several workers share the queue on PostgreSQL."""
+"""Delivering the outbox: retries with back-off; several workers share the queue on PostgreSQL.
+
+A message is given up (status ``failed``) after :data:`MAX_ATTEMPTS` tries, or at once when the
+failure is permanent: an address no mail can be sent to, or an SMTP 5xx answer.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from email.utils import formatdate, make_msgid
 from sqlalchemy import select
 
 from core.db.base import utcnow
+from core.mail.addresses import is_email_address
+from core.mail.backends import is_permanent
 from core.mail.models import OutboxMessage
 from core.portal import Portal
 from core.tenancy.models import Tenant
@@ -56,14 +62,16 @@ async def deliver_pending(portal: Portal, limit: int = 50) -> int:
         rows = (await db.execute(query)).all()
         for row, slug in rows:
             try:
+                if not is_email_address(row.recipient, special_use=True):
+                    raise ValueError(f"{row.recipient[:300]!r} is not an e-mail address a mail can be sent to")
                 await portal.mail_backend.deliver(build_message(row), folder=slug or "")
-            except Exception as exc:  # noqa: BLE001 - any transport failure is retried later
+            except Exception as exc:  # noqa: BLE001 - a transport failure is retried, unless it is permanent
                 row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.last_error = f"{type(exc).__name__}: {exc}".replace("\x00", "")[:2000]
                 row.next_attempt_at = utcnow() + backoff(row.attempts)
-                if row.attempts >= MAX_ATTEMPTS:
+                if row.attempts >= MAX_ATTEMPTS or is_permanent(exc):
                     row.status = "failed"
-                log.warning("mail %s not sent: %s", row.id, row.last_error)
+                log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error)
             else:
                 row.status = "sent"
                 row.sent_at = utcnow()

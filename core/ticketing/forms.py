@@ -13,20 +13,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
+from core.mail.addresses import is_email_address
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits, safe_filename, sniff
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import Upload
 from core.web.forms import PortiqueForm
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 ACCOUNT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,39}$")
 FIELD_PREFIX = "f_"
 READ_CHUNK = 64 * 1024
 
 
 def _check_email(_form: Any, field: Any) -> None:
-    if field.data and not EMAIL.match(field.data.strip()):
+    if field.data and not is_email_address(field.data):
         raise ValidationError(_("Enter a valid e-mail address, like name@example.com."))
 
 

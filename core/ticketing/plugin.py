@@ -70,7 +70,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/tickets/{reference}", views.ticket_page, methods=["GET", "POST"], name="ticket"),
         Route("/tickets/{reference}/status", views.ticket_status, methods=["POST"], name="ticket_status"),
         Route(
-            "/tickets/{reference}/attachments/{attachment_id:int}",
+            "/tickets/{reference}/attachments/{attachment_id:id}",
             views.attachment,
             name="ticket_attachment",
         ),

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.web.errors import error_page
+from core.web.ids import is_digits
 
 
 class BodySizeLimitMiddleware:
@@ -24,7 +25,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = next((value for key, value in scope.get("headers", []) if key == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and (not is_digits(declared.decode("latin-1")) or int(declared) > self.max_bytes):
             response = await error_page(Request(scope, receive), 413)
             await response(scope, receive, send)
             return

@@ -95,14 +95,14 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
         Route("/register/done", pages.register_done, name="lumen_register_done"),
         Route("/lumen/requests", pages.requests_list, name="lumen_requests"),
-        Route("/lumen/requests/{request_id:int}/pdf", pages.request_pdf, name="lumen_request_pdf"),
+        Route("/lumen/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
         Route("/lumen/catalogue", pages.catalogue, name="lumen_catalogue"),
         Route("/lumen/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
         Route("/lumen/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
         Route("/lumen/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
         Route("/lumen/orders", pages.orders, name="lumen_orders"),
-        Route("/lumen/orders/{order_id:int}", pages.order_detail, name="lumen_order"),
-        Route("/lumen/orders/{order_id:int}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
+        Route("/lumen/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
+        Route("/lumen/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
     ]
 
 
@@ -112,7 +112,7 @@ def portique_operator_routes() -> list[BaseRoute]:
 
     return [
         Route(
-            "/lumen/requests/{tenant_slug}/{request_id:int}/pdf",
+            "/lumen/requests/{tenant_slug}/{request_id:id}/pdf",
             pages.operator_request_pdf,
             name="lumen_operator_request_pdf",
         )

@@ -17,13 +17,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.api import PortiqueForm, lazy_gettext
+from core.api import EmailAddress, PortiqueForm, lazy_gettext
 
 MAX_USERS = 25
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z])([0-9][ABCEGHJ-NPRSTV-Z][0-9])$")
 
 YES_NO = [("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))]
@@ -92,7 +91,14 @@ class UserBlockForm(PortiqueForm):
 
     first_name = StringField(lazy_gettext("First name"), validators=[FilledBlockRequired(), Length(max=100)])
     last_name = StringField(lazy_gettext("Last name"), validators=[FilledBlockRequired(), Length(max=100)])
-    email = StringField(lazy_gettext("E-mail"), validators=[FilledBlockRequired(), Length(max=254)])
+    email = StringField(
+        lazy_gettext("E-mail"),
+        validators=[
+            FilledBlockRequired(),
+            Length(max=254),
+            EmailAddress(message=lazy_gettext("Enter a valid e-mail address, like name@company.ca.")),
+        ],
+    )
     permission = RadioField(
         lazy_gettext("What is this user authorised to do?"),
         choices=_choices(USER_PERMISSIONS),
@@ -160,7 +166,7 @@ class AccessRequestForm(PortiqueForm):
         validators=[
             InputRequired(REQUIRED),
             Length(max=254),
-            Regexp(EMAIL, message=lazy_gettext("Enter a valid e-mail address, like name@company.ca.")),
+            EmailAddress(message=lazy_gettext("Enter a valid e-mail address, like name@company.ca.")),
         ],
     )
     user_count = IntegerField(

@@ -91,8 +91,8 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route(f"{PREFIX}/advance", advance.overview),
         Route(f"{PREFIX}/advance/change", advance.change, methods=["GET", "POST"]),
         Route(f"{PREFIX}/invoices", billing.invoices),
-        Route(f"{PREFIX}/invoices/{{invoice_id}}/pdf", billing.invoice_download),
-        Route(f"{PREFIX}/invoices/{{invoice_id}}/request-copy", billing.invoice_copy_request, methods=["POST"]),
+        Route(f"{PREFIX}/invoices/{{invoice_id:id}}/pdf", billing.invoice_download),
+        Route(f"{PREFIX}/invoices/{{invoice_id:id}}/request-copy", billing.invoice_copy_request, methods=["POST"]),
         Route(f"{PREFIX}/payment-method", payment.payment_method),
         Route(f"{PREFIX}/payment-method/e-invoice", payment.e_invoice, methods=["POST"]),
         Route(f"{PREFIX}/payment-method/direct-debit", payment.direct_debit, methods=["POST"]),
@@ -101,10 +101,10 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
         Route(f"{PREFIX}/moving", services.moving),
         Route(f"{PREFIX}/moving/document.pdf", services.moving_document),
         Route(f"{PREFIX}/reminder-fees", services.reminder_fees),
-        Route(f"{PREFIX}/reminder-fees/{{invoice_id}}/cancel", services.cancel_reminder_fee, methods=["POST"]),
+        Route(f"{PREFIX}/reminder-fees/{{invoice_id:id}}/cancel", services.cancel_reminder_fee, methods=["POST"]),
         Route(f"{PREFIX}/readings", readings.readings_page),
-        Route(f"{PREFIX}/readings/{{point_id}}/add", readings.add_reading, methods=["POST"]),
-        Route(f"{PREFIX}/readings/delete/{{reading_id}}", readings.delete_reading, methods=["POST"]),
+        Route(f"{PREFIX}/readings/{{point_id:id}}/add", readings.add_reading, methods=["POST"]),
+        Route(f"{PREFIX}/readings/delete/{{reading_id:id}}", readings.delete_reading, methods=["POST"]),
     ]
 
 

@@ -27,7 +27,7 @@ def check_digit(body: str) -> str:
 def ean_problem(value: str) -> str | None:
     """A translated explanation of what is wrong with ``value``, or ``None`` when it is a valid EAN."""
     code = compact(value)
-    if not code.isdigit() or len(code) != EAN_LENGTH:
+    if not (code.isascii() and code.isdigit()) or len(code) != EAN_LENGTH:
         return _("An EAN code has exactly 18 digits.")
     if not code.startswith(BELGIAN_PREFIX):
         return _("A Belgian EAN code starts with 54.")

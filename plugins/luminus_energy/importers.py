@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, lazy_gettext
+from core.api import RegistryImporter, RowError, Rows, Tenant, is_digits, lazy_gettext
 from core.api import gettext as _
 from plugins.luminus_energy.ean import compact, ean_problem
 from plugins.luminus_energy.models import (
@@ -49,7 +49,7 @@ async def validate_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> li
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
         number = (row.get("number") or "").strip()
-        if not number.isdigit() or len(number) > 20:
+        if not is_digits(number) or len(number) > 20:
             errors.append(RowError(line, "number", _("A customer number contains digits only.")))
         elif number in seen:
             errors.append(RowError(line, "number", _("This customer number appears twice in the file.")))
@@ -318,7 +318,7 @@ async def validate_readings(db: AsyncSession, tenant: Tenant, rows: Rows) -> lis
         if (ean, (row.get("register") or "").strip()) not in registers:
             errors.append(RowError(line, "register", _("Unknown EAN or register: import the supply points first.")))
         _date(row, "date", errors, line)
-        if not (row.get("value") or "").strip().isdigit():
+        if not is_digits((row.get("value") or "").strip()):
             errors.append(RowError(line, "value", _("An index contains digits only.")))
         if (row.get("source") or "").strip() not in {s.value for s in ReadingSource}:
             errors.append(RowError(line, "source", _("Use grid_operator, customer or estimated.")))

@@ -6,7 +6,6 @@ block and a ticket.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.responses import RedirectResponse, Response
@@ -14,16 +13,14 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import ValidationError as FormError
 
-from core.api import PortiqueForm, audit, current_user, flash, lazy_gettext, prefixed, queue_mail, render
+from core.api import EmailAddress, PortiqueForm, audit, current_user, flash, lazy_gettext, prefixed, queue_mail, render
 from core.api import gettext as _
 from plugins.luminus_energy.models import MandateScope
 from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page
-
-EMAIL_PATTERN = re.compile(r"^[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[^@\s<>\"'(),;:\\\[\]]{2,}$")
 
 # IBAN length per SEPA country (ISO 13616 registry).
 SEPA_IBAN_LENGTHS = {
@@ -105,7 +102,7 @@ class EInvoiceForm(PortiqueForm):
         validators=[
             InputRequired(lazy_gettext("Enter the e-mail address.")),
             Length(max=254),
-            Regexp(EMAIL_PATTERN, message=lazy_gettext("Enter a valid e-mail address, like name@example.com.")),
+            EmailAddress(message=lazy_gettext("Enter a valid e-mail address, like name@example.com.")),
         ],
     )
 

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from core.api import audit, flash, prefixed, render
+from core.api import audit, flash, parse_id, prefixed, render
 from core.api import gettext as _
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
@@ -136,7 +136,7 @@ async def _page(
 async def readings_page(ctx: Ctx) -> Response:
     """Choose a supply address and see its indexes and consumption."""
     raw = ctx.request.query_params.get("point")
-    point_id = int(raw) if raw and raw.isdigit() else None
+    point_id = parse_id(raw)
     if raw and point_id is None:
         raise HTTPException(status_code=404)
     points, point = await _point(ctx, point_id)

@@ -23,6 +23,7 @@ from core.api import (
     UserEvent,
     get_or_create_account,
     grant_membership,
+    is_digits,
     lazy_gettext,
 )
 from core.api import gettext as _
@@ -80,7 +81,7 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
             form.ean.errors = [*form.ean.errors, problem]
             return None
     backend = backend_of(tenant)
-    customer = await backend.customer(db, number) if number.isdigit() else None
+    customer = await backend.customer(db, number) if is_digits(number) else None
     matched = False
     if customer is not None and ean:
         point = await backend.supply_point_by_ean(db, ean)

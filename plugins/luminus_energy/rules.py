@@ -196,7 +196,7 @@ def parse_index(raw: str) -> tuple[int | None, str | None]:
         return None, "required"
     if "," in text or "." in text:
         return None, "decimals"
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return None, "digits"
     if len(text) > 9:
         return None, "too_long"

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Val
 
 from core.api import (
     ActionToken,
+    EmailAddress,
     PortiqueForm,
     Tenant,
     UserStatus,
@@ -121,7 +122,7 @@ class MigrationRequestForm(PortiqueForm):
 
     email = StringField(
         lazy_gettext("E-mail address of your former Customer Area account"),
-        [InputRequired(message=lazy_gettext("Enter your e-mail address.")), Length(max=254)],
+        [InputRequired(message=lazy_gettext("Enter your e-mail address.")), Length(max=254), EmailAddress()],
         filters=[_strip],
     )
 

@@ -25,8 +25,8 @@ def routes() -> list[BaseRoute]:
         Route("/omicron/welcome", welcome),
         Route("/omicron/devices", content.devices_page, methods=["GET", "POST"]),
         Route("/omicron/updates", content.updates_page),
-        Route("/omicron/updates/{update_id:int}/download", content.update_download),
+        Route("/omicron/updates/{update_id:id}/download", content.update_download),
         Route("/omicron/library", content.library_page),
-        Route("/omicron/library/{document_id:int}/download", content.document_download),
+        Route("/omicron/library/{document_id:id}/download", content.document_download),
         Route("/omicron/interests", content.interests_page, methods=["GET", "POST"]),
     ]

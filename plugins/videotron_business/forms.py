@@ -8,11 +8,10 @@ from typing import Any
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from core.api import PortiqueForm, lazy_gettext
+from core.api import PortiqueForm, is_digits, is_email_address, lazy_gettext
 from plugins.videotron_business.backend import is_postal_code, normalize_account_number
 from plugins.videotron_business.policies import password_errors, suggest_username, username_errors
 
-_EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[^@\s<>\"'(),;:\\\[\]]{2,}$")
 _NAME_FORBIDDEN = re.compile(r"[<>{}\\\x00-\x1f]")
 
 
@@ -24,7 +23,7 @@ class EmailAddress:
     """A plausible e-mail address."""
 
     def __call__(self, form: Any, field: Any) -> None:
-        if field.data and not _EMAIL.match(field.data):
+        if field.data and not is_email_address(field.data):
             raise ValidationError(str(lazy_gettext("Enter a valid e-mail address, like name@example.com.")))
 
 
@@ -41,7 +40,7 @@ class AccountNumber:
 
     def __call__(self, form: Any, field: Any) -> None:
         number = normalize_account_number(field.data or "")
-        if not (number.isdigit() and 6 <= len(number) <= 20):
+        if not (is_digits(number) and 6 <= len(number) <= 20):
             raise ValidationError(
                 str(lazy_gettext("Enter your account number as it appears on your bill (digits only)."))
             )

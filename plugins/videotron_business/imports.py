@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, lazy_gettext, normalize_email
+from core.api import RegistryImporter, RowError, Rows, Tenant, is_digits, lazy_gettext, normalize_email
 from core.api import gettext as _
 from plugins.videotron_business.backend import is_postal_code, normalize_account_number, normalize_postal_code
 from plugins.videotron_business.models import (
@@ -36,7 +36,7 @@ LOCALES = ("fr_CA", "en_CA")
 
 def _valid_number(value: str) -> bool:
     number = normalize_account_number(value)
-    return number.isdigit() and 6 <= len(number) <= 20
+    return is_digits(number) and 6 <= len(number) <= 20
 
 
 def _lines(value: str) -> list[tuple[str, str, str]]:

@@ -719,8 +719,8 @@ def routes() -> list[BaseRoute]:
         Route("/account/users", account_users),
         Route("/videotron/users", users),
         Route("/videotron/users/add", users_add, methods=["POST"]),
-        Route("/videotron/users/{entry:int}/invite", users_invite, methods=["POST"]),
-        Route("/videotron/users/{entry:int}/suspend", users_suspend, methods=["POST"]),
-        Route("/videotron/users/{entry:int}/remove", users_remove, methods=["POST"]),
+        Route("/videotron/users/{entry:id}/invite", users_invite, methods=["POST"]),
+        Route("/videotron/users/{entry:id}/suspend", users_suspend, methods=["POST"]),
+        Route("/videotron/users/{entry:id}/remove", users_remove, methods=["POST"]),
         Route("/videotron/invitation/{token}", invitation, methods=["GET", "POST"]),
     ]
