@@ -39,25 +39,31 @@ def csrf_protect(endpoint: Endpoint) -> Endpoint:
     return checked
 
 
-def protect_routes(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
-    """Return ``routes`` with every function endpoint wrapped by :func:`csrf_protect` (recursively)."""
+def protect_routes(
+    routes: Sequence[BaseRoute], *, inner: Callable[[Endpoint], Endpoint] | None = None
+) -> list[BaseRoute]:
+    """Return ``routes`` with every function endpoint wrapped by :func:`csrf_protect` (recursively).
+
+    :param inner: another wrapper, applied to the endpoint inside the CSRF check.
+    """
     protected: list[BaseRoute] = []
     for route in routes:
         if isinstance(route, Route) and not getattr(route.endpoint, "__portique_csrf__", False):
             if not inspect.isfunction(route.endpoint):
                 raise TypeError(f"route {route.path!r}: use a function endpoint so the core can protect it")
+            endpoint = inner(route.endpoint) if inner is not None else route.endpoint
             protected.append(
                 Route(
                     route.path,
-                    csrf_protect(route.endpoint),
+                    csrf_protect(endpoint),
                     methods=sorted(route.methods or []) or None,
                     name=route.name,
                 )
             )
         elif isinstance(route, Mount) and route.routes:
-            protected.append(Mount(route.path, routes=protect_routes(route.routes), name=route.name))
+            protected.append(Mount(route.path, routes=protect_routes(route.routes, inner=inner), name=route.name))
         elif isinstance(route, Mount) and isinstance(route.app, Router):
-            protected.append(Mount(route.path, routes=protect_routes(route.app.routes), name=route.name))
+            protected.append(Mount(route.path, routes=protect_routes(route.app.routes, inner=inner), name=route.name))
         else:
             protected.append(route)
     return protected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -91,8 +92,25 @@ class SessionState:
         return hmac.new(self._secret.encode(), f"csrf:{self.raw_id}".encode(), hashlib.sha256).hexdigest()
 
     def check_csrf(self, token: str | None) -> bool:
-        """``token`` is this session's CSRF token."""
-        return bool(token) and hmac.compare_digest(token or "", self.csrf_token)
+        """``token`` is this session's CSRF token (anything else, non-ASCII included, is not)."""
+        if not token or len(token) > 256:
+            return False
+        return hmac.compare_digest(token.encode("utf-8", "surrogatepass"), self.csrf_token.encode())
+
+    # -- a page run again (see core.db.retry) -------------------------------------------------
+    def checkpoint(self) -> tuple[Any, ...]:
+        """What :meth:`restore` needs to undo the changes made from now on."""
+        data = copy.deepcopy(self.record.data) if self.record is not None else None
+        flags = (self._unsent, self.cookie_changed, self.modified, self.created)
+        return (self.raw_id, self.record, data, flags, list(self._deleted))
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        """Undo every change made since :meth:`checkpoint` returned ``saved``."""
+        self.raw_id, self.record, data, flags, deleted = saved
+        if self.record is not None:
+            self.record.data = data
+        self._unsent, self.cookie_changed, self.modified, self.created = flags
+        self._deleted = list(deleted)
 
     # -- writing ------------------------------------------------------------------------------
     def _ensure_record(self) -> SessionData:

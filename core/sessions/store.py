@@ -12,6 +12,7 @@ from sqlalchemy import Executable, delete, select, update
 
 from core.db.base import utcnow
 from core.db.engine import Database
+from core.db.retry import retrying
 from core.sessions.models import SessionRecord
 
 
@@ -113,11 +114,13 @@ class DatabaseSessionStore:
         data.companion = companion
         return data
 
+    @retrying
     async def save(self, session: SessionData) -> None:
         async with self.database.session() as db:
             await db.merge(SessionRecord(**session.stored_fields()))
             await db.commit()
 
+    @retrying
     async def create(self, session: SessionData, *, replacing: Sequence[str] = ()) -> None:
         async with self.database.session() as db:
             if replacing:
@@ -125,6 +128,7 @@ class DatabaseSessionStore:
             db.add(SessionRecord(**session.stored_fields()))
             await db.commit()
 
+    @retrying
     async def update(self, session: SessionData) -> None:
         values = session.stored_fields()
         session_id = values.pop("id")
@@ -132,11 +136,13 @@ class DatabaseSessionStore:
             await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**values))
             await db.commit()
 
+    @retrying
     async def delete(self, session_id: str) -> None:
         async with self.database.session() as db:
             await db.execute(delete(SessionRecord).where(SessionRecord.id == session_id))
             await db.commit()
 
+    @retrying
     async def delete_for_user(self, tenant_id: int | None, user_id: int, *, keep: str | None = None) -> int:
         async with self.database.session() as db:
             query = delete(SessionRecord).where(SessionRecord.tenant_id == tenant_id, SessionRecord.user_id == user_id)

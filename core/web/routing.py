@@ -8,10 +8,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from core.db.retry import retry_on_conflict
 from core.plugins import flatten
 from core.portal import Portal
 from core.sessions.csrf import protect_routes
 from core.tenancy.models import Tenant
+from core.web import ids as _ids  # noqa: F401 - registers the ``{name:id}`` path convertor
 from core.web.rendering import render
 
 
@@ -25,7 +27,7 @@ def tenant_routes(portal: Portal, tenant: Tenant) -> list[BaseRoute]:
         for name in (*providers, *defaults)
         if name in impls
     ]
-    return protect_routes(flatten(ordered))
+    return protect_routes(flatten(ordered), inner=retry_on_conflict)
 
 
 async def operator_home(request: Request) -> Response:
@@ -41,7 +43,7 @@ class Dispatcher:
         self.portal = portal
         self._routers: dict[tuple[int, str], Router] = {}
         operator = [Route("/", operator_home), *flatten(portal.plugins.hook.portique_operator_routes())]
-        self.operator_router = Router(routes=protect_routes(operator))
+        self.operator_router = Router(routes=protect_routes(operator, inner=retry_on_conflict))
 
     def router_for(self, tenant: Tenant) -> Router:
         """The cached router of a tenant (rebuilt when the tenant's configuration changes)."""
