@@ -1,9 +1,18 @@
-"""Attachment checks: the type is read from the content (magic bytes), never from the file name."""
+"""Attachment checks: the type is read from the content (magic bytes), never from the file name.
+
+Word and Excel files are zip archives: their list of entries is read to tell them apart. An
+archive with very many entries takes long to read, and one that claims to unpack to gigabytes is
+a zip bomb for whoever opens it; both are refused (:class:`ArchiveTooLargeError`) before or instead of
+being read, and the reading itself runs in a thread (:func:`inspect`) so that the event loop keeps
+serving other requests meanwhile.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -12,6 +21,14 @@ from core.tenancy.models import Tenant
 
 DEFAULT_MAX_MB = 10
 DEFAULT_MAX_COUNT = 5
+# A Word or Excel file has tens of entries (a few thousand for a workbook with very many sheets).
+MAX_ARCHIVE_ENTRIES = 5_000
+MAX_ARCHIVE_INFLATED = 200 * 1024 * 1024  # what its entries add up to once unpacked
+MAX_ARCHIVE_RATIO = 200  # unpacked size ÷ packed size of one entry (text compresses about 10×)
+# Below this size the content is checked on the event loop: a thread hop costs more than the check.
+_INLINE_BYTES = 64 * 1024
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
 
 _SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
     (b"%PDF-", 0, "application/pdf", "pdf"),
@@ -46,8 +63,40 @@ class Limits:
         return self.max_bytes // (1024 * 1024)
 
 
+class ArchiveTooLargeError(ValueError):
+    """A zip archive with more entries, or a larger unpacked size, than an attachment may have."""
+
+
+def _declared_entries(content: bytes) -> int | None:
+    """The number of entries the archive's end record declares (read without parsing the archive)."""
+    start = content.rfind(_EOCD, max(0, len(content) - _EOCD_SIZE - 0xFFFF))
+    if start < 0 or len(content) < start + _EOCD_SIZE:
+        return None
+    (total,) = struct.unpack_from("<H", content, start + 10)
+    return int(total)
+
+
+def _archive_names(content: bytes) -> list[str]:
+    """The entry names of a zip archive within the limits; :class:`ArchiveTooLargeError` otherwise."""
+    declared = _declared_entries(content)
+    if declared is not None and declared > MAX_ARCHIVE_ENTRIES:  # 0xFFFF (zip64) is over it too
+        raise ArchiveTooLargeError("too many entries")
+    infos = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise ArchiveTooLargeError("too many entries")
+    if sum(info.file_size for info in infos) > MAX_ARCHIVE_INFLATED or any(
+        info.file_size > MAX_ARCHIVE_RATIO * max(info.compress_size, 1024) for info in infos
+    ):
+        raise ArchiveTooLargeError("unpacks to too much")
+    return [info.filename for info in infos]
+
+
 def sniff(content: bytes) -> tuple[str, str] | None:
-    """(MIME type, extension) of an accepted file, or ``None`` when the content is not allowed."""
+    """(MIME type, extension) of an accepted file, or ``None`` when the content is not allowed.
+
+    Raises :class:`ArchiveTooLargeError` for a zip archive over the limits. Blocking: use :func:`inspect`
+    from a page.
+    """
     for magic, offset, mime, ext in _SIGNATURES:
         if content[offset : offset + len(magic)] == magic:
             return mime, ext
@@ -55,9 +104,11 @@ def sniff(content: bytes) -> tuple[str, str] | None:
         return "image/webp", "webp"
     if content[:4] == b"PK\x03\x04":
         try:
-            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-        except zipfile.BadZipFile:
-            return None
+            names = _archive_names(content)
+        except ArchiveTooLargeError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, struct.error, ValueError):
+            return None  # not a readable archive: not a Word or Excel file either
         if "[Content_Types].xml" in names:
             for prefix, answer in _OOXML.items():
                 if any(name.startswith(prefix) for name in names):
@@ -72,6 +123,13 @@ def sniff(content: bytes) -> tuple[str, str] | None:
             return None  # markup is never accepted as "text"
         return "text/plain", "txt"
     return None
+
+
+async def inspect(content: bytes) -> tuple[str, str] | None:
+    """:func:`sniff` in a worker thread for anything but small files, so the event loop stays free."""
+    if len(content) <= _INLINE_BYTES:
+        return sniff(content)
+    return await asyncio.to_thread(sniff, content)
 
 
 def safe_filename(name: str, extension: str) -> str:

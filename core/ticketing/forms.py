@@ -15,7 +15,7 @@ from core.i18n import gettext as _
 from core.i18n import lazy_gettext
 from core.mail.addresses import is_email_address
 from core.tenancy.models import Tenant
-from core.ticketing.attachments import Limits, safe_filename, sniff
+from core.ticketing.attachments import ArchiveTooLargeError, Limits, inspect, safe_filename
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import Upload
 from core.web.forms import PortiqueForm
@@ -157,7 +157,16 @@ async def read_uploads(formdata: FormData, field: Any, limits: Limits) -> list[U
                 )
             )
             continue
-        detected = sniff(content)
+        try:
+            detected = await inspect(content)
+        except ArchiveTooLargeError:
+            errors.append(
+                _(
+                    "“%(name)s” is an archive with too many files in it, or too large once unpacked.",
+                    name=upload.filename or "",
+                )
+            )
+            continue
         if detected is None:
             errors.append(
                 _(

@@ -43,8 +43,8 @@ async def _count(portal, tenant, model, *conditions) -> int:
         return int(await db.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
 
 
-async def test_double_clicked_omicron_registration_answers_the_same_page_twice(app, portal, demo_tenants):
-    omicron = demo_tenants["omicron"]
+async def test_double_clicked_omicron_registration_answers_the_same_page_twice(app, portal, omicron_demo):
+    omicron = omicron_demo
     form = {
         "email": "eva.muster@acme.example",
         "first_name": "Eva",
@@ -86,9 +86,9 @@ async def test_double_clicked_core_registration_answers_the_same_page_twice(app,
     assert await _count(portal, acme, User, User.email_normalized == "ada@example.com") == 1
 
 
-async def test_double_clicked_first_ticket_of_the_year_answers_the_same_page_twice(app, portal, demo_tenants):
+async def test_double_clicked_first_ticket_of_the_year_answers_the_same_page_twice(app, portal, omicron_demo):
     """The two tickets race for the tenant's first reference of the year (the counter's row)."""
-    omicron = demo_tenants["omicron"]
+    omicron = omicron_demo
     form = {
         "email": "visitor@example.com",
         "name": "Vi Sitor",
