@@ -96,7 +96,8 @@ async def test_the_event_loop_serves_other_requests_while_an_archive_is_read(app
         response = await ticket
     assert health.status_code == 200
     assert response.status_code == 303, response.text[-500:]
-    assert readers and threading.get_ident() not in readers
+    assert readers
+    assert threading.get_ident() not in readers
 
 
 def _padded(document: bytes) -> bytes:
@@ -124,4 +125,5 @@ async def test_inspect_reads_large_files_in_a_thread():
         assert await inspect(b"%PDF-1.4\n" + b"0" * 100_000) == ("application/pdf", "pdf")
     finally:
         attachments.sniff = real
-    assert seen and seen[0] != loop_thread
+    assert seen
+    assert seen[0] != loop_thread
