@@ -77,7 +77,7 @@ from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import open_ticket
-from core.web.forms import PortiqueForm
+from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, safe_next
@@ -138,6 +138,7 @@ __all__ = [
     "UserEvent",
     "UserStatus",
     "UsernamePolicy",
+    "WholeNumberField",
     "Widget",
     "activate_user",
     "audit",

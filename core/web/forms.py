@@ -7,10 +7,12 @@ from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from wtforms import Form
+from wtforms import Form, IntegerField
 from wtforms.i18n import get_translations
 
 from core.i18n import current_locale
+from core.i18n import lazy_gettext as _l
+from core.web.ids import ID_MAX, parse_int
 
 
 class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
@@ -34,6 +36,23 @@ class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
             for message in field.errors:
                 items.append((field.id, str(field.label.text), str(message)))
         return items
+
+
+class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships no type hints
+    """A whole number typed with ASCII digits (``"٣"``, ``"²"``, ``"1e3"`` or ``"-1"`` are refused).
+
+    ``NumberRange`` still says which numbers the form accepts; this field refuses what is not a
+    number at all, or one beyond what the database stores, with a translated message.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        raw = valuelist[0].strip() if isinstance(valuelist[0], str) else valuelist[0]
+        self.data = parse_int(raw, maximum=ID_MAX)
+        if self.data is None:
+            raise ValueError(str(_l("Enter a whole number, with digits only.")))
 
 
 @lru_cache(maxsize=64)

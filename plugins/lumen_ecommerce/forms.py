@@ -10,7 +10,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -20,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.api import EmailAddress, PortiqueForm, lazy_gettext
+from core.api import EmailAddress, PortiqueForm, WholeNumberField, lazy_gettext
 
 MAX_USERS = 25
 POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z])([0-9][ABCEGHJ-NPRSTV-Z][0-9])$")
@@ -169,7 +168,7 @@ class AccessRequestForm(PortiqueForm):
             EmailAddress(message=lazy_gettext("Enter a valid e-mail address, like name@company.ca.")),
         ],
     )
-    user_count = IntegerField(
+    user_count = WholeNumberField(
         lazy_gettext("Number of users (including you if you create an account)"),
         default=1,
         validators=[
