@@ -304,3 +304,25 @@ def test_every_email_field_of_the_plugins_uses_the_core_check():
     for path in Path("plugins").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"EMAIL\w* = re\.compile", text), path
+
+
+# -- bodies -------------------------------------------------------------------------------------------------
+async def test_a_chunked_body_over_the_limit_is_a_413_and_a_length_that_is_no_number_a_400(portique_settings):
+    from core.app import create_app
+
+    small = create_app(portique_settings.model_copy(update={"max_request_mb": 1}), access_log=False)
+
+    async def chunks():
+        for _ in range(12):
+            yield b"a=" + b"x" * 100_000
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    try:
+        async with _client(small, "localhost") as client:
+            over = await client.post("/console/login", content=chunks(), headers=form)
+            assert over.status_code == 413
+            assert "larger than this site accepts" in over.text
+            odd = await client.post("/console/login", content=b"a=b", headers={**form, "content-length": "²".encode()})
+            assert odd.status_code == 400
+    finally:
+        await small.state.portal.database.dispose()
