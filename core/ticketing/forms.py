@@ -20,6 +20,7 @@ from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import Upload
 from core.web.forms import PortiqueForm
 
+DECIMAL = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,6})?")
 ACCOUNT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,39}$")
 FIELD_PREFIX = "f_"
 READ_CHUNK = 64 * 1024
@@ -31,11 +32,9 @@ def _check_email(_form: Any, field: Any) -> None:
 
 
 def _check_number(_form: Any, field: Any) -> None:
-    if field.data:
-        try:
-            float(field.data.replace(",", ".").replace(" ", ""))
-        except ValueError:
-            raise ValidationError(_("Enter a number.")) from None
+    # ASCII digits with an optional sign and decimals: float() would also take "nan", "1e309" or "١٢".
+    if field.data and not DECIMAL.fullmatch(field.data.replace(" ", "").replace("\u00a0", "")):
+        raise ValidationError(_("Enter a number."))
 
 
 def _check_account(_form: Any, field: Any) -> None:

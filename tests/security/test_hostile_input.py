@@ -326,3 +326,20 @@ async def test_a_chunked_body_over_the_limit_is_a_413_and_a_length_that_is_no_nu
             assert odd.status_code == 400
     finally:
         await small.state.portal.database.dispose()
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("12.50", True), ("12,5", True), ("-3", True), ("1 000", True),
+    ("nan", False), ("inf", False), ("1e309", False), ("١٢", False), ("1_000", False), ("12.5.1", False)])  # fmt: skip
+def test_a_number_field_of_a_ticket_takes_ascii_digits_only(value, accepted):
+    from wtforms.validators import ValidationError
+
+    from core.ticketing.forms import _check_number
+
+    class Field:
+        data = value
+
+    if accepted:
+        _check_number(None, Field())
+    else:
+        with pytest.raises(ValidationError):
+            _check_number(None, Field())
