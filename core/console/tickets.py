@@ -79,8 +79,8 @@ def queue_query(tenant_ids: list[int], filters: dict[str, str], staff: Staff, no
         query = query.where(Ticket.assignee_id == staff.id)
     elif assignee == "none":
         query = query.where(Ticket.assignee_id.is_(None))
-    elif parse_id(assignee) is not None:
-        query = query.where(Ticket.assignee_id == parse_id(assignee))
+    elif (assignee_id := parse_id(assignee)) is not None:
+        query = query.where(Ticket.assignee_id == assignee_id)
     if filters.get("sla") == "breached":
         query = query.where(or_(Ticket.sort_due_at < now, Ticket.sla_breached_at.is_not(None)))
     elif filters.get("sla") == "at_risk":
