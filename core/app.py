@@ -26,6 +26,7 @@ from core.settings import Settings, load_settings
 from core.tenancy.middleware import TenantMiddleware
 from core.web.errors import http_exception, server_error
 from core.web.limits import BodySizeLimitMiddleware
+from core.web.nul import NulCharacterMiddleware
 from core.web.observability import Metrics, ObservabilityMiddleware, configure_logging
 from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
@@ -127,6 +128,7 @@ def create_app(
                 secure=settings.https,
             ),
             Middleware(LocaleMiddleware, portal=portal),
+            Middleware(NulCharacterMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_mb * 1024 * 1024),
         ],
         exception_handlers={HTTPException: http_exception, Exception: server_error},

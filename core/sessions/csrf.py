@@ -25,10 +25,12 @@ def csrf_protect(endpoint: Endpoint) -> Endpoint:
     async def checked(request: Request) -> Response:
         if request.method not in SAFE_METHODS:
             token = request.headers.get(HEADER)
-            if token is None:
-                content_type = request.headers.get("content-type", "")
-                if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-                    form = await request.form()
+            content_type = request.headers.get("content-type", "")
+            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                form = await request.form()
+                if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+                    raise HTTPException(status_code=400)  # no one types a NUL; the database refuses it
+                if token is None:
                     value = form.get(FIELD)
                     token = value if isinstance(value, str) else None
             if not request.state.session.check_csrf(token):

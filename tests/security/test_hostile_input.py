@@ -343,3 +343,26 @@ def test_a_number_field_of_a_ticket_takes_ascii_digits_only(value, accepted):
     else:
         with pytest.raises(ValidationError):
             _check_number(None, Field())
+
+
+# -- NUL characters (PostgreSQL refuses them in any text) ------------------------------------------------------
+async def test_a_nul_in_the_path_or_the_query_is_a_400(app, portal, tenants):
+    acme = tenants["acme"]
+    async with portal.database.session(acme.id) as db:
+        await create_user(db, email="ada@example.com", password=PASSWORD, status=UserStatus.ACTIVE)
+        await db.commit()
+    async with _client(app, "acme.localhost") as client:
+        assert (await sign_in(client, "ada@example.com")).status_code == 303
+        for url in ("/tickets/a%00b", "/tickets/%00/attachments/1", "/tickets?status=%00", "/?next=/%00"):
+            response = await client.get(url)
+            assert response.status_code == 400, url
+            assert "The request could not be understood." in response.text
+
+
+async def test_a_nul_in_a_console_search_or_form_is_a_400(app, portal, tenants):
+    async with _console_client(app, portal, tenants["acme"], operator=True) as client:
+        response = await client.get(f"/console/users?tenant={tenants['acme'].id}&q=a%00b")
+        assert response.status_code == 400
+        token = csrf_of((await client.get("/console/tickets")).text)
+        response = await client.post("/console/tickets/bulk", data={"csrf_token": token, "ticket": "1\x00"})
+        assert response.status_code == 400
