@@ -30,6 +30,7 @@ from core.web.ids import parse_id, parse_int
 from core.web.themes import available_themes
 
 log = logging.getLogger("portique.console")
+NAME_MAX = 120  # the column's length
 LOG_PAGE = 100
 IMPORT_KEY = "console:import"
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -86,9 +87,11 @@ async def tenant_edit(request: Request) -> Response:
                 values["slug"] = str(form.get("slug") or "").strip().lower()
             if not values["name"]:
                 errors["name"] = _("Enter a name.")
+            elif len(values["name"]) > NAME_MAX:
+                errors["name"] = _("Use at most %(count)s characters.", count=NAME_MAX)
             try:
                 ZoneInfo(values["timezone"])
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
                 errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
             try:
                 settings = json.loads(values["settings_text"])

@@ -366,3 +366,15 @@ async def test_a_nul_in_a_console_search_or_form_is_a_400(app, portal, tenants):
         token = csrf_of((await client.get("/console/tickets")).text)
         response = await client.post("/console/tickets/bulk", data={"csrf_token": token, "ticket": "1\x00"})
         assert response.status_code == 400
+
+
+async def test_a_tenant_form_with_an_overlong_name_and_time_zone_says_so(app, portal, tenants):
+    async with _console_client(app, portal, tenants["acme"], operator=True) as client:
+        token = csrf_of((await client.get("/console/tenants/new")).text)
+        response = await client.post(
+            "/console/tenants/new",
+            data={"csrf_token": token, "slug": "longname", "name": "N" * 10_000, "timezone": "a" * 10_000},
+        )
+    assert response.status_code < 500
+    assert "Use at most 120 characters." in response.text
+    assert "Unknown time zone" in response.text
