@@ -16,6 +16,8 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 from babel.support import Translations
 
+from core.i18n.typography import punctuate
+
 
 def fallback_chain(locale: str) -> list[str]:
     """``fr_CA`` → ``["fr_CA", "fr"]``: a regional locale falls back to its language."""
@@ -71,4 +73,7 @@ class Catalogs:
                     catalog = load_catalog(directory, code, domain)
                     if catalog is not None:
                         merged.merge(catalog)
+        for message_key, text in merged._catalog.items():
+            if message_key:  # the header has the empty key
+                merged._catalog[message_key] = punctuate(text, locale)
         return merged
