@@ -281,6 +281,13 @@ async def register(request: Request) -> Response:
             problems = password_problems(tenant, form.password.data, email=form.email.data or "", username=username)
             if problems:
                 form.password.errors = [*form.password.errors, *problems]
+        diverted = await resolve(
+            get_portal().hooks(tenant).portique_divert_registration(tenant=tenant, form=form, db=db)
+        )
+        if diverted:
+            await throttle.hit(bucket)
+            await db.commit()
+            return redirect(request, str(diverted[0]))
         if not valid or _has_errors(form):
             return await render(request, "identity/register.html", context)
 
