@@ -144,6 +144,13 @@ async def portique_validate_registration(tenant: Tenant, form: Any, db: AsyncSes
 
 
 @hookimpl
+async def portique_divert_registration(tenant: Tenant, form: Any, db: AsyncSession) -> str | None:
+    from .migration import divert_registration
+
+    return await divert_registration(tenant, form, db)
+
+
+@hookimpl
 def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
     from .registration import activation_policy
 

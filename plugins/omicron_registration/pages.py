@@ -21,6 +21,7 @@ def routes() -> list[BaseRoute]:
     """Every page of the plugin."""
     return [
         Route("/omicron/migrate", migration.request_page, methods=["GET", "POST"]),
+        Route("/omicron/migrate/sent", migration.sent_page),
         Route("/omicron/migrate/{token}", migration.complete_page, methods=["GET", "POST"]),
         Route("/omicron/welcome", welcome),
         Route("/omicron/devices", content.devices_page, methods=["GET", "POST"]),
