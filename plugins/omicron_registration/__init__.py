@@ -13,6 +13,7 @@ from core.api import (
     ApprovalRequest,
     DemoAccount,
     NavItem,
+    PeriodicJob,
     PluginInfo,
     RegistryImporter,
     SessionPolicy,
@@ -75,6 +76,13 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_periodic_jobs() -> list[PeriodicJob]:
+    from .waiting import periodic_jobs
+
+    return periodic_jobs()
 
 
 @hookimpl

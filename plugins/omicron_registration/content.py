@@ -43,7 +43,7 @@ from core.api import (
 
 from .backend import SerialStatus, backend_for
 from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
-from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest
+from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest, WaitingDevice
 from .registration import approval_payload, serial_field
 from .registry import words_of
 from .settings import NAME
@@ -74,8 +74,14 @@ INTERESTS = select(UserInterest.kind, UserInterest.code).where(UserInterest.user
 """``(kind, code)`` of the families and topics chosen by the user bound as ``user_id``."""
 
 _OWNED_KIND = "owned"
-CHOICES = union_all(INTERESTS, _claimed(literal(_OWNED_KIND), Device.family))
-"""The user's interests, and ``("owned", family)`` for each device the user registered."""
+_WAITING_KIND = "waiting"
+CHOICES = union_all(
+    INTERESTS,
+    _claimed(literal(_OWNED_KIND), Device.family),
+    select(literal(_WAITING_KIND), WaitingDevice.serial_number).where(WaitingDevice.user_id == _USER_ID),
+)
+"""The user's interests, ``("owned", family)`` for each device the user registered, and
+``("waiting", serial)`` for each accepted serial number the registry does not know yet."""
 
 
 async def owned_families(db: AsyncSession, user_id: int) -> set[str]:
@@ -100,8 +106,19 @@ _CLAIMS = (
     ApprovalRequest.kind == DEVICE_CLAIM,
     ApprovalRequest.user_id == _USER_ID,
 )
-PENDING_CLAIMS = select(ApprovalRequest).where(*_CLAIMS, ApprovalRequest.status == ApprovalStatus.PENDING)
-"""The device claims of the user bound as ``user_id`` that wait for an operator."""
+CHECKING, IN_REGISTRY = "checking", "registry"
+PENDING_DEVICES = union_all(
+    select(
+        literal(CHECKING).label("state"),
+        ApprovalRequest.payload["serial"].as_string().label("serial"),
+        ApprovalRequest.created_at.label("since"),
+    ).where(*_CLAIMS, ApprovalRequest.status == ApprovalStatus.PENDING),
+    select(literal(IN_REGISTRY), WaitingDevice.serial_number, WaitingDevice.accepted_at).where(
+        WaitingDevice.user_id == _USER_ID
+    ),
+)
+"""``(state, serial, since)`` of the user's devices that are not in the list yet: ``checking`` (a claim
+an operator has not decided) or ``registry`` (accepted, waiting for the device registry)."""
 
 
 def _recent_attempts() -> Select[Any]:
@@ -151,7 +168,7 @@ async def devices_page(request: Request) -> Response:
                 return redirect(request, "/omicron/devices")
             form.serial_number.errors = [gettext("This device is already in your list.")]
         devices = (await db.execute(DEVICES, {"user_id": user.id})).all()
-        pending = (await db.scalars(PENDING_CLAIMS, {"user_id": user.id})).all()
+        pending = sorted((await db.execute(PENDING_DEVICES, {"user_id": user.id})).all(), key=lambda row: row.since)
     return await render(
         request,
         "omicron_registration/devices.html",
@@ -201,7 +218,10 @@ async def add_device(
 
 
 async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
-    """An operator decided on a device claim: an approved one becomes the user's device."""
+    """An operator decided on a device claim: an approved one becomes the user's device.
+
+    Approved before the registry knows the serial number, it waits for it (:mod:`.waiting`).
+    """
     if approval.plugin != NAME or approval.kind != DEVICE_CLAIM or approval.user_id is None:
         return
     user = await db.get(User, approval.user_id)
@@ -209,14 +229,18 @@ async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncS
     if user is None or not serial:
         return
     approved = approval.status == ApprovalStatus.APPROVED
-    if approved:
-        approved = await backend_for(tenant).claim(db, serial, user.id, user.company)
+    waiting = False
+    if approved and not await backend_for(tenant).claim(db, serial, user.id, user.company):
+        from .waiting import wait_for_registry
+
+        await wait_for_registry(db, tenant, user, serial, user.company)
+        waiting = True
     queue_mail(
         db,
         tenant,
         user.email,
         "omicron_registration/device_decided",
-        {"user": user, "serial": serial, "approved": approved, "reason": approval.reason},
+        {"user": user, "serial": serial, "approved": approved, "waiting": waiting, "reason": approval.reason},
         locale=user.locale,
     )
 
@@ -548,6 +572,7 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         families = {code for kind, code in rows if kind == "family"}
         topics = {code for kind, code in rows if kind == "topic"}
         owned = {code for kind, code in rows if kind == _OWNED_KIND}
+        waiting = sorted(code for kind, code in rows if kind == _WAITING_KIND)
         if families or topics:
             found = await db.scalars(FOR_YOU, {"families": sorted(families), "topics": sorted(topics)})
             for document in sorted(found, key=lambda d: (d.published_on, d.id), reverse=True):
@@ -560,6 +585,7 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         "documents": documents,
         "media": media,
         "updates": updates,
+        "waiting": waiting,
         "events": events,
         "event_kinds": EVENT_KINDS,
         "doc_types": DOC_TYPES,

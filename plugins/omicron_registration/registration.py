@@ -29,7 +29,7 @@ from core.api import (
     utcnow,
 )
 
-from .backend import SerialCheck, backend_for, normalize_serial, serial_format_ok
+from .backend import SerialCheck, SerialStatus, backend_for, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
 from .settings import NAME, plugin_settings
 
@@ -116,6 +116,11 @@ def approval_payload(check: SerialCheck, company: str, country: str) -> dict[str
         "Company entered": company,
         "Country entered": country,
     }
+    if check.status == SerialStatus.UNKNOWN:
+        payload["After approval"] = (
+            "the serial number waits for the registry: import it (Imports, Devices sold) and it becomes "
+            "the customer's device; the customer is told by e-mail"
+        )
     return payload
 
 

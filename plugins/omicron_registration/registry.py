@@ -15,6 +15,7 @@ from core.api import RegistryImporter, RowError, Rows, Tenant, gettext, lazy_get
 from .backend import normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, DOC_TYPES, FAMILIES, LANGUAGES, TOPICS, family_of
 from .models import Device, Document, DocumentWord, LegacyAccount
+from .waiting import link_waiting_devices
 
 DEVICE_COLUMNS = ("serial_number", "product", "country", "owner_company", "sold_on")
 LEGACY_COLUMNS = ("email", "username", "first_name", "last_name", "company", "country")
@@ -46,7 +47,10 @@ async def validate_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> list
 
 
 async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
-    """Insert or update the devices of a validated CSV; returns how many rows were written."""
+    """Insert or update the devices of a validated CSV; returns how many rows were written.
+
+    Serial numbers customers were waiting for become their devices (and they are told by mail).
+    """
     count = 0
     for row in rows:
         serial = normalize_serial(row["serial_number"])
@@ -63,6 +67,7 @@ async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
         device.sold_on = date.fromisoformat(sold_on) if sold_on else None
         count += 1
     await db.flush()
+    await link_waiting_devices(db, tenant, {normalize_serial(row["serial_number"]) for row in rows})
     return count
 
 
