@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Date, Integer, Select, String, bindparam, distinct, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,6 +29,7 @@ from core.api import (
     Tenant,
     User,
     audit,
+    current_locale,
     current_user,
     flash,
     get_storage,
@@ -43,6 +45,7 @@ from core.api import (
 
 from .backend import SerialStatus, backend_for
 from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
+from .library_pdf import file_name, page_count, product_of, render_pdf, section_headings
 from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest, WaitingDevice
 from .registration import approval_payload, serial_field
 from .registry import words_of
@@ -471,8 +474,37 @@ async def library_page(request: Request) -> Response:
     )
 
 
+async def document_page(request: Request) -> Response:
+    """``/omicron/library/{id}``: one document, what it contains, and its download (for owners of its family)."""
+    user = await current_user(request)
+    async with tenant_db(request) as db:
+        document = await db.scalar(select(Document).where(Document.id == request.path_params["document_id"]))
+        if document is None:
+            raise HTTPException(status_code=404)
+        owned = await owned_families(db, user.id) if user is not None else set()
+    return await render(
+        request,
+        "omicron_registration/document.html",
+        {
+            "document": document,
+            "owner": document.family in owned,
+            "product": product_of(document),
+            "contents": section_headings(document),
+            "pages": page_count(document),
+            "families": FAMILY_LABELS,
+            "topics": TOPICS,
+            "languages": LANGUAGES,
+            "doc_types": DOC_TYPES,
+        },
+    )
+
+
 async def document_download(request: Request) -> Response:
-    """A library document, for owners of a device of its product family only (a direct URL included)."""
+    """A library document as PDF, for owners of a device of its product family only (a direct URL included).
+
+    The PDF is generated from the document in a worker thread: nothing is stored, the event loop
+    stays free, and fpdf2 is loaded with the first download.
+    """
     user, refusal = await _signed_in_or_login(request)
     if refusal is not None:
         return refusal
@@ -483,12 +515,17 @@ async def document_download(request: Request) -> Response:
         if document.family not in await owned_families(db, user.id):
             await _refused(db, request, user, "document", document.id)
             raise HTTPException(status_code=403, detail="not_owner")
+        audit(db, "omicron.document_downloaded", request=request, actor_type="user", actor_id=user.id,
+              subject_type="document", subject_id=document.id)  # fmt: skip
         await db.commit()
-    body = f"{document.title}\n\n{document.summary}\n\n{document.pages} pages · {document.published_on.isoformat()}\n"
+    pdf = await run_in_threadpool(render_pdf, document)
     return Response(
-        body.encode(),
-        media_type="text/plain; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="omicron-document-{document.id}.txt"'},
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{file_name(document)}"',
+            "Cache-Control": "private, max-age=3600",
+        },
     )
 
 
@@ -528,12 +565,18 @@ READING_TYPES = ("manual", "application_note", "paper")
 MEDIA_TYPES = ("video", "article")
 
 
-def _newest(doc_types: tuple[str, ...], limit: int) -> Select[Any]:
-    """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound."""
-    chosen = Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS)
+READING_SHOWN, MEDIA_SHOWN = 5, 4
+
+
+def _newest(doc_types: tuple[str, ...], limit: int, *, in_language: bool = False) -> Select[Any]:
+    """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound
+    (with ``in_language``: only those in the ``language`` bound)."""
+    conditions = [Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS), Document.doc_type.in_(doc_types)]
+    if in_language:
+        conditions.append(Document.language == bindparam("language", type_=String))
     newest = (
         select(Document.id)
-        .where(chosen, Document.doc_type.in_(doc_types))
+        .where(*conditions)
         .order_by(Document.published_on.desc(), Document.id.desc())
         .limit(limit)
         .subquery()
@@ -541,8 +584,25 @@ def _newest(doc_types: tuple[str, ...], limit: int) -> Select[Any]:
     return select(newest.c.id)
 
 
-FOR_YOU = select(Document).where(Document.id.in_(union_all(_newest(READING_TYPES, 5), _newest(MEDIA_TYPES, 4))))
-"""The 5 newest documents and the 4 newest videos and articles of the ``families`` or ``topics`` bound (unordered)."""
+FOR_YOU = select(Document).where(
+    Document.id.in_(
+        union_all(
+            _newest(READING_TYPES, READING_SHOWN, in_language=True),
+            _newest(READING_TYPES, READING_SHOWN),
+            _newest(MEDIA_TYPES, MEDIA_SHOWN, in_language=True),
+            _newest(MEDIA_TYPES, MEDIA_SHOWN),
+        )
+    )
+)
+"""Candidates of the dashboard (unordered): for reading (5) and for videos and articles (4), the newest
+documents of the ``families`` or ``topics`` bound in the reader's ``language``, and in any language."""
+
+
+def for_you(found: list[Document], language: str, limit: int) -> list[Document]:
+    """The reader's language first, newest first; then other languages fill the list up to ``limit``."""
+    newest = sorted(found, key=lambda d: (d.published_on, d.id), reverse=True)
+    return sorted(newest, key=lambda d: d.language != language)[:limit]
+
 
 LATEST_UPDATES = (
     select(SoftwareUpdate)
@@ -574,9 +634,11 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         owned = {code for kind, code in rows if kind == _OWNED_KIND}
         waiting = sorted(code for kind, code in rows if kind == _WAITING_KIND)
         if families or topics:
-            found = await db.scalars(FOR_YOU, {"families": sorted(families), "topics": sorted(topics)})
-            for document in sorted(found, key=lambda d: (d.published_on, d.id), reverse=True):
-                (media if document.doc_type in MEDIA_TYPES else documents).append(document)
+            language = current_locale().split("_", 1)[0]
+            values = {"families": sorted(families), "topics": sorted(topics), "language": language}
+            found = list(await db.scalars(FOR_YOU, values))
+            documents = for_you([d for d in found if d.doc_type not in MEDIA_TYPES], language, READING_SHOWN)
+            media = for_you([d for d in found if d.doc_type in MEDIA_TYPES], language, MEDIA_SHOWN)
         updates = list(await db.scalars(LATEST_UPDATES, {"families": sorted(owned)})) if owned else []
         today = utcnow().date()
         events = list(await db.scalars(UPCOMING_EVENTS, {"country": country, "today": today})) if country else []
@@ -589,6 +651,7 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         "events": events,
         "event_kinds": EVENT_KINDS,
         "doc_types": DOC_TYPES,
+        "languages": LANGUAGES,
         "families": FAMILY_LABELS,
     }
 

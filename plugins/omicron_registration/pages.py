@@ -28,6 +28,7 @@ def routes() -> list[BaseRoute]:
         Route("/omicron/updates", content.updates_page),
         Route("/omicron/updates/{update_id:int}/download", content.update_download),
         Route("/omicron/library", content.library_page),
+        Route("/omicron/library/{document_id:int}", content.document_page),
         Route("/omicron/library/{document_id:int}/download", content.document_download),
         Route("/omicron/interests", content.interests_page, methods=["GET", "POST"]),
     ]
