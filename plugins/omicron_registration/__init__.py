@@ -46,7 +46,9 @@ def portique_plugin_info() -> PluginInfo:
         url_prefix="/omicron",
         demo_tenant={
             "slug": "omicron",
-            "name": "OMICRON Customer Area",
+            # The brand, the same in every language; the space's name ("Customer Area", "Kundenbereich",
+            # "Espace Client") is the theme's, translated, next to it.
+            "name": "OMICRON",
             "theme": "omicron",
             "locales": ["en", "de", "fr"],
             "default_locale": "en",
