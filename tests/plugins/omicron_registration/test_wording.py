@@ -15,6 +15,15 @@ from plugins.omicron_registration.registry import ensure_documents
 from .conftest import PASSWORD, register, sign_in
 
 SPACE = {"en": "Customer Area", "de": "Kundenbereich", "fr": "Espace Client"}
+
+
+@pytest.fixture
+async def omicron(portal, make_tenant):
+    """The OMICRON tenant as ``portique demo`` creates it (its name and theme as shipped)."""
+    spec = dict(portal.plugins.infos["omicron_registration"].demo_tenant)
+    return await make_tenant(spec.pop("slug"), plugins=["omicron_registration"], **spec)
+
+
 PAGES = ("/", "/register", "/login", "/omicron/library", "/omicron/migrate", "/register/done", "/support")
 
 
