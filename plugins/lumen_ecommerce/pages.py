@@ -31,6 +31,7 @@ from core.api import (
     get_throttle,
     gettext,
     login_required,
+    parse_int,
     prefixed,
     queue_mail,
     render,
@@ -116,10 +117,7 @@ async def register(request: Request) -> Response:
     if form.action.data == RequestAction.RECOVER:
         return _go(request, "/password/forgot")
     if "refresh_users" in raw:
-        try:
-            wanted_count = int(str(raw.get("user_count", "1")))
-        except ValueError:
-            wanted_count = len(form.users.entries)
+        wanted_count = parse_int(str(raw.get("user_count", "1")).strip()) or len(form.users.entries)
         form.resize_users(wanted_count)
         return await _render_register(request, form, typed_allowed)
     form.validate()
@@ -361,11 +359,7 @@ def _cart(request: Request) -> dict[str, int]:
 
 
 def _quantity(value: object) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        return None
-    return number if 0 <= number <= MAX_QUANTITY else None
+    return parse_int(str(value).strip(), maximum=MAX_QUANTITY)
 
 
 @login_required
