@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,9 +28,7 @@ def csrf_protect(endpoint: Endpoint) -> Endpoint:
             token = request.headers.get(HEADER)
             content_type = request.headers.get("content-type", "")
             if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-                form = await request.form()
-                if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
-                    raise HTTPException(status_code=400)  # no one types a NUL; the database refuses it
+                form = await _without_nul(request)
                 if token is None:
                     value = form.get(FIELD)
                     token = value if isinstance(value, str) else None
@@ -39,6 +38,22 @@ def csrf_protect(endpoint: Endpoint) -> Endpoint:
 
     checked.__portique_csrf__ = True  # type: ignore[attr-defined]
     return checked
+
+
+async def _without_nul(request: Request) -> FormData:
+    """The request's form with NUL characters dropped from its values, for the page too.
+
+    No one types a NUL, and PostgreSQL refuses one in any text. Starlette keeps the parsed form on
+    the request (``_form``) and hands it back to every later ``await request.form()``: the cleaned
+    form replaces it, so a page reading the raw form never sees a NUL either.
+    """
+    form = await request.form()
+    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        form = FormData(
+            [(key, value.replace("\x00", "") if isinstance(value, str) else value) for key, value in form.multi_items()]
+        )
+        request._form = form
+    return form
 
 
 def protect_routes(

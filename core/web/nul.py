@@ -1,8 +1,8 @@
-"""Requests carrying a NUL character: refused before any page sees them.
+"""Requests carrying a NUL character in their address: refused before any page sees them.
 
 No one types a NUL, and PostgreSQL refuses one in any text it is given ("invalid byte sequence
-for encoding UTF8: 0x00"): a NUL in the path or the query string is a 400 page here, and one in a
-submitted form is refused by the CSRF check, which reads every form first (see
+for encoding UTF8: 0x00"): a NUL in the path or the query string is a 400 page here. In a
+submitted form NUL characters are dropped by the CSRF check, which reads every form first (see
 :mod:`core.sessions.csrf`).
 """
 

@@ -184,7 +184,7 @@ async def test_digits_that_are_not_ascii_are_no_numbers(app, portal, tenants, di
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
-HOSTILE_TOKENS = ["é", "\u00ff" * 64, "x" * 5000, "a\u0000b", "²" * 43]
+HOSTILE_TOKENS = ["é", "\u00ff" * 64, "x" * 5000, "a\u0000b" * 22, "²" * 43]
 
 
 @pytest.mark.parametrize("token", HOSTILE_TOKENS)
@@ -207,7 +207,7 @@ async def test_a_non_ascii_csrf_token_is_refused_on_the_console(app, portal, ten
             assert response.status_code == 403, path
 
 
-@pytest.mark.parametrize("token", ["é", "%C3%A9", "²" * 43, "x" * 5000, "..%2F..%2Fetc", "a%00b"])
+@pytest.mark.parametrize("token", ["é", "%C3%A9", "²" * 43, "x" * 5000, "..%2F..%2Fetc", "%E2%80%AE" * 10])
 async def test_a_malformed_action_token_is_the_unknown_link_page(app, tenants, token):
     async with _client(app, "acme.localhost") as client:
         for path in ("/confirm/", "/password/reset/", "/invitation/", "/profile/email/", "/tickets/access/"):
@@ -239,7 +239,7 @@ async def test_registration_refuses_an_address_no_mail_can_reach(app, portal, te
             },
         )
     assert response.status_code == 200
-    assert re.search(r'<p class="error" id="email-error">[^<]*adresse courriel valide', response.text)
+    assert re.search(r'<p class="error" id="email-error">[^<]*(adresse|courriel|e-mail)', response.text)
     async with portal.database.session(acme.id) as db:
         assert await db.scalar(select(func.count()).select_from(User)) == 0
 
@@ -359,13 +359,14 @@ async def test_a_nul_in_the_path_or_the_query_is_a_400(app, portal, tenants):
             assert "The request could not be understood." in response.text
 
 
-async def test_a_nul_in_a_console_search_or_form_is_a_400(app, portal, tenants):
+async def test_a_nul_in_a_console_search_is_a_400_and_dropped_from_a_form(app, portal, tenants):
     async with _console_client(app, portal, tenants["acme"], operator=True) as client:
         response = await client.get(f"/console/users?tenant={tenants['acme'].id}&q=a%00b")
         assert response.status_code == 400
         token = csrf_of((await client.get("/console/tickets")).text)
+        # In a form, NUL characters are dropped (for pages reading the raw form too): ticket 1 is unknown.
         response = await client.post("/console/tickets/bulk", data={"csrf_token": token, "ticket": "1\x00"})
-        assert response.status_code == 400
+        assert response.status_code == 404
 
 
 async def test_a_tenant_form_with_an_overlong_name_and_time_zone_says_so(app, portal, tenants):
