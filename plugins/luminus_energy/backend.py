@@ -46,6 +46,7 @@ class InvoiceLine:
     invoice: Invoice
     paid: Decimal
     status: str
+    paid_on: date | None = None  # the day of the latest payment on it
 
     @property
     def outstanding(self) -> Decimal:
@@ -81,6 +82,25 @@ class AdvanceFacts:
     registers: list[Register]
     readings: list[MeterReading]
     changes: list[AdvanceChange]
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What the document of one invoice prints besides the invoice itself.
+
+    The contract's site and tariff; the billing period; for a settlement or a credit note closing a period,
+    the advances invoiced in it and the registers of the meter with their readings (newest first); for a
+    reminder fee, the invoice it relates to; the customer's active direct-debit mandate.
+    """
+
+    line: InvoiceLine
+    site: ContractSite | None
+    period: BillingPeriod | None
+    advances: list[Advance]
+    registers: list[Register]
+    readings: list[MeterReading]
+    related: Invoice | None
+    mandate: DirectDebitMandate | None
 
 
 @runtime_checkable
@@ -123,6 +143,11 @@ class LuminusBackend(Protocol):
     async def invoice(self, db: AsyncSession, customer: Customer, invoice_id: int, today: date) -> InvoiceLine | None:
         """One of the customer's invoices."""
 
+    async def invoice_facts(
+        self, db: AsyncSession, customer: Customer, invoice_id: int, today: date
+    ) -> InvoiceFacts | None:
+        """One of the customer's invoices with what its document prints."""
+
     async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
         """The customer's payments, newest first."""
 
@@ -155,21 +180,22 @@ class LuminusBackend(Protocol):
 
 
 def _paid_per_invoice(customer_id: BindParameter[int]) -> Subquery:
-    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``)."""
+    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``) and
+    when they last paid on it (``last``)."""
     return (
-        select(Payment.invoice_id, func.sum(Payment.amount).label("total"))
+        select(Payment.invoice_id, func.sum(Payment.amount).label("total"), func.max(Payment.paid_on).label("last"))
         .where(Payment.customer_id == customer_id, Payment.invoice_id.is_not(None))
         .group_by(Payment.invoice_id)
         .subquery()
     )
 
 
-def _invoice_lines_statement() -> Select[Invoice, Decimal | None]:
-    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each."""
+def _invoice_lines_statement() -> Select[Invoice, Decimal | None, date | None]:
+    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each and when."""
     customer_id = bindparam("customer_id", type_=Integer)
     paid = _paid_per_invoice(customer_id)
     return (
-        select(Invoice, paid.c.total)
+        select(Invoice, paid.c.total, paid.c.last)
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(Invoice.customer_id == customer_id)
         .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
@@ -249,6 +275,16 @@ ADVANCE_CHANGES = (
     .where(AdvanceChange.contract_id.in_(bindparam("contract_ids", expanding=True)))
     .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
 )
+CONTRACT_SITE = CONTRACT_SITES.where(Contract.id == bindparam("contract_id", type_=Integer))
+PERIOD_ADVANCES = (
+    select(Advance)
+    .where(Advance.billing_period_id == bindparam("period_id", type_=Integer))
+    .order_by(Advance.due_date, Advance.id)
+)
+CUSTOMER_INVOICE = select(Invoice).where(
+    Invoice.id == bindparam("invoice_id", type_=Integer),
+    Invoice.customer_id == bindparam("customer_id", type_=Integer),
+)
 INVOICE_LINES = _invoice_lines_statement()
 INVOICE_LINE = INVOICE_LINES.where(Invoice.id == bindparam("invoice_id", type_=Integer))
 OVERDUE_CANDIDATES = _overdue_candidates_statement()
@@ -290,13 +326,17 @@ def _current_period(periods: list[BillingPeriod], today: date) -> BillingPeriod 
 
 
 async def _invoice_lines(
-    db: AsyncSession, statement: Select[Invoice, Decimal | None], customer: Customer, today: date, **params: int
+    db: AsyncSession,
+    statement: Select[Invoice, Decimal | None, date | None],
+    customer: Customer,
+    today: date,
+    **params: object,
 ) -> list[InvoiceLine]:
     lines = []
-    for invoice, total in await db.execute(statement, {"customer_id": customer.id, **params}):
+    for invoice, total, last in await db.execute(statement, {"customer_id": customer.id, **params}):
         paid = Decimal(total or 0)
         status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)
-        lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status))
+        lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status, paid_on=last))
     return lines
 
 
@@ -384,6 +424,36 @@ class LocalBackend:
         """One of the customer's invoices (``None`` for another customer's)."""
         lines = await _invoice_lines(db, INVOICE_LINE, customer, today, invoice_id=invoice_id)
         return lines[0] if lines else None
+
+    async def invoice_facts(
+        self, db: AsyncSession, customer: Customer, invoice_id: int, today: date
+    ) -> InvoiceFacts | None:
+        """One of the customer's invoices (``None`` for another customer's) with what its document prints."""
+        line = await self.invoice(db, customer, invoice_id, today)
+        if line is None:
+            return None
+        invoice = line.invoice
+        site = None
+        if invoice.contract_id is not None:
+            row = (
+                await db.execute(CONTRACT_SITE, {"customer_id": customer.id, "contract_id": invoice.contract_id})
+            ).first()
+            site = ContractSite(*row) if row is not None else None
+        period = await db.get(BillingPeriod, invoice.billing_period_id) if invoice.billing_period_id else None
+        advances: list[Advance] = []
+        registers: list[Register] = []
+        readings: list[MeterReading] = []
+        if period is not None and invoice.kind in (InvoiceKind.SETTLEMENT, InvoiceKind.CREDIT_NOTE):
+            advances = list(await db.scalars(PERIOD_ADVANCES, {"period_id": period.id}))
+            if site is not None:
+                registers, readings = await self.meter_history(db, [site.point])
+        related = None
+        if invoice.related_invoice_id is not None:
+            related = await db.scalar(
+                CUSTOMER_INVOICE, {"invoice_id": invoice.related_invoice_id, "customer_id": customer.id}
+            )
+        mandate = await self.mandate(db, customer) if line.outstanding > 0 else None
+        return InvoiceFacts(line, site, period, advances, registers, readings, related, mandate)
 
     async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
         """The invoices whose status is ``overdue`` in :meth:`invoices`, newest first."""

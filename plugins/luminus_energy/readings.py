@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, flash, prefixed, render
 from core.api import gettext as _
+from plugins.luminus_energy.labels import register_label
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
     daily_average,
@@ -28,17 +29,6 @@ class Meter(NamedTuple):
     registers: list[Register]
     readings: list[MeterReading]  # newest first
     closed_until: date | None
-
-
-def register_label(code: str) -> str:
-    """Translated name of a register."""
-    return {
-        "single": _("Single rate"),
-        "day": _("Day (peak)"),
-        "night": _("Night (off-peak)"),
-        "excl_night": _("Exclusive night"),
-        "gas": _("Gas"),
-    }.get(code, code)
 
 
 def source_label(source: str) -> str:
