@@ -20,6 +20,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 NAVY = (20, 38, 75)
 ORANGE = (243, 146, 0)
 GREY = (91, 100, 115)
+# millimetres of the statement's columns: date, document (wraps), number, due date, debit, credit, balance
+STATEMENT_COLUMNS = (22, 38, 25, 22, 27, 27, 29)
 
 
 def _plain(text: str) -> str:
@@ -361,7 +363,7 @@ def statement_pdf(
             (_("Period"), period),
         ]
     )
-    pdf.grid(headers, rows, [22, 28, 44, 22, 24, 24, 26])
+    pdf.grid(headers, rows, STATEMENT_COLUMNS, numeric=(4, 5, 6))  # debit, credit, balance
     pdf.facts([(_("Balance of the period"), balance)])
     return pdf.bytes()
 
