@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, flash, format_date, prefixed, render
 from core.api import gettext as _
-from plugins.luminus_energy.backend import InvoiceLine
+from plugins.luminus_energy.backend import InvoiceLine, PaymentLine
 from plugins.luminus_energy.invoice_document import build_document
 from plugins.luminus_energy.labels import kind_label, kind_labels, status_labels
+from plugins.luminus_energy.models import Invoice
+from plugins.luminus_energy.paging import Cursor, Page, PageRequest
 from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.support import open_request, request_problem
@@ -18,26 +21,31 @@ from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 @customer_page(permission="billing")
 async def invoices(ctx: Ctx) -> Response:
-    """Both tabs (``?tab=payments``), the balance and the payment-method frame."""
-    tab = "payments" if ctx.request.query_params.get("tab") == "payments" else "invoices"
-    lines = await ctx.backend.invoices(ctx.db, ctx.customer, ctx.today)
-    numbers = {line.invoice.id: line.invoice.number for line in lines}
-    payments = await ctx.backend.payments(ctx.db, ctx.customer) if tab == "payments" else []
+    """Both tabs (``?tab=payments``), a page of 20 rows at a time (``older`` / ``newer``), the balance and the
+    payment-method frame."""
+    params = ctx.request.query_params
+    tab = "payments" if params.get("tab") == "payments" else "invoices"
+    request = PageRequest.from_query(params)
+    rows: list[tuple[InvoiceLine, bool, bool]] = []
+    page: Page[InvoiceLine] | Page[PaymentLine]
+    if tab == "invoices":
+        page = invoice_page = await ctx.backend.invoice_page(ctx.db, ctx.customer, ctx.today, request)
+        copies = _copies(ctx)
+        rows = [
+            (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
+            for line in invoice_page.items
+        ]
+    else:
+        page = await ctx.backend.payment_page(ctx.db, ctx.customer, request)
     balance = await ctx.backend.balance(ctx.db, ctx.customer, ctx.today)
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
-    copies = _copies(ctx)
-    rows = [
-        (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
-        for line in lines
-    ]
     return await render(
         ctx.request,
         "luminus_energy/invoices.html",
         ctx.page(
             tab=tab,
+            page=page,
             rows=rows,
-            payments=payments,
-            numbers=numbers,
             balance=balance,
             mandate=mandate,
             kind_labels=kind_labels(),
@@ -45,6 +53,12 @@ async def invoices(ctx: Ctx) -> Response:
             page_title=_("Invoices and payments"),
         ),
     )
+
+
+def invoice_href(request: Request, invoice: Invoice) -> str:
+    """The invoice list's page that holds ``invoice``, scrolled to its row."""
+    cursor = Cursor.including(invoice.issue_date, invoice.id)
+    return prefixed(request, f"/luminus/invoices?tab=invoices&older={cursor.token}#invoice-{invoice.id}")
 
 
 def _copies(ctx: Ctx) -> InvoiceCopies:
