@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import ParseError, parse_date
 from babel.numbers import format_currency, format_percent
 
 from core.api import current_locale, format_date
@@ -24,6 +25,21 @@ def numeric_date_pattern(locale: str) -> str:
 def numeric_date(value: date) -> str:
     """A date in figures in the active locale, always with a four-digit year (``5/03/2026``)."""
     return format_date(value, numeric_date_pattern(current_locale()))
+
+
+def parse_day(raw: str) -> date | None:
+    """A date typed as the date field sends it (``2026-11-26``) or as the active locale writes it (``26/11/2026``)."""
+    text = raw.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    if not re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text):
+        return None
+    try:
+        return parse_date(text, locale=current_locale())
+    except (ParseError, ValueError):
+        return None
 
 
 def unit_price(value: Decimal) -> str:

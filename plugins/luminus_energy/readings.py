@@ -9,8 +9,9 @@ from dateutil.relativedelta import relativedelta
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from core.api import audit, flash, prefixed, render
+from core.api import audit, flash, format_date, format_number, prefixed, render
 from core.api import gettext as _
+from plugins.luminus_energy.formats import numeric_date, parse_day
 from plugins.luminus_energy.labels import register_label
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
@@ -145,11 +146,12 @@ async def add_reading(ctx: Ctx) -> Response:
     errors: dict[int, str] = {}
     date_raw = str(form.get("reading_date", ""))[:10]
     date_error = ""
-    try:
-        day = date.fromisoformat(date_raw)
-    except ValueError:
-        day = ctx.today
-        date_error = _("Enter the date of the reading, for example %(example)s.", example=ctx.today.isoformat())
+    parsed_day = parse_day(date_raw)
+    day = parsed_day or ctx.today
+    if parsed_day is not None:
+        date_raw = parsed_day.isoformat()  # the date field shows it again as the browser sends it
+    else:
+        date_error = _("Enter the date of the reading, for example %(example)s.", example=numeric_date(ctx.today))
     if not date_error and day > ctx.today:
         date_error = _("The date of the reading cannot be in the future.")
     if not date_error and closed_until is not None and day <= closed_until:
@@ -168,8 +170,8 @@ async def add_reading(ctx: Ctx) -> Response:
         if previous is not None and value < previous[1]:
             errors[register.id] = _(
                 "The index cannot be lower than the previous index of this register (%(value)s on %(date)s).",
-                value=previous[1],
-                date=previous[0].isoformat(),
+                value=format_number(previous[1]),
+                date=format_date(previous[0], "long"),
             )
             continue
         parsed[register.id] = value

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
@@ -180,3 +182,36 @@ async def test_another_customers_readings_are_out_of_reach(world):
         await client.post(f"/luminus/readings/delete/{their_reading.id}", data={"csrf_token": token})
     ).status_code == 404
     assert their_point.ean not in page.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("fr_BE", "(40\u202f000 le 1 septembre 2026)"), ("nl_BE", "(40.000 op 1 september 2026)")],
+)
+async def test_the_lower_index_message_formats_the_previous_index_and_its_date_for_the_locale(world, locale, expected):
+    customer, point, register = await setup(world)
+    client = await world.client(customer, locale=locale)
+    lower = await post_index(client, point, register, "39000")
+    assert lower.status_code == 422
+    message = re.search(rf'<p class="error" id="index_{register.id}-error">([^<]*)</p>', lower.text).group(1)
+    assert expected in message
+    assert "2026-09-01" not in message
+    assert "40000" not in message
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("fr_BE", "26/11/2026"), ("nl_BE", "26/11/2026")])
+async def test_a_reading_date_typed_as_the_locale_writes_it_is_understood(world, locale, typed):
+    customer, point, register = await setup(world)
+    client = await world.client(customer, locale=locale)
+    response = await post_index(client, point, register, "41000", day=typed)
+    assert response.status_code == 303
+    assert (await readings_of(world, register))[-1].reading_date == date(2026, 11, 26)
+
+
+async def test_a_bad_reading_date_is_explained_with_a_local_example(world):
+    customer, point, register = await setup(world)
+    client = await world.client(customer)
+    response = await post_index(client, point, register, "41000", day="demain")
+    assert response.status_code == 422
+    assert "par exemple 26/11/2026" in response.text
+    assert 'value="demain"' in response.text
