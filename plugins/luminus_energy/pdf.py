@@ -138,6 +138,15 @@ def _document_class() -> type[Any]:
                         row.cell(self.t(value))
             self.ln(3)
 
+        def paragraph(self, text: str, mail: str | None = None) -> None:
+            """Running text; the e-mail address ``mail`` in it is a link the reader can click."""
+            before, found, after = text.partition(mail) if mail else (text, "", "")
+            self.write(5, self.t(before))
+            if found:
+                self.write(5, self.t(found), link=f"mailto:{found}")
+                self.write(5, self.t(after))
+            self.ln(5)
+
         def mail_link(self, width: float, height: float, address: str, align: str = "L") -> None:
             """An e-mail address the reader can click."""
             self.cell(width, height, self.t(address), align=align, link=f"mailto:{address}")
@@ -374,19 +383,14 @@ def moving_document_pdf(contact: LuminusSettings) -> bytes:
     pdf = _document(title, contact)
     pdf.heading(title)
     pdf.set_font(pdf.family, "", 10)
-    pdf.multi_cell(
-        0,
-        5,
-        pdf.t(
-            _(
-                "To be completed and signed by both parties (the party leaving and the party taking over the "
-                "premises), "
-                "then sent to %(email)s.",
-                email=contact.business_email,
-            )
+    pdf.paragraph(
+        _(
+            "To be completed and signed by both parties (the party leaving and the party taking over the "
+            "premises), "
+            "then sent to %(email)s.",
+            email=contact.business_email,
         ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+        mail=contact.business_email,
     )
     pdf.ln(4)
     for section in (_("Party leaving the premises"), _("Party taking over the premises")):

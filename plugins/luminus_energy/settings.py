@@ -6,6 +6,7 @@ from datetime import date
 from typing import Self
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from pydantic import BaseModel, Field, field_validator, model_validator
 from stdnum import bic, iban
 from stdnum.be import iban as be_iban
@@ -74,6 +75,14 @@ class LuminusSettings(BaseModel):
     pdf_years: int = Field(default=3, ge=1)
     archive_years: int = Field(default=7, ge=1)
     plausibility_factor: float = Field(default=3.0, gt=1)
+
+    def phone_href(self, number: str) -> str:
+        """A ``tel:`` link to a Belgian number as printed (``078 155 230`` → ``tel:+3278155230``)."""
+        try:
+            parsed = phonenumbers.parse(number, "BE")
+        except phonenumbers.NumberParseException:
+            return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+        return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def settings_for(tenant: Tenant) -> LuminusSettings:
