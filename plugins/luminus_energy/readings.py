@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, flash, format_date, format_number, prefixed, render
 from core.api import gettext as _
+from plugins.luminus_energy.chart import consumption_chart
 from plugins.luminus_energy.formats import numeric_date, parse_day
 from plugins.luminus_energy.labels import register_label
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
@@ -74,7 +75,7 @@ async def _page(
     registers: list[Register] = []
     readings: list[MeterReading] = []
     deletable: set[int] = set()
-    chart: list[tuple[date, int | None]] = []
+    monthly: list[tuple[date, int | None]] = []
     if point is not None:
         registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
         latest: dict[int, int] = {}
@@ -91,10 +92,9 @@ async def _page(
         first = ctx.today.replace(day=1)
         months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
         series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
-        chart = monthly_consumption(series, months)
+        monthly = monthly_consumption(series, months)
     status = int(extra.pop("status", 200))  # type: ignore[call-overload]
-    known = [value for _month, value in chart if value is not None]
-    peak = max(known) if known else 0
+    unit = registers[0].unit if registers else "kWh"
     return await render(
         ctx.request,
         "luminus_energy/readings.html",
@@ -106,8 +106,8 @@ async def _page(
             units={r.id: r.unit for r in registers},
             readings=readings,
             deletable=deletable,
-            chart=chart,
-            peak=peak,
+            months=monthly,
+            chart=consumption_chart(monthly, unit, _("unknown")),
             source_label=source_label,
             page_title=_("Consumption and readings"),
             **{

@@ -215,3 +215,40 @@ async def test_a_bad_reading_date_is_explained_with_a_local_example(world):
     assert response.status_code == 422
     assert "par exemple 26/11/2026" in response.text
     assert 'value="demain"' in response.text
+
+
+def test_chart_steps_are_round_and_bars_scale_to_the_top_tick():
+    from babel.support import Translations
+
+    from core.api import use_locale
+    from plugins.luminus_energy.chart import LABEL_WIDTH, PLOT, consumption_chart, nice_step
+
+    assert [nice_step(v) for v in (0, 3, 1016, 1600, 9000)] == [1, 1, 500, 500, 5000]
+    months = [(date(2026, m, 1), v) for m, v in ((1, 1016), (2, 508), (3, None))]
+    with use_locale("fr_BE", Translations()):
+        chart = consumption_chart(months, "kWh", "inconnue")
+    assert [t.label for t in chart.ticks] == ["0", "500", "1\u202f000", "1\u202f500"]
+    assert chart.ticks[-1].x == LABEL_WIDTH + PLOT
+    assert chart.bars[0].width == round(1016 / 1500 * PLOT, 1)
+    assert chart.bars[1].width == round(chart.bars[0].width / 2, 1)
+    assert (chart.bars[2].known, chart.bars[2].value) == (False, "inconnue")
+    assert chart.bars[0].value == "1\u202f016 kWh"
+    assert chart.bars[0].label == "janv. 2026"
+
+
+async def test_the_chart_comes_first_with_its_axis_values_unit_and_table(world):
+    customer, _point, _register = await setup(world)
+    client = await world.client(customer)
+    html = (await client.get("/luminus/readings")).text
+    chart = html.index('<svg class="luminus-chart-svg"')
+    assert chart < html.index('id="add-index"') < html.index('id="history-heading"')
+    svg = html[chart : html.index("</svg>", chart)]
+    assert 'role="img"' in svg
+    assert '<title id="chart-title">Consommation par mois (kWh)</title>' in svg
+    assert svg.count('class="month"') == 12
+    assert svg.count('class="tick"') >= 3
+    assert 'class="unit"' in svg
+    assert "kWh</text>" in svg  # values carry their unit
+    details = html[html.index('<details class="luminus-chart-table">') :]
+    assert details.index("<table>") < details.index("</details>")
+    assert details[: details.index("</details>")].count("<tr>") == 13  # header + 12 months
