@@ -142,11 +142,6 @@ class InvoiceDocument:
         return self.net_total + self.vat_total
 
     @property
-    def vat_rates(self) -> list[Decimal]:
-        """The VAT rates of the lines, highest first."""
-        return sorted({line.vat_rate for line in self.lines}, reverse=True)
-
-    @property
     def consumption(self) -> int:
         """What the period consumed over every register."""
         return sum(index.consumption for index in self.indexes)

@@ -31,11 +31,6 @@ def status_labels() -> dict[str, str]:
     }
 
 
-def status_label(status: str) -> str:
-    """Translated payment status."""
-    return status_labels().get(status, status)
-
-
 def register_label(code: str) -> str:
     """Translated name of a register."""
     return {

@@ -337,7 +337,7 @@ def invoice_pdf(settings: LuminusSettings, doc: InvoiceDocument) -> bytes:
             (40, 26, 30, 26, 30, 38),
             numeric=(2, 4, 5),
         )
-        pdf.facts([(_("Consumption of the period"), f"{format_number(doc.consumption)} kWh")])
+        pdf.facts([(_("Consumption of the period"), f"{format_number(doc.consumption)} {doc.indexes[0].unit}")])
 
     _payment(pdf, settings, doc)
     pdf.set_font(pdf.family, "", 9)
