@@ -198,7 +198,7 @@ CARE = 'href="mailto:customer.care@omicronenergy.com?subject='
     [
         ("en", "with a screenshot of the error message", "Not in your spam folder either?"),
         ("de", "mit einem Bildschirmfoto der Fehlermeldung", "Auch nicht im Spam-Ordner?"),
-        ("fr", "avec une capture d’écran du message d’erreur", "Pas non plus dans votre courrier indésirable ?"),
+        ("fr", "avec une capture d’écran du message d’erreur", "Pas non plus dans votre courrier indésirable\u202f?"),
     ],
 )
 async def test_expired_link_and_no_mail_pages_give_the_customer_care_address(
