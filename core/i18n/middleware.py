@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.i18n.context import activate
-from core.i18n.negotiation import negotiate
+from core.i18n.negotiation import match_locale, negotiate
 from core.portal import Portal
 
 LOCALE_COOKIE = "portique_locale"
@@ -31,6 +32,18 @@ def _cookie(scope: Scope, name: str) -> str | None:
     except Exception:  # noqa: BLE001 - a malformed header is ignored
         return None
     return cookie[name].value if name in cookie else None
+
+
+def chosen_locale(scope: Scope, available: list[str]) -> str | None:
+    """The language the person picked with the switcher in this browser (its cookie), within ``available``."""
+    cookie = _cookie(scope, LOCALE_COOKIE)
+    return match_locale(cookie, available) if cookie else None
+
+
+def remember_chosen_locale(response: Response, scope: Scope, code: str) -> None:
+    """Keep ``code`` as this browser's chosen language (the switcher's cookie, for a year)."""
+    root = scope.get("root_path", "")
+    response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 86400, path=(root + "/") if root else "/", samesite="lax")
 
 
 class LocaleMiddleware:

@@ -21,7 +21,8 @@ def _parse_accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
-def _match(candidate: str, available: list[str]) -> str | None:
+def match_locale(candidate: str, available: list[str]) -> str | None:
+    """The locale of ``available`` that serves ``candidate`` (same locale, else same language), if any."""
     try:
         wanted = Locale.parse(candidate)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -46,11 +47,11 @@ def negotiate(
     """User preference → switcher cookie → Accept-Language → tenant default, within ``available``."""
     for candidate in (preference, cookie):
         if candidate:
-            match = _match(candidate, available)
+            match = match_locale(candidate, available)
             if match:
                 return match
     for candidate in _parse_accept_language(accept_language):
-        match = _match(candidate, available)
+        match = match_locale(candidate, available)
         if match:
             return match
     return default if default in available else available[0]

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.db.base import utcnow
+from core.i18n.middleware import chosen_locale
+from core.i18n.negotiation import match_locale
 from core.identity.events import UserEvent
 from core.identity.models import Account, Role, User, UserStatus
 from core.identity.passwords import hash_password
@@ -291,6 +293,25 @@ async def sign_in(request: Request, user: User, *, remember: bool) -> None:
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
-    if user.locale:
-        session.set("locale", user.locale)
+    _keep_chosen_locale(request, user)
     request.state.user = user
+
+
+LOCALE_OFFER = "locale_offer"  # session key: a language chosen in this browser, offered for the profile
+
+
+def _keep_chosen_locale(request: Request, user: User) -> None:
+    """The session speaks the language picked in this browser before sign-in, else the profile's.
+
+    An explicit choice wins over the stored preference for this session; when it differs from the
+    profile's language, the pages offer to save it (:data:`LOCALE_OFFER`).
+    """
+    available = list(request.state.tenant.locales)
+    chosen = chosen_locale(request.scope, available)
+    preferred = match_locale(user.locale, available) if user.locale else None
+    session = request.state.session
+    if chosen is not None and chosen != preferred:
+        session.set("locale", chosen)
+        session.set(LOCALE_OFFER, chosen)
+    elif preferred is not None:
+        session.set("locale", preferred)

@@ -73,6 +73,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/password/reset/{token}", pages.reset, methods=GET_POST, name="password_reset"),
         Route("/invitation/{token}", pages.invitation, methods=GET_POST, name="invitation"),
         Route("/profile", profile.profile, methods=GET_POST, name="profile"),
+        Route("/profile/locale", profile.save_locale, methods=["POST"], name="profile_locale"),
         Route("/profile/password", profile.change_password, methods=GET_POST, name="profile_password"),
         Route("/profile/email", profile.change_email, methods=GET_POST, name="profile_email"),
         Route("/profile/email/{token}", profile.confirm_email_change, name="profile_email_confirm"),

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.i18n import gettext as _
+from core.i18n.middleware import remember_chosen_locale
 from core.identity import flows
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
@@ -26,7 +27,7 @@ from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
 from core.mail.service import queue_mail
 from core.web.ids import is_digits
-from core.web.redirects import redirect
+from core.web.redirects import redirect, safe_next
 from core.web.rendering import locale_choices, render
 
 TOTP_STEP_TIMEOUT = timedelta(minutes=5)
@@ -70,12 +71,42 @@ async def profile(request: Request) -> Response:
                 subject_id=me.id,
             )
             await db.commit()
+            request.state.session.pop(flows.LOCALE_OFFER)
             _flash(request, _("Your profile has been saved."))
-            return redirect(request, "/profile")
+            response = redirect(request, "/profile")
+            remember_chosen_locale(response, request.scope, me.locale)  # the profile's language is the latest choice
+            return response
         from core.identity.account import managed_membership
 
         manages = await managed_membership(request) is not None
         return await render(request, "identity/profile.html", {"form": form, "me": me, "manages_users": manages})
+
+
+@login_required
+async def save_locale(request: Request) -> Response:
+    """``/profile/locale`` (POST): save the language chosen before sign-in in the profile, or dismiss the offer."""
+    tenant = request.state.tenant
+    session = request.state.session
+    data = await request.form()
+    target = safe_next(str(data.get("next", "")), "/")
+    offered = session.pop(flows.LOCALE_OFFER)
+    if data.get("action") == "save" and offered in tenant.locales:
+        async with tenant_session(request) as db:
+            me = await _load_me(db, request)
+            me.locale = offered
+            session.set("locale", offered)
+            audit(
+                db,
+                "identity.profile_changed",
+                request=request,
+                actor_type="user",
+                actor_id=me.id,
+                subject_type="user",
+                subject_id=me.id,
+            )
+            await db.commit()
+        _flash(request, _("Your language has been saved in your profile."))
+    return redirect(request, target)
 
 
 @login_required

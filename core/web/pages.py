@@ -6,8 +6,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from core.i18n.middleware import LOCALE_COOKIE
+from core.i18n.middleware import remember_chosen_locale
 from core.identity.current import current_user
+from core.identity.flows import LOCALE_OFFER
 from core.plugins import flatten, resolve_one
 from core.portal import get_portal
 from core.web.redirects import safe_next
@@ -39,8 +40,10 @@ async def switch_locale(request: Request) -> Response:
         raise HTTPException(status_code=404)
     target = safe_next(request.query_params.get("next"), "/")
     response = RedirectResponse(prefixed(request, target), status_code=303)
-    root = request.scope.get("root_path", "")
-    response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 86400, path=(root + "/") if root else "/", samesite="lax")
-    if request.state.session.user_id is not None:
-        request.state.session.set("locale", code)
+    remember_chosen_locale(response, request.scope, code)
+    session = request.state.session
+    if session.user_id is not None:
+        session.set("locale", code)
+        if session.get(LOCALE_OFFER):
+            session.set(LOCALE_OFFER, code)  # the offer to save the language follows the latest choice
     return response

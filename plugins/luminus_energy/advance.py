@@ -165,7 +165,12 @@ async def overview(ctx: Ctx) -> Response:
     return await render(
         ctx.request,
         "luminus_energy/advance.html",
-        ctx.page(items=items, refusal_message=refusal_message, page_title=_("Advance and settlement")),
+        ctx.page(
+            items=items,
+            changeable=any(not plan.refusals for plan, _projection, _history in items),
+            refusal_message=refusal_message,
+            page_title=_("Advance and settlement"),
+        ),
     )
 
 
@@ -254,6 +259,7 @@ async def change(ctx: Ctx) -> Response:
         "luminus_energy/advance_change.html",
         ctx.page(
             rows=rows,
+            changeable=any(not plan.refusals for plan in items),
             errors=errors,
             simulated=action == "simulate",
             refusal_message=refusal_message,

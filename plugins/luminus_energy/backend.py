@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, bindparam, case, func, select
+from sqlalchemy import BindParameter, Date, Integer, Row, Select, String, Subquery, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import utcnow
@@ -36,7 +36,10 @@ from plugins.luminus_energy.models import (
     SupplyPoint,
     Tariff,
 )
+from plugins.luminus_energy.paging import PAGE_SIZE, KeysetStatements, Page, PageRequest, make_page, page_params
 from plugins.luminus_energy.rules import invoice_status
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class InvoiceLine:
     invoice: Invoice
     paid: Decimal
     status: str
+    paid_on: date | None = None  # the day of the latest payment on it
 
     @property
     def outstanding(self) -> Decimal:
@@ -53,6 +57,14 @@ class InvoiceLine:
         if self.invoice.kind == InvoiceKind.CREDIT_NOTE or self.invoice.cancelled:
             return Decimal("0")
         return max(Decimal("0"), self.invoice.amount - self.paid)
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """A payment with the number of the invoice it paid (empty when it was not allocated)."""
+
+    payment: Payment
+    invoice_number: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,25 @@ class AdvanceFacts:
     registers: list[Register]
     readings: list[MeterReading]
     changes: list[AdvanceChange]
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What the document of one invoice prints besides the invoice itself.
+
+    The contract's site and tariff; the billing period; for a settlement or a credit note closing a period,
+    the advances invoiced in it and the registers of the meter with their readings (newest first); for a
+    reminder fee, the invoice it relates to; the customer's active direct-debit mandate.
+    """
+
+    line: InvoiceLine
+    site: ContractSite | None
+    period: BillingPeriod | None
+    advances: list[Advance]
+    registers: list[Register]
+    readings: list[MeterReading]
+    related: Invoice | None
+    mandate: DirectDebitMandate | None
 
 
 @runtime_checkable
@@ -123,8 +154,20 @@ class LuminusBackend(Protocol):
     async def invoice(self, db: AsyncSession, customer: Customer, invoice_id: int, today: date) -> InvoiceLine | None:
         """One of the customer's invoices."""
 
-    async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
-        """The customer's payments, newest first."""
+    async def invoice_facts(
+        self, db: AsyncSession, customer: Customer, invoice_id: int, today: date
+    ) -> InvoiceFacts | None:
+        """One of the customer's invoices with what its document prints."""
+
+    async def invoice_page(
+        self, db: AsyncSession, customer: Customer, today: date, request: PageRequest, size: int = PAGE_SIZE
+    ) -> Page[InvoiceLine]:
+        """A page of the customer's invoices, newest first, with payment status."""
+
+    async def payment_page(
+        self, db: AsyncSession, customer: Customer, request: PageRequest, size: int = PAGE_SIZE
+    ) -> Page[PaymentLine]:
+        """A page of the customer's payments, newest first."""
 
     async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
         """The numbers of the customer's overdue invoices, newest first."""
@@ -155,24 +198,26 @@ class LuminusBackend(Protocol):
 
 
 def _paid_per_invoice(customer_id: BindParameter[int]) -> Subquery:
-    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``)."""
+    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``) and
+    when they last paid on it (``last``)."""
     return (
-        select(Payment.invoice_id, func.sum(Payment.amount).label("total"))
+        select(Payment.invoice_id, func.sum(Payment.amount).label("total"), func.max(Payment.paid_on).label("last"))
         .where(Payment.customer_id == customer_id, Payment.invoice_id.is_not(None))
         .group_by(Payment.invoice_id)
         .subquery()
     )
 
 
-def _invoice_lines_statement() -> Select[Invoice, Decimal | None]:
-    """The invoices of the customer bound as ``customer_id``, newest first, with what was paid on each."""
-    customer_id = bindparam("customer_id", type_=Integer)
-    paid = _paid_per_invoice(customer_id)
+CUSTOMER_ID = bindparam("customer_id", type_=Integer)
+
+
+def _invoice_lines_statement() -> Select[Invoice, Decimal | None, date | None]:
+    """The invoices of the customer bound as ``customer_id`` (unordered), with what was paid on each and when."""
+    paid = _paid_per_invoice(CUSTOMER_ID)
     return (
-        select(Invoice, paid.c.total)
+        select(Invoice, paid.c.total, paid.c.last)
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(Invoice.customer_id == customer_id)
-        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+        .where(Invoice.customer_id == CUSTOMER_ID)
     )
 
 
@@ -249,15 +294,30 @@ ADVANCE_CHANGES = (
     .where(AdvanceChange.contract_id.in_(bindparam("contract_ids", expanding=True)))
     .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
 )
-INVOICE_LINES = _invoice_lines_statement()
-INVOICE_LINE = INVOICE_LINES.where(Invoice.id == bindparam("invoice_id", type_=Integer))
+CONTRACT_SITE = CONTRACT_SITES.where(Contract.id == bindparam("contract_id", type_=Integer))
+PERIOD_ADVANCES = (
+    select(Advance)
+    .where(Advance.billing_period_id == bindparam("period_id", type_=Integer))
+    .order_by(Advance.due_date, Advance.id)
+)
+CUSTOMER_INVOICE = select(Invoice).where(
+    Invoice.id == bindparam("invoice_id", type_=Integer),
+    Invoice.customer_id == bindparam("customer_id", type_=Integer),
+)
+INVOICE_ROWS = _invoice_lines_statement()
+INVOICE_LINES = INVOICE_ROWS.order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+INVOICE_LINE = INVOICE_ROWS.where(Invoice.id == bindparam("invoice_id", type_=Integer))
+INVOICE_PAGES = KeysetStatements.build(INVOICE_ROWS, Invoice.issue_date, Invoice.id, Invoice.customer_id == CUSTOMER_ID)
+PAYMENT_PAGES = KeysetStatements.build(
+    select(Payment, Invoice.number)
+    .outerjoin(Invoice, Invoice.id == Payment.invoice_id)
+    .where(Payment.customer_id == CUSTOMER_ID),
+    Payment.paid_on,
+    Payment.id,
+    Payment.customer_id == CUSTOMER_ID,
+)
 OVERDUE_CANDIDATES = _overdue_candidates_statement()
 BALANCE = _balance_statement()
-PAYMENTS = (
-    select(Payment)
-    .where(Payment.customer_id == bindparam("customer_id", type_=Integer))
-    .order_by(Payment.paid_on.desc(), Payment.id.desc())
-)
 # the registers of the supply points with their readings (a register without any comes once, with None)
 METER_HISTORY = (
     select(Register, MeterReading)
@@ -290,14 +350,41 @@ def _current_period(periods: list[BillingPeriod], today: date) -> BillingPeriod 
 
 
 async def _invoice_lines(
-    db: AsyncSession, statement: Select[Invoice, Decimal | None], customer: Customer, today: date, **params: int
+    db: AsyncSession,
+    statement: Select[Invoice, Decimal | None, date | None],
+    customer: Customer,
+    today: date,
+    **params: object,
 ) -> list[InvoiceLine]:
     lines = []
-    for invoice, total in await db.execute(statement, {"customer_id": customer.id, **params}):
+    for invoice, total, last in await db.execute(statement, {"customer_id": customer.id, **params}):
         paid = Decimal(total or 0)
         status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)
-        lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status))
+        lines.append(InvoiceLine(invoice=invoice, paid=paid, status=status, paid_on=last))
     return lines
+
+
+async def _keyset_page(
+    db: AsyncSession,
+    statements: KeysetStatements,
+    request: PageRequest,
+    size: int,
+    customer: Customer,
+    item_of: Callable[[Row[Any]], T],
+    keyed: Callable[[T], Invoice | Payment],
+) -> Page[T]:
+    """A page of one of the customer's lists; a short page at the top (asked as ``newer``) becomes the first page."""
+    result = await db.execute(statements.statement(request), page_params(request, size, customer_id=customer.id))
+    rows = []
+    for row in result:
+        item = item_of(row)
+        owner = keyed(item)
+        day = owner.issue_date if isinstance(owner, Invoice) else owner.paid_on
+        rows.append((item, int(row[-2]), int(row[-1]), day, owner.id))
+    page, short = make_page(request, rows, size)
+    if short:
+        return await _keyset_page(db, statements, PageRequest(), size, customer, item_of, keyed)
+    return page
 
 
 class LocalBackend:
@@ -385,13 +472,67 @@ class LocalBackend:
         lines = await _invoice_lines(db, INVOICE_LINE, customer, today, invoice_id=invoice_id)
         return lines[0] if lines else None
 
+    async def invoice_facts(
+        self, db: AsyncSession, customer: Customer, invoice_id: int, today: date
+    ) -> InvoiceFacts | None:
+        """One of the customer's invoices (``None`` for another customer's) with what its document prints."""
+        line = await self.invoice(db, customer, invoice_id, today)
+        if line is None:
+            return None
+        invoice = line.invoice
+        site = None
+        if invoice.contract_id is not None:
+            row = (
+                await db.execute(CONTRACT_SITE, {"customer_id": customer.id, "contract_id": invoice.contract_id})
+            ).first()
+            site = ContractSite(*row) if row is not None else None
+        period = await db.get(BillingPeriod, invoice.billing_period_id) if invoice.billing_period_id else None
+        advances: list[Advance] = []
+        registers: list[Register] = []
+        readings: list[MeterReading] = []
+        if period is not None and invoice.kind in (InvoiceKind.SETTLEMENT, InvoiceKind.CREDIT_NOTE):
+            advances = list(await db.scalars(PERIOD_ADVANCES, {"period_id": period.id}))
+            if site is not None:
+                registers, readings = await self.meter_history(db, [site.point])
+        related = None
+        if invoice.related_invoice_id is not None:
+            related = await db.scalar(
+                CUSTOMER_INVOICE, {"invoice_id": invoice.related_invoice_id, "customer_id": customer.id}
+            )
+        mandate = await self.mandate(db, customer) if line.outstanding > 0 else None
+        return InvoiceFacts(line, site, period, advances, registers, readings, related, mandate)
+
     async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
         """The invoices whose status is ``overdue`` in :meth:`invoices`, newest first."""
         rows = await db.execute(OVERDUE_CANDIDATES, {"customer_id": customer.id, "today": today})
         return [number for number, amount, total in rows if Decimal(total or 0) < amount]
 
-    async def payments(self, db: AsyncSession, customer: Customer) -> list[Payment]:
-        return list(await db.scalars(PAYMENTS, {"customer_id": customer.id}))
+    async def invoice_page(
+        self, db: AsyncSession, customer: Customer, today: date, request: PageRequest, size: int = PAGE_SIZE
+    ) -> Page[InvoiceLine]:
+        """A page of the customer's invoices, newest first (one statement)."""
+
+        def line(row: Row[Any]) -> InvoiceLine:
+            invoice, total, last = row[0], row[1], row[2]
+            paid = Decimal(total or 0)
+            status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)
+            return InvoiceLine(invoice=invoice, paid=paid, status=status, paid_on=last)
+
+        return await _keyset_page(db, INVOICE_PAGES, request, size, customer, line, lambda item: item.invoice)
+
+    async def payment_page(
+        self, db: AsyncSession, customer: Customer, request: PageRequest, size: int = PAGE_SIZE
+    ) -> Page[PaymentLine]:
+        """A page of the customer's payments, newest first, with the invoice number of each (one statement)."""
+        return await _keyset_page(
+            db,
+            PAYMENT_PAGES,
+            request,
+            size,
+            customer,
+            lambda row: PaymentLine(row[0], row[1] or ""),
+            lambda item: item.payment,
+        )
 
     async def balance(self, db: AsyncSession, customer: Customer, today: date) -> Decimal:
         """Amount due by the customer (negative: in the customer's favour)."""

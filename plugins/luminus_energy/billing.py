@@ -3,56 +3,49 @@
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.api import audit, flash, format_date, prefixed, render
 from core.api import gettext as _
-from plugins.luminus_energy.backend import InvoiceLine
-from plugins.luminus_energy.models import BillingPeriod, Contract, SupplyPoint
-from plugins.luminus_energy.pdf import invoice_pdf, kind_label, kind_labels
+from plugins.luminus_energy.backend import InvoiceLine, PaymentLine
+from plugins.luminus_energy.invoice_document import build_document
+from plugins.luminus_energy.labels import kind_label, kind_labels, status_labels
+from plugins.luminus_energy.models import Invoice
+from plugins.luminus_energy.paging import Cursor, Page, PageRequest
+from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
-def status_labels() -> dict[str, str]:
-    """Translated payment statuses."""
-    return {
-        "paid": _("Paid"),
-        "open": _("To be paid"),
-        "overdue": _("Overdue"),
-        "credited": _("Credit note"),
-        "cancelled": _("Cancelled"),
-    }
-
-
-def status_label(status: str) -> str:
-    """Translated payment status."""
-    return status_labels().get(status, status)
-
-
 @customer_page(permission="billing")
 async def invoices(ctx: Ctx) -> Response:
-    """Both tabs (``?tab=payments``), the balance and the payment-method frame."""
-    tab = "payments" if ctx.request.query_params.get("tab") == "payments" else "invoices"
-    lines = await ctx.backend.invoices(ctx.db, ctx.customer, ctx.today)
-    numbers = {line.invoice.id: line.invoice.number for line in lines}
-    payments = await ctx.backend.payments(ctx.db, ctx.customer) if tab == "payments" else []
+    """Both tabs (``?tab=payments``), a page of 20 rows at a time (``older`` / ``newer``), the balance and the
+    payment-method frame."""
+    params = ctx.request.query_params
+    tab = "payments" if params.get("tab") == "payments" else "invoices"
+    request = PageRequest.from_query(params)
+    rows: list[tuple[InvoiceLine, bool, bool]] = []
+    page: Page[InvoiceLine] | Page[PaymentLine]
+    if tab == "invoices":
+        page = invoice_page = await ctx.backend.invoice_page(ctx.db, ctx.customer, ctx.today, request)
+        copies = _copies(ctx)
+        rows = [
+            (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
+            for line in invoice_page.items
+        ]
+    else:
+        page = await ctx.backend.payment_page(ctx.db, ctx.customer, request)
     balance = await ctx.backend.balance(ctx.db, ctx.customer, ctx.today)
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
-    copies = _copies(ctx)
-    rows = [
-        (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
-        for line in lines
-    ]
     return await render(
         ctx.request,
         "luminus_energy/invoices.html",
         ctx.page(
             tab=tab,
+            page=page,
             rows=rows,
-            payments=payments,
-            numbers=numbers,
             balance=balance,
             mandate=mandate,
             kind_labels=kind_labels(),
@@ -60,6 +53,12 @@ async def invoices(ctx: Ctx) -> Response:
             page_title=_("Invoices and payments"),
         ),
     )
+
+
+def invoice_href(request: Request, invoice: Invoice) -> str:
+    """The invoice list's page that holds ``invoice``, scrolled to its row."""
+    cursor = Cursor.including(invoice.issue_date, invoice.id)
+    return prefixed(request, f"/luminus/invoices?tab=invoices&older={cursor.token}#invoice-{invoice.id}")
 
 
 def _copies(ctx: Ctx) -> InvoiceCopies:
@@ -77,8 +76,10 @@ async def _own_invoice(ctx: Ctx) -> InvoiceLine:
 @customer_page(permission="billing")
 async def invoice_download(ctx: Ctx) -> Response:
     """The PDF of one of the customer's invoices or credit notes, up to 3 years back."""
-    line = await _own_invoice(ctx)
-    invoice = line.invoice
+    facts = await ctx.backend.invoice_facts(ctx.db, ctx.customer, path_int(ctx.request, "invoice_id"), ctx.today)
+    if facts is None:  # another customer's invoice (or none): indistinguishable on purpose
+        raise HTTPException(status_code=404)
+    line, invoice = facts.line, facts.line.invoice
     copies = _copies(ctx)
     if not copies.downloadable(invoice.issue_date):
         return await render(
@@ -91,32 +92,7 @@ async def invoice_download(ctx: Ctx) -> Response:
             ),
             status_code=410,
         )
-    ean = address = period = ""
-    if invoice.contract_id:
-        contract = await ctx.db.get(Contract, invoice.contract_id)
-        supply = await ctx.db.get(SupplyPoint, contract.supply_point_id) if contract else None
-        if supply is not None:
-            ean, address = supply.ean, supply.address
-    if invoice.billing_period_id:
-        bp = await ctx.db.get(BillingPeriod, invoice.billing_period_id)
-        if bp is not None:
-            period = f"{format_date(bp.start_date)} – {format_date(bp.end_date)}"
-    content = invoice_pdf(
-        ctx.settings,
-        customer_name=ctx.customer.name,
-        customer_number=ctx.customer.number,
-        billing_address=ctx.customer.billing_address,
-        vat_number=ctx.customer.vat_number,
-        number=invoice.number,
-        kind=invoice.kind,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        amount=invoice.amount,
-        status=status_label(line.status),
-        ean=ean,
-        supply_address=address,
-        period=period,
-    )
+    content = invoice_pdf(ctx.settings, build_document(facts, ctx.customer))
     audit(
         ctx.db,
         "luminus.invoice_downloaded",

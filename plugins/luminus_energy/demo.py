@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from core.api import (
     grant_membership,
 )
 from plugins.luminus_energy.ean import make_ean
+from plugins.luminus_energy.invoice_document import consumption_lines, deduction_of, settlement_total
 from plugins.luminus_energy.models import (
     Advance,
     BillingPeriod,
@@ -38,7 +39,7 @@ from plugins.luminus_energy.models import (
     Tariff,
 )
 from plugins.luminus_energy.registration import PERMISSIONS
-from plugins.luminus_energy.rules import FREQUENCY_MONTHS, months_between, period_cost
+from plugins.luminus_energy.rules import FREQUENCY_MONTHS, months_between, structured_communication
 from plugins.luminus_energy.settings import local_today
 
 DEMO_PASSWORD = "Luminus-Demo-2026!"  # noqa: S105 - documented demo password
@@ -108,7 +109,7 @@ async def add_invoice(
                 paid_on=issued + timedelta(days=10),
                 amount=invoice.amount,
                 method="transfer",
-                reference=f"+++{invoice.number[:3]}/{invoice.number[3:7]}/{invoice.number[7:]}+++",
+                reference=structured_communication(invoice.number),
             )
         )
     return invoice
@@ -186,7 +187,7 @@ async def add_site(
         db.add(period)
         await db.flush()
         due = start
-        advances_total = Decimal("0")
+        advances: list[Advance] = []
         while due <= min(end, today):
             last_invoice = await add_invoice(
                 db,
@@ -197,20 +198,21 @@ async def add_site(
                 contract=contract,
                 period=period,
             )
-            db.add(
-                Advance(
-                    contract_id=contract.id,
-                    billing_period_id=period.id,
-                    invoice_id=last_invoice.id,
-                    due_date=due,
-                    amount=site.advance,
-                )
+            advance = Advance(
+                contract_id=contract.id,
+                billing_period_id=period.id,
+                invoice_id=last_invoice.id,
+                due_date=due,
+                amount=site.advance,
             )
-            advances_total += site.advance
+            db.add(advance)
+            advances.append(advance)
             due += relativedelta(months=step)
         # meter readings: an estimate half-way, the grid operator's reading at the period end
-        for i, (register, (_code, share)) in enumerate(zip(registers, site.registers, strict=True)):
+        consumptions = []
+        for i, (register, (code, share)) in enumerate(zip(registers, site.registers, strict=True)):
             yearly = int(site.annual * Decimal(str(share)))
+            consumptions.append((code, yearly))
             half = start + relativedelta(months=6)
             if half <= today:
                 db.add(
@@ -231,11 +233,9 @@ async def add_site(
                         source=ReadingSource.GRID_OPERATOR,
                     )
                 )
-        if closed:
-            _consumption, cost = period_cost(
-                site.annual, tariff.unit_price, tariff.fixed_monthly, tariff.vat_rate, months_between(start, end)
-            )
-            difference = (cost - advances_total).quantize(CENT, ROUND_HALF_UP)
+        if closed:  # the settlement: the period's consumption at the tariff, less the advances
+            lines = consumption_lines(tariff, consumptions, months_between(start, end))
+            difference = settlement_total(lines, deduction_of(advances, tariff.vat_rate))
             kind = InvoiceKind.SETTLEMENT if difference >= 0 else InvoiceKind.CREDIT_NOTE
             await add_invoice(
                 db,
@@ -300,7 +300,7 @@ async def create_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount
         return accounts
     today = local_today(tenant)
     dupont = await add_customer(
-        db, "2000123456", "Boulangerie Dupont SRL", email="pme@boulangerie-dupont.be", vat="BE0456123789"
+        db, "2000123456", "Boulangerie Dupont SRL", email="pme@boulangerie-dupont.be", vat="BE0456123791"
     )
     dupont.billing_address = "Rue de la Station 12, 5000 Namur"
     await add_site(
@@ -343,7 +343,7 @@ async def create_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount
     await demo_user(db, dupont, "pme@boulangerie-dupont.be", "Claire", "Dupont", "fr_BE")
 
     peeters = await add_customer(
-        db, "2000234567", "Bakkerij Peeters BV", language="nl_BE", email="info@bakkerij-peeters.be", vat="BE0789456123"
+        db, "2000234567", "Bakkerij Peeters BV", language="nl_BE", email="info@bakkerij-peeters.be", vat="BE0789456175"
     )
     peeters.billing_address = "Stationsstraat 8, 2800 Mechelen"
     contract = await add_site(

@@ -9,8 +9,11 @@ from dateutil.relativedelta import relativedelta
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from core.api import audit, flash, parse_id, prefixed, render
+from core.api import audit, flash, format_date, format_number, parse_id, prefixed, render
 from core.api import gettext as _
+from plugins.luminus_energy.chart import consumption_chart
+from plugins.luminus_energy.formats import numeric_date, parse_day
+from plugins.luminus_energy.labels import register_label
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
     daily_average,
@@ -28,17 +31,6 @@ class Meter(NamedTuple):
     registers: list[Register]
     readings: list[MeterReading]  # newest first
     closed_until: date | None
-
-
-def register_label(code: str) -> str:
-    """Translated name of a register."""
-    return {
-        "single": _("Single rate"),
-        "day": _("Day (peak)"),
-        "night": _("Night (off-peak)"),
-        "excl_night": _("Exclusive night"),
-        "gas": _("Gas"),
-    }.get(code, code)
 
 
 def source_label(source: str) -> str:
@@ -83,7 +75,7 @@ async def _page(
     registers: list[Register] = []
     readings: list[MeterReading] = []
     deletable: set[int] = set()
-    chart: list[tuple[date, int | None]] = []
+    monthly: list[tuple[date, int | None]] = []
     if point is not None:
         registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
         latest: dict[int, int] = {}
@@ -100,10 +92,9 @@ async def _page(
         first = ctx.today.replace(day=1)
         months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
         series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
-        chart = monthly_consumption(series, months)
+        monthly = monthly_consumption(series, months)
     status = int(extra.pop("status", 200))  # type: ignore[call-overload]
-    known = [value for _month, value in chart if value is not None]
-    peak = max(known) if known else 0
+    unit = registers[0].unit if registers else "kWh"
     return await render(
         ctx.request,
         "luminus_energy/readings.html",
@@ -115,8 +106,8 @@ async def _page(
             units={r.id: r.unit for r in registers},
             readings=readings,
             deletable=deletable,
-            chart=chart,
-            peak=peak,
+            months=monthly,
+            chart=consumption_chart(monthly, unit, _("unknown")),
             source_label=source_label,
             page_title=_("Consumption and readings"),
             **{
@@ -155,11 +146,12 @@ async def add_reading(ctx: Ctx) -> Response:
     errors: dict[int, str] = {}
     date_raw = str(form.get("reading_date", ""))[:10]
     date_error = ""
-    try:
-        day = date.fromisoformat(date_raw)
-    except ValueError:
-        day = ctx.today
-        date_error = _("Enter the date of the reading, for example %(example)s.", example=ctx.today.isoformat())
+    parsed_day = parse_day(date_raw)
+    day = parsed_day or ctx.today
+    if parsed_day is not None:
+        date_raw = parsed_day.isoformat()  # the date field shows it again as the browser sends it
+    else:
+        date_error = _("Enter the date of the reading, for example %(example)s.", example=numeric_date(ctx.today))
     if not date_error and day > ctx.today:
         date_error = _("The date of the reading cannot be in the future.")
     if not date_error and closed_until is not None and day <= closed_until:
@@ -178,8 +170,8 @@ async def add_reading(ctx: Ctx) -> Response:
         if previous is not None and value < previous[1]:
             errors[register.id] = _(
                 "The index cannot be lower than the previous index of this register (%(value)s on %(date)s).",
-                value=previous[1],
-                date=previous[0].isoformat(),
+                value=format_number(previous[1]),
+                date=format_date(previous[0], "long"),
             )
             continue
         parsed[register.id] = value

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from stdnum.be import ogm_vcs
 
 from plugins.luminus_energy.models import Frequency, InvoiceKind
 from plugins.luminus_energy.settings import LuminusSettings
@@ -264,11 +265,9 @@ def implausible(previous: tuple[date, int], new: tuple[date, int], average: floa
 
 def structured_communication(invoice_number: str) -> str:
     """The Belgian structured communication (« +++123/4567/89002+++ ») of an invoice: 10 digits from the
-    invoice number and their modulo-97 check (97 when the remainder is 0)."""
+    invoice number and their modulo-97 check digits (OGM-VCS, computed by python-stdnum)."""
     digits = "".join(ch for ch in invoice_number if ch.isdigit())[-10:].rjust(10, "0")
-    check = int(digits) % 97 or 97
-    code = f"{digits}{check:02d}"
-    return f"+++{code[:3]}/{code[3:7]}/{code[7:]}+++"
+    return f"+++{ogm_vcs.format(digits + ogm_vcs.calc_check_digits(digits))}+++"
 
 
 def annual_from_readings(registers: list[list[tuple[date, int]]], today: date, min_days: int = 90) -> Decimal | None:

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from core.api import flash, format_date, prefixed, render
 from core.api import gettext as _
 from plugins.luminus_energy.backend import InvoiceLine
+from plugins.luminus_energy.billing import invoice_href
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
 from plugins.luminus_energy.settings import settings_for
@@ -63,7 +64,13 @@ async def _fees_page(ctx: Ctx, refused: InvoiceLine | None = None, status: int =
     return await render(
         ctx.request,
         "luminus_energy/reminder_fees.html",
-        ctx.page(fees=fees, requested=await _requested(ctx), refused=refused, page_title=_("Reminder fees")),
+        ctx.page(
+            fees=fees,
+            requested=await _requested(ctx),
+            refused=refused,
+            invoice_href=lambda invoice: invoice_href(ctx.request, invoice),
+            page_title=_("Reminder fees"),
+        ),
         status_code=status,
     )
 

@@ -14,8 +14,10 @@ from starlette.responses import Response
 
 from core.api import audit, format_date, format_money, render
 from core.api import gettext as _
+from plugins.luminus_energy.formats import numeric_date
+from plugins.luminus_energy.labels import kind_label
 from plugins.luminus_energy.models import Contract, Invoice, InvoiceKind, Payment, SupplyPoint
-from plugins.luminus_energy.pdf import kind_label, statement_pdf
+from plugins.luminus_energy.pdf import statement_pdf
 from plugins.luminus_energy.web import Ctx, customer_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -198,10 +200,10 @@ async def statement(ctx: Ctx) -> Response:
         balance += entry.debit - entry.credit
         rows.append(
             [
-                format_date(entry.day, "short"),
+                numeric_date(entry.day),
                 entry.label,
                 entry.reference,
-                format_date(entry.due, "short") if entry.due else "",
+                numeric_date(entry.due) if entry.due else "",
                 format_money(entry.debit, "EUR") if entry.debit else "",
                 format_money(entry.credit, "EUR") if entry.credit else "",
                 format_money(balance, "EUR"),

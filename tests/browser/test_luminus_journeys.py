@@ -215,3 +215,85 @@ def test_nl_unpaid_invoice_refuses_the_advance_then_index_and_excel_in_dutch(
     page.goto(live_server.tenant_url("luminus", "/luminus/moving"))
     assert "overnamedocument energie" in page.locator("main").inner_text()
     check_accessibility(page)
+
+
+def _check_region(page: Any, selector: str) -> None:
+    """No serious or critical axe finding inside ``selector`` (colour contrast included)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=selector)
+    bad = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not bad, bad
+
+
+def test_phone_chart_first_and_readable_invoices_paged_language_kept_at_sign_in(
+    run_async, live_server, browser_page, tmp_path
+):
+    _setup(run_async)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    # The language chosen before signing in stays, and the page offers to save it (Dupont's profile says French).
+    _sign_in(page, live_server, "pme@boulangerie-dupont.be", "nl_BE")
+    assert page.locator("html").get_attribute("lang") == "nl-BE"
+    offer = page.locator("[data-locale-offer]")
+    assert "Opslaan in mijn profiel" in offer.inner_text()
+    check_accessibility(page)
+    with page.expect_navigation():
+        offer.get_by_role("button", name="Opslaan in mijn profiel").click()
+    assert "Uw taal is opgeslagen in uw profiel." in page.locator("main").inner_text()
+    assert page.locator("[data-locale-offer]").count() == 0
+
+    # The consumption chart comes first, with an axis, values and a unit, legible on a phone.
+    page.goto(live_server.tenant_url("luminus", "/luminus/readings"))
+    chart = page.locator("svg.luminus-chart-svg")
+    assert chart.bounding_box()["y"] < page.locator("#add-index").bounding_box()["y"]
+    assert chart.bounding_box()["y"] < page.locator("#history-heading").bounding_box()["y"]
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.luminus-chart-svg text')].map(
+            t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))"""
+    )
+    assert min(sizes) >= 11.5, sizes  # month labels, values, ticks and unit: no more 5 px labels
+    months = chart.locator("text.month").all_text_contents()
+    assert len(months) == 12
+    assert all(any(ch.isdigit() for ch in month) for month in months)  # « nov 2025 »: the year too
+    assert any("kWh" in value for value in chart.locator("text.value").all_text_contents())
+    assert chart.locator("text.tick").count() >= 3
+    overlaps = page.evaluate(
+        """() => {
+            const svg = document.querySelector('svg.luminus-chart-svg').getBoundingClientRect();
+            const bad = [];
+            for (const t of document.querySelectorAll('svg.luminus-chart-svg text.month')) {
+                const box = t.getBoundingClientRect();
+                if (box.left < svg.left - 0.5) bad.push(t.textContent);
+            }
+            for (const t of document.querySelectorAll('svg.luminus-chart-svg text.value')) {
+                if (t.getBoundingClientRect().right > svg.right + 0.5) bad.push(t.textContent);
+            }
+            return bad;
+        }"""
+    )
+    assert overlaps == []
+    assert chart.bounding_box()["x"] + chart.bounding_box()["width"] <= 390  # the chart fits the phone
+    page.locator("details.luminus-chart-table summary").click()
+    assert page.locator("details.luminus-chart-table tbody tr").count() == 12
+    table = page.locator("details.luminus-chart-table table").bounding_box()
+    assert table["x"] + table["width"] <= 390
+    _check_region(page, "section.luminus-consumption")  # the chart and its table, on the phone
+    page.set_viewport_size({"width": 1280, "height": 900})
+    check_accessibility(page)  # the whole page
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    # The invoices come 20 a page; the older page keeps the tab.
+    page.goto(live_server.tenant_url("luminus", "/luminus/invoices"))
+    assert page.locator("tr[id^=invoice-]").count() == 20
+    first_page = page.locator("tr[id^=invoice-]").first.get_attribute("id")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Oudere facturen").click()
+    assert "tab=invoices" in page.url
+    assert "older=" in page.url
+    assert page.locator("tr[id^=invoice-]").first.get_attribute("id") != first_page
+    assert "Facturen 21 tot 40 van" in page.locator("main").inner_text()
+    check_accessibility(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Recentere facturen").click()
+    assert page.locator("tr[id^=invoice-]").first.get_attribute("id") == first_page

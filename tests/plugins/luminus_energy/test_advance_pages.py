@@ -169,3 +169,49 @@ async def test_without_index_history_the_contract_estimate_is_used(world):
     client = await world.client(customer)
     page = (await client.get("/luminus/advance/change")).text
     assert 'data-annual="9000.0"' in page
+
+
+async def test_when_every_change_is_refused_no_simulate_or_change_button_is_offered(world):
+    customer, _contract = await world.customer(start=date(2026, 10, 15))  # too short, the only contract
+    client = await world.client(customer)
+    change = (await client.get("/luminus/advance/change")).text
+    assert 'data-refusal="too_short"' in change
+    assert "data-nothing-changeable" in change
+    assert 'value="simulate"' not in change
+    assert 'value="confirm"' not in change
+    assert 'action="/luminus/advance/change"' not in change
+    assert "pme@luminus.be" in change  # the seed's way out: contact us
+    overview = (await client.get("/luminus/advance")).text
+    assert "data-nothing-changeable" in overview
+    assert 'href="/luminus/advance/change"' not in overview
+
+
+async def test_one_changeable_contract_keeps_the_buttons(world):
+    from plugins.luminus_energy.demo import Site, add_site
+    from plugins.luminus_energy.models import Customer, Energy
+
+    customer, _contract = await world.customer(end=date(2027, 1, 10))  # this one ends soon: refused
+    async with world.db() as db:
+        await add_site(
+            db,
+            await db.get(Customer, customer.id),
+            Site(
+                "54144880099999999",
+                Energy.GAS,
+                "Rue Haute 1",
+                "1000",
+                "Bruxelles",
+                (("gas", 1.0),),
+                "ELEC-PRO-FIX",
+                date(2024, 3, 1),
+            ),
+            date(2026, 11, 26),
+        )
+        await db.commit()
+    client = await world.client(customer)
+    change = (await client.get("/luminus/advance/change")).text
+    assert 'data-refusal="contract_ending"' in change
+    assert 'value="simulate"' in change
+    assert 'value="confirm"' in change
+    assert "data-nothing-changeable" not in change
+    assert 'href="/luminus/advance/change"' in (await client.get("/luminus/advance")).text

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from plugins.luminus_energy.models import Invoice, ServiceRequest
+from plugins.luminus_energy.paging import Cursor
 from plugins.luminus_energy.rules import structured_communication
 from tests.plugins.luminus_energy.helpers import csrf_of
 
@@ -57,7 +58,9 @@ async def test_invoice_older_than_three_years_is_not_downloadable_but_can_be_req
     customer, _ = await world.customer(start=date(2021, 3, 1))
     old = next(i for i in await invoices_of(world, customer) if i.issue_date < date(2023, 11, 26))
     client = await world.client(customer)
-    listing = await client.get("/luminus/invoices")
+    holding = Cursor.including(old.issue_date, old.id)  # the page of the list that holds it
+    listing = await client.get(f"/luminus/invoices?older={holding.token}")
+    assert f'id="invoice-{old.id}"' in listing.text
     assert f"/luminus/invoices/{old.id}/pdf" not in listing.text
     assert f"/luminus/invoices/{old.id}/request-copy" in listing.text
     response = await client.get(f"/luminus/invoices/{old.id}/pdf")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
@@ -180,3 +182,73 @@ async def test_another_customers_readings_are_out_of_reach(world):
         await client.post(f"/luminus/readings/delete/{their_reading.id}", data={"csrf_token": token})
     ).status_code == 404
     assert their_point.ean not in page.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("fr_BE", "(40\u202f000 le 1 septembre 2026)"), ("nl_BE", "(40.000 op 1 september 2026)")],
+)
+async def test_the_lower_index_message_formats_the_previous_index_and_its_date_for_the_locale(world, locale, expected):
+    customer, point, register = await setup(world)
+    client = await world.client(customer, locale=locale)
+    lower = await post_index(client, point, register, "39000")
+    assert lower.status_code == 422
+    message = re.search(rf'<p class="error" id="index_{register.id}-error">([^<]*)</p>', lower.text).group(1)
+    assert expected in message
+    assert "2026-09-01" not in message
+    assert "40000" not in message
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("fr_BE", "26/11/2026"), ("nl_BE", "26/11/2026")])
+async def test_a_reading_date_typed_as_the_locale_writes_it_is_understood(world, locale, typed):
+    customer, point, register = await setup(world)
+    client = await world.client(customer, locale=locale)
+    response = await post_index(client, point, register, "41000", day=typed)
+    assert response.status_code == 303
+    assert (await readings_of(world, register))[-1].reading_date == date(2026, 11, 26)
+
+
+async def test_a_bad_reading_date_is_explained_with_a_local_example(world):
+    customer, point, register = await setup(world)
+    client = await world.client(customer)
+    response = await post_index(client, point, register, "41000", day="demain")
+    assert response.status_code == 422
+    assert "par exemple 26/11/2026" in response.text
+    assert 'value="demain"' in response.text
+
+
+def test_chart_steps_are_round_and_bars_scale_to_the_top_tick():
+    from babel.support import Translations
+
+    from core.api import use_locale
+    from plugins.luminus_energy.chart import LABEL_WIDTH, PLOT, consumption_chart, nice_step
+
+    assert [nice_step(v) for v in (0, 3, 1016, 1600, 9000)] == [1, 1, 500, 500, 5000]
+    months = [(date(2026, m, 1), v) for m, v in ((1, 1016), (2, 508), (3, None))]
+    with use_locale("fr_BE", Translations()):
+        chart = consumption_chart(months, "kWh", "inconnue")
+    assert [t.label for t in chart.ticks] == ["0", "500", "1\u202f000", "1\u202f500"]
+    assert chart.ticks[-1].x == LABEL_WIDTH + PLOT
+    assert chart.bars[0].width == round(1016 / 1500 * PLOT, 1)
+    assert chart.bars[1].width == round(chart.bars[0].width / 2, 1)
+    assert (chart.bars[2].known, chart.bars[2].value) == (False, "inconnue")
+    assert chart.bars[0].value == "1\u202f016 kWh"
+    assert chart.bars[0].label == "janv. 2026"
+
+
+async def test_the_chart_comes_first_with_its_axis_values_unit_and_table(world):
+    customer, _point, _register = await setup(world)
+    client = await world.client(customer)
+    html = (await client.get("/luminus/readings")).text
+    chart = html.index('<svg class="luminus-chart-svg"')
+    assert chart < html.index('id="add-index"') < html.index('id="history-heading"')
+    svg = html[chart : html.index("</svg>", chart)]
+    assert 'role="img"' in svg
+    assert '<title id="chart-title">Consommation par mois (kWh)</title>' in svg
+    assert svg.count('class="month"') == 12
+    assert svg.count('class="tick"') >= 3
+    assert 'class="unit"' in svg
+    assert "kWh</text>" in svg  # values carry their unit
+    details = html[html.index('<details class="luminus-chart-table">') :]
+    assert details.index("<table>") < details.index("</details>")
+    assert details[: details.index("</details>")].count("<tr>") == 13  # header + 12 months
