@@ -465,7 +465,11 @@ def check_accessibility(page: Any) -> None:
 
 
 def horizontal_overflow(page: Any) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 when nothing overflows)."""
+    """How many CSS pixels the page is wider than the window (0 when nothing overflows).
+
+    Use a plain context of the phone's width: a mobile emulation (``is_mobile``) zooms out to fit a
+    page that overflows, so the page never looks wider than the window there.
+    """
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 

@@ -40,4 +40,4 @@ def test_theme_colours_are_readable(name, foreground, background, use):
     colors = load_theme(name).colors
     front, back = colors.get(foreground, foreground), colors.get(background, background)
     ratio = Color(front).contrast(Color(back), method="wcag21")
-    assert ratio >= TEXT, f"{name}: {foreground} {front} on {background} {back} ({use}) is {ratio:.2f}:1, needs {TEXT}:1"
+    assert ratio >= TEXT, f"{name}: {foreground} {front} on {background} {back} ({use}): {ratio:.2f}:1 < {TEXT}:1"
