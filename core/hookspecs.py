@@ -206,6 +206,24 @@ def portique_validate_registration(
     """
 
 
+@hookspec
+def portique_divert_registration(tenant: Tenant, form: Form, db: AsyncSession) -> Awaitable[str | None] | str | None:
+    """Take a submitted registration over instead of creating a user (*async-capable*).
+
+    Called once per submission, after the core's field, username and password checks, whether they
+    passed or not (``form.<field>.errors`` tell), so a plugin may also accept a form the core would
+    refuse (OMICRON: the e-mail address of a former account alone starts its migration). The core
+    then counts the attempt against the registration throttle, commits ``db`` and redirects to the
+    path; the first answer wins. To stay enumeration-safe, answer the same for every address in the
+    same situation, known or not.
+
+    :param tenant: the current tenant.
+    :param form: the bound registration form, with its errors.
+    :param db: the tenant-scoped database session (the core commits it).
+    :return: a path of the tenant to redirect to, or ``None`` to let the registration go on.
+    """
+
+
 @hookspec(firstresult=True)
 def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy | None:
     """How new users of this tenant become active (confirmation, lifetime, operator approval).

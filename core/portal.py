@@ -54,7 +54,7 @@ class Portal:
             for domain, path in (getattr(module, "portique_locale_dirs", lambda: {})() or {}).items():
                 domains[domain] = (name, Path(path))
             template_dirs[name] = [Path(p) for p in (getattr(module, "portique_template_dirs", lambda: [])() or [])]
-        self.catalogs = Catalogs(domains)
+        self.catalogs = Catalogs(domains, self.plugins.default_names)
         self.templates = Templates(template_dirs)
         if self.settings.redis_url:
             self.session_store = RedisSessionStore(self.settings.redis_url)

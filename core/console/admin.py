@@ -19,6 +19,7 @@ from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.console.models import Staff
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.imports import RegistryImporter, RowError
 from core.mail.models import OutboxMessage
 from core.plugins import flatten
@@ -296,7 +297,7 @@ async def imports(request: Request) -> Response:
                     )
                     await db.commit()
                     await storage.delete(pending["key"])
-                    flash(request, _("%(count)s row(s) imported.", count=count), "success")
+                    flash(request, ngettext("%(num)s row imported.", "%(num)s rows imported.", count), "success")
                     return redirect(request, "/console/imports")
     return await render(request, "console/imports.html", context, status_code=status)
 

@@ -18,6 +18,7 @@ from core.api import flash, redirect, render
 from core.console.models import Staff, StaffRole, StaffTenant
 from core.db.base import utcnow
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.identity.models import Account, User
 from core.portal import get_portal
 from core.tenancy.models import Tenant
@@ -186,7 +187,7 @@ async def bulk_assign(request: Request) -> Response:
             await assign(db, tenant, ticket, staff, assignee, request=request)
             await db.commit()
             changed += 1
-    flash(request, _("%(count)s ticket(s) assigned.", count=changed), "success")
+    flash(request, ngettext("%(num)s ticket assigned.", "%(num)s tickets assigned.", changed), "success")
     return redirect(request, "/console/tickets")
 
 

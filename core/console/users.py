@@ -14,6 +14,7 @@ from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.console.models import Staff
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.identity import flows
 from core.identity.models import Account, Membership, User, UserStatus
 from core.identity.users import find_user_by_email, normalize_email
@@ -113,7 +114,7 @@ async def user_page(request: Request) -> Response:
                 done = _("The user is enabled again.")
             elif action == "revoke_sessions":
                 count = await flows.revoke_sessions(user)
-                done = _("%(count)s session(s) ended.", count=count)
+                done = ngettext("%(num)s session ended.", "%(num)s sessions ended.", count)
             else:
                 context["error"] = context["error"] or _("This action is not possible for this user.")
             if done:

@@ -10,6 +10,8 @@ from typing import Any
 
 from babel.support import LazyProxy
 
+from core.i18n.typography import end_sentence
+
 _locale: ContextVar[str] = ContextVar("portique_locale", default="en")
 _NO_TRANSLATIONS = NullTranslations()
 _translations: ContextVar[NullTranslations] = ContextVar("portique_translations", default=_NO_TRANSLATIONS)
@@ -46,19 +48,19 @@ def use_locale(locale: str, translations: NullTranslations) -> Iterator[None]:
 def gettext(message: str, **variables: Any) -> str:
     """Translate ``message`` into the active locale; ``%(name)s`` placeholders take ``variables``."""
     text = _translations.get().gettext(message)
-    return text % variables if variables else text
+    return end_sentence(text, variables) % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     """Translate a message with a plural form; ``%(num)s`` is ``n``."""
     variables.setdefault("num", n)
-    return _translations.get().ngettext(singular, plural, n) % variables
+    return end_sentence(_translations.get().ngettext(singular, plural, n), variables) % variables
 
 
 def pgettext(context: str, message: str, **variables: Any) -> str:
     """Translate ``message`` in a disambiguating ``context``."""
     text = _translations.get().pgettext(context, message)
-    return text % variables if variables else text
+    return end_sentence(text, variables) % variables if variables else text
 
 
 def lazy_gettext(message: str, **variables: Any) -> LazyProxy:

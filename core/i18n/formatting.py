@@ -7,9 +7,10 @@ format and locale. Datetimes are not: two equal instants in other time zones pri
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -56,12 +57,30 @@ def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | No
     return dates.format_date(value, format=fmt, locale=_locale(current_locale()))
 
 
+DateStyle = Literal["full", "long", "medium", "short"]
+DATE_STYLES: tuple[DateStyle, ...] = ("full", "long", "medium", "short")
+
+
 def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
-    """A date and time in the active locale, in the tenant's time zone when given."""
+    """A date and time in the active locale, in the tenant's time zone when given.
+
+    ``fmt`` names the style of the date (``26 nov. 2026``); the time is in hours and minutes
+    (``17 h 05`` in fr_CA, ``5:05 p.m.`` in en_CA): seconds mean nothing on a page or in a mail.
+    Any other ``fmt`` is a Babel pattern, used as it is.
+    """
     if value is None:
         return ""
-    return dates.format_datetime(
-        value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=_locale(current_locale())
+    locale = _locale(current_locale())
+    if fmt not in DATE_STYLES:
+        return dates.format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=locale)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored times are UTC
+    if tz:
+        value = value.astimezone(ZoneInfo(tz))
+    return (
+        str(dates.get_datetime_format(fmt, locale=locale))
+        .replace("'", "")
+        .replace("{0}", dates.format_time(value, "short", locale=locale))
+        .replace("{1}", dates.format_date(value, fmt, locale=locale))
     )
 
 

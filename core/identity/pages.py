@@ -32,11 +32,11 @@ from core.identity.rules import (
 )
 from core.identity.throttle import (
     REGISTER_PER_IP,
-    USERNAME_CHECK_PER_IP,
     Bucket,
     get_throttle,
     login_buckets,
     mail_buckets,
+    username_check_buckets,
 )
 from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token
 from core.identity.users import (
@@ -268,19 +268,37 @@ async def register(request: Request) -> Response:
     valid = form.validate()
     async with tenant_session(request) as db:
         username = form.username.data if "username" in form else None
+        username_wait = 0
         if policy.enabled and not form.username.errors:
             if not username:
                 form.username.errors = [*form.username.errors, _("Choose a username.")]
             else:
                 problems = username_problems(tenant, username)
-                if not problems and await username_taken(db, username):
-                    problems = [_("This username is not available. Choose another one.")]
+                if not problems:
+                    username_wait, problems = await _username_availability(request, db, username)
                 if problems:
                     form.username.errors = [*form.username.errors, *problems]
         if form.password.data and not form.password.errors:
             problems = password_problems(tenant, form.password.data, email=form.email.data or "", username=username)
             if problems:
                 form.password.errors = [*form.password.errors, *problems]
+        if username_wait:
+            audit(db, "identity.username_check_throttled", request=request, retry_after=username_wait)
+            await db.commit()
+            return await render(
+                request,
+                "identity/register.html",
+                context,
+                status_code=429,
+                headers={"Retry-After": str(username_wait)},
+            )
+        diverted = await resolve(
+            get_portal().hooks(tenant).portique_divert_registration(tenant=tenant, form=form, db=db)
+        )
+        if diverted:
+            await throttle.hit(bucket)
+            await db.commit()
+            return redirect(request, str(diverted[0]))
         if not valid or _has_errors(form):
             return await render(request, "identity/register.html", context)
 
@@ -414,23 +432,41 @@ async def username_check(request: Request) -> Response:
     policy = username_policy(tenant)
     if not policy.enabled:
         raise HTTPException(status_code=404)
-    bucket = Bucket(USERNAME_CHECK_PER_IP, ("username-check", str(tenant.id), client_ip(request)))
-    throttle = get_throttle()
-    wait = await throttle.retry_after(bucket)
-    if wait:
-        return JSONResponse(
-            {"available": False, "messages": [_("Too many attempts")]},
-            status_code=429,
-            headers={"Retry-After": str(wait)},
-        )
-    await throttle.hit(bucket)
     value = (request.query_params.get("username") or "").strip()[:150]
     messages = username_problems(tenant, value) if value else [_("Choose a username.")]
     if not messages:
         async with tenant_session(request) as db:
-            if await username_taken(db, value):
-                messages = [_("This username is not available. Choose another one.")]
+            wait, messages = await _username_availability(request, db, value)
+        if wait:
+            return JSONResponse(
+                {"available": None, "messages": messages}, status_code=429, headers={"Retry-After": str(wait)}
+            )
     return JSONResponse({"available": not messages, "messages": messages})
+
+
+async def _username_availability(request: Request, db: AsyncSession, username: str) -> tuple[int, list[str]]:
+    """Whether ``username`` is free, as ``(seconds to wait, messages)``; every answer is throttled.
+
+    The live check and the registration form share the buckets (per session and per IP), so
+    neither can be used to list the usernames of the tenant: past the limit, nothing is looked up.
+    """
+    tenant = request.state.tenant
+    buckets = username_check_buckets(tenant.id, client_ip(request), request.state.session.id_hash)
+    throttle = get_throttle()
+    wait = await throttle.retry_after(*buckets)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        message = ngettext(
+            "For your security, usernames cannot be checked for about %(count)s minute. Please try again later.",
+            "For your security, usernames cannot be checked for about %(count)s minutes. Please try again later.",
+            minutes,
+            count=minutes,
+        )
+        return wait, [message]
+    await throttle.hit(*buckets)
+    if await username_taken(db, username):
+        return 0, [_("This username is not available. Choose another one.")]
+    return 0, []
 
 
 # -- confirmation ---------------------------------------------------------------------------------

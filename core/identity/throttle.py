@@ -24,7 +24,8 @@ LOGIN_PER_ACCOUNT_HOURLY = parse("100/hour")
 MAIL_PER_ADDRESS = parse("3/15minutes")
 MAIL_PER_IP = parse("20/hour")
 REGISTER_PER_IP = parse("10/hour")
-USERNAME_CHECK_PER_IP = parse("60/minute")
+USERNAME_CHECK_PER_SESSION = parse("20/10minutes")
+USERNAME_CHECK_PER_IP = parse("60/hour")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,19 @@ def login_buckets(tenant_id: int, ip: str, account: str) -> tuple[list[Bucket], 
             Bucket(LOGIN_PER_ACCOUNT_HOURLY, ("login-account-hour", tid, account)),
         ],
     )
+
+
+def username_check_buckets(tenant_id: int, ip: str, session: str) -> list[Bucket]:
+    """Buckets of a username availability answer (live check or registration form): per session and per IP.
+
+    ``session`` is the stored id of the visitor's session; a visitor who drops the cookie still
+    counts against the IP.
+    """
+    tid = str(tenant_id)
+    return [
+        Bucket(USERNAME_CHECK_PER_SESSION, ("username-session", tid, session)),
+        Bucket(USERNAME_CHECK_PER_IP, ("username-ip", tid, ip)),
+    ]
 
 
 def mail_buckets(kind: str, tenant_id: int, ip: str, address: str) -> list[Bucket]:

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.i18n import gettext as _
-from core.i18n import lazy_gettext
+from core.i18n import lazy_gettext, ngettext
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits, safe_filename, sniff
 from core.ticketing.categories import TicketCategory, TicketField
@@ -142,7 +142,13 @@ async def read_uploads(formdata: FormData, field: Any, limits: Limits) -> list[U
     """Check the files of ``field`` (count, size, type by content); errors go on the field, ``None`` then."""
     files = [f for f in formdata.getlist(field.name) if isinstance(f, UploadFile) and f.filename]
     if len(files) > limits.max_count:
-        field.errors = [_("You can attach at most %(count)s files. Please choose them again.", count=limits.max_count)]
+        field.errors = [
+            ngettext(
+                "You can attach at most %(num)s file. Please choose it again.",
+                "You can attach at most %(num)s files. Please choose them again.",
+                limits.max_count,
+            )
+        ]
         return None
     uploads: list[Upload] = []
     errors: list[str] = []

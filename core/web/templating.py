@@ -10,8 +10,8 @@ from typing import Any
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup
 
-from core.i18n import context as i18n
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
+from core.i18n.jinja import install_translations
 from core.web.themes import DEFAULT_THEME, THEMES_ROOT
 
 CORE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -82,16 +82,7 @@ class Templates:
             lstrip_blocks=True,
             enable_async=False,
         )
-        # Jinja's newstyle wrappers substitute the variables: hand them the raw translations.
-        env.install_gettext_callables(  # type: ignore[attr-defined]
-            gettext=lambda message: i18n.current_translations().gettext(message),
-            ngettext=lambda singular, plural, n: i18n.current_translations().ngettext(singular, plural, n),
-            pgettext=lambda context, message: i18n.current_translations().pgettext(context, message),
-            npgettext=lambda context, singular, plural, n: i18n.current_translations().npgettext(
-                context, singular, plural, n
-            ),
-            newstyle=True,
-        )
+        install_translations(env)
         env.filters.update(
             date=format_date,
             datetime=format_datetime,

@@ -226,8 +226,8 @@ def _check_users(form: AccessRequestForm, action: str) -> None:
         add_error(
             form.user_count,
             lazy_gettext(
-                "You entered %(count)s user(s) but filled in %(blocks)s user block(s). Correct the number of "
-                "users or the user blocks.",
+                "The number of users (%(count)s) does not match the user blocks filled in (%(blocks)s). "
+                "Correct the number of users or the user blocks.",
                 count=count,
                 blocks=len(blocks),
             ),

@@ -13,6 +13,7 @@ from core.api import (
     ApprovalRequest,
     DemoAccount,
     NavItem,
+    PeriodicJob,
     PluginInfo,
     RegistryImporter,
     SessionPolicy,
@@ -45,7 +46,9 @@ def portique_plugin_info() -> PluginInfo:
         url_prefix="/omicron",
         demo_tenant={
             "slug": "omicron",
-            "name": "OMICRON Customer Area",
+            # The brand, the same in every language; the space's name ("Customer Area", "Kundenbereich",
+            # "Espace Client") is the theme's, translated, next to it.
+            "name": "OMICRON",
             "theme": "omicron",
             "locales": ["en", "de", "fr"],
             "default_locale": "en",
@@ -75,6 +78,13 @@ def portique_locale_dirs() -> dict[str, Path]:
 @hookimpl
 def portique_migrations_dir() -> dict[str, Path]:
     return {NAME: HERE / "migrations"}
+
+
+@hookimpl
+def portique_periodic_jobs() -> list[PeriodicJob]:
+    from .waiting import periodic_jobs
+
+    return periodic_jobs()
 
 
 @hookimpl
@@ -141,6 +151,13 @@ async def portique_validate_registration(tenant: Tenant, form: Any, db: AsyncSes
     from .registration import validate_registration
 
     return await validate_registration(tenant, form, db)
+
+
+@hookimpl
+async def portique_divert_registration(tenant: Tenant, form: Any, db: AsyncSession) -> str | None:
+    from .migration import divert_registration
+
+    return await divert_registration(tenant, form, db)
 
 
 @hookimpl

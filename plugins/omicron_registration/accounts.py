@@ -24,12 +24,21 @@ async def join_company(db: AsyncSession, user: User, company: str) -> None:
 
 
 async def claim_registered_device(db: AsyncSession, tenant: Tenant, user: User) -> None:
-    """Record the serial number of the registration as the user's device once the user is active."""
+    """Record the serial number of the registration as the user's device once the user is active.
+
+    A serial number the registry does not know yet (an operator approved the customer anyway) waits
+    for it: see :mod:`.waiting`.
+    """
     data = (user.plugin_data or {}).get(NAME) or {}
     serial = data.get("serial")
     if not serial:
         return
-    claimed = await backend_for(tenant).claim(db, serial, user.id, user.company or data.get("company", ""))
+    company = user.company or data.get("company", "")
+    claimed = await backend_for(tenant).claim(db, serial, user.id, company)
+    if not claimed:
+        from .waiting import wait_for_registry
+
+        await wait_for_registry(db, tenant, user, serial, company)
     audit(
         db,
         "omicron.device_claimed" if claimed else "omicron.device_not_in_registry",

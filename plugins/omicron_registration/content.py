@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Date, Integer, Select, String, bindparam, distinct, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,6 +29,7 @@ from core.api import (
     Tenant,
     User,
     audit,
+    current_locale,
     current_user,
     flash,
     get_storage,
@@ -43,7 +45,8 @@ from core.api import (
 
 from .backend import SerialStatus, backend_for
 from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
-from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest
+from .library_pdf import file_name, page_count, product_of, render_pdf, section_headings
+from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest, WaitingDevice
 from .registration import approval_payload, serial_field
 from .registry import words_of
 from .settings import NAME
@@ -74,8 +77,14 @@ INTERESTS = select(UserInterest.kind, UserInterest.code).where(UserInterest.user
 """``(kind, code)`` of the families and topics chosen by the user bound as ``user_id``."""
 
 _OWNED_KIND = "owned"
-CHOICES = union_all(INTERESTS, _claimed(literal(_OWNED_KIND), Device.family))
-"""The user's interests, and ``("owned", family)`` for each device the user registered."""
+_WAITING_KIND = "waiting"
+CHOICES = union_all(
+    INTERESTS,
+    _claimed(literal(_OWNED_KIND), Device.family),
+    select(literal(_WAITING_KIND), WaitingDevice.serial_number).where(WaitingDevice.user_id == _USER_ID),
+)
+"""The user's interests, ``("owned", family)`` for each device the user registered, and
+``("waiting", serial)`` for each accepted serial number the registry does not know yet."""
 
 
 async def owned_families(db: AsyncSession, user_id: int) -> set[str]:
@@ -100,8 +109,19 @@ _CLAIMS = (
     ApprovalRequest.kind == DEVICE_CLAIM,
     ApprovalRequest.user_id == _USER_ID,
 )
-PENDING_CLAIMS = select(ApprovalRequest).where(*_CLAIMS, ApprovalRequest.status == ApprovalStatus.PENDING)
-"""The device claims of the user bound as ``user_id`` that wait for an operator."""
+CHECKING, IN_REGISTRY = "checking", "registry"
+PENDING_DEVICES = union_all(
+    select(
+        literal(CHECKING).label("state"),
+        ApprovalRequest.payload["serial"].as_string().label("serial"),
+        ApprovalRequest.created_at.label("since"),
+    ).where(*_CLAIMS, ApprovalRequest.status == ApprovalStatus.PENDING),
+    select(literal(IN_REGISTRY), WaitingDevice.serial_number, WaitingDevice.accepted_at).where(
+        WaitingDevice.user_id == _USER_ID
+    ),
+)
+"""``(state, serial, since)`` of the user's devices that are not in the list yet: ``checking`` (a claim
+an operator has not decided) or ``registry`` (accepted, waiting for the device registry)."""
 
 
 def _recent_attempts() -> Select[Any]:
@@ -151,7 +171,7 @@ async def devices_page(request: Request) -> Response:
                 return redirect(request, "/omicron/devices")
             form.serial_number.errors = [gettext("This device is already in your list.")]
         devices = (await db.execute(DEVICES, {"user_id": user.id})).all()
-        pending = (await db.scalars(PENDING_CLAIMS, {"user_id": user.id})).all()
+        pending = sorted((await db.execute(PENDING_DEVICES, {"user_id": user.id})).all(), key=lambda row: row.since)
     return await render(
         request,
         "omicron_registration/devices.html",
@@ -201,7 +221,10 @@ async def add_device(
 
 
 async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
-    """An operator decided on a device claim: an approved one becomes the user's device."""
+    """An operator decided on a device claim: an approved one becomes the user's device.
+
+    Approved before the registry knows the serial number, it waits for it (:mod:`.waiting`).
+    """
     if approval.plugin != NAME or approval.kind != DEVICE_CLAIM or approval.user_id is None:
         return
     user = await db.get(User, approval.user_id)
@@ -209,14 +232,18 @@ async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncS
     if user is None or not serial:
         return
     approved = approval.status == ApprovalStatus.APPROVED
-    if approved:
-        approved = await backend_for(tenant).claim(db, serial, user.id, user.company)
+    waiting = False
+    if approved and not await backend_for(tenant).claim(db, serial, user.id, user.company):
+        from .waiting import wait_for_registry
+
+        await wait_for_registry(db, tenant, user, serial, user.company)
+        waiting = True
     queue_mail(
         db,
         tenant,
         user.email,
         "omicron_registration/device_decided",
-        {"user": user, "serial": serial, "approved": approved, "reason": approval.reason},
+        {"user": user, "serial": serial, "approved": approved, "waiting": waiting, "reason": approval.reason},
         locale=user.locale,
     )
 
@@ -447,8 +474,37 @@ async def library_page(request: Request) -> Response:
     )
 
 
+async def document_page(request: Request) -> Response:
+    """``/omicron/library/{id}``: one document, what it contains, and its download (for owners of its family)."""
+    user = await current_user(request)
+    async with tenant_db(request) as db:
+        document = await db.scalar(select(Document).where(Document.id == request.path_params["document_id"]))
+        if document is None:
+            raise HTTPException(status_code=404)
+        owned = await owned_families(db, user.id) if user is not None else set()
+    return await render(
+        request,
+        "omicron_registration/document.html",
+        {
+            "document": document,
+            "owner": document.family in owned,
+            "product": product_of(document),
+            "contents": section_headings(document),
+            "pages": page_count(document),
+            "families": FAMILY_LABELS,
+            "topics": TOPICS,
+            "languages": LANGUAGES,
+            "doc_types": DOC_TYPES,
+        },
+    )
+
+
 async def document_download(request: Request) -> Response:
-    """A library document, for owners of a device of its product family only (a direct URL included)."""
+    """A library document as PDF, for owners of a device of its product family only (a direct URL included).
+
+    The PDF is generated from the document in a worker thread: nothing is stored, the event loop
+    stays free, and fpdf2 is loaded with the first download.
+    """
     user, refusal = await _signed_in_or_login(request)
     if refusal is not None:
         return refusal
@@ -459,12 +515,17 @@ async def document_download(request: Request) -> Response:
         if document.family not in await owned_families(db, user.id):
             await _refused(db, request, user, "document", document.id)
             raise HTTPException(status_code=403, detail="not_owner")
+        audit(db, "omicron.document_downloaded", request=request, actor_type="user", actor_id=user.id,
+              subject_type="document", subject_id=document.id)  # fmt: skip
         await db.commit()
-    body = f"{document.title}\n\n{document.summary}\n\n{document.pages} pages · {document.published_on.isoformat()}\n"
+    pdf = await run_in_threadpool(render_pdf, document)
     return Response(
-        body.encode(),
-        media_type="text/plain; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="omicron-document-{document.id}.txt"'},
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{file_name(document)}"',
+            "Cache-Control": "private, max-age=3600",
+        },
     )
 
 
@@ -504,12 +565,18 @@ READING_TYPES = ("manual", "application_note", "paper")
 MEDIA_TYPES = ("video", "article")
 
 
-def _newest(doc_types: tuple[str, ...], limit: int) -> Select[Any]:
-    """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound."""
-    chosen = Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS)
+READING_SHOWN, MEDIA_SHOWN = 5, 4
+
+
+def _newest(doc_types: tuple[str, ...], limit: int, *, in_language: bool = False) -> Select[Any]:
+    """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound
+    (with ``in_language``: only those in the ``language`` bound)."""
+    conditions = [Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS), Document.doc_type.in_(doc_types)]
+    if in_language:
+        conditions.append(Document.language == bindparam("language", type_=String))
     newest = (
         select(Document.id)
-        .where(chosen, Document.doc_type.in_(doc_types))
+        .where(*conditions)
         .order_by(Document.published_on.desc(), Document.id.desc())
         .limit(limit)
         .subquery()
@@ -517,8 +584,25 @@ def _newest(doc_types: tuple[str, ...], limit: int) -> Select[Any]:
     return select(newest.c.id)
 
 
-FOR_YOU = select(Document).where(Document.id.in_(union_all(_newest(READING_TYPES, 5), _newest(MEDIA_TYPES, 4))))
-"""The 5 newest documents and the 4 newest videos and articles of the ``families`` or ``topics`` bound (unordered)."""
+FOR_YOU = select(Document).where(
+    Document.id.in_(
+        union_all(
+            _newest(READING_TYPES, READING_SHOWN, in_language=True),
+            _newest(READING_TYPES, READING_SHOWN),
+            _newest(MEDIA_TYPES, MEDIA_SHOWN, in_language=True),
+            _newest(MEDIA_TYPES, MEDIA_SHOWN),
+        )
+    )
+)
+"""Candidates of the dashboard (unordered): for reading (5) and for videos and articles (4), the newest
+documents of the ``families`` or ``topics`` bound in the reader's ``language``, and in any language."""
+
+
+def for_you(found: list[Document], language: str, limit: int) -> list[Document]:
+    """The reader's language first, newest first; then other languages fill the list up to ``limit``."""
+    newest = sorted(found, key=lambda d: (d.published_on, d.id), reverse=True)
+    return sorted(newest, key=lambda d: d.language != language)[:limit]
+
 
 LATEST_UPDATES = (
     select(SoftwareUpdate)
@@ -548,10 +632,13 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         families = {code for kind, code in rows if kind == "family"}
         topics = {code for kind, code in rows if kind == "topic"}
         owned = {code for kind, code in rows if kind == _OWNED_KIND}
+        waiting = sorted(code for kind, code in rows if kind == _WAITING_KIND)
         if families or topics:
-            found = await db.scalars(FOR_YOU, {"families": sorted(families), "topics": sorted(topics)})
-            for document in sorted(found, key=lambda d: (d.published_on, d.id), reverse=True):
-                (media if document.doc_type in MEDIA_TYPES else documents).append(document)
+            language = current_locale().split("_", 1)[0]
+            values = {"families": sorted(families), "topics": sorted(topics), "language": language}
+            found = list(await db.scalars(FOR_YOU, values))
+            documents = for_you([d for d in found if d.doc_type not in MEDIA_TYPES], language, READING_SHOWN)
+            media = for_you([d for d in found if d.doc_type in MEDIA_TYPES], language, MEDIA_SHOWN)
         updates = list(await db.scalars(LATEST_UPDATES, {"families": sorted(owned)})) if owned else []
         today = utcnow().date()
         events = list(await db.scalars(UPCOMING_EVENTS, {"country": country, "today": today})) if country else []
@@ -560,9 +647,11 @@ async def dashboard_context(request: Request) -> dict[str, Any]:
         "documents": documents,
         "media": media,
         "updates": updates,
+        "waiting": waiting,
         "events": events,
         "event_kinds": EVENT_KINDS,
         "doc_types": DOC_TYPES,
+        "languages": LANGUAGES,
         "families": FAMILY_LABELS,
     }
 

@@ -3,6 +3,12 @@
 1. The customer enters the e-mail of the old account (registration page or ``/omicron/migrate``).
 2. A mail with a single-use link arrives (``core.api.issue_token``, purpose ``omicron_migrate``).
 3. The link opens a page to complete the profile and choose a new password; the old username is kept.
+
+On the registration page, the e-mail address alone is enough (the same answer whatever the address);
+a whole form sent with a legacy address gets the answer of any registration and the migration mail.
+What that form held comes along with the link: the profile pre-fills the last step, the serial
+number is added to the devices, and the password (kept as an argon2 hash) becomes the new one when
+the customer types it again on the last step, which no one else who opens the link can do.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from core.api import (
     ActionToken,
@@ -29,8 +35,10 @@ from core.api import (
     current_locale,
     find_user_by_email,
     find_user_by_username,
+    flash,
     get_portal,
     gettext,
+    hash_password,
     issue_token,
     lazy_gettext,
     password_problems,
@@ -40,11 +48,13 @@ from core.api import (
     sign_in,
     tenant_db,
     utcnow,
+    verify_password,
 )
 
 from .accounts import join_company
 from .backend import LegacyRecord, backend_for
 from .catalog import COUNTRY_CODES, country_choices
+from .content import add_device
 from .settings import plugin_settings
 
 PURPOSE = "omicron_migrate"
@@ -75,8 +85,18 @@ async def legacy_username_reserved(db: AsyncSession, username: str, email: str) 
     return row is not None and row.email_normalized != email.strip().lower()
 
 
-async def send_migration_mail(db: AsyncSession, tenant: Tenant, legacy: LegacyRecord, locale: str | None) -> bool:
-    """Mail a migration link to the legacy address (at most one every 10 minutes); ``True`` when sent."""
+async def send_migration_mail(
+    db: AsyncSession,
+    tenant: Tenant,
+    legacy: LegacyRecord,
+    locale: str | None,
+    registration: dict[str, Any] | None = None,
+) -> bool:
+    """Mail a migration link to the legacy address (at most one every 10 minutes); ``True`` when sent.
+
+    ``registration`` is what a registration form sent with this address held (``profile``,
+    ``serial``, ``password_hash``): it travels with the link, never a password in clear.
+    """
     recent = await db.scalar(
         select(ActionToken.id).where(
             ActionToken.purpose == PURPOSE,
@@ -88,7 +108,8 @@ async def send_migration_mail(db: AsyncSession, tenant: Tenant, legacy: LegacyRe
     if recent is not None:
         return False
     days = plugin_settings(tenant).migration_link_days
-    raw = await issue_token(db, PURPOSE, valid_for=timedelta(days=days), payload={"legacy_id": legacy.id})
+    payload: dict[str, Any] = {"legacy_id": legacy.id, **(registration or {})}
+    raw = await issue_token(db, PURPOSE, valid_for=timedelta(days=days), payload=payload)
     queue_mail(
         db,
         tenant,
@@ -98,6 +119,8 @@ async def send_migration_mail(db: AsyncSession, tenant: Tenant, legacy: LegacyRe
             "legacy": legacy,
             "link": get_portal().tenant_url(tenant, f"/omicron/migrate/{raw}"),
             "days": days,
+            "registered": registration is not None,
+            "keeps_password": bool((registration or {}).get("password_hash")),
         },
         locale=locale,
     )
@@ -106,7 +129,7 @@ async def send_migration_mail(db: AsyncSession, tenant: Tenant, legacy: LegacyRe
 
 
 async def offer_migration(tenant: Tenant, email: str, locale: str | None) -> bool:
-    """Send the migration mail in its own transaction (the registration form is refused meanwhile)."""
+    """Send the migration mail in its own transaction; ``True`` when ``email`` has an account to move."""
     async with get_portal().database.session(tenant.id) as db:
         legacy = await migration_candidate(db, tenant, email)
         if legacy is None:
@@ -114,6 +137,59 @@ async def offer_migration(tenant: Tenant, email: str, locale: str | None) -> boo
         await send_migration_mail(db, tenant, legacy, locale)
         await db.commit()
     return True
+
+
+NEW_ACCOUNT_FIELDS = (
+    "first_name",
+    "last_name",
+    "username",
+    "company",
+    "country",
+    "serial_number",
+    "password",
+    "password_confirm",
+)
+"""Fields of the registration form that only a new account needs (left empty to move an old one)."""
+
+
+def only_an_email(form: Any) -> bool:
+    """The registration form was sent with a valid e-mail address and none of the fields of a new account."""
+    if not form.email.data or form.email.errors:
+        return False
+    return not any(form[name].data for name in NEW_ACCOUNT_FIELDS if name in form)
+
+
+async def divert_registration(tenant: Tenant, form: Any, db: AsyncSession) -> str | None:
+    """The registration page's part in a migration (FAQ 1.9); the answer never tells a legacy address.
+
+    * only an e-mail address: the migration mail goes out if the address has an account to move, and
+      the page says "check your mailbox" in either case;
+    * a whole, valid form with a legacy address: the migration mail, carrying what the form held, and
+      the answer of any registration (the password is hashed as a new account's would be);
+    * anything else: the registration goes on.
+    """
+    email = form.email.data
+    if only_an_email(form):
+        legacy = await migration_candidate(db, tenant, email)
+        if legacy is not None:
+            await send_migration_mail(db, tenant, legacy, current_locale())
+        audit(db, "omicron.migration_requested", tenant_id=tenant.id, via="registration")
+        return "/omicron/migrate/sent"
+    if any(field.errors for field in form):
+        return None
+    legacy = await migration_candidate(db, tenant, email)
+    if legacy is None:
+        return None
+    registration = {
+        "profile": {
+            name: form[name].data for name in ("first_name", "last_name", "company", "country") if name in form
+        },
+        "serial": form.serial_number.data if "serial_number" in form else "",
+        "password_hash": await hash_password(form.password.data),
+    }
+    await send_migration_mail(db, tenant, legacy, current_locale(), registration)
+    audit(db, "omicron.migration_requested", tenant_id=tenant.id, via="registration_form")
+    return "/register/done"
 
 
 class MigrationRequestForm(PortiqueForm):
@@ -172,6 +248,24 @@ class MigrationForm(PortiqueForm):
             raise ValidationError(gettext("Choose your country from the list."))
 
 
+class KeptPasswordMigrationForm(MigrationForm):
+    """Step 3 after a whole registration form: the password typed there, once, or a new one, twice."""
+
+    password = PasswordField(
+        lazy_gettext("Password"),
+        [InputRequired(message=lazy_gettext("Type your password.")), Length(max=256)],
+        description=lazy_gettext(
+            "To keep the password you chose on the registration form, type it once more. "
+            "Or choose a new password and repeat it below."
+        ),
+    )
+    password_confirm = PasswordField(
+        lazy_gettext("Repeat the new password"),
+        [Optional(), EqualTo("password", message=lazy_gettext("The two passwords are not the same."))],
+        description=lazy_gettext("Only if you choose a new password."),
+    )
+
+
 def _password_problems(tenant: Tenant, password: str, email: str, username: str) -> list[str]:
     """The core's password rules (tenant policy, common passwords, personal data)."""
 
@@ -196,6 +290,11 @@ async def request_page(request: Request) -> Response:
     return await render(request, "omicron_registration/migrate_request.html", {"form": form})
 
 
+async def sent_page(request: Request) -> Response:
+    """``/omicron/migrate/sent``: "check your mailbox" after an e-mail address alone on the registration page."""
+    return await render(request, "omicron_registration/migrate_sent.html", {"from_registration": True})
+
+
 async def complete_page(request: Request) -> Response:
     """``/omicron/migrate/{token}``: complete the profile; the account lands in the portal, username kept."""
     tenant = request.state.tenant
@@ -203,22 +302,37 @@ async def complete_page(request: Request) -> Response:
     async with tenant_db(request) as db:
         check = await check_token(db, raw, PURPOSE)
         legacy = None
+        payload: dict[str, Any] = {}
         if check.ok and check.token is not None:
-            legacy = await _legacy_by_id(db, tenant, int(check.token.payload.get("legacy_id", 0)))
+            payload = dict(check.token.payload or {})
+            legacy = await _legacy_by_id(db, tenant, int(payload.get("legacy_id", 0)))
         if legacy is None or legacy.migrated:
             problem = str(check.problem) if check.problem else "used"
             return await render(
                 request, "omicron_registration/migrate_invalid.html", {"problem": problem}, status_code=410
             )
+        typed = {key: value for key, value in (payload.get("profile") or {}).items() if value}
         defaults = {
             "first_name": legacy.first_name,
             "last_name": legacy.last_name,
             "company": legacy.company,
             "country": legacy.country,
+            **typed,
         }
-        form = await MigrationForm.from_request(request, data=defaults)
-        context = {"form": form, "legacy": legacy}
+        registered_hash = payload.get("password_hash")
+        form_class = KeptPasswordMigrationForm if registered_hash else MigrationForm
+        form = await form_class.from_request(request, data=defaults)
+        context = {"form": form, "legacy": legacy, "keeps_password": bool(registered_hash)}
         if request.method != "POST" or not form.validate():
+            return await render(request, "omicron_registration/migrate_complete.html", context)
+        keeps = bool(registered_hash) and not form.password_confirm.data
+        if keeps and not await verify_password(str(registered_hash), form.password.data):
+            form.password.errors = [
+                gettext(
+                    "This is not the password you chose on the registration form. Type it again, or choose "
+                    "a new password and repeat it."
+                )
+            ]
             return await render(request, "omicron_registration/migrate_complete.html", context)
         problems = _password_problems(tenant, form.password.data, legacy.email, legacy.username)
         if problems:
@@ -254,9 +368,23 @@ async def complete_page(request: Request) -> Response:
             subject_type="user",
             subject_id=user.id,
             username=legacy.username,
+            kept_registration_password=keeps,
         )
+        serial = str(payload.get("serial") or "")
+        outcome = await add_device(db, tenant, user, serial, request=request) if serial else ""
         await db.commit()
         await _sign_in(request, user)
+    if outcome == "added":
+        flash(request, gettext("The device %(serial)s was added.", serial=serial), "success")
+    elif outcome == "pending":
+        flash(
+            request,
+            gettext(
+                "We could not verify %(serial)s automatically. OMICRON will check it; this can take some time.",
+                serial=serial,
+            ),
+            "warning",
+        )
     return redirect(request, "/omicron/welcome")
 
 

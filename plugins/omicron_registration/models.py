@@ -160,3 +160,23 @@ class UserInterest(TenantOwned, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     code: Mapped[str] = mapped_column(String(30))
+
+
+class WaitingDevice(TenantOwned, Base):
+    """A serial number OMICRON accepted for a customer that the device registry does not know yet.
+
+    It becomes the customer's device as soon as the registry has it (a "devices sold" import, or the
+    hourly look-up in a connected back office); until then the customer sees it as waiting.
+    """
+
+    __tablename__ = "omicron_registration_waiting_devices"
+    __table_args__ = (
+        UniqueConstraint("user_id", "serial_number"),
+        Index("ix_omicron_registration_waiting_devices_serial", "tenant_id", "serial_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    serial_number: Mapped[str] = mapped_column(String(6))
+    company: Mapped[str] = mapped_column(String(200), default="")
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)

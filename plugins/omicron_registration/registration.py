@@ -21,7 +21,6 @@ from core.api import (
     UsernamePolicy,
     UserStatus,
     audit,
-    current_locale,
     gettext,
     lazy_gettext,
     length_rule,
@@ -30,7 +29,7 @@ from core.api import (
     utcnow,
 )
 
-from .backend import SerialCheck, backend_for, normalize_serial, serial_format_ok
+from .backend import SerialCheck, SerialStatus, backend_for, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
 from .settings import NAME, plugin_settings
 
@@ -108,7 +107,7 @@ def approval_payload(check: SerialCheck, company: str, country: str) -> dict[str
         "claimed_elsewhere": "already registered by another company",
         "owner_mismatch": "the registry names another owner company",
     }
-    return {
+    payload = {
         "Serial number": check.serial,
         "Registry": reasons[str(check.status)],
         "Product": check.product or "-",
@@ -117,29 +116,25 @@ def approval_payload(check: SerialCheck, company: str, country: str) -> dict[str
         "Company entered": company,
         "Country entered": country,
     }
+    if check.status == SerialStatus.UNKNOWN:
+        payload["After approval"] = (
+            "the serial number waits for the registry: import it (Imports, Devices sold) and it becomes "
+            "the customer's device; the customer is told by e-mail"
+        )
+    return payload
 
 
 async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> dict[str, Any] | None:
     """Check the serial number against the registry; the answer decides the activation path.
 
-    An e-mail address of the former Customer Area is not registered again: the customer gets a
-    migration mail instead (FAQ 1.9), and the form says so next to the e-mail field. Usernames of
-    accounts still waiting for migration stay reserved for them.
+    (An e-mail address of the former Customer Area never gets here: ``divert_registration`` sends
+    it the migration mail.) Usernames of accounts still waiting for migration stay reserved for them.
     """
-    from .migration import legacy_username_reserved, offer_migration
+    from .migration import legacy_username_reserved
 
     email = (form.email.data or "").strip()
     if email:
         await release_expired_registration(db, tenant, email)
-    if email and await offer_migration(tenant, email, current_locale()):
-        form.email.errors = [
-            *form.email.errors,
-            gettext(
-                "This address belongs to an account of the former Customer Area. We have sent you an e-mail "
-                "with a link to move it to the new portal: your username is kept."
-            ),
-        ]
-        return None
     username = form.username.data if "username" in form else None
     if username and await legacy_username_reserved(db, username, email):
         form.username.errors = [*form.username.errors, gettext("This username is not available. Choose another one.")]

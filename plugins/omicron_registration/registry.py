@@ -14,7 +14,9 @@ from core.api import RegistryImporter, RowError, Rows, Tenant, gettext, lazy_get
 
 from .backend import normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, DOC_TYPES, FAMILIES, LANGUAGES, TOPICS, family_of
+from .library_texts import TOPIC_NAMES
 from .models import Device, Document, DocumentWord, LegacyAccount
+from .waiting import link_waiting_devices
 
 DEVICE_COLUMNS = ("serial_number", "product", "country", "owner_company", "sold_on")
 LEGACY_COLUMNS = ("email", "username", "first_name", "last_name", "company", "country")
@@ -46,7 +48,10 @@ async def validate_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> list
 
 
 async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
-    """Insert or update the devices of a validated CSV; returns how many rows were written."""
+    """Insert or update the devices of a validated CSV; returns how many rows were written.
+
+    Serial numbers customers were waiting for become their devices (and they are told by mail).
+    """
     count = 0
     for row in rows:
         serial = normalize_serial(row["serial_number"])
@@ -63,6 +68,7 @@ async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
         device.sold_on = date.fromisoformat(sold_on) if sold_on else None
         count += 1
     await db.flush()
+    await link_waiting_devices(db, tenant, {normalize_serial(row["serial_number"]) for row in rows})
     return count
 
 
@@ -136,38 +142,6 @@ _TITLE_PATTERNS = {
     "de": ("{product}: {topic} in der Praxis", "{topic} prüfen mit dem {product}", "{product} Leitfaden {topic}"),
     "fr": ("{product} : {topic} en pratique", "Tester {topic} avec le {product}", "Guide {product} {topic}"),
 }
-_TOPIC_WORDS = {
-    "en": {
-        "protection": "protection relays",
-        "transformers": "power transformers",
-        "breakers": "circuit breakers",
-        "instrument": "instrument transformers",
-        "rotating": "rotating machines",
-        "partial_discharge": "partial discharge",
-        "cables": "cables",
-        "substation": "substation automation",
-    },
-    "de": {
-        "protection": "Schutzrelais",
-        "transformers": "Leistungstransformatoren",
-        "breakers": "Leistungsschalter",
-        "instrument": "Messwandler",
-        "rotating": "rotierende Maschinen",
-        "partial_discharge": "Teilentladung",
-        "cables": "Kabel",
-        "substation": "Stationsautomatisierung",
-    },
-    "fr": {
-        "protection": "relais de protection",
-        "transformers": "transformateurs de puissance",
-        "breakers": "disjoncteurs",
-        "instrument": "transformateurs de mesure",
-        "rotating": "machines tournantes",
-        "partial_discharge": "décharges partielles",
-        "cables": "câbles",
-        "substation": "automatisation des postes",
-    },
-}
 
 
 def generate_documents(count: int, tenant_id: int, *, start: int = 0) -> list[dict[str, Any]]:
@@ -183,8 +157,8 @@ def generate_documents(count: int, tenant_id: int, *, start: int = 0) -> list[di
         products = FAMILIES[family]
         product = products[i % len(products)]
         pattern = _TITLE_PATTERNS[language][i % 3]
-        title = f"{pattern.format(product=product, topic=_TOPIC_WORDS[language][topic])} #{i + 1}"
-        summary = f"{product} · {_TOPIC_WORDS[language][topic]} · {doc_type.replace('_', ' ')}"
+        title = f"{pattern.format(product=product, topic=TOPIC_NAMES[language][topic])} #{i + 1}"
+        summary = f"{product} · {TOPIC_NAMES[language][topic]} · {doc_type.replace('_', ' ')}"
         rows.append(
             {
                 "tenant_id": tenant_id,
@@ -196,7 +170,7 @@ def generate_documents(count: int, tenant_id: int, *, start: int = 0) -> list[di
                 "language": language,
                 "doc_type": doc_type,
                 "published_on": first_day + timedelta(days=(i * 37) % 4000),
-                "pages": 2 + (i % 60),
+                "pages": 3 + (i % 6),
             }
         )
     return rows

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 
 from core.tenancy.service import create_tenant
 from core.testing import check_accessibility, mail_links
@@ -31,7 +35,7 @@ def _omicron(run_async) -> str:
                 db,
                 portal.plugins,
                 slug=SLUG,
-                name="OMICRON Customer Area",
+                name="OMICRON",
                 plugins=["omicron_registration"],
                 theme="omicron",
                 locales=["en", "de", "fr"],
@@ -109,7 +113,15 @@ def test_register_with_a_known_serial_then_topics_fill_the_dashboard(run_async, 
     documents = page.locator("[data-widget=documents] li")
     assert documents.count() == 5
     assert all("FRANEO" in text for text in documents.all_inner_texts())
+    languages = [link.get_attribute("lang") for link in page.locator("[data-widget=documents] a").all()]
+    assert languages[0] == "en"  # the reader's language first
     check_accessibility(page)
+    page.locator("[data-widget=documents] a").first.click()
+    page.wait_for_url("**/omicron/library/*")
+    assert page.locator("h1").inner_text().startswith("FRANEO")
+    assert "owners of FRANEO devices" in page.content()  # no FRANEO device: no download yet
+    check_accessibility(page)
+    page.goto(_url(live_server, "/"))
 
     page.goto(_url(live_server, "/omicron/updates"))
     assert "CMC_356_5.00.zip" in page.content()  # the registered CMC device unlocks its family's updates
@@ -123,6 +135,12 @@ def test_register_with_a_known_serial_then_topics_fill_the_dashboard(run_async, 
     assert results.count() == 20
     assert results.first.get_by_role("link", name="Download").is_visible()  # owner of a CMC device
     check_accessibility(page)
+    with page.expect_download() as download_info:
+        results.first.get_by_role("link", name="Download").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "de"  # the document's language, German here
+    assert "Produktfamilie" in reader.pages[0].extract_text()
     page.get_by_role("link", name="Next page").click()
     assert "Page 2 of" in page.content()
     page.goto(_url(live_server, "/omicron/devices"))
@@ -212,4 +230,57 @@ def test_unknown_serial_waits_for_the_operator_then_the_customer_signs_in_by_ema
     page.locator("form[action*='/login'] button[type=submit]").click()
     page.wait_for_url(_url(live_server, "/"))
     assert "Paul" in page.locator("h1").inner_text()
+    assert "ZZ999Z has been accepted" in page.locator("[data-widget=waiting]").inner_text()
+    check_accessibility(page)
+    page.goto(_url(live_server, "/omicron/devices"))
+    assert "being added to our registry" in page.locator("[data-state=registry]").inner_text()
+    check_accessibility(page)
+
+    # the operator brings the device into the registry: it becomes Paul's, and Paul is told
+    operator.goto(f"{live_server.url}/console/imports")
+    _core_csrf_field(operator)
+    devices_sold = operator.locator("select[name=importer] option", has_text="Devices sold").get_attribute("value")
+    operator.select_option("select[name=importer]", devices_sold)
+    operator.set_input_files(
+        "input[name=file]",
+        files=[{"name": "devices.csv", "mimeType": "text/csv",
+                "buffer": b"serial_number,product,country,owner_company,sold_on\nZZ999Z,MPD 800,FR,,2024-05-02\n"}],
+    )  # fmt: skip
+    operator.get_by_role("button", name="Check the file").click()
+    operator.wait_for_load_state()
+    _core_csrf_field(operator)
+    operator.get_by_role("button", name="Import every row").click()
+    operator.wait_for_load_state()
+    mails = live_server.wait_for_mail(SLUG, count=3)
+    assert "ZZ999Z" in str(mails[-1]["Subject"])
+    page.reload()
+    assert "MPD 800" in page.locator("table").inner_text()
+    assert page.locator("[data-state=registry]").count() == 0
     operator_context.close()
+
+
+def test_a_former_customer_enters_only_the_email_on_the_registration_page_in_german(
+    run_async, live_server, browser_page
+):
+    _omicron(run_async)
+    page = browser_page
+    page.goto(_url(live_server, "/locale/de?next=/register"))
+    page.fill("input[name=email]", "martin.keller@netzbetrieb-demo.example")
+    page.locator("form[action$='/register'] button[type=submit]").click()
+    page.wait_for_url("**/omicron/migrate/sent")
+    assert "Prüfen Sie Ihr Postfach" in page.content()
+    care = page.locator("[data-customer-care=no_mail] a")
+    assert care.get_attribute("href").startswith("mailto:customer.care@omicronenergy.com")
+    check_accessibility(page)
+    message = live_server.wait_for_mail(SLUG)[-1]
+    assert "Kundenbereich" in str(message["Subject"])
+    page.goto(_link(live_server, message, "/omicron/migrate/"))
+    assert "mkeller" in page.content()
+    page.select_option("select[name=country]", "DE")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password_confirm]", PASSWORD)
+    page.check("input[name=accept_terms]")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/omicron/welcome")
+    assert "mkeller" in page.content()
+    check_accessibility(page)

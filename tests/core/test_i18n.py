@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from babel.support import Translations
 
-from core.i18n.catalogs import fallback_chain
-from core.i18n.context import gettext, use_locale
-from core.i18n.formatting import format_date, format_money, format_number, format_phone
+from core.i18n.catalogs import Catalogs, fallback_chain
+from core.i18n.context import gettext, ngettext, use_locale
+from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
 from core.i18n.negotiation import negotiate
+from core.i18n.typography import punctuate
+from core.plugins import PluginManager
+from core.web.templating import Templates
 
 LOCALES = ["fr_CA", "en_CA"]
 
@@ -82,8 +86,6 @@ def test_gettext_without_catalog_returns_the_source():
 
 
 def test_templates_translate_plurals_and_escape_variables():
-    from core.web.templating import Templates
-
     env = Templates({}).environment("default", (), ())
     template = env.from_string(
         "{% trans count=n %}{{ count }} try{% pluralize %}{{ count }} tries{% endtrans %}|"
@@ -92,3 +94,85 @@ def test_templates_translate_plurals_and_escape_variables():
     with use_locale("en", Translations()):
         assert template.render(n=1) == "1 try|Hello &lt;b&gt;"
         assert template.render(n=3) == "3 tries|Hello &lt;b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("Mot de passe oublié ? Choisissez-en un ici :", "fr", "Mot de passe oublié\u202f? Choisissez-en un ici\xa0:"),
+        (
+            "Mot de passe oublié ? Choisissez-en un ici :",
+            "fr_BE",
+            "Mot de passe oublié\u202f? Choisissez-en un ici\xa0:",
+        ),
+        ("Mot de passe oublié ? Choisissez-en un ici :", "fr_CA", "Mot de passe oublié? Choisissez-en un ici\xa0:"),
+        ("Bienvenue! Téléphone: %(phone)s", "fr", "Bienvenue\u202f! Téléphone\xa0: %(phone)s"),
+        ("Trop courant; choisissez-en un autre.", "fr_CA", "Trop courant; choisissez-en un autre."),
+        ("« Mot de passe oublié »", "fr_CA", "«\xa0Mot de passe oublié\xa0»"),
+        ("À 12:30, voir https://x.example/?a=1 &amp; b", "fr", "À 12:30, voir https://x.example/?a=1 &amp; b"),
+        (
+            "Forgot your password? Note: it is case-sensitive.",
+            "en_CA",
+            "Forgot your password? Note: it is case-sensitive.",
+        ),
+    ],
+)
+def test_french_punctuation_spaces_follow_the_locale(text, locale, expected):
+    assert punctuate(text, locale) == expected
+
+
+def test_the_colon_filter_gives_each_locale_its_colon():
+    env = Templates({}).environment("default", (), ())
+    template = env.from_string('{{ _("Phone")|colon }} {{ label|colon }} {{ asked|colon }}')
+    with use_locale("fr_CA", Translations()):
+        assert template.render(label="A & B", asked="Why?") == "Phone\xa0: A &amp; B\xa0: Why?"
+    with use_locale("en_CA", Translations()):
+        assert template.render(label="Label:", asked="Why?") == "Phone: Label: Why?"
+
+
+def test_a_value_ending_with_an_abbreviation_ends_the_sentence():
+    env = Templates({}).environment("default", (), ())
+    template = env.from_string('{{ _("We will answer by %(due)s.", due=due) }}')
+    with use_locale("en_CA", Translations()):
+        assert template.render(due="5:00 p.m.") == "We will answer by 5:00 p.m."
+        assert template.render(due="17:00") == "We will answer by 17:00."
+        assert gettext("Open until %(time)s.", time="5 p.m.") == "Open until 5 p.m."
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("fr_CA", "26 nov. 2026, 17 h 05"),
+        ("en_CA", "Nov 26, 2026, 5:05\u202fp.m."),
+        ("fr_BE", "26 nov. 2026, 17:05"),
+        ("fr", "26 nov. 2026, 17:05"),
+        ("nl_BE", "26 nov 2026, 17:05"),
+        ("de", "26.11.2026, 17:05"),
+    ],
+)
+def test_date_times_show_hours_and_minutes_without_seconds(locale, expected):
+    instant = datetime(2026, 11, 26, 22, 5, 42, tzinfo=UTC)
+    with use_locale(locale, Translations()):
+        assert format_datetime(instant, "medium", "America/Montreal") == expected
+        assert format_datetime(instant.replace(tzinfo=None), "medium", "America/Montreal") == expected  # stored UTC
+        assert format_datetime(instant, "yyyy-MM-dd HH:mm:ss") == "2026-11-26 22:05:42"  # a pattern is kept
+
+
+def test_core_counts_use_the_plural_forms_of_each_language():
+    """French says "0 ligne importée", Dutch "0 rijen geïmporteerd": each catalogue's own plural rule."""
+    plugins = PluginManager()
+    domains = {
+        domain: (name, Path(path))
+        for name, module in plugins.modules.items()
+        for domain, path in module.portique_locale_dirs().items()
+        if name in plugins.default_names
+    }
+    catalogs = Catalogs(domains, plugins.default_names)
+    forms = ("%(num)s row imported.", "%(num)s rows imported.")
+    expected = {
+        "fr": ["0 ligne importée.", "1 ligne importée.", "2 lignes importées."],
+        "nl": ["0 rijen geïmporteerd.", "1 rij geïmporteerd.", "2 rijen geïmporteerd."],
+    }
+    for locale, texts in expected.items():
+        with use_locale(locale, catalogs.translations(locale, plugins.default_names)):
+            assert [ngettext(*forms, n) for n in (0, 1, 2)] == texts

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -25,6 +25,8 @@ from core.app import create_app
 from core.cli import main
 from core.db.base import Base
 from core.db.migrations import upgrade
+from core.i18n import build
+from core.i18n.catalogs import Catalogs
 from core.plugins import PluginManager
 from core.scaffold import ScaffoldError, check_name, generate
 from core.tenancy.service import create_tenant
@@ -126,6 +128,25 @@ def test_french_catalog_is_complete(tmp_path):
     messages = [m for m in catalog if m.id]
     assert len(messages) >= 10
     assert all(m.string and not m.fuzzy for m in messages)
+
+
+def test_generated_catalogs_take_a_regional_catalogue(tmp_path):
+    """A generated plugin passes ``check`` and falls back to ``fr`` from the regional catalogue it adds."""
+    root = generate("acme_tea", tmp_path)
+    locale_dir = root / "locale"
+    component = [("acme_tea", locale_dir, ("fr",))]
+    assert build.check(component, [locale_dir]) == ([], [])
+    path = build.add_region("acme_tea", locale_dir, "fr_CA")
+    with path.open("rb") as handle:
+        quebec = read_po(handle, locale="fr_CA")
+    quebec.add("Enter a title.", "Entrez un titre.")
+    with path.open("wb") as handle:
+        write_po(handle, quebec, width=100, sort_output=True, include_lineno=False)
+    assert build.check(component, [locale_dir]) == ([], [])
+    build.compile_domain("acme_tea", locale_dir)
+    translations = Catalogs({"acme_tea": ("acme_tea", locale_dir)}).translations("fr_CA", ["acme_tea"])
+    assert translations.gettext("Enter a title.") == "Entrez un titre."
+    assert translations.gettext("Save") == "Enregistrer"
 
 
 async def test_generated_plugin_serves_its_page_on_the_tenant_that_enables_it(

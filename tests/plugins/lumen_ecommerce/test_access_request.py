@@ -130,7 +130,7 @@ INVALID_CASES = [
     ({"signature": None}, "Please sign the form"),
     ({"signature": signature_data_url(blank=True)}, "Please sign the form"),
     ({"signature": "data:image/png;base64,bm90IGEgcG5n"}, "Please sign the form"),
-    ({"user_count": "3"}, "You entered 3 user(s) but filled in 2 user block(s)"),
+    ({"user_count": "3"}, "The number of users (3) does not match the user blocks filled in (2)"),
     ({"user_count": "0"}, "Enter the number of users, from 1 to 25."),
     ({"is_admin": "no"}, "Only the account administrator may sign this request"),
     ({"platforms": None}, "Choose at least one platform."),

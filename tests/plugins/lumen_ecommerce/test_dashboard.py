@@ -26,3 +26,11 @@ async def test_administrator_dashboard_counts_orders_waiting(lumen, tenant_clien
     home = (await admin.get("/")).text
     assert "Électricité Bélanger" in home
     assert "1 commande attend votre approbation" in home
+
+
+async def test_french_counts_no_order_in_the_singular(lumen, tenant_client):
+    """French treats 0 as singular: « 0 commande attend », never « 0 commandes attendent »."""
+    admin = tenant_client(lumen)
+    await sign_in(admin, "jbelanger")
+    home = (await admin.get("/")).text
+    assert "0 commande attend votre approbation" in home

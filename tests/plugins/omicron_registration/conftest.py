@@ -22,7 +22,7 @@ OMICRON = {
 @pytest.fixture
 async def omicron(make_tenant: Callable[..., Awaitable[Tenant]]) -> Tenant:
     """The OMICRON tenant."""
-    return await make_tenant("omicron", name="OMICRON Customer Area", **OMICRON)
+    return await make_tenant("omicron", name="OMICRON", **OMICRON)
 
 
 @pytest.fixture

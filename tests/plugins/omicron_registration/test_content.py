@@ -214,12 +214,21 @@ async def test_the_dashboard_shows_the_newest_matches_of_each_kind(portal, omicr
         chosen = or_(Document.family == "franeo", Document.topic == "cables")
         newest = (Document.published_on.desc(), Document.id.desc())
         reading = ("manual", "application_note", "paper")
-        documents = await db.scalars(
-            select(Document).where(chosen, Document.doc_type.in_(reading)).order_by(*newest).limit(5)
+
+        def english_first(found, limit):  # the reader's language first, then the others, newest first
+            found = list(found)
+            return ([d for d in found if d.language == "en"] + [d for d in found if d.language != "en"])[:limit]
+
+        documents = english_first(
+            await db.scalars(select(Document).where(chosen, Document.doc_type.in_(reading)).order_by(*newest)), 5
         )
-        media = await db.scalars(
-            select(Document).where(chosen, Document.doc_type.in_(("video", "article"))).order_by(*newest).limit(4)
+        media = english_first(
+            await db.scalars(
+                select(Document).where(chosen, Document.doc_type.in_(("video", "article"))).order_by(*newest)
+            ),
+            4,
         )
+        assert {d.language for d in documents} == {"en"}  # enough English documents for the reader
         expected = [[str(escape(d.title)) for d in documents], [str(escape(d.title)) for d in media]]
         updates = await db.scalars(
             select(SoftwareUpdate).where(SoftwareUpdate.family == "cmc").order_by(SoftwareUpdate.released_on.desc())
@@ -230,13 +239,15 @@ async def test_the_dashboard_shows_the_newest_matches_of_each_kind(portal, omicr
             .order_by(Event.starts_on)
             .limit(4)
         )
-        expected_updates = [f"{u.product} {u.version} (" for u in updates]
+        expected_updates = [f"{u.product} {u.version}</a> (" for u in updates]
         expected_events = [str(escape(e.title)) for e in events]
     client = tenant_client(omicron)
     await sign_in(client, "owner")
     page = (await client.get("/")).text
     lists = re.findall(r'<ul class="omicron-doc-list"[^>]*>(.*?)</ul>', page)
-    assert [re.findall(r'<li lang="[^"]*">(.*?) <span class="meta">', found) for found in lists] == expected
+    assert [
+        re.findall(r'<li><a href="[^"]*/omicron/library/\d+" lang="[^"]*">(.*?)</a>', found) for found in lists
+    ] == expected
     assert [len(found) for found in expected] == [5, 4]
     assert (len(expected_updates), len(expected_events)) == (3, 4)
 

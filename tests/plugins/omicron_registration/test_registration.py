@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core.api import ApprovalRequest, User, UserStatus
@@ -142,8 +143,8 @@ async def test_legacy_email_on_the_registration_page_sends_a_migration_mail(
     portal, omicron, registry, tenant_client, mailbox
 ):
     response = await register(tenant_client(omicron), email="OLD.USER@example.com", username="somebody")
-    assert response.status_code == 200
-    assert "former Customer Area" in response.text
+    assert response.status_code == 303  # the answer of any registration: the address is not told apart
+    assert response.headers["location"].endswith("/register/done")
     mail = await mailbox.last("Old.User@Example.com")
     assert "olduser" in mail_text(mail)
     assert "7 days" in mail_text(mail)
@@ -187,3 +188,38 @@ async def test_an_expired_registration_frees_the_email(portal, omicron, registry
     assert (user.username, user.first_name) == ("evanew", "Evelyn")
     await client.get(await first_link(mailbox, "eva.muster@acme.example", "/confirm/"))
     assert (await sign_in(tenant_client(omicron), "evanew")).status_code == 303
+
+
+CARE = 'href="mailto:customer.care@omicronenergy.com?subject='
+
+
+@pytest.mark.parametrize(
+    ("language", "screenshot", "spam"),
+    [
+        ("en", "with a screenshot of the error message", "Not in your spam folder either?"),
+        ("de", "mit einem Bildschirmfoto der Fehlermeldung", "Auch nicht im Spam-Ordner?"),
+        ("fr", "avec une capture d’écran du message d’erreur", "Pas non plus dans votre courrier indésirable\u202f?"),
+    ],
+)
+async def test_expired_link_and_no_mail_pages_give_the_customer_care_address(
+    portal, omicron, registry, tenant_client, mailbox, time_machine, language, screenshot, spam
+):
+    """FAQ 1.6 and 1.7: no mail, or a link that does not work: write to customer care (with a screenshot)."""
+    start = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    client = tenant_client(omicron)
+    await client.get(f"/locale/{language}?next=/")
+    done = await register(client)
+    page = await client.get(done.headers["location"])
+    assert CARE in page.text
+    assert spam in page.text
+    time_machine.move_to(start + timedelta(days=15), tick=False)
+    expired = await client.get(await first_link(mailbox, "eva.muster@acme.example", "/confirm/"))
+    assert expired.status_code == 410
+    assert CARE in expired.text
+    assert screenshot in expired.text
+    broken = await client.get("/confirm/" + "x" * 43)
+    assert CARE in broken.text
+    assert screenshot in broken.text
+    for path in ("/omicron/migrate/sent", "/password/forgot/sent"):
+        assert CARE in (await client.get(path)).text, path
