@@ -403,15 +403,74 @@ def browser_page(_browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def check_accessibility(page: Any) -> None:
-    """Fail on serious or critical axe-core violations of the current page."""
-    from axe_playwright_python.sync_playwright import Axe
+AXE_OPTIONS: dict[str, Any] = {
+    "resultTypes": ["violations", "incomplete"],
+    "rules": {"color-contrast": {"enabled": True}},
+}
+# axe skips text made only of symbols (the ✕ that deletes a row) unless told otherwise; configure()
+# replaces a check's options whole, so the defaults are carried over.
+AXE_CONFIGURE = """() => {
+  const defaults = axe._audit.checks["color-contrast"].options;
+  axe.configure({checks: [{id: "color-contrast", options: {...defaults, ignoreUnicode: false}}]});
+}"""
+# axe files text drawn in the colour of its own background (white on white, contrast 1:1) under
+# "incomplete" instead of "violations": such text is invisible, so it is a failure here.
+INVISIBLE_TEXT = "equalRatio"
 
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    if bad:
-        details = "; ".join(f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}" for v in bad)
-        raise AssertionError(f"accessibility violations on {page.url}: {details}")
+
+def _invisible_text(results: dict[str, Any]) -> list[str]:
+    found = []
+    for rule in results.get("incomplete", []):
+        if rule["id"] != "color-contrast":
+            continue
+        for node in rule["nodes"]:
+            keys = {
+                (check.get("data") or {}).get("messageKey")
+                for check in node["any"]
+                if isinstance(check.get("data"), dict)
+            }
+            if INVISIBLE_TEXT in keys:
+                found.append(node["html"][:120])
+    return found
+
+
+def accessibility_problems(page: Any) -> list[str]:
+    """The serious or critical axe-core findings of the current page, colour contrast included."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.evaluate(AXE_SCRIPT)
+    page.evaluate(AXE_CONFIGURE)
+    results: dict[str, Any] = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + ", ".join(n["html"][:120] for n in v["nodes"][:3])
+        + (f" (+{len(v['nodes']) - 3})" if len(v["nodes"]) > 3 else "")
+        for v in results["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    problems += [
+        f"color-contrast (serious): text drawn in its background's colour: {html}" for html in _invisible_text(results)
+    ]
+    return problems
+
+
+def check_accessibility(page: Any) -> None:
+    """Fail on serious or critical axe-core findings of the current page, colour contrast included.
+
+    Invisible text (its colour equals its background's, which axe leaves "incomplete") fails too.
+    """
+    problems = accessibility_problems(page)
+    if problems:
+        raise AssertionError(f"accessibility violations on {page.url}:\n  " + "\n  ".join(problems))
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing overflows).
+
+    Use a plain context of the phone's width: a mobile emulation (``is_mobile``) zooms out to fit a
+    page that overflows, so the page never looks wider than the window there.
+    """
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
 async def tenant_by_slug(portal: Portal, slug: str) -> Tenant:

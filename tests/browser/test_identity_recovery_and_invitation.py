@@ -85,7 +85,7 @@ def test_holder_invites_a_user_who_gets_only_the_granted_permission(run_async, l
     invite.locator('input[name="permissions"][value="readings"]').check()
     invite.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    page.locator('form[action$="/logout"] button').click()
+    page.locator('form[action$="/logout"] button').locator("visible=true").click()
     page.wait_for_url("**/t/luminus/")
 
     invitation = next(m for m in live_server.wait_for_mail("luminus") if m["To"] == "lea@boulangerie-dupont.be")

@@ -67,7 +67,7 @@ async def test_payments_are_paged_on_their_own_tab(world):
     assert f"Betalingen 1 tot {PAGE_SIZE} van {len(expected)}" in html
     seen = 0
     while True:
-        seen += html.count('<td class="num">')
+        seen += html.count('<td class="num"')
         older = _link(html, "next")
         if older is None:
             break
