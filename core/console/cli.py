@@ -1,12 +1,14 @@
-"""``portique staff add|list``: staff accounts of the console."""
+"""``portique staff add|list|renew-totp``: staff accounts of the console."""
 
 from __future__ import annotations
 
 import click
 from sqlalchemy import select
 
+from core.audit.service import record as audit
 from core.console.models import Staff
 from core.console.staff import StaffError, create_staff, provisioning_uri
+from core.identity.totp import new_secret
 from core.tenancy.models import Tenant
 
 
@@ -65,3 +67,27 @@ def staff_list() -> None:
     for member in run(portal, body):
         state = "active" if member.active else "disabled"
         click.echo(f"{member.email:<32} {member.role:<9} {state}")
+
+
+@staff.command("renew-totp")
+@click.argument("email")
+def staff_renew_totp(email: str) -> None:
+    """Give a staff member a new 160-bit TOTP secret (a lost authenticator, or an unusable old secret)."""
+    from core.cli import make_portal, run
+
+    portal = make_portal()
+
+    async def body() -> Staff | None:
+        async with portal.database.session() as db:
+            member = await db.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+            if member is not None:
+                member.totp_secret = new_secret()
+                audit(db, "console.totp_renewed", actor_type="system", subject_type="staff", subject_id=member.id)
+                await db.commit()
+            return member
+
+    member = run(portal, body)
+    if member is None:
+        raise click.ClickException(f"no staff member {email}")
+    click.echo(f"TOTP secret: {member.totp_secret}")
+    click.echo(f"Authenticator URI: {provisioning_uri(member)}")

@@ -14,7 +14,8 @@ OPERATOR = "operator@portique.example"
 AGENT = "agent@portique.example"
 PASSWORD = "Console-Demo-2026!"  # noqa: S105 - demo data, printed by `portique demo`
 # Published on purpose: demo operators sign in with codes from any authenticator app or oathtool.
-DEMO_TOTP_SECRET = "PORTIQUEDEMOTOTP"  # noqa: S105 - demo data, printed by `portique demo`
+# 32 base32 characters (160 bits), as every secret the console creates: pyotp refuses short ones.
+DEMO_TOTP_SECRET = "PORTIQUEDEMOOPERATORTWOSTEPCODE2"  # noqa: S105 - demo data, printed by `portique demo`
 
 
 async def demo_staff(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
@@ -24,7 +25,7 @@ async def demo_staff(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
         operator = await create_staff(
             db, email=OPERATOR, name="Demo operator", password=PASSWORD, role=StaffRole.OPERATOR
         )
-        operator.totp_secret = DEMO_TOTP_SECRET
+    operator.totp_secret = DEMO_TOTP_SECRET  # also renews the 80-bit secret of older demo databases
     agent = await db.scalar(select(Staff).where(Staff.email == AGENT))
     if agent is None:
         agent = await create_staff(db, email=AGENT, name="Demo agent", password=PASSWORD, role=StaffRole.AGENT)

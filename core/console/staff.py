@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pyotp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.console.models import Staff, StaffRole, StaffTenant
 from core.identity.passwords import hash_password, verify_password
+from core.identity.totp import code_ok, new_secret
+from core.identity.totp import provisioning_uri as totp_uri
 from core.tenancy.models import Tenant
 
 
@@ -45,7 +46,7 @@ async def create_staff(
         role=role,
         locale=locale,
         password_hash=await hash_password(password),
-        totp_secret=pyotp.random_base32() if with_totp else None,
+        totp_secret=new_secret() if with_totp else None,
     )
     db.add(staff)
     await db.flush()
@@ -56,14 +57,18 @@ async def create_staff(
 
 
 async def check_credentials(db: AsyncSession, email: str, password: str, code: str) -> Staff | None:
-    """The active staff member with these credentials (and a valid TOTP code when it has a secret)."""
+    """The active staff member with these credentials (and a valid TOTP code when it has a secret).
+
+    Every failure — unknown address, wrong password, inactive member, wrong or malformed code, or a
+    stored secret that cannot be used — answers ``None``: the caller cannot tell them apart.
+    """
     staff = await db.scalar(select(Staff).where(Staff.email == email.strip().lower()))
     if staff is None:
         await verify_password(None, password)  # same work whether or not the account exists
         return None
     if not await verify_password(staff.password_hash, password) or not staff.active:
         return None
-    if staff.totp_secret and not pyotp.TOTP(staff.totp_secret).verify(code.replace(" ", ""), valid_window=1):
+    if staff.totp_secret and not code_ok(staff.totp_secret, code):
         return None
     return staff
 
@@ -79,4 +84,4 @@ def provisioning_uri(staff: Staff, issuer: str = "Portique") -> str:
     """The ``otpauth://`` URI to add the staff member's TOTP secret to an authenticator app."""
     if not staff.totp_secret:
         return ""
-    return pyotp.TOTP(staff.totp_secret).provisioning_uri(name=staff.email, issuer_name=issuer)
+    return totp_uri(staff.totp_secret, name=staff.email, issuer=issuer)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import pyotp
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n.middleware import remember_chosen_locale
-from core.identity import flows
+from core.identity import flows, totp
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
 from core.identity.models import Membership, User, UserStatus
@@ -26,7 +25,6 @@ from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
 from core.mail.service import queue_mail
-from core.web.ids import is_digits
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import locale_choices, render
 
@@ -260,14 +258,6 @@ async def sessions(request: Request) -> Response:
 # -- two-step verification (TOTP) -------------------------------------------------------------------
 
 
-def _totp(secret: str) -> pyotp.TOTP:
-    return pyotp.TOTP(secret)
-
-
-def _code_ok(secret: str, code: str) -> bool:
-    return is_digits(code) and len(code) == 6 and _totp(secret).verify(code, valid_window=1)
-
-
 @login_required
 async def totp_setup(request: Request) -> Response:
     """``/profile/totp``: turn two-step verification on (scan, then confirm a code) or off."""
@@ -283,7 +273,7 @@ async def totp_setup(request: Request) -> Response:
         if me.totp_secret:
             if required:
                 return await render(request, "identity/totp.html", {"form": form, "enabled": True, "required": True})
-            if action == "disable" and form.validate() and _code_ok(me.totp_secret, form.code.data):
+            if action == "disable" and form.validate() and totp.code_ok(me.totp_secret, form.code.data):
                 me.totp_secret = None
                 audit(
                     db,
@@ -300,10 +290,10 @@ async def totp_setup(request: Request) -> Response:
             if action == "disable" and not form.code.errors:
                 form.code.errors = [_("This code is not valid. Check the time of your device and try again.")]
             return await render(request, "identity/totp.html", {"form": form, "enabled": True})
-        secret = session.get("totp_setup") or pyotp.random_base32()
+        secret = session.get("totp_setup") or totp.new_secret()
         session.set("totp_setup", secret)
         if action == "enable" and form.validate():
-            if _code_ok(secret, form.code.data):
+            if totp.code_ok(secret, form.code.data):
                 me.totp_secret = secret
                 session.pop("totp_setup")
                 session.pop("force_totp_setup")
@@ -320,7 +310,7 @@ async def totp_setup(request: Request) -> Response:
                 _flash(request, _("Two-step verification is on."))
                 return redirect(request, "/profile")
             form.code.errors = [_("This code is not valid. Check the time of your device and try again.")]
-        uri = _totp(secret).provisioning_uri(name=me.email, issuer_name=tenant.name)
+        uri = totp.provisioning_uri(secret, name=me.email, issuer=tenant.name)
         forced = bool(session.get("force_totp_setup"))
         return await render(
             request,
@@ -352,7 +342,7 @@ async def login_code(request: Request) -> Response:
         if user is None or user.status != UserStatus.ACTIVE or not user.totp_secret:
             session.pop("totp_pending")
             return redirect(request, "/login")
-        if not _code_ok(user.totp_secret, form.code.data):
+        if not totp.code_ok(user.totp_secret, form.code.data):
             await throttle.hit(bucket)
             audit(db, "identity.login_failed", request=request, subject_type="user", subject_id=user.id, step="totp")
             await db.commit()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -9,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from core.cli import main
 from core.testing import run_in_thread
 
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("tenants", "users", "accounts", "memberships", "console_staff", "console_staff_tenants")
 
 
@@ -35,6 +39,10 @@ def test_demo_creates_four_portals_with_accounts_and_staff_and_is_idempotent(tmp
         assert f"http://{slug}.localhost:8000/" in first.output
         assert f"/t/{slug}/console" in first.output
     assert "operator@portique.example" in first.output
+    secret = first.output.split("the secret ", 1)[1].split(",", 1)[0]
+    assert len(base64.b32decode(secret)) * 8 >= 160, secret
+    assert secret in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert secret in (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
     counts = _counts(url)
     assert counts["tenants"] == 4
     assert counts["users"] >= 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -60,6 +61,7 @@ def test_staff_add_operator_gets_totp_and_agent_gets_tenants(cli):
     assert "TOTP secret:" in operator.output
     assert "otpauth://totp/" in operator.output
     secret = operator.output.split("TOTP secret: ", 1)[1].split()[0]
+    assert len(base64.b32decode(secret)) * 8 >= 160
     agent = cli("staff", "add", "agent@ops.test", "--tenants", "acme", input="agent password 12\nagent password 12\n")
     assert agent.exit_code == 0, agent.output
     assert "TOTP" not in agent.output
@@ -82,6 +84,27 @@ def test_staff_add_operator_gets_totp_and_agent_gets_tenants(cli):
     assert without_code is None
     assert len(links) == 1
     assert roles == {"op@ops.test": "operator", "agent@ops.test": "agent"}
+
+
+def test_staff_renew_totp_gives_a_new_160_bit_secret(cli):
+    cli("staff", "add", "op@ops.test", "--role", "operator", input="operator password 1\noperator password 1\n")
+
+    async def shorten(db):
+        member = await db.scalar(select(Staff))
+        member.totp_secret = "PORTIQUEDEMOTOTP"  # an 80-bit secret of an older release
+        await db.commit()
+
+    _query(cli.url, shorten)
+    renewed = cli("staff", "renew-totp", "OP@ops.test")
+    assert renewed.exit_code == 0, renewed.output
+    secret = renewed.output.split("TOTP secret: ", 1)[1].split()[0]
+    assert len(base64.b32decode(secret)) * 8 >= 160
+    assert "otpauth://totp/" in renewed.output
+    member = _query(
+        cli.url, lambda db: check_credentials(db, "op@ops.test", "operator password 1", pyotp.TOTP(secret).now())
+    )
+    assert member is not None
+    assert CliRunner().invoke(main, ["staff", "renew-totp", "nobody@ops.test"]).exit_code != 0
 
 
 def test_sla_check_stores_breaches(cli):

@@ -233,6 +233,21 @@ async def test_totp_second_step(tenant, tenant_client, make_user, portal, time_m
     assert (await fresh.get("/profile")).status_code == 200
 
 
+async def test_totp_step_with_an_unusable_stored_secret_answers_the_code_page(tenant, tenant_client, make_user, portal):
+    user = await make_user(tenant)
+    async with portal.database.session(tenant.id) as db:
+        (await db.get(type(user), user.id)).totp_secret = "PORTIQUEDEMOTOTP"  # 80 bits: pyotp refuses it
+        await db.commit()
+    client = tenant_client(tenant)
+    assert (await sign_in(client, "ada@example.com")).headers["location"] == "/login/code"
+    code_page = await client.get("/login/code")
+    for code in ("123456", "²²²²²²"):
+        answer = await client.post("/login/code", data={"csrf_token": csrf_of(code_page.text), "code": code})
+        assert answer.status_code == 200
+        assert "This code is not valid" in answer.text
+    assert (await client.get("/profile")).status_code == 303, "still signed out"
+
+
 async def test_dev_mailbox_lists_tenant_mail_in_debug_only(tenant, tenant_client, make_user, mailbox, portal):
     await make_user(tenant)
     client = tenant_client(tenant)
