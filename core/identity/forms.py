@@ -122,6 +122,19 @@ class EmailForm(PortiqueForm):
     email = email_field()
 
 
+class RecoveryForm(PortiqueForm):
+    """Forgot password on a tenant that signs in by username: ``email`` takes the username or the e-mail address.
+
+    The field keeps the name of the URL map (``/password/forgot``, field ``email``) on every tenant.
+    """
+
+    email = StringField(
+        _l("Username or e-mail address"),
+        [InputRequired(message=_l("This field is required.")), Length(max=254)],
+        filters=[_strip],
+    )
+
+
 class SetPasswordForm(PortiqueForm):
     """Choose a new password (reset link, invitation, forced change)."""
 

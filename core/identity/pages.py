@@ -18,7 +18,7 @@ from core.i18n import current_locale, ngettext
 from core.i18n import gettext as _
 from core.identity import flows
 from core.identity.current import current_user
-from core.identity.forms import EmailForm, LoginForm, RegistrationForm, SetPasswordForm
+from core.identity.forms import EmailForm, LoginForm, RecoveryForm, RegistrationForm, SetPasswordForm
 from core.identity.models import Membership, User, UserStatus
 from core.identity.passwords import hash_password, needs_rehash, verify_password
 from core.identity.rules import (
@@ -554,15 +554,28 @@ async def confirm_resend(request: Request) -> Response:
 # -- password recovery ----------------------------------------------------------------------------
 
 
+def recovers_by_username(tenant: Any) -> bool:
+    """The tenant signs in by username: "forgot password" takes the username or the e-mail address."""
+    return "username" in login_identifiers(tenant)
+
+
 async def forgot(request: Request) -> Response:
-    """``/password/forgot``: the same answer whether the address is known or not."""
+    """``/password/forgot``: the same answer whether the address (or username) is known or not."""
     tenant = request.state.tenant
     if tenant is None:
         raise HTTPException(status_code=404)
-    form = await EmailForm.from_request(request)
-    if request.method == "GET" or not form.validate():
-        return await render(request, "identity/forgot.html", {"form": form})
-    address = normalize_email(form.email.data)
+    by_username = recovers_by_username(tenant)
+    form_class = RecoveryForm if by_username else EmailForm
+    context: dict[str, Any] = {"by_username": by_username}
+    if request.method == "GET":
+        typed = request.query_params.get("login", "").strip()[:254]
+        form = await form_class.from_request(request, **({"email": typed} if typed and by_username else {}))
+        return await render(request, "identity/forgot.html", {**context, "form": form})
+    form = await form_class.from_request(request)
+    if not form.validate():
+        return await render(request, "identity/forgot.html", {**context, "form": form})
+    typed = form.email.data
+    address = normalize_username(typed) if by_username else normalize_email(typed)
     buckets = mail_buckets("reset", tenant.id, client_ip(request), address)
     throttle = get_throttle()
     wait = await throttle.retry_after(*buckets)
@@ -570,7 +583,8 @@ async def forgot(request: Request) -> Response:
         return await throttled(request, wait)
     await throttle.hit(*buckets)
     async with tenant_session(request) as db:
-        user = await find_user_by_email(db, address)
+        identifiers: tuple[str, ...] = ("username", "email") if by_username else ("email",)
+        user = await find_login(db, identifiers, typed)
         if user is not None and user.status == UserStatus.ACTIVE:
             await flows.send_password_reset(db, tenant, user)
             audit(db, "identity.reset_requested", request=request, subject_type="user", subject_id=user.id)
@@ -584,7 +598,10 @@ async def forgot_sent(request: Request) -> Response:
     """``/password/forgot/sent``: check your mailbox."""
     from core.identity.rules import RESET_VALID_FOR
 
-    return await render(request, "identity/forgot_sent.html", {"valid_for": Duration(RESET_VALID_FOR)})
+    if request.state.tenant is None:
+        raise HTTPException(status_code=404)
+    context = {"valid_for": Duration(RESET_VALID_FOR), "by_username": recovers_by_username(request.state.tenant)}
+    return await render(request, "identity/forgot_sent.html", context)
 
 
 async def _set_password_page(

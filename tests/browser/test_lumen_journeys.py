@@ -1,5 +1,6 @@
 """Browser journeys of the Lumen tenant: signed access request → operator approval → username mail →
-"forgot password" → sign-in (French); a failed submission keeps the drawn signature, on a phone (English)."""
+"forgot password" with the username → sign-in (French); a failed submission keeps the drawn
+signature, on a phone (English)."""
 
 from __future__ import annotations
 
@@ -108,6 +109,8 @@ def test_fr_request_with_signature_approval_username_mail_reset_and_sign_in(run_
         page.get_by_role("button", name="Envoyer").click()
     assert page.url.endswith("/register/done"), _errors(page)
     assert "DA-000001" in page.content()
+    step_6 = "Sur la page de connexion, cliquez sur « Mot de passe oublié? » et entrez votre nom d’utilisateur"
+    assert step_6 in page.locator("main").inner_text().replace("\u00a0", " ")
     check_accessibility(page)
 
     # The operator approves in the console (operator host, own browser context).
@@ -131,10 +134,17 @@ def test_fr_request_with_signature_approval_username_mail_reset_and_sign_in(run_
     assert "lgagne" in text
     assert "Aucun mot de passe" in text or "aucun mot de passe" in text
 
-    # "Forgot password" → reset link → new password → sign in with the username.
-    page.goto(live_server.tenant_url("lumen", "/password/forgot"))
-    page.fill("#email", "luc.gagne@tremblay.example")
-    page.locator("main form button[type=submit]").click()
+    # Step 6 as the thank-you page and the mails say it: on the sign-in page, "Forgot your password?",
+    # the username → reset link → new password → sign in with the username.
+    page.goto(live_server.tenant_url("lumen", "/login"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mot de passe oublié?").click()
+    assert page.locator("label[for=email]").inner_text().startswith("Nom d’utilisateur ou adresse courriel")
+    check_accessibility(page)
+    page.fill("#email", "lgagne")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "ce nom d’utilisateur" in page.content()
     mails = live_server.wait_for_mail("lumen", count=4)
     reset = [link for link in mail_links(mails[-1]) if "/password/reset/" in link]
     assert reset, mail_text(mails[-1])

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.api import ApprovalRequest, ApprovalStatus, Membership, User, resolve, utcnow
-from core.testing import mail_links, mail_text
+from core.testing import csrf_of, mail_links, mail_text
 from plugins.lumen_ecommerce import service
 from plugins.lumen_ecommerce.models import LumenAccessRequest
 from plugins.lumen_ecommerce.service import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES, make_username
@@ -224,3 +224,30 @@ async def test_adding_users_to_a_number_without_ecommerce_account_is_refused(cli
     response = await client.post("/register", data=request_data(csrf, action="add"))
     assert response.status_code == 400
     assert "has no e-commerce account yet" in response.text
+
+
+async def test_step_6_the_username_on_forgot_password_as_every_page_and_mail_says(
+    client, tenant_client, portal, lumen, mailbox
+):
+    csrf = await page_csrf(client)
+    done = await client.post("/register", data=request_data(csrf), follow_redirects=True)
+    received = mail_text(await mailbox.last("emilie.cote@tremblay.example"))
+    await decide(portal, lumen, ApprovalStatus.APPROVED)
+    created = mail_text(await mailbox.last("luc.gagne@tremblay.example"))
+    step = "click “Forgot your password?” and enter"
+    assert step in done.text
+    assert step in received
+    assert "Enter your username (or your e-mail address)" in created
+    for text in (done.text, received, created):
+        assert "enter the username and click" not in text
+        assert "enter your username and click" not in text
+    french = tenant_client(lumen)  # fr_CA, the tenant's default
+    page = await french.get("/password/forgot")
+    assert "Nom d’utilisateur ou adresse courriel" in page.text
+    before = len(await mailbox.messages("luc.gagne@tremblay.example"))
+    sent = await french.post("/password/forgot", data={"csrf_token": csrf_of(page.text), "email": "lgagne"})
+    assert sent.status_code == 303
+    assert "ce nom d’utilisateur" in (await french.get(sent.headers["location"])).text
+    messages = await mailbox.messages("luc.gagne@tremblay.example")
+    assert len(messages) == before + 1
+    assert any("/password/reset/" in link for link in mail_links(messages[-1]))
