@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.background import BackgroundTask
 from starlette.responses import JSONResponse, Response
 
 from core.approvals.models import ApprovalRequest
 from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.db.base import utcnow
+from core.db.retry import retrying
 from core.i18n import current_locale, ngettext
 from core.i18n import gettext as _
 from core.identity import flows
@@ -560,7 +562,13 @@ def recovers_by_username(tenant: Any) -> bool:
 
 
 async def forgot(request: Request) -> Response:
-    """``/password/forgot``: the same answer whether the address (or username) is known or not."""
+    """``/password/forgot``: the same answer, after the same work, whether the address (or username) is known.
+
+    Before answering, the page only validates the form and counts the attempt (per IP and per
+    typed identifier); looking the account up, issuing the token and queuing the mail happen after
+    the answer was sent (:func:`_send_reset_link`), so neither the answer nor its timing tells
+    whether an access exists.
+    """
     tenant = request.state.tenant
     if tenant is None:
         raise HTTPException(status_code=404)
@@ -582,8 +590,17 @@ async def forgot(request: Request) -> Response:
     if wait:
         return await throttled(request, wait)
     await throttle.hit(*buckets)
+    identifiers: tuple[str, ...] = ("username", "email") if by_username else ("email",)
+    response = redirect(request, "/password/forgot/sent")
+    response.background = BackgroundTask(_send_reset_link, request, identifiers, typed)
+    return response
+
+
+@retrying
+async def _send_reset_link(request: Request, identifiers: tuple[str, ...], typed: str) -> None:
+    """After ``/password/forgot`` answered: find the access, and send it a reset link if it is active."""
+    tenant = request.state.tenant
     async with tenant_session(request) as db:
-        identifiers: tuple[str, ...] = ("username", "email") if by_username else ("email",)
         user = await find_login(db, identifiers, typed)
         if user is not None and user.status == UserStatus.ACTIVE:
             await flows.send_password_reset(db, tenant, user)
@@ -591,7 +608,6 @@ async def forgot(request: Request) -> Response:
         else:
             audit(db, "identity.reset_requested_unknown", request=request)
         await db.commit()
-    return redirect(request, "/password/forgot/sent")
 
 
 async def forgot_sent(request: Request) -> Response:
