@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.background import BackgroundTask
 from starlette.responses import JSONResponse, Response
 
 from core.approvals.models import ApprovalRequest
