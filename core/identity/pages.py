@@ -33,6 +33,7 @@ from core.identity.rules import (
     username_problems,
 )
 from core.identity.throttle import (
+    MAIL_PER_ADDRESS,
     REGISTER_PER_IP,
     Bucket,
     get_throttle,
@@ -42,11 +43,12 @@ from core.identity.throttle import (
 )
 from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token
 from core.identity.users import (
+    as_typed_for_lookup,
     create_user,
     find_user_by_email,
     find_user_by_username,
+    identifier_key,
     normalize_email,
-    normalize_username,
     username_taken,
 )
 from core.mail.service import queue_mail
@@ -93,7 +95,8 @@ def login_label(identifiers: tuple[str, ...]) -> str:
 
 
 async def find_login(db: AsyncSession, identifiers: tuple[str, ...], login: str) -> User | None:
-    """The user a ``login`` value designates on this tenant, per the accepted identifiers."""
+    """The user a ``login`` value designates on this tenant, per the accepted identifiers (NFKC, any case)."""
+    login = as_typed_for_lookup(login)
     user = None
     if "username" in identifiers:
         user = await find_user_by_username(db, login)
@@ -124,21 +127,21 @@ async def login(request: Request) -> Response:
 
     ip = client_ip(request)
     login_value = form.login.data
-    key = normalize_username(login_value)
-    ip_buckets, account_buckets = login_buckets(tenant.id, ip, key)
-    throttle = get_throttle()
-    wait = await throttle.retry_after(*ip_buckets, *account_buckets)
-    if wait:
-        async with tenant_session(request) as db:
-            audit(db, "identity.login_throttled", request=request, login=login_value[:100], retry_after=wait)
-            await db.commit()
-        return await throttled(request, wait)
-
     async with tenant_session(request) as db:
         user = await find_login(db, identifiers, login_value)
         # End the read before hashing: the connection goes back to the pool instead of being held
         # while the password waits for a hashing thread (the user stays loaded: no expiry on commit).
         await db.commit()
+        # The per-account limit counts the account, whichever identifier was typed (username, e-mail,
+        # any case or width); an identifier that designates no account counts under its normalised form.
+        account_key = f"user:{user.id}" if user is not None else "login:" + identifier_key(login_value)
+        ip_buckets, account_buckets = login_buckets(tenant.id, ip, account_key)
+        throttle = get_throttle()
+        wait = await throttle.retry_after(*ip_buckets, *account_buckets)
+        if wait:
+            audit(db, "identity.login_throttled", request=request, login=login_value[:100], retry_after=wait)
+            await db.commit()
+            return await throttled(request, wait)
         ok = await verify_password(user.password_hash if user else None, form.password.data)
         if not ok or user is None:
             await throttle.hit(*ip_buckets, *account_buckets)
@@ -583,8 +586,7 @@ async def forgot(request: Request) -> Response:
     if not form.validate():
         return await render(request, "identity/forgot.html", {**context, "form": form})
     typed = form.email.data
-    address = normalize_username(typed) if by_username else normalize_email(typed)
-    buckets = mail_buckets("reset", tenant.id, client_ip(request), address)
+    buckets = mail_buckets("reset", tenant.id, client_ip(request), identifier_key(typed))
     throttle = get_throttle()
     wait = await throttle.retry_after(*buckets)
     if wait:
@@ -600,14 +602,23 @@ async def forgot(request: Request) -> Response:
 async def _send_reset_link(request: Request, identifiers: tuple[str, ...], typed: str) -> None:
     """After ``/password/forgot`` answered: find the access, and send it a reset link if it is active."""
     tenant = request.state.tenant
+    throttle = get_throttle()
     async with tenant_session(request) as db:
         user = await find_login(db, identifiers, typed)
-        if user is not None and user.status == UserStatus.ACTIVE:
-            await flows.send_password_reset(db, tenant, user)
-            audit(db, "identity.reset_requested", request=request, subject_type="user", subject_id=user.id)
-        else:
+        if user is None or user.status != UserStatus.ACTIVE:
             audit(db, "identity.reset_requested_unknown", request=request)
+            await db.commit()
+            return
+        # At most MAIL_PER_ADDRESS links per account, whether its username or its e-mail was typed.
+        account = Bucket(MAIL_PER_ADDRESS, ("reset-account", str(tenant.id), str(user.id)))
+        if await throttle.retry_after(account):
+            audit(db, "identity.reset_throttled", request=request, subject_type="user", subject_id=user.id)
+            await db.commit()
+            return
+        await flows.send_password_reset(db, tenant, user)
+        audit(db, "identity.reset_requested", request=request, subject_type="user", subject_id=user.id)
         await db.commit()
+    await throttle.hit(account)
 
 
 async def forgot_sent(request: Request) -> Response:

@@ -78,7 +78,11 @@ def get_throttle(portal: Portal | None = None) -> Throttle:
 
 
 def login_buckets(tenant_id: int, ip: str, account: str) -> tuple[list[Bucket], list[Bucket]]:
-    """(per-IP buckets, per-account buckets) of a sign-in attempt; ``account`` is the normalised login."""
+    """(per-IP buckets, per-account buckets) of a sign-in attempt.
+
+    ``account`` is ``user:<id>`` when the typed identifier designates an account (so its username and
+    its e-mail share one count), else ``login:`` and the identifier's :func:`identifier_key` form.
+    """
     tid = str(tenant_id)
     return (
         [Bucket(LOGIN_PER_IP, ("login-ip", tid, ip))],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, select
@@ -22,6 +23,19 @@ def normalize_email(email: str) -> str:
 def normalize_username(username: str) -> str:
     """The comparison form of a username (usernames are unique per tenant, case-insensitively)."""
     return username.strip().lower()
+
+
+def identifier_key(value: str) -> str:
+    """The form under which throttles count a typed identifier that designates no account.
+
+    NFKC (full-width "ａｄａ" is "ada"), trimmed, case-folded: variants of one identifier share a count.
+    """
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
+def as_typed_for_lookup(value: str) -> str:
+    """A typed sign-in identifier in NFKC, so that full-width or composed variants find the account."""
+    return unicodedata.normalize("NFKC", value)
 
 
 # Built once (every sign-in runs one): building and keying a statement costs more than running it.
