@@ -36,6 +36,7 @@ from core.identity.flows import (
     send_password_reset,
     set_temporary_password,
     sign_in,
+    tell_already_registered,
 )
 from core.identity.forms import EmailAddress, RegistrationForm
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
@@ -204,6 +205,7 @@ __all__ = [
     "set_temporary_password",
     "sign_in",
     "staff_required",
+    "tell_already_registered",
     "tenant_db",
     "use_locale",
     "username_problems",

@@ -87,6 +87,27 @@ async def send_password_reset(db: AsyncSession, tenant: Tenant, user: User) -> N
     )
 
 
+def tell_already_registered(db: AsyncSession, tenant: Tenant, user: User) -> None:
+    """Someone registered with ``user``'s address: tell the owner by mail (sign-in and reset links).
+
+    The page answers as for a new access, so registration never tells whether an address is known;
+    a provider's own registration calls this too (``core.api``).
+    """
+    portal = get_portal()
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "identity/already_registered",
+        {
+            "user": user,
+            "login_link": portal.tenant_url(tenant, "/login"),
+            "reset_link": portal.tenant_url(tenant, "/password/forgot"),
+        },
+        locale=user.locale,
+    )
+
+
 def generate_password(length: int = 16) -> str:
     """A random password with letters and digits (satisfies the usual composition rules)."""
     alphabet = string.ascii_letters + string.digits

@@ -51,7 +51,6 @@ from core.identity.users import (
     normalize_email,
     username_taken,
 )
-from core.mail.service import queue_mail
 from core.plugins import resolve
 from core.portal import get_portal
 from core.web.forms import PortiqueForm
@@ -378,18 +377,7 @@ async def _already_registered(request: Request, db: AsyncSession, user: User) ->
     if user.status == UserStatus.PENDING_EMAIL:
         await flows.send_confirmation(db, tenant, user)
     else:
-        queue_mail(
-            db,
-            tenant,
-            user.email,
-            "identity/already_registered",
-            {
-                "user": user,
-                "login_link": get_portal().tenant_url(tenant, "/login"),
-                "reset_link": get_portal().tenant_url(tenant, "/password/forgot"),
-            },
-            locale=user.locale,
-        )
+        flows.tell_already_registered(db, tenant, user)
     audit(db, "identity.register_existing", request=request, subject_type="user", subject_id=user.id)
 
 

@@ -46,6 +46,7 @@ from core.api import (
     render,
     require_role,
     staff_required,
+    tell_already_registered,
     tenant_db,
     username_taken,
     utcnow,
@@ -244,10 +245,11 @@ async def register(request: Request) -> Response:
     if await services.over_limit(request, *guard):
         form.account_number.errors.append(_("Too many unsuccessful attempts. Please try again in an hour."))
         return await render(request, template, context, status_code=429)
+    await services.count(request, guard[0])  # every complete attempt from an address counts
     async with tenant_db(request) as db:
         record = await services.backend(tenant).match_account(db, number, form.postal_code.data)
         if record is None:
-            await services.count(request, *guard)
+            await services.count(request, guard[1])
             audit(db, "videotron_business.registration_mismatch", request=request, subject_type="account")
             await db.commit()
             form.account_number.errors.append(
@@ -269,10 +271,16 @@ async def register(request: Request) -> Response:
         services.check_password_extras(tenant, form.password, email=form.email.data, username=form.username.data)
         if await username_taken(db, form.username.data):
             form.username.errors.append(_("This username is not available. Choose another one."))
-        if await find_user_by_email(db, form.email.data) is not None:
-            form.email.errors.append(_("This e-mail address cannot be used for a new access. Enter another one."))
         if form.username.errors or form.email.errors or form.password.errors:
             return await render(request, template, context)
+        owner = await find_user_by_email(db, form.email.data)
+        if owner is not None:
+            # The same answer as a new access (and the same hashing work); the address's owner is told.
+            await hash_password(form.password.data)
+            tell_already_registered(db, tenant, owner)
+            audit(db, "videotron_business.register_existing", request=request, subject_type="user", subject_id=owner.id)
+            await db.commit()
+            return redirect(request, "/videotron/registered")
         data = NewHolder(
             username=form.username.data,
             email=form.email.data,

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from limits import RateLimitItem, parse
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -15,6 +13,7 @@ from starlette.requests import Request
 from core.api import (
     Account,
     ActionToken,
+    Bucket,
     Membership,
     Role,
     SessionPolicy,
@@ -26,6 +25,7 @@ from core.api import (
     create_user,
     get_or_create_account,
     get_portal,
+    get_throttle,
     grant_membership,
     password_problems,
     utcnow,
@@ -52,36 +52,23 @@ LIMITS: dict[str, RateLimitItem] = {
 }
 
 
-def limiter() -> MovingWindowRateLimiter:
-    """The portal's rate limiter (Redis when the deployment configures it, else in memory)."""
-    portal = get_portal()
-    key = f"{PLUGIN}.limiter"
-    found = portal.cache.get(key)
-    if found is None:
-        redis_url = portal.settings.redis_url
-        if redis_url.startswith("redis"):
-            # Shared by every web process; redis-py is the client the deployment already installs.
-            storage = storage_from_string(f"async+{redis_url}", implementation="redispy")
-        else:
-            storage = storage_from_string("async+memory://")
-        found = portal.cache[key] = MovingWindowRateLimiter(storage)
-    return cast(MovingWindowRateLimiter, found)
+def _buckets(request: Request, checks: tuple[tuple[str, str], ...]) -> list[Bucket]:
+    tenant = request.state.tenant
+    return [Bucket(LIMITS[name], (PLUGIN, str(tenant.id), name, identifier)) for name, identifier in checks]
 
 
 async def over_limit(request: Request, *checks: tuple[str, str]) -> bool:
-    """``True`` when one of the ``(limit name, identifier)`` checks is exhausted (nothing is counted)."""
-    tenant = request.state.tenant
-    for name, identifier in checks:
-        if not await limiter().test(LIMITS[name], PLUGIN, str(tenant.id), name, identifier):
-            return True
-    return False
+    """``True`` when one of the ``(limit name, identifier)`` checks is exhausted (nothing is counted).
+
+    The counters are the core throttle's (``core.api.get_throttle``): shared by every web process
+    the way the core's sign-in limits are.
+    """
+    return await get_throttle().retry_after(*_buckets(request, checks)) > 0
 
 
 async def count(request: Request, *checks: tuple[str, str]) -> None:
     """Count one attempt against each ``(limit name, identifier)``."""
-    tenant = request.state.tenant
-    for name, identifier in checks:
-        await limiter().hit(LIMITS[name], PLUGIN, str(tenant.id), name, identifier)
+    await get_throttle().hit(*_buckets(request, checks))
 
 
 def backend(tenant: Tenant) -> VideotronBackend:

@@ -232,3 +232,36 @@ async def test_a_concurrent_second_registration_is_stopped_by_the_database(
     assert "An online access already exists for this account" in response.text
     async with portal.database.session(vtenant.id) as db:
         assert await db.scalar(select(User).where(User.username == "autre.personne")) is None
+
+
+async def test_an_address_that_already_has_an_access_gets_the_same_answer_and_its_owner_a_mail(
+    vclient, tenant_client, vtenant, mailbox, portal
+):
+    taken = "marie.tremblay@boulangerie-stdenis.example"  # the demo holder of 800100001
+    known = await register(vclient, email=taken)
+    fresh = await register(tenant_client(vtenant), username="anh.autre", email="anh.autre@cabinet-nguyen.example")
+    for response in (known, fresh):
+        assert response.status_code == 303
+        assert response.headers["location"] == "/videotron/registered"
+    told = mail_text(await mailbox.last(taken))  # in Marie's language (French)
+    assert "Quelqu’un a tenté de s’inscrire" in told
+    assert "/password/forgot" in told
+    async with portal.database.session(vtenant.id) as db:
+        names = set(await db.scalars(select(User.username)))
+    assert "anh.nguyen" not in names, "nothing is created for the known address"
+    assert "anh.autre" in names
+    assert "cannot be used for a new access" not in known.text
+
+
+async def test_registration_attempts_are_throttled_per_address_whatever_the_answer(vclient):
+    taken = "marie.tremblay@boulangerie-stdenis.example"
+    answers = [(await register(vclient, email=taken)).status_code for _ in range(11)]
+    assert answers == [303] * 10 + [429], answers
+
+
+async def test_the_counters_are_the_core_throttles(vclient, portal):
+    from core.api import get_throttle
+
+    await register(vclient, postal_code="H1A 1A1")
+    storage = get_throttle(portal).storage
+    assert any("videotron_business" in str(key) for key in getattr(storage, "events", {})), "core throttle counted"
