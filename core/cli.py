@@ -87,9 +87,16 @@ def main() -> None:
 @click.option("--access-log/--no-access-log", default=True)
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the portals with uvicorn."""
+    from core.serving import proxy_options
     from core.serving import serve as serve_app
 
-    make_portal()  # fail fast, with one clear line, on bad settings or plugins
+    portal = make_portal()  # fail fast, with one clear line, on bad settings or plugins
+    trusted = portal.settings.trusted_proxy_list
+    click.echo(
+        f"forwarded headers trusted from: {', '.join(trusted)}"
+        if trusted
+        else "forwarded headers trusted from: nobody (PORTIQUE_TRUSTED_PROXIES is empty)"
+    )
     os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
     serve_app(
         "core.app:create_app",
@@ -98,7 +105,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         workers=workers,
         access_log=False,  # Portique writes its own JSON access log (request id, tenant, duration)
         log_level="warning",
-        proxy_headers=True,
+        **proxy_options(portal.settings),
     )
 
 

@@ -22,11 +22,24 @@ from typing import Any
 
 import uvicorn
 
+from core.settings import Settings
+
 logger = logging.getLogger("portique.serving")
 
 CRASH_WINDOW = 5.0  # seconds: a worker dying sooner than this after its start counts as a crash loop
 MAX_QUICK_DEATHS = 5
 STOP_GRACE = 30.0  # seconds a worker gets to finish its requests after SIGTERM
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header settings from ``PORTIQUE_TRUSTED_PROXIES``.
+
+    With no trusted proxy, uvicorn reads no ``X-Forwarded-*`` header at all (its own default would
+    believe anything that connects from 127.0.0.1): the connection's peer is the client, for the
+    per-IP throttles and the audit log.
+    """
+    trusted = settings.trusted_proxy_list
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
 def serve(app: str, *, host: str, port: int, workers: int = 1, **options: Any) -> None:

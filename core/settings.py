@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from functools import cached_property
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     hash_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=64)
     access_log: bool = True
     max_request_mb: int = Field(default=50, ge=1, le=2048)
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
+    # believed (comma-separated). Empty: no forwarded header is trusted, the peer is the client.
+    trusted_proxies: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -56,6 +60,22 @@ class Settings(BaseSettings):
         if not value or "/" in value or ":" in value:
             raise ValueError("a bare host name such as portal.example.com")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network such as 10.0.0.5 or 10.0.0.0/8") from None
+        return ",".join(entries)
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies' addresses and networks (empty: trust no forwarded header)."""
+        return [entry for entry in self.trusted_proxies.split(",") if entry]
 
     @cached_property
     def mail_dir(self) -> Path:

@@ -362,12 +362,15 @@ def live_server(portique_settings: Settings) -> Iterator[LiveServer]:
     import uvicorn
 
     from core.app import create_app
+    from core.serving import proxy_options
 
     settings = portique_settings.model_copy(update={"run_worker_in_process": True, "public_url": ""})
     port = _free_port()
     settings.public_url = f"http://127.0.0.1:{port}"
     app = create_app(settings, access_log=False)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **proxy_options(settings)
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
