@@ -91,6 +91,17 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from core.serving import serve as serve_app
 
     portal = make_portal()  # fail fast, with one clear line, on bad settings or plugins
+    if workers > 1 and not portal.settings.redis_url:
+        raise click.ClickException(
+            f"--workers {workers} needs PORTIQUE_REDIS_URL: without Redis each worker keeps its own sign-in and "
+            f"mail throttle counters, so every limit would be {workers} times higher. Set PORTIQUE_REDIS_URL "
+            "(pip install 'portique[redis]') or serve with --workers 1."
+        )
+    click.echo(
+        "throttle counters: Redis, shared by every worker"
+        if portal.settings.redis_url
+        else "throttle counters: in this process (one worker; set PORTIQUE_REDIS_URL to run several)"
+    )
     trusted = portal.settings.trusted_proxy_list
     click.echo(
         f"forwarded headers trusted from: {', '.join(trusted)}"
