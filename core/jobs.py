@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.db.base import utcnow
 from core.mail.worker import deliver_pending
+from core.metrics import JOB_RUNS
 from core.periodic import PeriodicJob
 from core.plugins import flatten
 from core.portal import Portal
@@ -30,8 +31,10 @@ async def run_due_jobs(portal: Portal, jobs: list[PeriodicJob], next_runs: dict[
         try:
             result = await job.run(portal)
         except Exception:
+            JOB_RUNS.labels(job.name, "failed").inc()
             log.exception("job %s failed", job.name)
         else:
+            JOB_RUNS.labels(job.name, "ok").inc()
             if result:
                 log.info("job %s: %s", job.name, result)
 

@@ -17,6 +17,7 @@ from core.db.base import utcnow
 from core.mail.addresses import is_email_address
 from core.mail.backends import is_permanent
 from core.mail.models import OutboxMessage
+from core.metrics import OUTBOX_DELIVERIES
 from core.portal import Portal
 from core.tenancy.models import Tenant
 
@@ -71,11 +72,13 @@ async def deliver_pending(portal: Portal, limit: int = 50) -> int:
                 row.next_attempt_at = utcnow() + backoff(row.attempts)
                 if row.attempts >= MAX_ATTEMPTS or is_permanent(exc):
                     row.status = "failed"
+                OUTBOX_DELIVERIES.labels(slug or "-", "failed" if row.status == "failed" else "retry").inc()
                 log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error)
             else:
                 row.status = "sent"
                 row.sent_at = utcnow()
                 row.attempts += 1
                 sent += 1
+                OUTBOX_DELIVERIES.labels(slug or "-", "sent").inc()
         await db.commit()
     return sent
