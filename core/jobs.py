@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 
 from core.db.base import utcnow
-from core.mail.worker import deliver_pending
+from core.mail.worker import BATCH, deliver_pending
 from core.metrics import JOB_RUNS
 from core.periodic import PeriodicJob
 from core.plugins import flatten
@@ -40,14 +40,16 @@ async def run_due_jobs(portal: Portal, jobs: list[PeriodicJob], next_runs: dict[
 
 
 async def run_forever(portal: Portal, interval: float = 1.0) -> None:
-    """Deliver the outbox every ``interval`` seconds and run the periodic jobs, until cancelled."""
+    """Deliver the outbox every ``interval`` seconds (at once while a backlog lasts) and run the periodic jobs."""
     portal.activate()
     jobs = periodic_jobs(portal)
     next_runs: dict[str, datetime] = {}
     while True:
+        busy = False
         try:
-            await deliver_pending(portal)
+            busy = await deliver_pending(portal) >= BATCH  # a backlog: go on at once
         except Exception:
             log.exception("outbox delivery failed")
         await run_due_jobs(portal, jobs, next_runs)
-        await asyncio.sleep(interval)
+        if not busy:
+            await asyncio.sleep(interval)

@@ -29,6 +29,7 @@ from core.tenancy.models import Tenant
 
 log = logging.getLogger("portique.mail")
 MAX_ATTEMPTS = 8
+BATCH = 50  # messages per call of deliver_pending
 
 
 def message_id(row: OutboxMessage, domain: str) -> str:
@@ -61,7 +62,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-async def deliver_pending(portal: Portal, limit: int = 50) -> int:
+async def deliver_pending(portal: Portal, limit: int = BATCH) -> int:
     """Send up to ``limit`` due messages, committing each one's outcome at once; return how many were sent."""
     sent = 0
     for _ in range(limit):
