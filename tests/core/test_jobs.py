@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from core.db.base import utcnow
 from core.jobs import periodic_jobs, run_due_jobs, run_forever
 from core.mail.models import OutboxMessage
 from core.mail.worker import BATCH
-from core.metrics import JOB_RUNS
+from core.metrics import JOB_RUNS, SLA_BREACHES
 from core.periodic import PeriodicJob
+from core.ticketing.jobs import record_breaches
+from core.ticketing.models import Ticket
 
 
 async def test_default_plugins_declare_their_jobs(portal):
@@ -84,3 +87,26 @@ async def test_job_runs_are_counted_by_result(portal):
     await run_due_jobs(portal, [PeriodicJob("counted", timedelta(minutes=1), broken)], {})
     assert JOB_RUNS.labels("counted", "ok")._value.get() == before["ok"] + 1
     assert JOB_RUNS.labels("counted", "failed")._value.get() == before["failed"] + 1
+
+
+async def test_sla_breaches_are_counted_once_by_tenant_slug(portal, make_tenant):
+    tenant = await make_tenant("acme")
+    now = utcnow()
+    async with portal.database.session() as db:
+        for n, due in enumerate([now - timedelta(hours=1), now - timedelta(minutes=1), now + timedelta(hours=1)]):
+            db.add(
+                Ticket(
+                    tenant_id=tenant.id,
+                    reference=f"TKT-2026-00000{n}",
+                    category="c",
+                    subject="s",
+                    requester_email="a@example.com",
+                    sla_due_at=due,
+                    sort_due_at=due,
+                )
+            )
+        await db.commit()
+    before = SLA_BREACHES.labels("acme")._value.get()
+    assert await record_breaches(portal) == 2
+    assert await record_breaches(portal) == 0
+    assert SLA_BREACHES.labels("acme")._value.get() == before + 2
