@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core.db.base import utcnow
 from core.mail.worker import BATCH, deliver_pending
-from core.metrics import JOB_RUNS
+from core.metrics import JOB_RUNS, sample_process
 from core.periodic import PeriodicJob
 from core.plugins import flatten
 from core.portal import Portal
@@ -51,5 +51,6 @@ async def run_forever(portal: Portal, interval: float = 1.0) -> None:
         except Exception:
             log.exception("outbox delivery failed")
         await run_due_jobs(portal, jobs, next_runs)
+        sample_process()  # the worker's resource gauges (portique worker --metrics-port)
         if not busy:
             await asyncio.sleep(interval)

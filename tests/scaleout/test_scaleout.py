@@ -408,15 +408,9 @@ def test_two_workers_deliver_a_backlog_of_500_once_each(cluster: Cluster) -> Non
     ports = [_free_port(), _free_port()]
     workers = [cluster.start_worker(port) for port in ports]
     _seconds_until(lambda: cluster.run(queued) == 0, 180)
-    sent_by = [
-        value(
-            httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text,
-            "portique_outbox_deliveries_total",
-            tenant="-",
-            result="sent",
-        )
-        for port in ports
-    ]
+    scrapes = [httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text for port in ports]
+    sent_by = [value(scrape, "portique_outbox_deliveries_total", tenant="-", result="sent") for scrape in scrapes]
+    assert all(value(scrape, "portique_process_resident_memory_bytes") > 0 for scrape in scrapes)
     for worker in workers:
         _stop(worker)
     elapsed = cluster.smtp.times[-1] - cluster.smtp.times[before]
