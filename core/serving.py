@@ -22,6 +22,7 @@ from typing import Any
 
 import uvicorn
 
+from core.metrics import forget_process
 from core.settings import Settings
 
 logger = logging.getLogger("portique.serving")
@@ -103,6 +104,7 @@ class Supervisor:
                         self.stopping.set()
                         break
                     logger.warning("worker %s exited with %s: restarting it", process.pid, process.exitcode)
+                    forget_process(process.pid)
                     processes[index] = self._start(context, sockets[index])
                     started[index] = time.monotonic()
         finally:

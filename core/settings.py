@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     # Addresses or networks of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
     # believed (comma-separated). Empty: no forwarded header is trusted, the peer is the client.
     trusted_proxies: str = ""
+    metrics_token: str = ""
 
     @field_validator("database_url")
     @classmethod
