@@ -76,11 +76,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+def shared_redis_url() -> str:
+    """The Redis that several ``serve`` workers need for their throttle counters (skip without one)."""
+    import redis
+
+    url = os.environ.get("PORTIQUE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"portique serve --workers 2 needs Redis at {url} ({type(exc).__name__})")
+    return url
+
+
 def test_scrapes_add_up_both_workers_and_never_go_backwards(portique_settings, run_async):
     add_tenant(run_async, "acme")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = serve_env(portique_settings, PORTIQUE_METRICS_TOKEN="scrape-token")
+    env = serve_env(portique_settings, PORTIQUE_METRICS_TOKEN="scrape-token", PORTIQUE_REDIS_URL=shared_redis_url())
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and CLI
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"],
         cwd=ROOT,
