@@ -31,11 +31,13 @@ from core.identity.flows import (
     change_email,
     invite_user,
     reject_user,
+    restore_membership,
     revoke_sessions,
     send_confirmation,
     send_password_reset,
     set_temporary_password,
     sign_in,
+    suspend_membership,
 )
 from core.identity.forms import EmailAddress, RegistrationForm
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus

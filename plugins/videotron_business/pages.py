@@ -45,7 +45,10 @@ from core.api import (
     redirect,
     render,
     require_role,
+    restore_membership,
+    revoke_sessions,
     staff_required,
+    suspend_membership,
     tenant_db,
     username_taken,
     utcnow,
@@ -567,7 +570,10 @@ async def users_suspend(request: Request) -> Response:
     holder_membership, account = await _holder(request)
     async with tenant_db(request) as db:
         person, user, membership = await _secondary(db, request, account)
-        membership.suspended = not membership.suspended
+        if membership.suspended:
+            await restore_membership(db, request.state.tenant, membership, user)
+        else:
+            await suspend_membership(db, request.state.tenant, membership, user)
         audit(
             db,
             "videotron_business.secondary_user_suspended"
@@ -595,6 +601,7 @@ async def users_remove(request: Request) -> Response:
         person, user, membership = await _secondary(db, request, account)
         await db.delete(membership)
         user.status = UserStatus.DISABLED
+        await revoke_sessions(user, db=db)
         await services.backend(tenant).remove_authorized_user(db, account.number, person.id)
         audit(
             db,
