@@ -257,7 +257,7 @@ async def test_a_suspended_secondary_user_is_refused_like_any_other_refusal(vcli
         },
     )
     assert (await kim.get("/tickets")).status_code == 200
-    entry = [p for p in await _entries(vtenant) if p.email == "kim@boulangerie.example"][0]
+    entry = next(p for p in await _entries(vtenant) if p.email == "kim@boulangerie.example")
     await post_form(vclient, f"/videotron/users/{entry.id}/suspend", {}, page="/videotron/users")
     # the session Kim had open no longer opens her tickets or a support request
     assert (await kim.get("/tickets")).status_code == 303
