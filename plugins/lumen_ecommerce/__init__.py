@@ -158,8 +158,9 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
         manage_roles=("holder", "admin"),
         invitable_roles=(),
         change_url="/register?action=add",
+        member_change_url="/register?action=modify&member={membership_id}",
         notice=lazy_gettext(
-            "To add or remove users, the account administrator fills in and signs the e-commerce access form."
+            "To add, modify or remove users, the account administrator fills in and signs the e-commerce access form."
         ),
     )
 

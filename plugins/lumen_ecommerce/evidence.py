@@ -145,6 +145,8 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
     line(labels.get("user_count", "user_count"), content.get("user_count", ""))
     for index, user in enumerate(content.get("users", []), start=1):
         heading(gettext("User %(number)s", number=index))
+        if user.get("current_email"):
+            line(gettext("E-mail address of the user today"), user["current_email"])
         line(gettext("Name"), f"{user.get('first_name', '')} {user.get('last_name', '')}")
         line(gettext("E-mail"), user.get("email", ""))
         if user.get("permission_label"):

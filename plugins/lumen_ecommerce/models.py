@@ -54,6 +54,7 @@ class RequestAction(StrEnum):
 
     CREATE = "create"
     ADD = "add"
+    MODIFY = "modify"
     REMOVE = "remove"
     RECOVER = "recover"
 
