@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from core.approvals.fields import ApprovalField, parse_time
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import client_ip
 from core.audit.service import record as audit
@@ -24,6 +25,7 @@ from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
+from core.i18n.typography import colon
 from core.identity.current import current_membership, current_user, login_required, login_url
 from core.identity.events import UserEvent
 from core.identity.flows import (
@@ -107,6 +109,7 @@ __all__ = [
     "AccountUsersPolicy",
     "ActionToken",
     "ActivationPolicy",
+    "ApprovalField",
     "ApprovalRequest",
     "ApprovalStatus",
     "Base",
@@ -147,6 +150,7 @@ __all__ = [
     "change_email",
     "check_token",
     "client_ip",
+    "colon",
     "consume_token",
     "create_user",
     "current_locale",
@@ -185,6 +189,7 @@ __all__ = [
     "open_ticket",
     "parse_id",
     "parse_int",
+    "parse_time",
     "password_problems",
     "pgettext",
     "prefixed",

@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from core.api import (
     Account,
+    ApprovalField,
     ApprovalRequest,
     ApprovalStatus,
     Membership,
@@ -34,6 +35,7 @@ from core.api import (
     grant_membership,
     lazy_gettext,
     normalize_email,
+    parse_time,
     queue_mail,
     username_taken,
     utcnow,
@@ -438,6 +440,28 @@ def _payload(tenant: Tenant, row: LumenAccessRequest) -> dict[str, Any]:
         "content_hash": row.content_hash,
         "pdf_url": get_portal().settings.public_url.rstrip("/") + f"/lumen/requests/{tenant.slug}/{row.id}/pdf",
     }
+
+
+def approval_fields(approval: ApprovalRequest) -> list[ApprovalField]:
+    """The approval card of a signed request: labelled fields, the signing time, a link to the PDF."""
+    payload = approval.payload or {}
+    return [
+        ApprovalField(lazy_gettext("Reference"), payload.get("reference", ""), "code"),
+        ApprovalField(lazy_gettext("What do you want to do?"), _label(ACTIONS, payload.get("action"))),
+        ApprovalField(lazy_gettext("Lumen account number"), payload.get("customer_number", ""), "code"),
+        ApprovalField(lazy_gettext("Company name"), payload.get("company", "")),
+        ApprovalField(lazy_gettext("Signed by"), payload.get("signer", "")),
+        ApprovalField(lazy_gettext("Signed on"), parse_time(payload.get("signed_at")), "datetime"),
+        ApprovalField(lazy_gettext("IP address"), payload.get("ip") or "-", "code"),
+        ApprovalField(lazy_gettext("Users"), payload.get("users", "")),
+        ApprovalField(lazy_gettext("Content fingerprint (SHA-256)"), payload.get("content_hash", ""), "code"),
+        ApprovalField(
+            lazy_gettext("Evidence"),
+            payload.get("pdf_url", ""),
+            "link",
+            link_text=lazy_gettext("Signed request %(ref)s (PDF)", ref=payload.get("reference", "")),
+        ),
+    ]
 
 
 async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -> ApprovalRequest:
