@@ -19,7 +19,7 @@ def normalized_address(value: object, *, special_use: bool = False) -> str | Non
     """The address in its normal form (domain lower-cased and IDNA-encoded) when it is one a mail
     can be sent to, else ``None``.
 
-    :param special_use: accept the reserved domains (``.test``, ``.local``…) too: what a person
+    :param special_use: accept the ``.test`` domain reserved for tests and private set-ups too: what a person
         types is refused there, but an address the operator configured may live on a private network.
     """
     if not isinstance(value, str):
@@ -28,7 +28,12 @@ def normalized_address(value: object, *, special_use: bool = False) -> str | Non
     if not text or len(text) > MAX_LENGTH:
         return None
     try:
-        checked = validate_email(text, check_deliverability=False, globally_deliverable=not special_use)
+        checked = validate_email(
+            text,
+            check_deliverability=False,
+            globally_deliverable=not special_use,
+            test_environment=special_use,  # newer releases refuse ``.test`` unless this is set
+        )
     except (EmailNotValidError, UnicodeError, ValueError):
         return None
     return str(checked.normalized)

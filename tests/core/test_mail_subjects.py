@@ -93,6 +93,7 @@ async def _sent_subject(tmp_path: Path, tenant, template: str, locale: str, cont
     subject, text, html = render_mail(tenant, template, context, locale)
     row = OutboxMessage(
         id=1,
+        created_at=datetime(2026, 3, 14, 15, 30, tzinfo=UTC),
         tenant_id=tenant.id,
         template=template,
         sender=f"{tenant.name} <portal@example.com>",

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from core.console.staff import create_staff
 from core.identity.models import User, UserStatus
 from core.identity.users import create_user
+from core.mail.addresses import normalized_address
 from core.mail.models import OutboxMessage
 from core.mail.worker import MAX_ATTEMPTS, deliver_pending
 from core.web.forms import PortiqueForm, WholeNumberField
@@ -242,6 +243,12 @@ async def test_registration_refuses_an_address_no_mail_can_reach(app, portal, te
     assert re.search(r'<p class="error" id="email-error">[^<]*(adresse|courriel|e-mail)', response.text)
     async with portal.database.session(acme.id) as db:
         assert await db.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize("address", ["agent@ops.test", "desk@support.test"])
+def test_an_address_on_a_private_domain_is_refused_when_typed_and_kept_when_configured(address):
+    assert normalized_address(address) is None
+    assert normalized_address(address, special_use=True) == address
 
 
 async def test_the_outbox_gives_up_at_once_on_an_address_no_mail_can_reach(portal):
