@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from core.approvals.fields import ApprovalField, parse_time
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import client_ip
 from core.audit.service import record as audit
@@ -24,6 +25,7 @@ from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
+from core.i18n.typography import colon
 from core.identity.current import current_membership, current_user, login_required, login_url
 from core.identity.events import UserEvent
 from core.identity.flows import (
@@ -31,11 +33,13 @@ from core.identity.flows import (
     change_email,
     invite_user,
     reject_user,
+    restore_membership,
     revoke_sessions,
     send_confirmation,
     send_password_reset,
     set_temporary_password,
     sign_in,
+    suspend_membership,
     tell_already_registered,
 )
 from core.identity.forms import EmailAddress, RegistrationForm
@@ -106,6 +110,7 @@ __all__ = [
     "AccountUsersPolicy",
     "ActionToken",
     "ActivationPolicy",
+    "ApprovalField",
     "ApprovalRequest",
     "ApprovalStatus",
     "Base",
@@ -146,6 +151,7 @@ __all__ = [
     "change_email",
     "check_token",
     "client_ip",
+    "colon",
     "consume_token",
     "create_user",
     "current_locale",
@@ -184,6 +190,7 @@ __all__ = [
     "open_ticket",
     "parse_id",
     "parse_int",
+    "parse_time",
     "password_problems",
     "pgettext",
     "prefixed",
@@ -196,6 +203,7 @@ __all__ = [
     "require_role",
     "resolve",
     "resolve_one",
+    "restore_membership",
     "revoke_sessions",
     "revoke_tokens",
     "run_command",
@@ -205,6 +213,7 @@ __all__ = [
     "set_temporary_password",
     "sign_in",
     "staff_required",
+    "suspend_membership",
     "tell_already_registered",
     "tenant_db",
     "use_locale",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
     from wtforms import Form
 
+    from core.approvals.fields import ApprovalField
     from core.approvals.models import ApprovalRequest
     from core.demo import DemoAccount
     from core.identity.events import UserEvent
@@ -324,6 +325,20 @@ def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: Asy
     :param tenant: the current tenant.
     :param approval: the decided request (``status``, ``reason``, ``payload``).
     :param db: the tenant-scoped session.
+    """
+
+
+@hookspec
+def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[ApprovalField] | None:
+    """The labelled fields of the approval card of a request the plugin filed.
+
+    Called only for the plugin named by the request's ``plugin``, in the console's language with the
+    tenant's catalogues, so ``lazy_gettext`` labels read in the operator's language. Without an
+    answer the card lists the payload's keys and values as they are.
+
+    :param tenant: the tenant of the request.
+    :param approval: the pending request (``kind``, ``payload``).
+    :return: :class:`~core.approvals.fields.ApprovalField` objects, in the order to show them.
     """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.policy
 import os
 import re
 import shutil
@@ -239,7 +240,7 @@ class Mailbox:
             if to:
                 query = query.where(OutboxMessage.recipient == to)
             rows = (await session.scalars(query)).all()
-        return [email.message_from_bytes(bytes(build_message(row))) for row in rows]
+        return [email.message_from_bytes(bytes(build_message(row)), policy=email.policy.default) for row in rows]
 
     async def last(self, to: str | None = None) -> Message:
         """The newest message (to ``to``)."""
@@ -351,7 +352,7 @@ class LiveServer:
         while time.monotonic() < deadline:
             files = self.mail_files(slug)
             if len(files) >= count:
-                return [email.message_from_bytes(path.read_bytes()) for path in files]
+                return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files]
             time.sleep(0.1)
         raise AssertionError(f"expected {count} mail(s) for {slug}, found {len(self.mail_files(slug))}")
 

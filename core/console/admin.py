@@ -17,6 +17,7 @@ from starlette.responses import Response
 from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
+from core.console.language import tenant_words
 from core.console.models import Staff
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -211,8 +212,12 @@ async def imports(request: Request) -> Response:
     async with portal.database.session() as db:
         tenant_list = list(await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name)))
     choices = [(t, importer) for t in tenant_list for importer in _importers(t)]
+    labels = {}
+    for t, importer in choices:
+        with tenant_words(t):  # a plugin's importer is named in its own catalogue
+            labels[(t.id, importer.code)] = str(importer.label)
     context: dict[str, Any] = {
-        "choices": choices,
+        "choices": [(t, importer, labels[(t.id, importer.code)]) for t, importer in choices],
         "rows": [],
         "errors": [],
         "columns": (),
@@ -240,7 +245,8 @@ async def imports(request: Request) -> Response:
                     rows, errors = parse_csv(content, importer.columns)
                     if not errors:
                         async with portal.database.session(tenant.id) as db:
-                            errors = await importer.validate(db, tenant, rows)
+                            with tenant_words(tenant):  # the plugin's messages, in the console's language
+                                errors = await importer.validate(db, tenant, rows)
                             await db.rollback()
                     context.update(
                         rows=rows[:PREVIEW_ROWS],
@@ -270,7 +276,8 @@ async def imports(request: Request) -> Response:
                 raise HTTPException(status_code=404) from None
             rows, errors = parse_csv(content, importer.columns)
             async with portal.database.session(tenant.id) as db:
-                errors = errors or await importer.validate(db, tenant, rows)
+                with tenant_words(tenant):
+                    errors = errors or await importer.validate(db, tenant, rows)
                 if errors:
                     await db.rollback()
                     context.update(errors=errors, columns=importer.columns, chosen=(tenant, importer))

@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.api import flash, redirect, render
+from core.approvals.fields import ApprovalField, payload_fields
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import record as audit
+from core.console.language import tenant_words
 from core.console.models import Staff
 from core.db.base import utcnow
 from core.i18n import gettext as _
@@ -31,6 +33,34 @@ async def notify_plugin(db: AsyncSession, tenant: Tenant, approval: ApprovalRequ
     for impl in hooks.portique_approval_decided.get_hookimpls():
         if impl.plugin_name == approval.plugin:
             await resolve_one(impl.function(*[arguments[name] for name in impl.argnames]))
+
+
+def approval_card(tenant: Tenant, approval: ApprovalRequest) -> list[dict[str, Any]]:
+    """The fields of an approval card, labels translated by the filing plugin's catalogue.
+
+    The plugin that filed the request describes it (``portique_approval_fields``); otherwise the
+    payload is shown as it is.
+    """
+    hooks = get_portal().hooks(tenant)
+    arguments: dict[str, Any] = {"tenant": tenant, "approval": approval}
+    with tenant_words(tenant):
+        fields: list[ApprovalField] | None = None
+        for impl in hooks.portique_approval_fields.get_hookimpls():
+            if impl.plugin_name == approval.plugin:
+                fields = impl.function(*[arguments[name] for name in impl.argnames])
+                break
+        if fields is None:
+            fields = payload_fields(approval.payload)
+        return [
+            {
+                "label": str(field.label),
+                "value": field.value,
+                "kind": field.kind,
+                "link_text": str(field.link_text or field.value),
+            }
+            for field in fields
+            if field.kind != "link" or str(field.value).startswith(("https://", "http://"))
+        ]
 
 
 async def decide(
@@ -82,7 +112,8 @@ async def approvals(request: Request) -> Response:
                 .limit(PAGE_SIZE)
             )
         )
-    return await render(request, "console/approvals.html", {"rows": rows, "errors": {}, "reasons": {}})
+    cards = [(approval, tenant, user, approval_card(tenant, approval)) for approval, tenant, user in rows]
+    return await render(request, "console/approvals.html", {"rows": cards, "errors": {}, "reasons": {}})
 
 
 async def decide_page(request: Request) -> Response:

@@ -16,7 +16,8 @@ class UserEvent:
     """Something that happened to a user.
 
     :param name: ``registered``, ``email_confirmed``, ``approved``, ``rejected``, ``activated``,
-        ``logged_in``, ``password_changed``, ``email_changed``, ``invited``, ``removed``.
+        ``logged_in``, ``password_changed``, ``email_changed``, ``invited``, ``removed``,
+        ``suspended``, ``restored`` (``data["account_id"]``: the account of the membership).
     :param user: the user concerned.
     :param db: the tenant-scoped session of the change; a listener's writes commit with it.
     :param data: event details (e.g. the registration form's cleaned data).

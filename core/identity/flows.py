@@ -10,7 +10,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from starlette.requests import Request
 
 from core.audit.service import client_ip
@@ -19,7 +19,7 @@ from core.db.base import utcnow
 from core.i18n.middleware import chosen_locale
 from core.i18n.negotiation import match_locale
 from core.identity.events import UserEvent
-from core.identity.models import Account, Role, User, UserStatus
+from core.identity.models import Account, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password
 from core.identity.rules import (
     EMAIL_CHANGE_VALID_FOR,
@@ -131,6 +131,32 @@ async def revoke_sessions(user: User, *, keep: str | None = None, db: AsyncSessi
         result = await db.execute(query)
         return int(getattr(result, "rowcount", 0) or 0)
     return await store.delete_for_user(user.tenant_id, user.id, keep=keep)
+
+
+async def suspend_membership(db: AsyncSession, tenant: Tenant, membership: Membership, user: User) -> None:
+    """Suspend ``user``'s access to ``membership``'s account.
+
+    A user left with no active membership can no longer sign in (status ``suspended``) and every
+    session of theirs ends in this transaction, as when the last membership is removed.
+    """
+    membership.suspended = True
+    await db.flush()
+    active = await db.scalar(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.suspended.is_(False)).limit(1)
+    )
+    if active is None:
+        if user.status == UserStatus.ACTIVE:
+            user.status = UserStatus.SUSPENDED
+        await revoke_sessions(user, db=db)
+    await fire(db, tenant, "suspended", user, {"account_id": membership.account_id})
+
+
+async def restore_membership(db: AsyncSession, tenant: Tenant, membership: Membership, user: User) -> None:
+    """Give back ``user``'s suspended access to ``membership``'s account (a suspended user is active again)."""
+    membership.suspended = False
+    if user.status == UserStatus.SUSPENDED:
+        user.status = UserStatus.ACTIVE
+    await fire(db, tenant, "restored", user, {"account_id": membership.account_id})
 
 
 async def set_temporary_password(db: AsyncSession, user: User) -> str:

@@ -13,7 +13,11 @@ from core.db.base import Base, TenantOwned, utcnow
 
 
 class UserStatus(StrEnum):
-    """Life cycle of a user: pending e-mail → pending approval → active | rejected | disabled."""
+    """Life cycle of a user: pending e-mail → pending approval → active | rejected | disabled.
+
+    ``suspended``: every account the user belongs to suspended their access; restoring one makes
+    the user active again.
+    """
 
     PENDING_EMAIL = "pending_email"
     PENDING_APPROVAL = "pending_approval"
@@ -21,6 +25,7 @@ class UserStatus(StrEnum):
     REJECTED = "rejected"
     DISABLED = "disabled"
     INVITED = "invited"
+    SUSPENDED = "suspended"
 
 
 class Role(StrEnum):

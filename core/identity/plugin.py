@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
+from core.approvals.fields import ApprovalField, payload_fields
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
+from core.i18n import lazy_gettext
 from core.identity import account, flows, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
 from core.identity.cleanup import purge_expired
@@ -105,6 +107,21 @@ async def _access_widget(request: Request) -> dict[str, Any]:
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
     return [Widget(template="identity/widgets/access.html", load=_access_widget, order=900)]
+
+
+@hookimpl
+def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[ApprovalField] | None:
+    if approval.kind != "user_activation":
+        return None
+    labels: dict[str, object] = {
+        "email": lazy_gettext("E-mail address"),
+        "first_name": lazy_gettext("First name"),
+        "last_name": lazy_gettext("Last name"),
+        "username": lazy_gettext("Username"),
+        "phone": lazy_gettext("Phone"),
+        "company": lazy_gettext("Company"),
+    }
+    return payload_fields(approval.payload, labels)
 
 
 @hookimpl

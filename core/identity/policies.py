@@ -109,6 +109,8 @@ class AccountUsersPolicy:
     :param manage_roles: roles whose members may invite, change and remove users.
     :param invitable_roles: roles an invitation may grant.
     :param change_url: when set, add/remove requests go through this plugin page instead.
+    :param member_change_url: with ``change_url``, the page that asks to change one listed user;
+        ``{membership_id}`` is replaced by the membership's id (default: ``change_url``).
     :param notice: text shown above the users list.
     :param hidden_roles: memberships with these roles are not listed and cannot be changed here
         (e.g. a provider's technical users).
@@ -119,6 +121,13 @@ class AccountUsersPolicy:
     change_url: str | None = None
     notice: object = ""
     hidden_roles: tuple[str, ...] = ()
+    member_change_url: str | None = None
+
+    def change_link(self, membership_id: int) -> str | None:
+        """The page that asks to change the user of ``membership_id`` (``None``: changed on the users page)."""
+        if self.member_change_url:
+            return self.member_change_url.replace("{membership_id}", str(membership_id))
+        return self.change_url
 
 
 def regex_rule(code: str, pattern: str, message: object) -> Rule:

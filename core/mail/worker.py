@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -32,20 +34,35 @@ MAX_ATTEMPTS = 8
 BATCH = 50  # messages per call of deliver_pending
 
 
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """Set the subject; a non-ASCII one as RFC 2047 encoded words with every space inside a word.
+
+    The standard library's folder (default and SMTP policies alike) may split a non-ASCII subject
+    into encoded words at a space and leave that space *between* two encoded words, where RFC 2047
+    readers drop it: "été reçue" arrives as "étéreçue". The subject is encoded whole instead, as
+    stored raw lines under 78 characters that no policy folds again.
+    """
+    subject = " ".join(subject.split())  # one line: no header injection through set_raw
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n"))
+
+
 def message_id(row: OutboxMessage, domain: str) -> str:
     """The Message-ID of an outbox row: the same on every try, unique to the row and the deployment."""
     return f"<portique.{row.id}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def build_message(row: OutboxMessage, domain: str = "localhost") -> EmailMessage:
-    """The MIME message of an outbox row (text, plus HTML alternative when present).
+    """The MIME message of an outbox row (text, plus HTML alternative when present), for SMTP (CRLF).
 
     :param domain: the deployment's domain (``PORTIQUE_BASE_DOMAIN``), in the Message-ID.
     """
-    message = EmailMessage()
+    message = EmailMessage(policy=policy.SMTP)
     message["From"] = row.sender
     message["To"] = row.recipient
-    message["Subject"] = row.subject
+    _set_subject(message, row.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(row, domain)
     message["X-Portique-Id"] = str(row.id)

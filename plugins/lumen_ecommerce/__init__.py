@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from core.api import (
     Account,
     AccountUsersPolicy,
+    ApprovalField,
     ApprovalRequest,
     NavItem,
     Permission,
@@ -158,8 +159,9 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
         manage_roles=("holder", "admin"),
         invitable_roles=(),
         change_url="/register?action=add",
+        member_change_url="/register?action=modify&member={membership_id}",
         notice=lazy_gettext(
-            "To add or remove users, the account administrator fills in and signs the e-commerce access form."
+            "To add, modify or remove users, the account administrator fills in and signs the e-commerce access form."
         ),
     )
 
@@ -171,6 +173,13 @@ def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: Asy
     if approval.plugin != NAME or approval.kind != "access_request":
         return None
     return decide(db, tenant, approval)
+
+
+@hookimpl
+def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[ApprovalField] | None:
+    from plugins.lumen_ecommerce.service import approval_fields
+
+    return approval_fields(approval) if approval.kind == "access_request" else None
 
 
 @hookimpl

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.api import format_datetime, gettext, lazy_gettext
+from core.api import colon, current_locale, format_datetime, gettext, lazy_gettext
 from plugins.lumen_ecommerce.models import LumenAccessRequest
 
 if TYPE_CHECKING:
@@ -121,15 +121,20 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
     def heading(text: object) -> None:
         pdf.set_font(font, "B", 12)
         pdf.ln(2)
-        pdf.multi_cell(width, 7, text_of(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 7, text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_font(font, "", 10)
 
     def line(label: object, value: object) -> None:
-        text = gettext("%(label)s: %(value)s", label=label, value=value)
-        pdf.multi_cell(width, 5.5, text_of(text), new_x="LMARGIN", new_y="NEXT")
+        # The label gets the language's colon unless it ends with one (or a "?") already: the seed's
+        # "Cette demande s'applique-t-elle à :" must not become "… à : :". Left-aligned: a long value
+        # (a browser's user agent) must not be stretched across the page.
+        text = f"{colon(str(label), current_locale())} {value}"
+        pdf.multi_cell(width, 5.5, text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
     pdf.set_font(font, "B", 15)
-    pdf.multi_cell(width, 8, text_of(gettext("Lumen — e-commerce access request")), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        width, 8, text_of(gettext("Lumen — e-commerce access request")), new_x="LMARGIN", new_y="NEXT", align="L"
+    )
     pdf.set_font(font, "", 10)
     line(gettext("Reference"), row.reference)
     content = row.content
@@ -145,6 +150,8 @@ def render_pdf(row: LumenAccessRequest, labels: dict[str, str], timezone: str) -
     line(labels.get("user_count", "user_count"), content.get("user_count", ""))
     for index, user in enumerate(content.get("users", []), start=1):
         heading(gettext("User %(number)s", number=index))
+        if user.get("current_email"):
+            line(gettext("E-mail address of the user today"), user["current_email"])
         line(gettext("Name"), f"{user.get('first_name', '')} {user.get('last_name', '')}")
         line(gettext("E-mail"), user.get("email", ""))
         if user.get("permission_label"):

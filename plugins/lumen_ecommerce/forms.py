@@ -33,6 +33,7 @@ PLATFORMS = [
 ACTIONS = [
     ("create", lazy_gettext("Create an e-commerce account")),
     ("add", lazy_gettext("Add one or more users to an existing e-commerce account")),
+    ("modify", lazy_gettext("Modify one or more users (permissions, name or e-mail)")),
     ("remove", lazy_gettext("Remove one or more users")),
     ("recover", lazy_gettext("Recover a forgotten password")),
 ]
@@ -86,8 +87,19 @@ class FilledBlockRequired:
 
 
 class UserBlockForm(PortiqueForm):
-    """One user of the request: name, e-mail and what they may do."""
+    """One user of the request: name, e-mail and what they may do (for a modification: who it is today)."""
 
+    current_email = StringField(
+        lazy_gettext("E-mail address of the user today"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            EmailAddress(message=lazy_gettext("Enter a valid e-mail address, like name@company.ca.")),
+        ],
+        description=lazy_gettext(
+            "Only to modify a user: the address the user signs in with today. Leave it empty when it does not change."
+        ),
+    )
     first_name = StringField(lazy_gettext("First name"), validators=[FilledBlockRequired(), Length(max=100)])
     last_name = StringField(lazy_gettext("Last name"), validators=[FilledBlockRequired(), Length(max=100)])
     email = StringField(
@@ -107,7 +119,8 @@ class UserBlockForm(PortiqueForm):
 
     def is_blank(self) -> bool:
         """Nothing was entered in this block."""
-        return not any((f.data or "").strip() for f in (self.first_name, self.last_name, self.email))
+        fields = (self.first_name, self.last_name, self.email, self.current_email)
+        return not any((f.data or "").strip() for f in fields)
 
 
 class AccessRequestForm(PortiqueForm):

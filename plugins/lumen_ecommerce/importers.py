@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.api import RegistryImporter, RowError, Rows, Tenant, lazy_gettext
 from plugins.lumen_ecommerce.backend import NUMBER, normalize_customer_number, upsert_customer, upsert_product
 from plugins.lumen_ecommerce.forms import normalize_postal_code
+from plugins.lumen_ecommerce.units import unit_code
 
 CUSTOMER_COLUMNS = ("number", "name", "status", "address", "city", "postal_code", "phone")
 PRODUCT_COLUMNS = ("sku", "name_fr", "name_en", "price", "unit")
@@ -84,8 +85,9 @@ async def apply_products(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
     for row in rows:
         price = _price(row["price"])
         assert price is not None
+        unit = row.get("unit", "").strip()
         await upsert_product(
-            db, row["sku"].strip(), row["name_fr"].strip(), row["name_en"].strip(), price, row.get("unit", "").strip()
+            db, row["sku"].strip(), row["name_fr"].strip(), row["name_en"].strip(), price, unit_code(unit) or unit
         )
     return len(rows)
 

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.api import Base, TenantOwned, utcnow
+from plugins.lumen_ecommerce.units import unit_label
 
 
 class LumenCustomer(TenantOwned, Base):
@@ -48,12 +49,18 @@ class LumenProduct(TenantOwned, Base):
         """The product name in ``locale`` (French first)."""
         return self.name_en if locale.startswith("en") else self.name_fr
 
+    @property
+    def unit_label(self) -> str:
+        """The selling unit in the active language (``rouleau`` / ``roll``)."""
+        return unit_label(self.unit)
+
 
 class RequestAction(StrEnum):
     """What a signed access request asks for."""
 
     CREATE = "create"
     ADD = "add"
+    MODIFY = "modify"
     REMOVE = "remove"
     RECOVER = "recover"
 

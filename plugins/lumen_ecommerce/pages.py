@@ -53,6 +53,7 @@ from plugins.lumen_ecommerce.service import (
     ADMIN_ROLES,
     PERM_ORDER,
     PERM_ORDER_APPROVAL,
+    PERMISSION_OF_CHOICE,
     check_request,
     describe_permission,
     file_request,
@@ -90,7 +91,7 @@ async def register(request: Request) -> Response:
     if request.method == "GET":
         initial: dict[str, Any] = {}
         wanted = request.query_params.get("action")
-        if wanted in (RequestAction.ADD, RequestAction.REMOVE, RequestAction.CREATE):
+        if wanted in (RequestAction.ADD, RequestAction.MODIFY, RequestAction.REMOVE, RequestAction.CREATE):
             initial["action"] = wanted
         if admin is not None and user is not None:
             account: Account = admin.account
@@ -110,6 +111,9 @@ async def register(request: Request) -> Response:
             phone = (account.plugin_data or {}).get("phone") or (customer.phone if customer else "")
             if phone:
                 initial["phone"] = format_phone(phone)
+            member = await _member_to_modify(request, account)
+            if member is not None:
+                initial.update(action=RequestAction.MODIFY, user_count=1, users=[member])
         form = await AccessRequestForm.from_request(request, **initial)
         return await _render_register(request, form, typed_allowed)
     form = await AccessRequestForm.from_request(request)
@@ -158,6 +162,32 @@ async def register(request: Request) -> Response:
         reference, status = row.reference, row.status
     request.state.session.set("lumen_request", {"reference": reference, "status": str(status), "id": row.id})
     return _go(request, "/register/done")
+
+
+async def _member_to_modify(request: Request, account: Account) -> dict[str, str] | None:
+    """The user block of ``?member=<membership id>``: a user of the administrator's account, as they are today."""
+    membership_id = parse_int(request.query_params.get("member", ""))
+    if membership_id is None:
+        return None
+    async with tenant_db(request) as db:
+        row = (
+            await db.execute(
+                select(Membership, User)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.id == membership_id, Membership.account_id == account.id)
+            )
+        ).first()
+    if row is None or row[0].role == Role.HOLDER:
+        return None
+    membership, user = row
+    choice = next((c for c, code in PERMISSION_OF_CHOICE.items() if code in (membership.permissions or [])), "")
+    return {
+        "current_email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "permission": choice,
+    }
 
 
 def _throttle_buckets(request: Request) -> tuple[Any, list[Any], list[Any]]:

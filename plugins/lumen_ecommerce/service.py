@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from core.api import (
     Account,
+    ApprovalField,
     ApprovalRequest,
     ApprovalStatus,
     Membership,
@@ -22,6 +23,7 @@ from core.api import (
     User,
     UserStatus,
     audit,
+    change_email,
     client_ip,
     create_user,
     current_locale,
@@ -33,6 +35,7 @@ from core.api import (
     grant_membership,
     lazy_gettext,
     normalize_email,
+    parse_time,
     queue_mail,
     username_taken,
     utcnow,
@@ -59,6 +62,8 @@ PERM_ORDER_APPROVAL = "lumen.order_for_approval"
 PERM_PRICES = "lumen.prices_only"
 PERMISSION_OF_CHOICE = {"order": PERM_ORDER, "approval": PERM_ORDER_APPROVAL, "prices": PERM_PRICES}
 ADMIN_ROLES = (Role.HOLDER, Role.ADMIN)
+CHANGES = (RequestAction.ADD, RequestAction.MODIFY, RequestAction.REMOVE)
+"""The actions on an existing e-commerce account, signed by its administrator."""
 USERNAME_MAX = 20
 
 
@@ -104,13 +109,18 @@ async def admin_membership_of(db: AsyncSession, number: str, email: str) -> Memb
 
 async def member_emails(db: AsyncSession, number: str) -> set[str]:
     """Normalised e-mails of the users of the account with this customer number."""
-    rows = await db.scalars(
-        select(User.email_normalized)
+    return set(await member_roles(db, number))
+
+
+async def member_roles(db: AsyncSession, number: str) -> dict[str, str]:
+    """The role of each user (by normalised e-mail) of the account with this customer number."""
+    rows = await db.execute(
+        select(User.email_normalized, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .join(Account, Account.id == Membership.account_id)
         .where(Account.number == number)
     )
-    return set(rows.all())
+    return {str(email): str(role) for email, role in rows.all()}
 
 
 async def check_request(
@@ -159,7 +169,7 @@ async def check_request(
                         "“Add one or more users”: the account administrator must sign the form."
                     ),
                 )
-            if action in (RequestAction.ADD, RequestAction.REMOVE) and not exists:
+            if action in CHANGES and not exists:
                 add_error(
                     form.customer_number,
                     lazy_gettext(
@@ -190,7 +200,7 @@ async def check_request(
             clean["phone"] = phone
     _check_users(form, action)
     if (
-        action in (RequestAction.ADD, RequestAction.REMOVE)
+        action in CHANGES
         and clean.get("has_ecommerce")
         and form.admin_email.data
         and not form.admin_email.errors
@@ -199,23 +209,64 @@ async def check_request(
         add_error(
             form.admin_email,
             lazy_gettext(
-                "Adding or removing users must be signed by the account administrator: enter the "
+                "Adding, modifying or removing users must be signed by the account administrator: enter the "
                 "administrator's e-mail address registered for this account."
             ),
         )
-    if clean.get("has_ecommerce") and action in (RequestAction.ADD, RequestAction.REMOVE):
+    if clean.get("has_ecommerce") and action == RequestAction.MODIFY:
+        await _check_modifications(form, db, number)
+    elif clean.get("has_ecommerce") and action in CHANGES:
         members = await member_emails(db, number)
         for block in form.filled_users():
             email = normalize_email(block.email.data or "")
             if not email or block.email.errors:
                 continue
             if action == RequestAction.ADD and email in members:
-                add_error(block.email, lazy_gettext("This person is already a user of this account."))
+                add_error(
+                    block.email,
+                    lazy_gettext(
+                        "This person is already a user of this account. To change what they may do, choose "
+                        "“Modify one or more users”."
+                    ),
+                )
             if action == RequestAction.REMOVE and email not in members:
                 add_error(block.email, lazy_gettext("This person is not a user of this account."))
             if action == RequestAction.REMOVE and email == normalize_email(form.admin_email.data or ""):
                 add_error(block.email, lazy_gettext("The administrator cannot remove themselves."))
     return clean
+
+
+def modified_email(block: Any) -> str:
+    """The address a modification block designates the user by: the current one, else the (unchanged) e-mail."""
+    return normalize_email(block.current_email.data or "") or normalize_email(block.email.data or "")
+
+
+async def _check_modifications(form: AccessRequestForm, db: AsyncSession, number: str) -> None:
+    """Each block of a modification names a member of the account (not its holder); a new address is free."""
+    roles = await member_roles(db, number)
+    targets: set[str] = set()
+    for block in form.filled_users():
+        if block.email.errors or block.current_email.errors:
+            continue
+        target = modified_email(block)
+        field = block.current_email if (block.current_email.data or "").strip() else block.email
+        if not target:
+            continue
+        if target in targets:
+            add_error(field, lazy_gettext("This user is already modified by another block of this form."))
+        targets.add(target)
+        if target not in roles:
+            add_error(field, lazy_gettext("This person is not a user of this account."))
+            continue
+        if roles[target] == Role.HOLDER:
+            add_error(
+                field,
+                lazy_gettext("The account administrator's access cannot be modified with this form. Contact Lumen."),
+            )
+            continue
+        new_email = normalize_email(block.email.data or "")
+        if new_email and new_email != target and await find_user_by_email(db, new_email) is not None:
+            add_error(block.email, lazy_gettext("Another user already has this e-mail address. Enter another one."))
 
 
 def _check_users(form: AccessRequestForm, action: str) -> None:
@@ -275,6 +326,8 @@ def form_content(form: AccessRequestForm, clean: dict[str, Any]) -> dict[str, An
             "last_name": (block.last_name.data or "").strip(),
             "email": (block.email.data or "").strip(),
         }
+        if action == RequestAction.MODIFY:
+            entry["current_email"] = (block.current_email.data or "").strip() or entry["email"]
         if action != RequestAction.REMOVE:
             entry["permission"] = block.permission.data
             entry["permission_label"] = _label(USER_PERMISSIONS, block.permission.data)
@@ -362,6 +415,16 @@ async def store_request(
     return row
 
 
+def _user_summary(entry: dict[str, Any]) -> str:
+    """One user of a request for the approval card: name, e-mail (current → new), permission."""
+    email = entry.get("email", "")
+    current = entry.get("current_email", "")
+    if current and normalize_email(current) != normalize_email(email):
+        email = f"{current} → {email}"
+    text = f"{entry.get('first_name', '')} {entry.get('last_name', '')} <{email}>"
+    return text + (f" ({entry['permission_label']})" if entry.get("permission_label") else "")
+
+
 def _payload(tenant: Tenant, row: LumenAccessRequest) -> dict[str, Any]:
     content = row.content
     return {
@@ -373,14 +436,32 @@ def _payload(tenant: Tenant, row: LumenAccessRequest) -> dict[str, Any]:
         "signer": f"{row.signer_name} <{row.signer_email}>",
         "signed_at": row.signed_at.isoformat(),
         "ip": row.ip,
-        "users": "; ".join(
-            f"{u.get('first_name', '')} {u.get('last_name', '')} <{u.get('email', '')}>"
-            + (f" ({u['permission_label']})" if u.get("permission_label") else "")
-            for u in content["users"]
-        ),
+        "users": "; ".join(_user_summary(u) for u in content["users"]),
         "content_hash": row.content_hash,
         "pdf_url": get_portal().settings.public_url.rstrip("/") + f"/lumen/requests/{tenant.slug}/{row.id}/pdf",
     }
+
+
+def approval_fields(approval: ApprovalRequest) -> list[ApprovalField]:
+    """The approval card of a signed request: labelled fields, the signing time, a link to the PDF."""
+    payload = approval.payload or {}
+    return [
+        ApprovalField(lazy_gettext("Reference"), payload.get("reference", ""), "code"),
+        ApprovalField(lazy_gettext("What do you want to do?"), _label(ACTIONS, payload.get("action"))),
+        ApprovalField(lazy_gettext("Lumen account number"), payload.get("customer_number", ""), "code"),
+        ApprovalField(lazy_gettext("Company name"), payload.get("company", "")),
+        ApprovalField(lazy_gettext("Signed by"), payload.get("signer", "")),
+        ApprovalField(lazy_gettext("Signed on"), parse_time(payload.get("signed_at")), "datetime"),
+        ApprovalField(lazy_gettext("IP address"), payload.get("ip") or "-", "code"),
+        ApprovalField(lazy_gettext("Users"), payload.get("users", "")),
+        ApprovalField(lazy_gettext("Content fingerprint (SHA-256)"), payload.get("content_hash", ""), "code"),
+        ApprovalField(
+            lazy_gettext("Evidence"),
+            payload.get("pdf_url", ""),
+            "link",
+            link_text=lazy_gettext("Signed request %(ref)s (PDF)", ref=payload.get("reference", "")),
+        ),
+    ]
 
 
 async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -> ApprovalRequest:
@@ -502,6 +583,11 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
             if is_admin:
                 assert normalize_email(added.email) == admin_email
             touched.append(added)
+    elif row.action == RequestAction.MODIFY:
+        for entry in content.get("users", []):
+            changed = await _modify_user(db, tenant, account, entry, row)
+            if changed is not None:
+                touched.append(changed)
     elif row.action == RequestAction.REMOVE:
         for entry in content.get("users", []):
             user = await find_user_by_email(db, entry.get("email", ""))
@@ -538,6 +624,57 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
             locale=row.locale,
         )
     return touched
+
+
+async def _modify_user(
+    db: AsyncSession, tenant: Tenant, account: Account, entry: dict[str, Any], row: LumenAccessRequest
+) -> User | None:
+    """Apply one block of a signed modification: permission, name, e-mail (the old address is told)."""
+    user = await find_user_by_email(db, entry.get("current_email") or entry.get("email", ""))
+    if user is None:
+        return None
+    membership = await db.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
+    )
+    if membership is None or membership.role == Role.HOLDER:
+        return None
+    permission = PERMISSION_OF_CHOICE.get(entry.get("permission", ""), PERM_PRICES)
+    before = {
+        "permissions": list(membership.permissions or []),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+    }
+    membership.permissions = [permission]
+    user.first_name = entry.get("first_name") or user.first_name
+    user.last_name = entry.get("last_name") or user.last_name
+    new_email = (entry.get("email") or "").strip()
+    if new_email and normalize_email(new_email) != user.email_normalized:
+        await change_email(db, tenant, user, new_email, confirmed=True)
+    audit(
+        db,
+        "lumen.user_modified",
+        tenant_id=tenant.id,
+        subject_type="user",
+        subject_id=user.id,
+        reference=row.reference,
+        before=before,
+        after={
+            "permissions": [permission],
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+        },
+    )
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "lumen_ecommerce/access_changed",
+        {"user": user, "account": account, "permission": permission},
+        locale=user.locale or row.locale,
+    )
+    return user
 
 
 async def _add_user(

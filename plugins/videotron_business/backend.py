@@ -68,11 +68,16 @@ class AccountRecord:
 
 @dataclass(frozen=True)
 class ServiceLine:
-    """One service of an account."""
+    """One service of an account; the product's name in French (``description``) and in English."""
 
     kind: str
     identifier: str
     description: str
+    description_en: str = ""
+
+    def description_for(self, locale: str) -> str:
+        """The product's name in ``locale`` (the French name when no English one is on file)."""
+        return self.description_en if locale.startswith("en") and self.description_en else self.description
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,9 @@ def _authorized(row: RegistryAuthorizedUser) -> AuthorizedUser:
 
 
 def _line(row: RegistryServiceLine) -> ServiceLine:
-    return ServiceLine(kind=row.kind, identifier=row.identifier, description=row.description)
+    return ServiceLine(
+        kind=row.kind, identifier=row.identifier, description=row.description, description_en=row.description_en
+    )
 
 
 _NUMBER = bindparam("number", type_=String)

@@ -38,8 +38,8 @@ ACCOUNTS: list[dict[str, Any]] = [
         "postal_code": "H2J2L1",
         "mobility": False,
         "lines": [
-            ("internet", "", "Internet Affaires 400"),
-            ("telephony", "514 555-0101", "Téléphonie Affaires"),
+            ("internet", "", "Internet Affaires 400", "Business Internet 400"),
+            ("telephony", "514 555-0101", "Téléphonie Affaires", "Business Telephony"),
         ],
         "authorized": [
             ("Luc", "Gagnon", "luc.gagnon@boulangerie-stdenis.example", AuthorizedUserType.SECONDARY),
@@ -57,8 +57,8 @@ ACCOUNTS: list[dict[str, Any]] = [
         "postal_code": "G1K3H1",
         "mobility": True,
         "lines": [
-            ("mobility", "418 555-0142", "Mobilité Affaires"),
-            ("mobility", "418 555-0143", "Mobilité Affaires"),
+            ("mobility", "418 555-0142", "Mobilité Affaires", "Business Mobility"),
+            ("mobility", "418 555-0143", "Mobilité Affaires", "Business Mobility"),
         ],
         "authorized": [("Julie", "Lévesque", "julie@garage-levesque.example", AuthorizedUserType.SECONDARY)],
         "registered_as": None,
@@ -72,7 +72,10 @@ ACCOUNTS: list[dict[str, Any]] = [
         "service_address": "1500, rue Saint-Charles Ouest, Longueuil (Québec)",
         "postal_code": "J4K2T5",
         "mobility": False,
-        "lines": [("internet", "", "Internet Affaires 1 Gbit/s"), ("tv", "", "Télé Affaires")],
+        "lines": [
+            ("internet", "", "Internet Affaires 1 Gbit/s", "Business Internet 1 Gbit/s"),
+            ("tv", "", "Télé Affaires", "Business TV"),
+        ],
         "authorized": [],
         "registered_as": None,
     },
@@ -90,15 +93,28 @@ async def create_demo_data(db: AsyncSession) -> list[DemoAccount]:
             )
             db.add(row)
             await db.flush()
-            for kind, identifier, description in spec["lines"]:
+            for kind, identifier, description, description_en in spec["lines"]:
                 db.add(
-                    RegistryServiceLine(account_id=row.id, kind=kind, identifier=identifier, description=description)
+                    RegistryServiceLine(
+                        account_id=row.id,
+                        kind=kind,
+                        identifier=identifier,
+                        description=description,
+                        description_en=description_en,
+                    )
                 )
             for first, last, email, kind in spec["authorized"]:
                 db.add(
                     RegistryAuthorizedUser(account_id=row.id, first_name=first, last_name=last, email=email, kind=kind)
                 )
             await db.flush()
+        else:  # a demo made before the English product names: give them their English name
+            for line in await db.scalars(select(RegistryServiceLine).where(RegistryServiceLine.account_id == row.id)):
+                english = {(k, i, d): en for k, i, d, en in spec["lines"]}.get(
+                    (line.kind, line.identifier, line.description)
+                )
+                if english and not line.description_en:
+                    line.description_en = english
         username = spec["registered_as"]
         if username:
             user = await find_user_by_username(db, username)

@@ -27,7 +27,8 @@ ACCOUNT_COLUMNS = (
     "locale",
     "service_lines",
 )
-"""``service_lines``: ``kind:identifier:description`` items separated by ``|``; ``mobility``: yes/no."""
+"""``service_lines``: ``kind:identifier:description[:English description]`` items separated by ``|``
+(the description is the product's French name); ``mobility``: yes/no."""
 USER_COLUMNS = ("account_number", "first_name", "last_name", "email", "type")
 LINE_KINDS = ("internet", "telephony", "mobility", "tv", "other")
 TRUE_VALUES = ("1", "yes", "oui", "true", "y", "o")
@@ -39,12 +40,13 @@ def _valid_number(value: str) -> bool:
     return is_digits(number) and 6 <= len(number) <= 20
 
 
-def _lines(value: str) -> list[tuple[str, str, str]]:
+def _lines(value: str) -> list[tuple[str, str, str, str]]:
     items = []
     for item in filter(None, (part.strip() for part in (value or "").split("|"))):
         kind, _sep, rest = item.partition(":")
-        identifier, _sep, description = rest.partition(":")
-        items.append((kind.strip().lower(), identifier.strip(), description.strip()))
+        identifier, _sep, rest = rest.partition(":")
+        description, _sep, description_en = rest.partition(":")
+        items.append((kind.strip().lower(), identifier.strip(), description.strip(), description_en.strip()))
     return items
 
 
@@ -65,7 +67,7 @@ async def validate_accounts(db: AsyncSession, tenant: Tenant, rows: Rows) -> lis
             errors.append(RowError(line, "postal_code", _("Enter a valid postal code, for example H2X 1Y4.")))
         if row.get("locale") and row["locale"] not in LOCALES:
             errors.append(RowError(line, "locale", _("The language must be fr_CA or en_CA.")))
-        for kind, _identifier, _description in _lines(row.get("service_lines", "")):
+        for kind, *_rest in _lines(row.get("service_lines", "")):
             if kind not in LINE_KINDS:
                 errors.append(RowError(line, "service_lines", _("Unknown service kind: %(kind)s", kind=kind)))
     return errors
@@ -86,12 +88,18 @@ async def apply_accounts(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
         account.service_address = row.get("service_address", "").strip()
         account.postal_code = normalize_postal_code(row["postal_code"])
         account.mobility = row.get("mobility", "").strip().lower() in TRUE_VALUES
-        account.locale = row.get("locale") or "fr_CA"
+        account.locale = row.get("locale") or ""  # none chosen: mail follows the language of the request
         await db.flush()
         await db.execute(delete(RegistryServiceLine).where(RegistryServiceLine.account_id == account.id))
-        for kind, identifier, description in _lines(row.get("service_lines", "")):
+        for kind, identifier, description, description_en in _lines(row.get("service_lines", "")):
             db.add(
-                RegistryServiceLine(account_id=account.id, kind=kind, identifier=identifier, description=description)
+                RegistryServiceLine(
+                    account_id=account.id,
+                    kind=kind,
+                    identifier=identifier,
+                    description=description,
+                    description_en=description_en,
+                )
             )
     await db.flush()
     return len(rows)

@@ -41,7 +41,8 @@ class RegistryAccount(TenantOwned, Base):
     service_address: Mapped[str] = mapped_column(String(300), default="")
     postal_code: Mapped[str] = mapped_column(String(6))
     mobility: Mapped[bool] = mapped_column(default=False)
-    locale: Mapped[str] = mapped_column(String(10), default="fr_CA")
+    locale: Mapped[str] = mapped_column(String(10), default="")
+    """The language the holder chose for Vidéotron's mail; empty when none was chosen."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -62,6 +63,7 @@ class RegistryServiceLine(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(20))
     identifier: Mapped[str] = mapped_column(String(60), default="")
     description: Mapped[str] = mapped_column(String(200), default="")
+    description_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class RegistryAuthorizedUser(TenantOwned, Base):

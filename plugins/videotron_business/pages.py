@@ -45,7 +45,10 @@ from core.api import (
     redirect,
     render,
     require_role,
+    restore_membership,
+    revoke_sessions,
     staff_required,
+    suspend_membership,
     tell_already_registered,
     tenant_db,
     username_taken,
@@ -93,8 +96,17 @@ def _tenant_locale(request: Request, wanted: str | None) -> str:
     return str(tenant.default_locale)
 
 
+def mail_locale(tenant: Tenant, chosen: str, requested: str | None = None) -> str:
+    """The language of a mail to an account's address on file: the language the person chose, else
+    the language the request was made in, else the tenant's default."""
+    for candidate in (chosen, requested):
+        if candidate and candidate in tenant.locales:
+            return candidate
+    return str(tenant.default_locale)
+
+
 def _mail_locale(request: Request, record_locale: str) -> str:
-    return _tenant_locale(request, record_locale)
+    return mail_locale(request.state.tenant, record_locale, current_locale())
 
 
 async def link_problem(request: Request, problem: TokenProblem | str) -> Response:
@@ -125,7 +137,9 @@ async def activation_request(request: Request) -> Response:
             if record is not None and quota_left:
                 await services.count(request, ("activation_account", number))
                 if await services.holder_of(db, record.number) is None:
-                    await send_activation(db, tenant, record, actor="customer", request=request)
+                    await send_activation(
+                        db, tenant, record, actor="customer", request=request, requested_in=current_locale()
+                    )
                     await db.commit()
         return redirect(request, "/videotron/activation/sent")
     return await render(request, T + "activation_request.html", {"form": form})
@@ -139,10 +153,13 @@ async def send_activation(
     actor: str,
     request: Request | None = None,
     actor_id: int | None = None,
+    requested_in: str | None = None,
 ) -> None:
     """Mail a 5-day activation link to the e-mail ON FILE of ``record`` (the caller commits).
 
     Used by the customer's request page and by operators (``portique videotron send-activation``).
+    The mail is in the account's chosen language, else ``requested_in`` (the language of the
+    customer's request page), else the tenant's default.
     """
     raw = await issue_token(db, ACTIVATION, valid_for=ACTIVATION_VALID_FOR, payload={"account": record.number})
     expires = utcnow() + ACTIVATION_VALID_FOR
@@ -152,7 +169,7 @@ async def send_activation(
         record.email_on_file,
         "videotron_business/activation",
         {"record": record, "path": f"/videotron/activate/{raw}", "expires_at": expires, **rules_context()},
-        locale=record.locale if record.locale in tenant.locales else tenant.default_locale,
+        locale=mail_locale(tenant, record.locale, requested_in),
     )
     audit(
         db,
@@ -575,7 +592,10 @@ async def users_suspend(request: Request) -> Response:
     holder_membership, account = await _holder(request)
     async with tenant_db(request) as db:
         person, user, membership = await _secondary(db, request, account)
-        membership.suspended = not membership.suspended
+        if membership.suspended:
+            await restore_membership(db, request.state.tenant, membership, user)
+        else:
+            await suspend_membership(db, request.state.tenant, membership, user)
         audit(
             db,
             "videotron_business.secondary_user_suspended"
@@ -603,6 +623,7 @@ async def users_remove(request: Request) -> Response:
         person, user, membership = await _secondary(db, request, account)
         await db.delete(membership)
         user.status = UserStatus.DISABLED
+        await revoke_sessions(user, db=db)
         await services.backend(tenant).remove_authorized_user(db, account.number, person.id)
         audit(
             db,

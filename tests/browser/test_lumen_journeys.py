@@ -317,7 +317,7 @@ def test_en_administrator_adds_a_user_and_removes_another_with_signed_forms(run_
 
     page.goto(live_server.tenant_url("lumen", "/lumen/requests"))
     page.get_by_role("link", name="Remove users").click()
-    assert page.locator("#action-2").is_checked()  # "remove"
+    assert page.locator("#action-3").is_checked()  # "remove"
     assert not page.locator("#users-0-permission-0").is_visible()  # no permission to choose when removing
     page.check("#project_account-1")
     page.fill("#phone", "819 555-0111")
@@ -340,6 +340,38 @@ def test_en_administrator_adds_a_user_and_removes_another_with_signed_forms(run_
     with page.expect_download() as download:
         page.get_by_role("link", name="Download DA-000001").click()
     assert download.value.suggested_filename == "lumen-DA-000001.pdf"
+
+
+def test_fr_administrator_modifies_a_user_from_the_users_page(run_async, live_server, browser_page):
+    """Seed section 2: « Demander une modification » on a user → the signed form, filled in → approval → applied."""
+    _setup(run_async)
+    page = browser_page
+    _sign_in(page, live_server, "jbelanger", locale="fr_CA")
+    page.goto(live_server.tenant_url("lumen", "/account/users"))
+    page.get_by_role("link", name="Demander une modification Sophie Tremblay").click()
+    page.wait_for_url("**/register?action=modify**")
+    assert page.locator("#action-2").is_checked()  # "modify"
+    assert page.locator("#users-0-current_email").is_visible()
+    assert page.locator("#users-0-current_email").input_value() == "sophie.tremblay@example.com"
+    assert page.locator("#users-0-permission-2").is_checked()  # prices only today
+    check_accessibility(page)
+    page.check("#project_account-1")
+    page.fill("#phone", "819 555-0111")
+    page.check("#users-0-permission-0")  # she may now place orders
+    page.fill("#users-0-email", "sophie.tremblay@belanger.example")
+    _sign(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    assert page.url.endswith("/register/done"), _errors(page)
+    assert run_async(_approve_all_pending) == 1
+    mails = live_server.wait_for_mail("lumen", count=3)
+    to_sophie = [m for m in mails if m["To"] == "sophie.tremblay@belanger.example"]
+    assert to_sophie, [m["To"] for m in mails]
+    assert "Effectuer une commande" in mail_text(to_sophie[-1])
+    page.goto(live_server.tenant_url("lumen", "/account/users"))
+    assert "sophie.tremblay@belanger.example" in page.content()
+    row = page.locator("tr", has_text="Sophie Tremblay")
+    assert "Effectuer une commande" in row.inner_text()
 
 
 def test_en_signed_in_pages_pass_axe(run_async, live_server, browser_page):

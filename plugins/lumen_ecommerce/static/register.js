@@ -115,6 +115,7 @@
         clone.querySelectorAll(".field--error").forEach(function (el) { el.classList.remove("field--error"); });
         renumber(clone, i);
         container.appendChild(clone);
+        document.dispatchEvent(new CustomEvent("lumen:blocks"));
       }
       for (var j = blocks.length - 1; j >= wanted; j--) {
         blocks[j].remove();
@@ -130,8 +131,10 @@
       var value = checked ? checked.value : "create";
       if (note) note.hidden = value !== "recover";
       document.querySelectorAll(".lumen-permission").forEach(function (el) { el.hidden = value === "remove"; });
+      document.querySelectorAll(".lumen-modify-only").forEach(function (el) { el.hidden = value !== "modify"; });
     }
     radios.forEach(function (radio) { radio.addEventListener("change", update); });
+    document.addEventListener("lumen:blocks", update);
     update();
   }
 

@@ -41,6 +41,32 @@ async def test_catalogue_needs_a_signed_in_member(lumen, tenant_client):
     assert "/login" in response.headers["location"]
 
 
+async def test_units_are_in_the_readers_language(make_client):
+    import re
+
+    client = await make_client("stremblay")
+    english = (await client.get("/lumen/catalogue")).text
+    units = set(re.findall(r'<span class="muted">/ ([^<]+)</span>', english))
+    assert units == {"roll", "unit", "box", "pack"}
+    await client.get("/locale/fr_CA?next=/")
+    french = (await client.get("/lumen/catalogue")).text
+    assert set(re.findall(r'<span class="muted">/ ([^<]+)</span>', french)) == {"rouleau", "unité", "boîte", "paquet"}
+
+
+def test_units_given_as_words_or_codes_are_understood():
+    from plugins.lumen_ecommerce.units import unit_code, unit_label
+
+    assert [unit_code(word) for word in ("Rouleau", "BOÎTE", "unité", "pack", "m")] == [
+        "roll",
+        "box",
+        "unit",
+        "pack",
+        None,
+    ]
+    assert unit_label("rouleau") == "roll"  # a row written before the codes still reads in English
+    assert unit_label("m") == "m"
+
+
 async def test_prices_are_formatted_for_the_locale(make_client):
     client = await make_client("stremblay")
     english = (await client.get("/lumen/catalogue?q=panneau")).text

@@ -10,6 +10,7 @@ from core.api import Membership, User
 from core.audit.models import AuditEvent
 from core.testing import csrf_of, mail_text
 from plugins.videotron_business.demo import create_demo_data
+from plugins.videotron_business.models import RegistryAccount
 from tests.plugins.videotron_business.conftest import post_form, token_in
 
 ON_FILE = "jean.levesque@garage-levesque.example"
@@ -49,10 +50,30 @@ async def test_registered_accounts_get_no_mail_but_the_same_answer(vclient, mail
     assert await mailbox.messages() == []
 
 
-async def test_mail_is_in_french_for_a_french_account(vclient, mailbox):
-    await request_activation(vclient)
+async def test_the_mail_is_in_the_language_of_the_request_when_none_was_chosen(
+    vclient, tenant_client, vtenant, mailbox
+):
+    await request_activation(vclient)  # the English page
     message = await mailbox.last()
+    assert message["Content-Language"] == "en-CA"
     assert "activation" in message["Subject"].lower()
+    assert "Hello" in mail_text(message)
+    french = tenant_client(vtenant)
+    french.headers["Accept-Language"] = "fr-CA"
+    await request_activation(french)
+    message = await mailbox.last()
+    assert message["Content-Language"] == "fr-CA"
+    assert "Bonjour" in mail_text(message)
+
+
+async def test_the_language_chosen_for_the_account_wins(vclient, portal, vtenant, mailbox):
+    async with portal.database.session(vtenant.id) as db:
+        account = await db.scalar(select(RegistryAccount).where(RegistryAccount.number == "800100002"))
+        account.locale = "fr_CA"
+        await db.commit()
+    await request_activation(vclient)  # from the English page
+    message = await mailbox.last()
+    assert message["Content-Language"] == "fr-CA"
     assert "Bonjour" in mail_text(message)
 
 

@@ -24,10 +24,15 @@ async def test_dashboard_shows_the_account_overview_and_help(vclient):
     assert 'href="/support/new/billing"' in home
     assert 'href="/support/new/technical"' in home
     assert "Espace client Affaires" in home
+    assert "(Internet Affaires 400)" in home
+    assert "(Téléphonie Affaires)" in home
     await vclient.get("/locale/en_CA?next=/")
     home = (await vclient.get("/")).text
     assert "We are here to help" in home
     assert "Business customer space" in home
+    assert "(Business Internet 400)" in home  # the products' English names, not the French ones
+    assert "(Business Telephony)" in home
+    assert "Internet Affaires" not in home
 
 
 async def test_help_categories(portal, vtenant, vclient):

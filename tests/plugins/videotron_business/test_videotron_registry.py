@@ -152,6 +152,12 @@ async def test_accounts_import_validates_then_applies(portal, tenant):
         await apply_accounts(db, tenant, [{**ROW, "service_lines": "tv::Télé"}])
         await db.commit()
         assert [line.kind for line in await LocalBackend().service_lines(db, "800200001")] == ["tv"]
+        # an English product name may follow the French one
+        await apply_accounts(db, tenant, [{**ROW, "service_lines": "tv::Télé Affaires:Business TV|internet::Internet"}])
+        await db.commit()
+        tv, internet = await LocalBackend().service_lines(db, "800200001")
+        assert (tv.description_for("fr_CA"), tv.description_for("en_CA")) == ("Télé Affaires", "Business TV")
+        assert (internet.description_for("fr_CA"), internet.description_for("en_CA")) == ("Internet", "Internet")
 
 
 async def test_authorized_users_import(portal, tenant):

@@ -160,8 +160,13 @@ async def test_full_secondary_user_journey(vclient, tenant_client, vtenant, mail
     kim_entry = await entry_id(portal, vtenant, "kim@boulangerie.example")
     await post_form(vclient, f"/videotron/users/{kim_entry}/suspend", {}, page="/videotron/users")
     assert "Suspended" in (await vclient.get("/videotron/users")).text
+    assert (await later.get("/tickets")).status_code == 303  # her open session ended at once
     assert "800100001" not in (await later.get("/")).text
+    refused = await post_form(later, "/login", {"login": "kim.ouellet", "password": "Pain2026"}, own=False)
+    assert refused.status_code == 200
+    assert "Cet accès ne peut pas être utilisé." in refused.text
     await post_form(vclient, f"/videotron/users/{kim_entry}/suspend", {}, page="/videotron/users")
+    await sign_in(later, "kim.ouellet", "Pain2026")  # restored: she signs in again
     assert "800100001" in (await later.get("/")).text
     removed = await post_form(vclient, f"/videotron/users/{kim_entry}/remove", {}, page="/videotron/users")
     assert removed.status_code == 303
@@ -229,3 +234,48 @@ async def test_the_core_account_users_page_leads_to_user_management(vclient):
     response = await vclient.get("/account/users", follow_redirects=True)
     assert response.status_code == 200
     assert "User management" in response.text
+
+
+async def test_a_suspended_secondary_user_is_refused_like_any_other_refusal(vclient, tenant_client, vtenant, mailbox):
+    await holder(vclient)
+    await post_form(
+        vclient,
+        "/videotron/users/add",
+        {"first_name": "Kim", "last_name": "Ouellet", "email": "kim@boulangerie.example"},
+        page="/videotron/users",
+    )
+    token = token_in(await mailbox.last("kim@boulangerie.example"), "invitation")
+    kim = tenant_client(vtenant)
+    page = await kim.get(f"/videotron/invitation/{token}")
+    await kim.post(
+        f"/videotron/invitation/{token}",
+        data={
+            "username": "kim.ouellet",
+            "password": "Pain2026",
+            "password_confirm": "Pain2026",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert (await kim.get("/tickets")).status_code == 200
+    entry = next(p for p in await _entries(vtenant) if p.email == "kim@boulangerie.example")
+    await post_form(vclient, f"/videotron/users/{entry.id}/suspend", {}, page="/videotron/users")
+    # the session Kim had open no longer opens her tickets or a support request
+    assert (await kim.get("/tickets")).status_code == 303
+    assert "/login" in (await kim.get("/tickets")).headers["location"]
+    for language, words in (
+        ("fr-CA", "Cet accès ne peut pas être utilisé. Veuillez communiquer avec le service à la clientèle."),
+        ("en-CA", "This access cannot be used. Please contact customer service."),
+    ):
+        again = tenant_client(vtenant)
+        again.headers["Accept-Language"] = language
+        refused = await post_form(again, "/login", {"login": "kim.ouellet", "password": "Pain2026"}, own=False)
+        assert refused.status_code == 200
+        assert words in refused.text
+        assert (await again.get("/tickets")).status_code == 303
+
+
+async def _entries(vtenant):
+    from core.portal import get_portal
+
+    async with get_portal().database.session(vtenant.id) as db:
+        return list(await db.scalars(select(RegistryAuthorizedUser)))
