@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -73,6 +74,7 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
+from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
@@ -82,6 +84,16 @@ from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import prefixed, render
+
+T = TypeVar("T")
+
+
+def service(tenant: Tenant, protocol: type[T]) -> T:
+    """The tenant's implementation of ``protocol``, registered by a plugin through ``portique_services``.
+
+    :raises ServiceError: when no plugin enabled on the tenant implements it.
+    """
+    return get_portal().plugins.services(tenant).get(protocol)
 
 
 @asynccontextmanager
@@ -125,6 +137,7 @@ __all__ = [
     "RowError",
     "Rows",
     "Rule",
+    "ServiceError",
     "SessionPolicy",
     "Storage",
     "StorageError",
@@ -145,6 +158,7 @@ __all__ = [
     "change_email",
     "check_token",
     "client_ip",
+    "conformance_problems",
     "consume_token",
     "create_user",
     "current_locale",
@@ -201,6 +215,7 @@ __all__ = [
     "safe_next",
     "send_confirmation",
     "send_password_reset",
+    "service",
     "set_temporary_password",
     "sign_in",
     "staff_required",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Mapping
 
     import click
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -328,16 +328,24 @@ def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: Asy
 
 
 # ---------------------------------------------------------------------------------------------
-# Data hooks: back-office backends, registry imports, demo data.
+# Data hooks: back-office services, registry imports, demo data.
 # ---------------------------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
-def portique_backend(tenant: Tenant) -> object | None:
-    """The provider back-office backend of this tenant (local tables, or a real connector).
+@hookspec
+def portique_services(tenant: Tenant) -> Mapping[type, object]:
+    """Services the plugin provides on this tenant, keyed by the protocol each implements.
+
+    A provider plugin defines its back-office protocol (a ``typing.Protocol`` in its ``backend.py``)
+    and registers its local implementation: ``{LuminusBackend: LocalBackend()}``; its code then asks
+    ``core.api.service(tenant, LuminusBackend)``. A connector plugin enabled on the same tenant
+    registers the owner's protocol with its own implementation and replaces the local one there
+    (two connectors of one protocol on one tenant are an error). Every implementation must conform
+    to its protocol (every method, with a compatible signature); the core checks it when it builds
+    the tenant's services, once per tenant configuration.
 
     :param tenant: the current tenant.
-    :return: an object implementing the plugin's backend protocol, or ``None``.
+    :return: a mapping of protocol class to the object implementing it.
     """
 
 

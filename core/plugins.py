@@ -13,6 +13,7 @@ import pluggy
 
 from core import hookspecs
 from core.plugin_info import PluginInfo
+from core.services import ServiceRegistry, offers_of
 
 if TYPE_CHECKING:
     from core.tenancy.models import Tenant
@@ -84,6 +85,8 @@ class PluginManager:
         self.modules = {name: found[name] for name in sorted(found)}
         self.infos = self._collect_infos()
         self._tenant_hooks: dict[tuple[str, ...], TenantHooks] = {}
+        self._plugin_callers: dict[tuple[str, str], Any] = {}
+        self._services: dict[tuple[Any, ...], ServiceRegistry] = {}
 
     def _register(self, name: str, module: ModuleType) -> None:
         try:
@@ -126,6 +129,44 @@ class PluginManager:
         """Default plugins and the tenant's own, sorted, that are actually installed."""
         wanted = set(tenant.plugins or []) | set(self.default_names)
         return [name for name in self.modules if name in wanted]
+
+    def package_of(self, name: str) -> str:
+        """The package a plugin lives in: itself, or the package holding a ``<package>.plugin`` module."""
+        module_name = self.modules[name].__name__
+        if hasattr(self.modules[name], "__path__") or not module_name.endswith(".plugin"):
+            return module_name
+        return module_name.rsplit(".", 1)[0]
+
+    def call_plugin(self, name: str, hook: str, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of ``hook`` through pluggy (every other plugin left out).
+
+        :return: the plugin's answer, or ``None`` when it does not implement the hook or answers ``None``.
+        """
+        caller = self._plugin_callers.get((name, hook))
+        if caller is None:
+            others = [module for other, module in self.modules.items() if other != name]
+            caller = self._plugin_callers[(name, hook)] = self.pm.subset_hook_caller(hook, others)
+        answer = caller(**kwargs)
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            return answer
+        return answer[0] if answer else None
+
+    def services(self, tenant: Tenant) -> ServiceRegistry:
+        """The tenant's services by protocol (``portique_services``), rebuilt when the tenant changes."""
+        key = (tenant.id, tenant.updated_at, tuple(sorted(set(tenant.plugins or []))))
+        registry = self._services.get(key)
+        if registry is None:
+            offers = [
+                offer
+                for name in self.enabled_names(tenant)
+                for offer in offers_of(
+                    name, self.package_of(name), self.call_plugin(name, "portique_services", tenant=tenant)
+                )
+            ]
+            for stale in [k for k in self._services if k[0] == tenant.id]:
+                del self._services[stale]
+            registry = self._services[key] = ServiceRegistry(offers)
+        return registry
 
     def implemented_hooks(self, name: str) -> list[str]:
         """Names of the hooks a plugin implements."""

@@ -181,6 +181,13 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
 
 
 @hookimpl
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    from plugins.lumen_ecommerce.backend import CustomerRegistry, LocalCustomerRegistry
+
+    return {CustomerRegistry: LocalCustomerRegistry()}
+
+
+@hookimpl
 def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
     from plugins.lumen_ecommerce.importers import importers
 

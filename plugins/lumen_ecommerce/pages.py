@@ -35,10 +35,12 @@ from core.api import (
     prefixed,
     queue_mail,
     render,
+    service,
     tenant_db,
     utcnow,
     visible_tenant_ids,
 )
+from plugins.lumen_ecommerce.backend import CustomerRegistry
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
 from plugins.lumen_ecommerce.models import (
@@ -56,7 +58,6 @@ from plugins.lumen_ecommerce.service import (
     check_request,
     describe_permission,
     file_request,
-    registry_for,
     store_request,
 )
 from plugins.lumen_ecommerce.settings import settings_of
@@ -129,7 +130,7 @@ async def register(request: Request) -> Response:
         )
     await throttle.hit(*lookups)
     async with tenant_db(request) as db:
-        clean = await check_request(form, db, tenant, registry_for(tenant))
+        clean = await check_request(form, db, tenant, service(tenant, CustomerRegistry))
         # decode_signature applies its own size limit to the drawn signature's data URL.
         signature_png = decode_signature(form.signature.data)
         typed = (form.signature_typed.data or "").strip() if typed_allowed else ""
@@ -336,7 +337,7 @@ async def catalogue(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
     tenant = request.state.tenant
     async with tenant_db(request) as db:
-        products = await registry_for(tenant).products(db, query)
+        products = await service(tenant, CustomerRegistry).products(db, query)
     return await render(
         request,
         "lumen_ecommerce/catalogue.html",
@@ -372,7 +373,7 @@ async def cart_add(request: Request) -> Response:
     sku = str(form.get("sku", ""))[:40]
     quantity = _quantity(form.get("quantity", "1"))
     async with tenant_db(request) as db:
-        product = await registry_for(request.state.tenant).product(db, sku)
+        product = await service(request.state.tenant, CustomerRegistry).product(db, sku)
     if product is None or not quantity:
         flash(request, gettext("Enter a quantity from 1 to %(max)s.", max=MAX_QUANTITY), "error")
         return _go(request, "/lumen/catalogue")
@@ -388,7 +389,7 @@ async def _cart_lines(request: Request) -> list[dict[str, Any]]:
     lines = []
     locale = current_locale()
     async with tenant_db(request) as db:
-        registry = registry_for(request.state.tenant)
+        registry = service(request.state.tenant, CustomerRegistry)
         for sku, quantity in cart.items():
             product = await registry.product(db, sku)
             if product is not None:

@@ -34,10 +34,11 @@ from core.api import (
     lazy_gettext,
     normalize_email,
     queue_mail,
+    service,
     username_taken,
     utcnow,
 )
-from plugins.lumen_ecommerce.backend import CustomerRegistry, LocalCustomerRegistry, normalize_customer_number
+from plugins.lumen_ecommerce.backend import CustomerRegistry, normalize_customer_number
 from plugins.lumen_ecommerce.evidence import TERMS, content_hash, render_pdf
 from plugins.lumen_ecommerce.forms import (
     ACTIONS,
@@ -60,12 +61,6 @@ PERM_PRICES = "lumen.prices_only"
 PERMISSION_OF_CHOICE = {"order": PERM_ORDER, "approval": PERM_ORDER_APPROVAL, "prices": PERM_PRICES}
 ADMIN_ROLES = (Role.HOLDER, Role.ADMIN)
 USERNAME_MAX = 20
-
-
-def registry_for(tenant: Tenant) -> CustomerRegistry:
-    """The tenant's customer registry: a connector from ``portique_backend``, else the local tables."""
-    backend = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return backend if backend is not None else LocalCustomerRegistry()
 
 
 def _ascii_slug(value: str) -> str:
@@ -397,7 +392,7 @@ async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest
     row.approval_id = approval.id
     queue_mail(db, tenant, row.signer_email, "lumen_ecommerce/request_received", {"row": row}, locale=row.locale)
     if settings_of(tenant).auto_provision and row.action == RequestAction.CREATE:
-        registry = registry_for(tenant)
+        registry = service(tenant, CustomerRegistry)
         record = await registry.lookup(db, row.customer_number)
         if record is not None and record.active and not await registry.has_ecommerce_account(db, row.customer_number):
             approval.status = ApprovalStatus.APPROVED
@@ -473,7 +468,7 @@ async def _provision_safely(db: AsyncSession, tenant: Tenant, row: LumenAccessRe
 async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -> list[User]:
     """Create or change the account and its users as the signed request says; mail every person."""
     content = row.content
-    registry = registry_for(tenant)
+    registry = service(tenant, CustomerRegistry)
     record = await registry.lookup(db, row.customer_number)
     account = await get_or_create_account(
         db,

@@ -215,10 +215,10 @@ def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> object:
-    from plugins.luminus_energy.backend import LocalBackend
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    from plugins.luminus_energy.backend import LocalBackend, LuminusBackend
 
-    return LocalBackend()
+    return {LuminusBackend: LocalBackend()}
 
 
 @hookimpl

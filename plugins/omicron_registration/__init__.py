@@ -28,7 +28,7 @@ from core.api import (
 )
 
 from . import models as _models  # noqa: F401 - registers the tables
-from .backend import LocalBackend
+from .backend import LocalBackend, OmicronBackend
 from .settings import NAME, OmicronSettings
 
 HERE = Path(__file__).resolve().parent
@@ -197,8 +197,8 @@ async def portique_on_user_event(tenant: Tenant, event: UserEvent) -> None:
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> LocalBackend:
-    return LocalBackend()
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    return {OmicronBackend: LocalBackend()}
 
 
 @hookimpl

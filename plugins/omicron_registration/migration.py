@@ -46,6 +46,7 @@ from core.api import (
     queue_mail,
     redirect,
     render,
+    service,
     sign_in,
     tenant_db,
     utcnow,
@@ -53,7 +54,7 @@ from core.api import (
 )
 
 from .accounts import join_company
-from .backend import LegacyRecord, backend_for
+from .backend import LegacyRecord, OmicronBackend
 from .catalog import COUNTRY_CODES, country_choices
 from .content import add_device
 from .settings import plugin_settings
@@ -68,7 +69,7 @@ def _strip(value: Any) -> Any:
 
 async def migration_candidate(db: AsyncSession, tenant: Tenant, email: str) -> LegacyRecord | None:
     """The legacy account of ``email`` if it still has to move (not migrated, no portal user yet)."""
-    legacy = await backend_for(tenant).find_legacy_account(db, email)
+    legacy = await service(tenant, OmicronBackend).find_legacy_account(db, email)
     if legacy is None or legacy.migrated or await find_user_by_email(db, email) is not None:
         return None
     return legacy
@@ -359,7 +360,7 @@ async def complete_page(request: Request) -> Response:
         )
         user.confirmed_at = utcnow()
         await join_company(db, user, user.company)
-        await backend_for(tenant).mark_migrated(db, legacy.id, user.id)
+        await service(tenant, OmicronBackend).mark_migrated(db, legacy.id, user.id)
         audit(
             db,
             "omicron.account_migrated",
@@ -395,4 +396,4 @@ async def _legacy_by_id(db: AsyncSession, tenant: Tenant, legacy_id: int) -> Leg
     row = await db.scalar(select(LegacyAccount).where(LegacyAccount.id == legacy_id))
     if row is None:
         return None
-    return await backend_for(tenant).find_legacy_account(db, row.email)
+    return await service(tenant, OmicronBackend).find_legacy_account(db, row.email)

@@ -26,10 +26,11 @@ from core.api import (
     length_rule,
     normalize_email,
     regex_rule,
+    service,
     utcnow,
 )
 
-from .backend import SerialCheck, SerialStatus, backend_for, normalize_serial, serial_format_ok
+from .backend import OmicronBackend, SerialCheck, SerialStatus, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
 from .settings import NAME, plugin_settings
 
@@ -144,7 +145,7 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
         return None
     company = (form.company.data or "").strip()
     country = form.country.data or ""
-    check = await backend_for(tenant).check_serial(db, serial, company)
+    check = await service(tenant, OmicronBackend).check_serial(db, serial, company)
     return {
         NAME: {"serial": serial, "company": company, "country": country, "serial_check": check.as_dict()},
         "approval": approval_payload(check, company, country),

@@ -168,8 +168,8 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> VideotronBackend:
-    return LocalBackend()
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    return {VideotronBackend: LocalBackend()}
 
 
 @hookimpl

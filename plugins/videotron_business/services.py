@@ -30,7 +30,7 @@ from core.api import (
     password_problems,
     utcnow,
 )
-from plugins.videotron_business.backend import AccountRecord, LocalBackend, VideotronBackend
+from plugins.videotron_business.backend import AccountRecord
 from plugins.videotron_business.models import HolderRegistration
 from plugins.videotron_business.policies import ACTIVATION_VALID_FOR
 
@@ -82,12 +82,6 @@ async def count(request: Request, *checks: tuple[str, str]) -> None:
     tenant = request.state.tenant
     for name, identifier in checks:
         await limiter().hit(LIMITS[name], PLUGIN, str(tenant.id), name, identifier)
-
-
-def backend(tenant: Tenant) -> VideotronBackend:
-    """The tenant's registry backend."""
-    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return cast(VideotronBackend, found) if found is not None else LocalBackend()
 
 
 async def holder_of(db: AsyncSession, number: str) -> User | None:
