@@ -6,6 +6,7 @@ import importlib
 import inspect
 from collections.abc import Iterable
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +168,61 @@ class PluginManager:
                 del self._services[stale]
             registry = self._services[key] = ServiceRegistry(offers)
         return registry
+
+    def hook_implemented(self, name: str, hook: str) -> bool:
+        """Whether plugin ``name`` implements ``hook`` (asked of pluggy, not of the module)."""
+        return any(impl.plugin_name == name for impl in getattr(self.pm.hook, hook).get_hookimpls())
+
+    def home_of(self, name: str) -> Path | None:
+        """The folder of a plugin's package, where its conventional folders live (``None`` for a lone module)."""
+        module = self.modules[name]
+        file = getattr(module, "__file__", None)
+        if file is None or not (hasattr(module, "__path__") or module.__name__.endswith(".plugin")):
+            return None
+        return Path(file).resolve().parent
+
+    def _conventional(self, name: str, folder: str) -> Path | None:
+        home = self.home_of(name)
+        path = home / folder if home is not None else None
+        return path if path is not None and path.is_dir() else None
+
+    def _folders(self, name: str, hook: str, folder: str) -> dict[str, Path]:
+        """A plugin's ``{key: folder}`` answer to ``hook``, else ``{name: <package>/<folder>}`` when it exists."""
+        if self.hook_implemented(name, hook):
+            return {key: Path(path) for key, path in (self.call_plugin(name, hook) or {}).items()}
+        found = self._conventional(name, folder)
+        return {name: found} if found is not None else {}
+
+    def template_dirs(self, name: str) -> list[Path]:
+        """A plugin's template folders: ``portique_template_dirs`` if it answers, else ``templates/``."""
+        if self.hook_implemented(name, "portique_template_dirs"):
+            return [Path(path) for path in self.call_plugin(name, "portique_template_dirs") or []]
+        found = self._conventional(name, "templates")
+        return [found] if found is not None else []
+
+    def static_dirs(self) -> dict[str, Path]:
+        """Static folders by mount name (``/static/plugins/<name>/``), of every plugin."""
+        return {
+            key: path
+            for name in self.modules
+            for key, path in self._folders(name, "portique_static_dirs", "static").items()
+        }
+
+    def locale_dirs(self) -> dict[str, tuple[str, Path]]:
+        """Gettext domain → (owning plugin, ``locale`` folder), of every plugin."""
+        return {
+            key: (name, path)
+            for name in self.modules
+            for key, path in self._folders(name, "portique_locale_dirs", "locale").items()
+        }
+
+    def migration_dirs(self) -> dict[str, tuple[str, Path]]:
+        """Alembic branch label → (owning plugin, versions folder), of every plugin."""
+        return {
+            key: (name, path)
+            for name in self.modules
+            for key, path in self._folders(name, "portique_migrations_dir", "migrations").items()
+        }
 
     def implemented_hooks(self, name: str) -> list[str]:
         """Names of the hooks a plugin implements."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -28,8 +27,6 @@ from core.api import (
 from plugins.lumen_ecommerce import models as _models  # noqa: F401 - registers the tables
 from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
-HERE = Path(__file__).resolve().parent
-
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
@@ -53,26 +50,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "LUM",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 @hookimpl

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,8 +30,6 @@ from . import models as _models  # noqa: F401 - registers the tables
 from .backend import LocalBackend, OmicronBackend
 from .settings import NAME, OmicronSettings
 
-HERE = Path(__file__).resolve().parent
-
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
@@ -58,26 +55,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "OMI",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 @hookimpl
