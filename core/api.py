@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
@@ -94,6 +95,18 @@ def service(tenant: Tenant, protocol: type[T]) -> T:
     :raises ServiceError: when no plugin enabled on the tenant implements it.
     """
     return get_portal().plugins.services(tenant).get(protocol)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def plugin_settings(tenant: Tenant, model: type[M]) -> M:
+    """A plugin's settings on ``tenant``, typed: ``plugin_settings(tenant, LumenSettings)``.
+
+    ``model`` is the plugin's ``PluginInfo.settings_model``; missing keys take its defaults. Cached
+    until the tenant changes: read it, do not change it.
+    """
+    return get_portal().plugins.plugin_settings(tenant, model)
 
 
 @asynccontextmanager
@@ -199,6 +212,7 @@ __all__ = [
     "parse_int",
     "password_problems",
     "pgettext",
+    "plugin_settings",
     "prefixed",
     "queue_mail",
     "redirect",

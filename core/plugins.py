@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pluggy
+from pydantic import BaseModel
 
 from core import hookspecs
 from core.plugin_info import PluginInfo
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from core.tenancy.models import Tenant
 
 ENTRY_POINT_GROUP = "portique.plugins"
+M = TypeVar("M", bound=BaseModel)
 
 # Core features built as plugins: the contract is exercised by the core itself.
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -84,10 +86,11 @@ class PluginManager:
         for name in sorted(found, reverse=True):
             self._register(name, found[name])
         self.modules = {name: found[name] for name in sorted(found)}
+        self._plugin_callers: dict[tuple[str, str], Any] = {}
         self.infos = self._collect_infos()
         self._tenant_hooks: dict[tuple[str, ...], TenantHooks] = {}
-        self._plugin_callers: dict[tuple[str, str], Any] = {}
         self._services: dict[tuple[Any, ...], ServiceRegistry] = {}
+        self._settings: dict[tuple[Any, ...], BaseModel] = {}
 
     def _register(self, name: str, module: ModuleType) -> None:
         try:
@@ -98,11 +101,10 @@ class PluginManager:
 
     def _collect_infos(self) -> dict[str, PluginInfo]:
         infos: dict[str, PluginInfo] = {}
-        for name, module in self.modules.items():
-            impl = getattr(module, "portique_plugin_info", None)
-            if impl is None:
+        for name in self.modules:
+            if not self.hook_implemented(name, "portique_plugin_info"):
                 raise PluginError(f"plugin {name!r} does not implement portique_plugin_info")
-            info = impl()
+            info = self.call_plugin(name, "portique_plugin_info")
             if info.name != name:
                 raise PluginError(f"plugin {name!r} declares the name {info.name!r}; they must match")
             infos[name] = info
@@ -223,6 +225,25 @@ class PluginManager:
             for name in self.modules
             for key, path in self._folders(name, "portique_migrations_dir", "migrations").items()
         }
+
+    def plugin_settings(self, tenant: Tenant, model: type[M]) -> M:
+        """The settings of the plugin whose ``PluginInfo.settings_model`` is ``model``, on ``tenant``.
+
+        Validated by ``model`` (defaults for what the operator did not save) and cached until the
+        tenant changes; treat the answer as read-only.
+        """
+        owners = [name for name, info in self.infos.items() if info.settings_model is model]
+        if not owners:
+            raise PluginError(f"no plugin declares {model.__qualname__} as its settings model")
+        key = (tenant.id, tenant.updated_at, model)
+        found = self._settings.get(key) if tenant.id is not None else None
+        if found is None:
+            found = model.model_validate(tenant.plugin_settings(owners[0]))
+            if tenant.id is not None:
+                for stale in [k for k in self._settings if k[0] == tenant.id and k[2] is model]:
+                    del self._settings[stale]
+                self._settings[key] = found
+        return cast(M, found)
 
     def implemented_hooks(self, name: str) -> list[str]:
         """Names of the hooks a plugin implements."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -26,11 +24,12 @@ PAGE_SIZE = 100
 
 async def notify_plugin(db: AsyncSession, tenant: Tenant, approval: ApprovalRequest) -> None:
     """Tell the plugin that filed the request about the decision (``portique_approval_decided``)."""
-    hooks = get_portal().hooks(tenant)
-    arguments: dict[str, Any] = {"tenant": tenant, "approval": approval, "db": db}
-    for impl in hooks.portique_approval_decided.get_hookimpls():
-        if impl.plugin_name == approval.plugin:
-            await resolve_one(impl.function(*[arguments[name] for name in impl.argnames]))
+    plugins = get_portal().plugins
+    if approval.plugin not in plugins.enabled_names(tenant):
+        return
+    await resolve_one(
+        plugins.call_plugin(approval.plugin, "portique_approval_decided", tenant=tenant, approval=approval, db=db)
+    )
 
 
 async def decide(

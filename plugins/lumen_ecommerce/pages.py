@@ -32,6 +32,7 @@ from core.api import (
     gettext,
     login_required,
     parse_int,
+    plugin_settings,
     prefixed,
     queue_mail,
     render,
@@ -60,7 +61,7 @@ from plugins.lumen_ecommerce.service import (
     file_request,
     store_request,
 )
-from plugins.lumen_ecommerce.settings import settings_of
+from plugins.lumen_ecommerce.settings import LumenSettings
 
 CART_KEY = "lumen_cart"
 LOOKUPS_PER_IP = parse("30/hour")
@@ -87,7 +88,7 @@ async def register(request: Request) -> Response:
     tenant = request.state.tenant
     user = await current_user(request)
     admin = await _admin_membership(request)
-    typed_allowed = settings_of(tenant).typed_signature
+    typed_allowed = plugin_settings(tenant, LumenSettings).typed_signature
     if request.method == "GET":
         initial: dict[str, Any] = {}
         wanted = request.query_params.get("action")

@@ -33,6 +33,7 @@ from core.api import (
     grant_membership,
     lazy_gettext,
     normalize_email,
+    plugin_settings,
     queue_mail,
     service,
     username_taken,
@@ -51,7 +52,7 @@ from plugins.lumen_ecommerce.forms import (
     normalize_postal_code,
 )
 from plugins.lumen_ecommerce.models import LumenAccessRequest, RequestAction, RequestStatus
-from plugins.lumen_ecommerce.settings import NAME, settings_of
+from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
 log = logging.getLogger("portique.lumen")
 
@@ -391,7 +392,7 @@ async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest
     await db.flush()
     row.approval_id = approval.id
     queue_mail(db, tenant, row.signer_email, "lumen_ecommerce/request_received", {"row": row}, locale=row.locale)
-    if settings_of(tenant).auto_provision and row.action == RequestAction.CREATE:
+    if plugin_settings(tenant, LumenSettings).auto_provision and row.action == RequestAction.CREATE:
         registry = service(tenant, CustomerRegistry)
         record = await registry.lookup(db, row.customer_number)
         if record is not None and record.active and not await registry.has_ecommerce_account(db, row.customer_number):

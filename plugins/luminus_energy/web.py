@@ -13,10 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import current_membership, current_user, login_required, render, service, tenant_db
+from core.api import current_membership, current_user, login_required, plugin_settings, render, service, tenant_db
 from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.models import Customer
-from plugins.luminus_energy.settings import LuminusSettings, local_today, settings_for
+from plugins.luminus_energy.settings import LuminusSettings, local_today
 
 
 @dataclass
@@ -63,7 +63,7 @@ def customer_page(handler: Handler | None = None, *, permission: str | None = No
             user = await current_user(request)
             assert user is not None  # login_required
             backend = service(request.state.tenant, LuminusBackend)
-            settings = settings_for(request.state.tenant)
+            settings = plugin_settings(request.state.tenant, LuminusSettings)
             async with tenant_db(request) as db:
                 customer = await backend.customer(db, membership.account.number) if membership else None
                 if customer is None:

@@ -43,6 +43,7 @@ from core.api import (
     issue_token,
     lazy_gettext,
     password_problems,
+    plugin_settings,
     queue_mail,
     redirect,
     render,
@@ -57,7 +58,7 @@ from .accounts import join_company
 from .backend import LegacyRecord, OmicronBackend
 from .catalog import COUNTRY_CODES, country_choices
 from .content import add_device
-from .settings import plugin_settings
+from .settings import OmicronSettings
 
 PURPOSE = "omicron_migrate"
 RESEND_AFTER = timedelta(minutes=10)
@@ -109,7 +110,7 @@ async def send_migration_mail(
     )
     if recent is not None:
         return False
-    days = plugin_settings(tenant).migration_link_days
+    days = plugin_settings(tenant, OmicronSettings).migration_link_days
     payload: dict[str, Any] = {"legacy_id": legacy.id, **(registration or {})}
     raw = await issue_token(db, PURPOSE, valid_for=timedelta(days=days), payload=payload)
     queue_mail(
