@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORTIQUE := $(VENV)/bin/portique
 export PORTIQUE_DATABASE_URL ?= sqlite+aiosqlite:///var/portique.db
 
-.PHONY: help install run serve test test-sqlite test-postgres lint i18n i18n-compile bench docs clean browser-deps
+.PHONY: help install run serve test test-sqlite test-postgres lint i18n i18n-compile bench docs clean browser-deps scaleout-deps
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,7 +39,10 @@ serve: i18n-compile ## Serve without touching the database
 browser-deps: ## Install Debian's chromium for the browser tests when it is missing (never a browser download)
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: i18n-compile browser-deps ## Run the whole suite on SQLite, then on PostgreSQL when PORTIQUE_TEST_POSTGRES_URL is set
+scaleout-deps: ## Install Debian's nginx for the scale-out tests when it is missing
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+
+test: i18n-compile browser-deps scaleout-deps ## Run the whole suite on SQLite, then on PostgreSQL when PORTIQUE_TEST_POSTGRES_URL is set
 	$(MAKE) test-sqlite
 	@if [ -n "$$PORTIQUE_TEST_POSTGRES_URL" ]; then \
 		$(MAKE) test-postgres; \

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.i18n.middleware import LocaleMiddleware
+from core.metrics import multiprocess_dir, sample_process_forever, scrape
 from core.plugins import PluginManager
 from core.portal import Portal
 from core.sessions.middleware import SessionMiddleware
@@ -27,7 +27,7 @@ from core.tenancy.middleware import TenantMiddleware
 from core.web.errors import http_exception, server_error
 from core.web.limits import BodySizeLimitMiddleware
 from core.web.nul import NulCharacterMiddleware
-from core.web.observability import Metrics, ObservabilityMiddleware, configure_logging
+from core.web.observability import ObservabilityMiddleware, configure_logging
 from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
 from core.web.themes import THEMES_ROOT, available_themes, load_theme
@@ -46,7 +46,7 @@ def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
     return mounts
 
 
-def _process_routes(portal: Portal, metrics: Metrics) -> list[BaseRoute]:
+def _process_routes(portal: Portal) -> list[BaseRoute]:
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -57,9 +57,6 @@ def _process_routes(portal: Portal, metrics: Metrics) -> list[BaseRoute]:
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
-
-    async def prometheus(_: Request) -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     async def theme_css(request: Request) -> Response:
         name = request.path_params["name"]
@@ -72,7 +69,7 @@ def _process_routes(portal: Portal, metrics: Metrics) -> list[BaseRoute]:
     return [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", prometheus),
+        Route("/metrics", scrape),
         Route("/theme/{name}.css", theme_css),
         *_static_mounts(portal.plugins),
     ]
@@ -94,30 +91,31 @@ def create_app(
     configure_logging(settings.log_json)
     portal = Portal(settings, PluginManager(extra_plugins))
     portal.activate()
-    metrics = Metrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         portal.activate()
-        worker: asyncio.Task[None] | None = None
+        tasks: list[asyncio.Task[None]] = []
         if settings.run_worker_in_process:
             from core.jobs import run_forever  # started only when asked for
 
-            worker = asyncio.create_task(run_forever(portal))
+            tasks.append(asyncio.create_task(run_forever(portal)))
+        if multiprocess_dir():  # several serving processes: each keeps its resource gauges fresh
+            tasks.append(asyncio.create_task(sample_process_forever()))
         try:
             yield
         finally:
-            if worker is not None:
-                worker.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                    await task
             await portal.database.dispose()
 
     app = Starlette(
         debug=False,
-        routes=[*_process_routes(portal, metrics), Mount("", app=Dispatcher(portal))],
+        routes=[*_process_routes(portal), Mount("", app=Dispatcher(portal))],
         middleware=[
-            Middleware(ObservabilityMiddleware, metrics=metrics, access_log=access_log),
+            Middleware(ObservabilityMiddleware, access_log=access_log),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             Middleware(TenantMiddleware, registry=portal.registry),
             Middleware(
@@ -134,5 +132,4 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.portal = portal
-    app.state.metrics = metrics
     return app

@@ -87,29 +87,42 @@ def main() -> None:
 @click.option("--access-log/--no-access-log", default=True)
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the portals with uvicorn."""
+    from core.metrics import prepare_multiprocess, remove_multiprocess
     from core.serving import serve as serve_app
 
     make_portal()  # fail fast, with one clear line, on bad settings or plugins
     os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
-    serve_app(
-        "core.app:create_app",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,  # Portique writes its own JSON access log (request id, tenant, duration)
-        log_level="warning",
-        proxy_headers=True,
-    )
+    metrics_dir = prepare_multiprocess(workers)  # the workers add up their metrics in it
+    try:
+        serve_app(
+            "core.app:create_app",
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,  # Portique writes its own JSON access log (request id, tenant, duration)
+            log_level="warning",
+            proxy_headers=True,
+        )
+    finally:
+        remove_multiprocess(metrics_dir)
 
 
 @main.command()
 @click.option("--once", is_flag=True, help="Deliver what is due and stop.")
-def worker(once: bool) -> None:
+@click.option("--metrics-port", type=int, default=None, help="Serve this worker's metrics on this port.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True)
+def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Deliver the mail outbox (and other background jobs)."""
     from core.jobs import run_forever
     from core.mail.worker import deliver_pending
 
     portal = make_portal()
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from core.metrics import REGISTRY
+
+        start_http_server(metrics_port, addr=metrics_host, registry=REGISTRY)
     if once:
         sent = run(portal, lambda: deliver_pending(portal))
         click.echo(f"{sent} message(s) sent")

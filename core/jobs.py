@@ -7,7 +7,8 @@ import logging
 from datetime import datetime
 
 from core.db.base import utcnow
-from core.mail.worker import deliver_pending
+from core.mail.worker import BATCH, deliver_pending
+from core.metrics import JOB_RUNS, sample_process
 from core.periodic import PeriodicJob
 from core.plugins import flatten
 from core.portal import Portal
@@ -30,21 +31,26 @@ async def run_due_jobs(portal: Portal, jobs: list[PeriodicJob], next_runs: dict[
         try:
             result = await job.run(portal)
         except Exception:
+            JOB_RUNS.labels(job.name, "failed").inc()
             log.exception("job %s failed", job.name)
         else:
+            JOB_RUNS.labels(job.name, "ok").inc()
             if result:
                 log.info("job %s: %s", job.name, result)
 
 
 async def run_forever(portal: Portal, interval: float = 1.0) -> None:
-    """Deliver the outbox every ``interval`` seconds and run the periodic jobs, until cancelled."""
+    """Deliver the outbox every ``interval`` seconds (at once while a backlog lasts) and run the periodic jobs."""
     portal.activate()
     jobs = periodic_jobs(portal)
     next_runs: dict[str, datetime] = {}
     while True:
+        busy = False
         try:
-            await deliver_pending(portal)
+            busy = await deliver_pending(portal) >= BATCH  # a backlog: go on at once
         except Exception:
             log.exception("outbox delivery failed")
         await run_due_jobs(portal, jobs, next_runs)
-        await asyncio.sleep(interval)
+        sample_process()  # the worker's resource gauges (portique worker --metrics-port)
+        if not busy:
+            await asyncio.sleep(interval)

@@ -22,6 +22,8 @@ from typing import Any
 
 import uvicorn
 
+from core.metrics import forget_process
+
 logger = logging.getLogger("portique.serving")
 
 CRASH_WINDOW = 5.0  # seconds: a worker dying sooner than this after its start counts as a crash loop
@@ -90,6 +92,7 @@ class Supervisor:
                         self.stopping.set()
                         break
                     logger.warning("worker %s exited with %s: restarting it", process.pid, process.exitcode)
+                    forget_process(process.pid)
                     processes[index] = self._start(context, sockets[index])
                     started[index] = time.monotonic()
         finally:

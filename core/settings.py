@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     hash_concurrency: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1, le=64)
     access_log: bool = True
     max_request_mb: int = Field(default=50, ge=1, le=2048)
+    metrics_token: str = ""
 
     @field_validator("database_url")
     @classmethod

@@ -1,5 +1,11 @@
 """Delivering the outbox: retries with back-off; several workers share the queue on PostgreSQL.
 
+Each message is claimed, delivered and committed as sent on its own: on PostgreSQL the claim is a
+row lock taken with ``FOR UPDATE SKIP LOCKED``, held while the message is handed to the transport,
+so several workers on several machines never send one message twice, and a worker that dies
+mid-batch leaves only the message in flight to be sent again. That message keeps its Message-ID
+(derived from the outbox row and the deployment's domain), so a receiver can recognise the copy.
+
 A message is given up (status ``failed``) after :data:`MAX_ATTEMPTS` tries, or at once when the
 failure is permanent: an address no mail can be sent to, or an SMTP 5xx answer.
 """
@@ -9,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from sqlalchemy import select
 
@@ -17,21 +23,31 @@ from core.db.base import utcnow
 from core.mail.addresses import is_email_address
 from core.mail.backends import is_permanent
 from core.mail.models import OutboxMessage
+from core.metrics import OUTBOX_DELIVERIES
 from core.portal import Portal
 from core.tenancy.models import Tenant
 
 log = logging.getLogger("portique.mail")
 MAX_ATTEMPTS = 8
+BATCH = 50  # messages per call of deliver_pending
 
 
-def build_message(row: OutboxMessage) -> EmailMessage:
-    """The MIME message of an outbox row (text, plus HTML alternative when present)."""
+def message_id(row: OutboxMessage, domain: str) -> str:
+    """The Message-ID of an outbox row: the same on every try, unique to the row and the deployment."""
+    return f"<portique.{row.id}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def build_message(row: OutboxMessage, domain: str = "localhost") -> EmailMessage:
+    """The MIME message of an outbox row (text, plus HTML alternative when present).
+
+    :param domain: the deployment's domain (``PORTIQUE_BASE_DOMAIN``), in the Message-ID.
+    """
     message = EmailMessage()
     message["From"] = row.sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="portique")
+    message["Message-ID"] = message_id(row, domain)
     message["X-Portique-Id"] = str(row.id)
     message.set_content(row.text_body)
     if row.html_body:
@@ -46,36 +62,53 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-async def deliver_pending(portal: Portal, limit: int = 50) -> int:
-    """Send the due messages; return how many were sent."""
+async def deliver_pending(portal: Portal, limit: int = BATCH) -> int:
+    """Send up to ``limit`` due messages, committing each one's outcome at once; return how many were sent."""
     sent = 0
+    for _ in range(limit):
+        outcome = await deliver_next(portal)
+        if outcome is None:
+            break
+        sent += outcome == "sent"
+    return sent
+
+
+async def deliver_next(portal: Portal) -> str | None:
+    """Claim the oldest due message, deliver it and commit the outcome (``sent``, ``retry``, ``failed``).
+
+    Returns ``None`` when nothing is due (or every due message is being sent by another worker).
+    """
     async with portal.database.session() as db:
         query = (
             select(OutboxMessage, Tenant.slug)
             .outerjoin(Tenant, Tenant.id == OutboxMessage.tenant_id)
             .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= utcnow())
             .order_by(OutboxMessage.id)
-            .limit(limit)
+            .limit(1)
         )
         if portal.database.engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-        rows = (await db.execute(query)).all()
-        for row, slug in rows:
-            try:
-                if not is_email_address(row.recipient, special_use=True):
-                    raise ValueError(f"{row.recipient[:300]!r} is not an e-mail address a mail can be sent to")
-                await portal.mail_backend.deliver(build_message(row), folder=slug or "")
-            except Exception as exc:  # noqa: BLE001 - a transport failure is retried, unless it is permanent
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}".replace("\x00", "")[:2000]
-                row.next_attempt_at = utcnow() + backoff(row.attempts)
-                if row.attempts >= MAX_ATTEMPTS or is_permanent(exc):
-                    row.status = "failed"
-                log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error)
-            else:
-                row.status = "sent"
-                row.sent_at = utcnow()
-                row.attempts += 1
-                sent += 1
+        found = (await db.execute(query)).first()
+        if found is None:
+            return None
+        row, slug = found
+        try:
+            if not is_email_address(row.recipient, special_use=True):
+                raise ValueError(f"{row.recipient[:300]!r} is not an e-mail address a mail can be sent to")
+            message = build_message(row, portal.settings.base_domain)
+            await portal.mail_backend.deliver(message, folder=slug or "")
+        except Exception as exc:  # noqa: BLE001 - a transport failure is retried, unless it is permanent
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}".replace("\x00", "")[:2000]
+            row.next_attempt_at = utcnow() + backoff(row.attempts)
+            outcome = "retry"
+            if row.attempts >= MAX_ATTEMPTS or is_permanent(exc):
+                row.status = outcome = "failed"
+            log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error)
+        else:
+            row.status = outcome = "sent"
+            row.sent_at = utcnow()
+            row.attempts += 1
         await db.commit()
-    return sent
+    OUTBOX_DELIVERIES.labels(slug or "-", outcome).inc()
+    return outcome

@@ -23,6 +23,7 @@ class TenantRegistry:
     base_domain: str
     _by_host: dict[str, Tenant] = field(default_factory=dict)
     _by_slug: dict[str, Tenant] = field(default_factory=dict)
+    _by_id: dict[int, Tenant] = field(default_factory=dict)
     _loaded_at: float = float("-inf")
     _reloading: asyncio.Lock | None = None
     _signature: tuple[int, object] | None = None
@@ -66,6 +67,7 @@ class TenantRegistry:
             for host in tenant.hostnames or []:
                 by_host[host.lower()] = tenant
         self._by_host, self._by_slug = by_host, by_slug
+        self._by_id = {tenant.id: tenant for tenant in tenants}
         self._signature = signature
         self._loaded_at = time.monotonic()
 
@@ -76,6 +78,10 @@ class TenantRegistry:
     def by_slug(self, slug: str) -> Tenant | None:
         """The enabled tenant with this slug, if any."""
         return self._by_slug.get(slug)
+
+    def by_id(self, tenant_id: int) -> Tenant | None:
+        """The enabled tenant with this id, if any."""
+        return self._by_id.get(tenant_id)
 
     def all(self) -> list[Tenant]:
         """Every enabled tenant, by slug."""

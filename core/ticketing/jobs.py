@@ -6,7 +6,9 @@ import click
 from sqlalchemy import select, update
 
 from core.db.base import utcnow
+from core.metrics import SLA_BREACHES
 from core.portal import Portal
+from core.tenancy.models import Tenant
 from core.ticketing.models import Ticket
 
 
@@ -16,19 +18,25 @@ async def record_breaches(portal: Portal, *, limit: int = 10_000) -> int:
     async with portal.database.session() as db:
         due = list(
             await db.execute(
-                select(Ticket.id, Ticket.sla_due_at)
+                select(Ticket.id, Tenant.slug, Ticket.sla_due_at)
+                .join(Tenant, Tenant.id == Ticket.tenant_id)
                 .where(Ticket.sla_due_at < now, Ticket.sla_breached_at.is_(None))
                 .order_by(Ticket.sort_due_at, Ticket.id)
                 .limit(limit)
             )
         )
-        for ticket_id, due_at in due:
-            await db.execute(
+        stamped: list[str] = []
+        for ticket_id, slug, due_at in due:
+            result = await db.execute(
                 update(Ticket)
                 .where(Ticket.id == ticket_id, Ticket.sla_breached_at.is_(None))
                 .values(sla_breached_at=due_at)
             )
+            if getattr(result, "rowcount", 1):  # another worker may have stamped it first
+                stamped.append(slug)
         await db.commit()
+    for slug in stamped:
+        SLA_BREACHES.labels(slug).inc()
     return len(due)
 
 

@@ -1,4 +1,4 @@
-"""Request ids, JSON access logs and Prometheus metrics."""
+"""Request ids, JSON access logs and the request metrics."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import sys
 import time
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.metrics import LATENCY, REQUESTS
 
 log = logging.getLogger("portique.access")
 
@@ -44,29 +45,11 @@ def configure_logging(json_logs: bool, level: int = logging.INFO) -> None:
     root.propagate = False
 
 
-class Metrics:
-    """The Prometheus collectors of one application."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "portique_requests", "HTTP requests by tenant and status", ["tenant", "status"], registry=self.registry
-        )
-        self.latency = Histogram(
-            "portique_request_duration_seconds",
-            "Request latency",
-            ["tenant"],
-            registry=self.registry,
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
-        )
-
-
 class ObservabilityMiddleware:
     """Gives each request an id (``X-Request-Id``), counts it, times it and logs it."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, *, access_log: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
         self.app = app
-        self.metrics = metrics
         self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,8 +75,8 @@ class ObservabilityMiddleware:
             tenant = state.get("tenant")
             slug = tenant.slug if tenant is not None else "-"
             elapsed = time.perf_counter() - started
-            self.metrics.requests.labels(slug, str(status)).inc()
-            self.metrics.latency.labels(slug).observe(elapsed)
+            REQUESTS.labels(slug, str(status)).inc()
+            LATENCY.labels(slug).observe(elapsed)
             if self.access_log:
                 log.info(
                     "request",
