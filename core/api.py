@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
@@ -78,6 +80,7 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
+from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
@@ -87,6 +90,28 @@ from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import prefixed, render
+
+T = TypeVar("T")
+
+
+def service(tenant: Tenant, protocol: type[T]) -> T:
+    """The tenant's implementation of ``protocol``, registered by a plugin through ``portique_services``.
+
+    :raises ServiceError: when no plugin enabled on the tenant implements it.
+    """
+    return get_portal().plugins.services(tenant).get(protocol)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def plugin_settings(tenant: Tenant, model: type[M]) -> M:
+    """A plugin's settings on ``tenant``, typed: ``plugin_settings(tenant, LumenSettings)``.
+
+    ``model`` is the plugin's ``PluginInfo.settings_model``; missing keys take its defaults. Cached
+    until the tenant changes: read it, do not change it.
+    """
+    return get_portal().plugins.plugin_settings(tenant, model)
 
 
 @asynccontextmanager
@@ -131,6 +156,7 @@ __all__ = [
     "RowError",
     "Rows",
     "Rule",
+    "ServiceError",
     "SessionPolicy",
     "Storage",
     "StorageError",
@@ -152,6 +178,7 @@ __all__ = [
     "check_token",
     "client_ip",
     "colon",
+    "conformance_problems",
     "consume_token",
     "create_user",
     "current_locale",
@@ -193,6 +220,7 @@ __all__ = [
     "parse_time",
     "password_problems",
     "pgettext",
+    "plugin_settings",
     "prefixed",
     "queue_mail",
     "redirect",
@@ -210,6 +238,7 @@ __all__ = [
     "safe_next",
     "send_confirmation",
     "send_password_reset",
+    "service",
     "set_temporary_password",
     "sign_in",
     "staff_required",

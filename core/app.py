@@ -41,9 +41,8 @@ def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
         folder = THEMES_ROOT / name / "static"
         if folder.is_dir():
             mounts.append(Mount(f"/static/themes/{name}", StaticFiles(directory=folder)))
-    for result in plugins.hook.portique_static_dirs():
-        for plugin, folder in (result or {}).items():
-            mounts.append(Mount(f"/static/plugins/{plugin}", StaticFiles(directory=folder)))
+    for plugin, folder in plugins.static_dirs().items():
+        mounts.append(Mount(f"/static/plugins/{plugin}", StaticFiles(directory=folder)))
     return mounts
 
 

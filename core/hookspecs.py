@@ -8,6 +8,10 @@ Conventions, the same for every hook:
 * ``firstresult`` hooks answer "who owns this" questions: the first non-``None`` answer wins.
   Other hooks collect a list, in a deterministic order (plugins sorted by name).
 * Hooks marked *async-capable* may return an awaitable; the core awaits it.
+* Conventions before hooks: the plugin manager finds a plugin package's ``templates/``, ``static/``,
+  ``locale/`` and ``migrations/`` folders (next to its ``__init__.py``) by itself, keyed by the
+  plugin's name. The four folder hooks are for the unusual case (another place, another key); a
+  plugin that implements one is taken at its word for that kind of folder.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Mapping
 
     import click
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +73,8 @@ def portique_plugin_info() -> PluginInfo:
 def portique_template_dirs() -> list[Path]:
     """Folders of Jinja templates, searched after the tenant's theme and before the core.
 
+    Optional: without it, the package's ``templates/`` folder is used when it exists.
+
     Put pages under a folder named after the plugin (``lumen_ecommerce/order.html``). A file with a
     core template's name (``home.html``) replaces it on the tenants that enable the plugin; extend
     the original with ``{% extends "core:home.html" %}``.
@@ -81,6 +87,8 @@ def portique_template_dirs() -> list[Path]:
 def portique_static_dirs() -> dict[str, Path]:
     """Static files, served at ``/static/plugins/<name>/…``.
 
+    Optional: without it, the package's ``static/`` folder is served under the plugin's name.
+
     :return: a mapping of plugin name to the absolute folder.
     """
 
@@ -88,6 +96,9 @@ def portique_static_dirs() -> dict[str, Path]:
 @hookspec
 def portique_locale_dirs() -> dict[str, Path]:
     """Babel catalogs: ``<dir>/<locale>/LC_MESSAGES/<domain>.mo`` for each shipped locale.
+
+    Optional: without it, the package's ``locale/`` folder holds the gettext domain named after the
+    plugin.
 
     :return: a mapping of gettext domain to the absolute ``locale`` folder.
     """
@@ -98,6 +109,9 @@ def portique_migrations_dir() -> dict[str, Path]:
     """The plugin's Alembic branch: its versions folder, whose first revision carries
     ``branch_labels = ("<label>",)`` and ``depends_on = "identity"`` (the core's tables a plugin may
     reference: tenants, users, accounts); ``portique db revision --plugin <label>`` writes it so.
+
+    Optional: without it, the package's ``migrations/`` folder is the branch labelled with the
+    plugin's name.
 
     :return: a mapping of branch label to the absolute versions folder.
     """
@@ -343,16 +357,24 @@ def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[
 
 
 # ---------------------------------------------------------------------------------------------
-# Data hooks: back-office backends, registry imports, demo data.
+# Data hooks: back-office services, registry imports, demo data.
 # ---------------------------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
-def portique_backend(tenant: Tenant) -> object | None:
-    """The provider back-office backend of this tenant (local tables, or a real connector).
+@hookspec
+def portique_services(tenant: Tenant) -> Mapping[type, object]:
+    """Services the plugin provides on this tenant, keyed by the protocol each implements.
+
+    A provider plugin defines its back-office protocol (a ``typing.Protocol`` in its ``backend.py``)
+    and registers its local implementation: ``{LuminusBackend: LocalBackend()}``; its code then asks
+    ``core.api.service(tenant, LuminusBackend)``. A connector plugin enabled on the same tenant
+    registers the owner's protocol with its own implementation and replaces the local one there
+    (two connectors of one protocol on one tenant are an error). Every implementation must conform
+    to its protocol (every method, with a compatible signature); the core checks it when it builds
+    the tenant's services, once per tenant configuration.
 
     :param tenant: the current tenant.
-    :return: an object implementing the plugin's backend protocol, or ``None``.
+    :return: a mapping of protocol class to the object implementing it.
     """
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from babel.support import Translations
@@ -48,14 +47,8 @@ class Portal:
     def __post_init__(self) -> None:
         self.database = Database(self.settings.database_url)
         self.registry = TenantRegistry(self.database, self.settings.base_domain)
-        domains: dict[str, tuple[str, Path]] = {}
-        template_dirs: dict[str, list[Path]] = {}
-        for name, module in self.plugins.modules.items():
-            for domain, path in (getattr(module, "portique_locale_dirs", lambda: {})() or {}).items():
-                domains[domain] = (name, Path(path))
-            template_dirs[name] = [Path(p) for p in (getattr(module, "portique_template_dirs", lambda: [])() or [])]
-        self.catalogs = Catalogs(domains, self.plugins.default_names)
-        self.templates = Templates(template_dirs)
+        self.catalogs = Catalogs(self.plugins.locale_dirs(), self.plugins.default_names)
+        self.templates = Templates({name: self.plugins.template_dirs(name) for name in self.plugins.modules})
         if self.settings.redis_url:
             self.session_store = RedisSessionStore(self.settings.redis_url)
         else:

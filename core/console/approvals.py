@@ -28,11 +28,12 @@ PAGE_SIZE = 100
 
 async def notify_plugin(db: AsyncSession, tenant: Tenant, approval: ApprovalRequest) -> None:
     """Tell the plugin that filed the request about the decision (``portique_approval_decided``)."""
-    hooks = get_portal().hooks(tenant)
-    arguments: dict[str, Any] = {"tenant": tenant, "approval": approval, "db": db}
-    for impl in hooks.portique_approval_decided.get_hookimpls():
-        if impl.plugin_name == approval.plugin:
-            await resolve_one(impl.function(*[arguments[name] for name in impl.argnames]))
+    plugins = get_portal().plugins
+    if approval.plugin not in plugins.enabled_names(tenant):
+        return
+    await resolve_one(
+        plugins.call_plugin(approval.plugin, "portique_approval_decided", tenant=tenant, approval=approval, db=db)
+    )
 
 
 def approval_card(tenant: Tenant, approval: ApprovalRequest) -> list[dict[str, Any]]:
@@ -41,14 +42,11 @@ def approval_card(tenant: Tenant, approval: ApprovalRequest) -> list[dict[str, A
     The plugin that filed the request describes it (``portique_approval_fields``); otherwise the
     payload is shown as it is.
     """
-    hooks = get_portal().hooks(tenant)
-    arguments: dict[str, Any] = {"tenant": tenant, "approval": approval}
+    plugins = get_portal().plugins
     with tenant_words(tenant):
         fields: list[ApprovalField] | None = None
-        for impl in hooks.portique_approval_fields.get_hookimpls():
-            if impl.plugin_name == approval.plugin:
-                fields = impl.function(*[arguments[name] for name in impl.argnames])
-                break
+        if approval.plugin in plugins.enabled_names(tenant):
+            fields = plugins.call_plugin(approval.plugin, "portique_approval_fields", tenant=tenant, approval=approval)
         if fields is None:
             fields = payload_fields(approval.payload)
         return [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
@@ -16,27 +14,10 @@ from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 
-HERE = Path(__file__).resolve().parent
-
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
     return PluginInfo(name="console", version="0.1.0", title="Console", default=True)
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {"console": HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {"console": HERE / "migrations"}
 
 
 @hookimpl

@@ -15,13 +15,9 @@ ALEMBIC_DIR = Path(__file__).resolve().parent / "alembic"
 
 
 def branch_dirs(plugins: PluginManager) -> dict[str, tuple[str, Path]]:
-    """Branch label → (owning plugin, versions folder), from ``portique_migrations_dir``."""
-    dirs: dict[str, tuple[str, Path]] = {}
-    for name, module in plugins.modules.items():
-        impl = getattr(module, "portique_migrations_dir", None)
-        for label, path in ((impl() if impl else None) or {}).items():
-            dirs[label] = (name, Path(path))
-    return dirs
+    """Branch label → (owning plugin, versions folder): each plugin's ``migrations/``, or its
+    ``portique_migrations_dir`` answer."""
+    return plugins.migration_dirs()
 
 
 def table_owner(table: Table, plugins: PluginManager) -> str:

@@ -51,16 +51,14 @@ Component = tuple[str, Path, tuple[str, ...]]  # (domain, locale dir, shipped la
 def components(plugins: PluginManager) -> list[Component]:
     """(domain, locale dir, languages) of every component with a catalog."""
     found: list[Component] = []
-    for name, module in plugins.modules.items():
-        impl = getattr(module, "portique_locale_dirs", None)
+    for domain, (name, directory) in plugins.locale_dirs().items():
         info = plugins.infos[name]
-        for domain, directory in ((impl() if impl else None) or {}).items():
-            languages: tuple[str, ...]
-            if info.default:
-                languages = CORE_LANGUAGES
-            else:
-                languages = tuple(sorted({code.split("_")[0] for code in info.locales} - {"en"}))
-            found.append((domain, Path(directory), languages))
+        languages: tuple[str, ...]
+        if info.default:
+            languages = CORE_LANGUAGES
+        else:
+            languages = tuple(sorted({code.split("_")[0] for code in info.locales} - {"en"}))
+        found.append((domain, directory, languages))
     return found
 
 

@@ -43,7 +43,7 @@ def load_catalog(directory: Path, code: str, domain: str) -> Translations | None
 
 
 class Catalogs:
-    """Gettext domains contributed by the core and the plugins (``portique_locale_dirs``)."""
+    """Gettext domains contributed by the core and the plugins (their ``locale`` folders)."""
 
     def __init__(self, domains: dict[str, tuple[str, Path]], defaults: Iterable[str] = ()) -> None:
         # domain -> (owning plugin, locale dir); defaults: the core's own components

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +24,6 @@ from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.web.nav import NavItem, Widget
 
-HERE = Path(__file__).resolve().parent
 GET_POST = ["GET", "POST"]
 
 
@@ -35,28 +33,8 @@ def portique_plugin_info() -> PluginInfo:
 
 
 @hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {"identity": HERE / "static"}
-
-
-@hookimpl
 def portique_stylesheets() -> list[str]:
     return ["/static/plugins/identity/identity.css"]
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {"identity": HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {"identity": HERE / "migrations"}
 
 
 @hookimpl

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import click
 from starlette.routing import BaseRoute, Route
@@ -19,8 +18,6 @@ from core.ticketing import views
 from core.ticketing.jobs import record_breaches
 from core.web.nav import NavItem, Widget
 
-HERE = Path(__file__).resolve().parent
-
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
@@ -28,28 +25,8 @@ def portique_plugin_info() -> PluginInfo:
 
 
 @hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {"ticketing": HERE / "static"}
-
-
-@hookimpl
 def portique_stylesheets() -> list[str]:
     return ["/static/plugins/ticketing/ticketing.css"]
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {"ticketing": HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {"ticketing": HERE / "migrations"}
 
 
 @hookimpl

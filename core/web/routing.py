@@ -20,13 +20,7 @@ from core.web.rendering import render
 def tenant_routes(portal: Portal, tenant: Tenant) -> list[BaseRoute]:
     """The tenant's routes: provider plugins first (they may replace a core page), then defaults."""
     providers, defaults = portal.plugin_order(tenant)
-    impls = {impl.plugin_name: impl for impl in portal.hooks(tenant).portique_routes.get_hookimpls()}
-    arguments = {"tenant": tenant}
-    ordered = [
-        impls[name].function(*[arguments[arg] for arg in impls[name].argnames])
-        for name in (*providers, *defaults)
-        if name in impls
-    ]
+    ordered = [portal.plugins.call_plugin(name, "portique_routes", tenant=tenant) for name in (*providers, *defaults)]
     return protect_routes(flatten(ordered), inner=retry_on_conflict)
 
 

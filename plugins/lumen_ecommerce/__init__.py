@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -29,8 +28,6 @@ from core.api import (
 from plugins.lumen_ecommerce import models as _models  # noqa: F401 - registers the tables
 from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
-HERE = Path(__file__).resolve().parent
-
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
@@ -54,26 +51,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "LUM",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 @hookimpl
@@ -187,6 +164,13 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
     from plugins.lumen_ecommerce.support import categories
 
     return categories(tenant)
+
+
+@hookimpl
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    from plugins.lumen_ecommerce.backend import CustomerRegistry, LocalCustomerRegistry
+
+    return {CustomerRegistry: LocalCustomerRegistry()}
 
 
 @hookimpl

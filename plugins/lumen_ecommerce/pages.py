@@ -32,13 +32,16 @@ from core.api import (
     gettext,
     login_required,
     parse_int,
+    plugin_settings,
     prefixed,
     queue_mail,
     render,
+    service,
     tenant_db,
     utcnow,
     visible_tenant_ids,
 )
+from plugins.lumen_ecommerce.backend import CustomerRegistry
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
 from plugins.lumen_ecommerce.models import (
@@ -57,10 +60,9 @@ from plugins.lumen_ecommerce.service import (
     check_request,
     describe_permission,
     file_request,
-    registry_for,
     store_request,
 )
-from plugins.lumen_ecommerce.settings import settings_of
+from plugins.lumen_ecommerce.settings import LumenSettings
 
 CART_KEY = "lumen_cart"
 LOOKUPS_PER_IP = parse("30/hour")
@@ -87,7 +89,7 @@ async def register(request: Request) -> Response:
     tenant = request.state.tenant
     user = await current_user(request)
     admin = await _admin_membership(request)
-    typed_allowed = settings_of(tenant).typed_signature
+    typed_allowed = plugin_settings(tenant, LumenSettings).typed_signature
     if request.method == "GET":
         initial: dict[str, Any] = {}
         wanted = request.query_params.get("action")
@@ -133,7 +135,7 @@ async def register(request: Request) -> Response:
         )
     await throttle.hit(*lookups)
     async with tenant_db(request) as db:
-        clean = await check_request(form, db, tenant, registry_for(tenant))
+        clean = await check_request(form, db, tenant, service(tenant, CustomerRegistry))
         # decode_signature applies its own size limit to the drawn signature's data URL.
         signature_png = decode_signature(form.signature.data)
         typed = (form.signature_typed.data or "").strip() if typed_allowed else ""
@@ -366,7 +368,7 @@ async def catalogue(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
     tenant = request.state.tenant
     async with tenant_db(request) as db:
-        products = await registry_for(tenant).products(db, query)
+        products = await service(tenant, CustomerRegistry).products(db, query)
     return await render(
         request,
         "lumen_ecommerce/catalogue.html",
@@ -402,7 +404,7 @@ async def cart_add(request: Request) -> Response:
     sku = str(form.get("sku", ""))[:40]
     quantity = _quantity(form.get("quantity", "1"))
     async with tenant_db(request) as db:
-        product = await registry_for(request.state.tenant).product(db, sku)
+        product = await service(request.state.tenant, CustomerRegistry).product(db, sku)
     if product is None or not quantity:
         flash(request, gettext("Enter a quantity from 1 to %(max)s.", max=MAX_QUANTITY), "error")
         return _go(request, "/lumen/catalogue")
@@ -418,7 +420,7 @@ async def _cart_lines(request: Request) -> list[dict[str, Any]]:
     lines = []
     locale = current_locale()
     async with tenant_db(request) as db:
-        registry = registry_for(request.state.tenant)
+        registry = service(request.state.tenant, CustomerRegistry)
         for sku, quantity in cart.items():
             product = await registry.product(db, sku)
             if product is not None:

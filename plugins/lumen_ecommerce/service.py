@@ -36,11 +36,13 @@ from core.api import (
     lazy_gettext,
     normalize_email,
     parse_time,
+    plugin_settings,
     queue_mail,
+    service,
     username_taken,
     utcnow,
 )
-from plugins.lumen_ecommerce.backend import CustomerRegistry, LocalCustomerRegistry, normalize_customer_number
+from plugins.lumen_ecommerce.backend import CustomerRegistry, normalize_customer_number
 from plugins.lumen_ecommerce.evidence import TERMS, content_hash, render_pdf
 from plugins.lumen_ecommerce.forms import (
     ACTIONS,
@@ -53,7 +55,7 @@ from plugins.lumen_ecommerce.forms import (
     normalize_postal_code,
 )
 from plugins.lumen_ecommerce.models import LumenAccessRequest, RequestAction, RequestStatus
-from plugins.lumen_ecommerce.settings import NAME, settings_of
+from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
 log = logging.getLogger("portique.lumen")
 
@@ -65,12 +67,6 @@ ADMIN_ROLES = (Role.HOLDER, Role.ADMIN)
 CHANGES = (RequestAction.ADD, RequestAction.MODIFY, RequestAction.REMOVE)
 """The actions on an existing e-commerce account, signed by its administrator."""
 USERNAME_MAX = 20
-
-
-def registry_for(tenant: Tenant) -> CustomerRegistry:
-    """The tenant's customer registry: a connector from ``portique_backend``, else the local tables."""
-    backend = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return backend if backend is not None else LocalCustomerRegistry()
 
 
 def _ascii_slug(value: str) -> str:
@@ -143,39 +139,7 @@ async def check_request(
             ),
         )
     if form.customer_number.data and not form.customer_number.errors:
-        record = await registry.lookup(db, number)
-        if record is None:
-            add_error(
-                form.customer_number,
-                lazy_gettext("We do not know this customer number. Check it on your invoice or statement."),
-            )
-        elif not record.active:
-            add_error(
-                form.customer_number,
-                lazy_gettext(
-                    "This customer account is not active. Contact your Lumen branch to reactivate it before "
-                    "requesting e-commerce access."
-                ),
-            )
-        else:
-            exists = await registry.has_ecommerce_account(db, number)
-            clean["customer_active"] = True
-            clean["has_ecommerce"] = exists
-            if action == RequestAction.CREATE and exists:
-                add_error(
-                    form.customer_number,
-                    lazy_gettext(
-                        "This customer number already has an e-commerce account. To add users, choose "
-                        "“Add one or more users”: the account administrator must sign the form."
-                    ),
-                )
-            if action in CHANGES and not exists:
-                add_error(
-                    form.customer_number,
-                    lazy_gettext(
-                        "This customer number has no e-commerce account yet. Choose “Create an e-commerce account”."
-                    ),
-                )
+        clean.update(await _check_customer_number(form, db, registry, number))
     if not form.platforms.data:
         add_error(form.platforms, lazy_gettext("Choose at least one platform."))
     elif any(value not in dict(PLATFORMS) for value in form.platforms.data):
@@ -234,6 +198,47 @@ async def check_request(
             if action == RequestAction.REMOVE and email == normalize_email(form.admin_email.data or ""):
                 add_error(block.email, lazy_gettext("The administrator cannot remove themselves."))
     return clean
+
+
+async def _check_customer_number(
+    form: AccessRequestForm, db: AsyncSession, registry: CustomerRegistry, number: str
+) -> dict[str, Any]:
+    """The customer number is known, active, and equipped or not as the request's action needs.
+
+    :return: what the registry says of an active number (``customer_active``, ``has_ecommerce``).
+    """
+    record = await registry.lookup(db, number)
+    if record is None:
+        add_error(
+            form.customer_number,
+            lazy_gettext("We do not know this customer number. Check it on your invoice or statement."),
+        )
+        return {}
+    if not record.active:
+        add_error(
+            form.customer_number,
+            lazy_gettext(
+                "This customer account is not active. Contact your Lumen branch to reactivate it before "
+                "requesting e-commerce access."
+            ),
+        )
+        return {}
+    exists = await registry.has_ecommerce_account(db, number)
+    action = form.action.data
+    if action == RequestAction.CREATE and exists:
+        add_error(
+            form.customer_number,
+            lazy_gettext(
+                "This customer number already has an e-commerce account. To add users, choose "
+                "“Add one or more users”: the account administrator must sign the form."
+            ),
+        )
+    if action in CHANGES and not exists:
+        add_error(
+            form.customer_number,
+            lazy_gettext("This customer number has no e-commerce account yet. Choose “Create an e-commerce account”."),
+        )
+    return {"customer_active": True, "has_ecommerce": exists}
 
 
 def modified_email(block: Any) -> str:
@@ -477,8 +482,8 @@ async def file_request(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest
     await db.flush()
     row.approval_id = approval.id
     queue_mail(db, tenant, row.signer_email, "lumen_ecommerce/request_received", {"row": row}, locale=row.locale)
-    if settings_of(tenant).auto_provision and row.action == RequestAction.CREATE:
-        registry = registry_for(tenant)
+    if plugin_settings(tenant, LumenSettings).auto_provision and row.action == RequestAction.CREATE:
+        registry = service(tenant, CustomerRegistry)
         record = await registry.lookup(db, row.customer_number)
         if record is not None and record.active and not await registry.has_ecommerce_account(db, row.customer_number):
             approval.status = ApprovalStatus.APPROVED
@@ -554,7 +559,7 @@ async def _provision_safely(db: AsyncSession, tenant: Tenant, row: LumenAccessRe
 async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -> list[User]:
     """Create or change the account and its users as the signed request says; mail every person."""
     content = row.content
-    registry = registry_for(tenant)
+    registry = service(tenant, CustomerRegistry)
     record = await registry.lookup(db, row.customer_number)
     account = await get_or_create_account(
         db,

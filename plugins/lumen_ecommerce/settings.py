@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from core.api import Tenant
-
 NAME = "lumen_ecommerce"
 
 
@@ -19,8 +17,3 @@ class LumenSettings(BaseModel):
 
     auto_provision: bool = False
     typed_signature: bool = False
-
-
-def settings_of(tenant: Tenant) -> LumenSettings:
-    """The tenant's Lumen settings (defaults for missing keys)."""
-    return LumenSettings.model_validate(tenant.plugin_settings(NAME))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +29,6 @@ from core.api import gettext as _
 from plugins.luminus_energy import models  # noqa: F401 - registers the tables on the metadata
 from plugins.luminus_energy.settings import NAME, LuminusSettings
 
-HERE = Path(__file__).resolve().parent
 PREFIX = "/luminus"
 
 
@@ -56,26 +54,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "LUX",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 @hookimpl
@@ -215,10 +193,10 @@ def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> object:
-    from plugins.luminus_energy.backend import LocalBackend
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    from plugins.luminus_energy.backend import LocalBackend, LuminusBackend
 
-    return LocalBackend()
+    return {LuminusBackend: LocalBackend()}
 
 
 @hookimpl

@@ -1,7 +1,7 @@
 """The back-office backend: a protocol, and the local implementation on the plugin's tables.
 
-An operator may swap in a connector to the supplier's real system by returning another object
-implementing :class:`LuminusBackend` from ``portique_backend``. Every method receives the
+An operator may swap in a connector to the supplier's real system: a plugin registering another
+implementation of :class:`LuminusBackend` through ``portique_services``. Every method receives the
 tenant-scoped session and the customer the signed-in user belongs to, so nothing can be read
 across customers.
 """
@@ -595,19 +595,3 @@ class LocalBackend:
         db.add(mandate)
         await db.flush()
         return mandate
-
-
-# Whether a class of answers to ``portique_backend`` implements the protocol: the check walks every
-# method of the protocol (about 25 µs), so it runs once per class instead of once per page.
-_IMPLEMENTS: dict[type, bool] = {}
-
-
-def backend_of(tenant: object) -> LuminusBackend:
-    """The tenant's backend: a connector plugin's answer to ``portique_backend``, else the local tables."""
-    from core.api import get_portal
-
-    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)  # type: ignore[arg-type]
-    implements = _IMPLEMENTS.get(type(found))
-    if implements is None:
-        implements = _IMPLEMENTS[type(found)] = isinstance(found, LuminusBackend)
-    return found if implements else LocalBackend()

@@ -25,9 +25,10 @@ from core.api import (
     grant_membership,
     is_digits,
     lazy_gettext,
+    service,
 )
 from core.api import gettext as _
-from plugins.luminus_energy.backend import backend_of
+from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.ean import compact, ean_problem
 from plugins.luminus_energy.models import Invoice
 
@@ -80,7 +81,7 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
         if problem:
             form.ean.errors = [*form.ean.errors, problem]
             return None
-    backend = backend_of(tenant)
+    backend = service(tenant, LuminusBackend)
     customer = await backend.customer(db, number) if is_digits(number) else None
     matched = False
     if customer is not None and ean:
@@ -123,7 +124,7 @@ async def on_registered(tenant: Tenant, event: UserEvent) -> None:
     number = (event.user.plugin_data or {}).get("luminus_customer")
     if not number:
         return
-    customer = await backend_of(tenant).customer(event.db, number)
+    customer = await service(tenant, LuminusBackend).customer(event.db, number)
     if customer is None:
         return
     account = await get_or_create_account(event.db, customer.number, name=customer.name)

@@ -7,13 +7,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from core.api import flash, format_date, prefixed, render
+from core.api import flash, format_date, plugin_settings, prefixed, render
 from core.api import gettext as _
 from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.billing import invoice_href
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
-from plugins.luminus_energy.settings import settings_for
+from plugins.luminus_energy.settings import LuminusSettings
 from plugins.luminus_energy.support import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
@@ -23,13 +23,13 @@ async def moving(request: Request) -> Response:
     return await render(
         request,
         "luminus_energy/moving.html",
-        {"contact": settings_for(request.state.tenant), "page_title": _("Moving")},
+        {"contact": plugin_settings(request.state.tenant, LuminusSettings), "page_title": _("Moving")},
     )
 
 
 async def moving_document(request: Request) -> Response:
     """The « document de reprise des énergies » as a PDF, in the visitor's language."""
-    content = moving_document_pdf(settings_for(request.state.tenant))
+    content = moving_document_pdf(plugin_settings(request.state.tenant, LuminusSettings))
     filename = _("energy-takeover-document")
     return Response(
         content,

@@ -85,11 +85,6 @@ class LuminusSettings(BaseModel):
         return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def settings_for(tenant: Tenant) -> LuminusSettings:
-    """The tenant's settings, with defaults for anything missing."""
-    return LuminusSettings.model_validate(tenant.plugin_settings(NAME))
-
-
 def local_today(tenant: Tenant) -> date:
     """Today's date in the tenant's time zone."""
     return utcnow().astimezone(ZoneInfo(tenant.timezone or "Europe/Brussels")).date()

@@ -13,10 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import current_membership, current_user, login_required, render, tenant_db
-from plugins.luminus_energy.backend import LuminusBackend, backend_of
+from core.api import current_membership, current_user, login_required, plugin_settings, render, service, tenant_db
+from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.models import Customer
-from plugins.luminus_energy.settings import LuminusSettings, local_today, settings_for
+from plugins.luminus_energy.settings import LuminusSettings, local_today
 
 
 @dataclass
@@ -34,11 +34,6 @@ class Ctx:
     def page(self, **values: object) -> dict[str, object]:
         """Template context with the customer, the contact block and ``values``."""
         return {"customer": self.customer, "contact": self.settings, "today": self.today, **values}
-
-
-def backend_for(request: Request) -> LuminusBackend:
-    """The tenant's backend (the local one unless another plugin provides a connector)."""
-    return backend_of(request.state.tenant)
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]
@@ -67,8 +62,8 @@ def customer_page(handler: Handler | None = None, *, permission: str | None = No
             membership = await current_membership(request)
             user = await current_user(request)
             assert user is not None  # login_required
-            backend = backend_for(request)
-            settings = settings_for(request.state.tenant)
+            backend = service(request.state.tenant, LuminusBackend)
+            settings = plugin_settings(request.state.tenant, LuminusSettings)
             async with tenant_db(request) as db:
                 customer = await backend.customer(db, membership.account.number) if membership else None
                 if customer is None:

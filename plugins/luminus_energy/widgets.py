@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from core.api import current_membership, tenant_db
+from core.api import current_membership, service, tenant_db
+from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.settings import local_today
-from plugins.luminus_energy.web import backend_for
 
 
 async def load_overview(request: Request) -> Mapping[str, Any]:
@@ -17,7 +17,7 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
     membership = await current_membership(request)
     if membership is None:
         return {"customer": None}
-    backend = backend_for(request)
+    backend = service(request.state.tenant, LuminusBackend)
     today = local_today(request.state.tenant)
     async with tenant_db(request) as db:
         customer = await backend.customer(db, membership.account.number)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +27,8 @@ from core.api import (
 )
 
 from . import models as _models  # noqa: F401 - registers the tables
-from .backend import LocalBackend
+from .backend import LocalBackend, OmicronBackend
 from .settings import NAME, OmicronSettings
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -58,26 +55,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "OMI",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 @hookimpl
@@ -197,8 +174,8 @@ async def portique_on_user_event(tenant: Tenant, event: UserEvent) -> None:
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> LocalBackend:
-    return LocalBackend()
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    return {OmicronBackend: LocalBackend()}
 
 
 @hookimpl

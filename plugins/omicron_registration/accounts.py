@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import Membership, Tenant, User, UserEvent, audit, get_or_create_account, grant_membership
+from core.api import Membership, Tenant, User, UserEvent, audit, get_or_create_account, grant_membership, service
 
-from .backend import backend_for, company_key
+from .backend import OmicronBackend, company_key
 from .settings import NAME
 
 
@@ -34,7 +34,7 @@ async def claim_registered_device(db: AsyncSession, tenant: Tenant, user: User) 
     if not serial:
         return
     company = user.company or data.get("company", "")
-    claimed = await backend_for(tenant).claim(db, serial, user.id, company)
+    claimed = await service(tenant, OmicronBackend).claim(db, serial, user.id, company)
     if not claimed:
         from .waiting import wait_for_registry
 

@@ -1,7 +1,8 @@
 """The OMICRON back office: devices sold, legacy accounts and claims (protocol + local tables).
 
-An operator may replace :class:`LocalBackend` by a connector to OMICRON's real systems through the
-``portique_backend`` hook; the pages and hooks only talk to the :class:`OmicronBackend` protocol.
+An operator may replace :class:`LocalBackend` by a connector to OMICRON's real systems: a plugin
+registering another :class:`OmicronBackend` through ``portique_services``. The pages and hooks only
+talk to the protocol.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import Tenant, get_portal, normalize_email, utcnow
+from core.api import normalize_email, utcnow
 
 from .models import ClaimedDevice, Device, LegacyAccount
 
@@ -176,9 +177,3 @@ class LocalBackend:
             row.migrated_at = utcnow()
             row.user_id = user_id
             await db.flush()
-
-
-def backend_for(tenant: Tenant) -> OmicronBackend:
-    """The tenant's back-office backend (the local tables unless a connector plugin answers)."""
-    answer = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return answer if answer is not None else LocalBackend()

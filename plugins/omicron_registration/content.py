@@ -39,11 +39,12 @@ from core.api import (
     queue_mail,
     redirect,
     render,
+    service,
     tenant_db,
     utcnow,
 )
 
-from .backend import SerialStatus, backend_for
+from .backend import OmicronBackend, SerialStatus
 from .catalog import DOC_TYPES, EVENT_KINDS, FAMILY_LABELS, LANGUAGES, TOPICS
 from .library_pdf import file_name, page_count, product_of, render_pdf, section_headings
 from .models import ClaimedDevice, Device, Document, DocumentWord, Event, SoftwareUpdate, UserInterest, WaitingDevice
@@ -191,7 +192,7 @@ async def add_device(
     db: AsyncSession, tenant: Tenant, user: User, serial: str, *, request: Request | None = None
 ) -> str:
     """Claim ``serial`` for ``user``: ``added`` (registry rule passed), ``pending`` (operator) or ``duplicate``."""
-    backend = backend_for(tenant)
+    backend = service(tenant, OmicronBackend)
     check = await backend.check_serial(db, serial, user.company, user_id=user.id)
     already = await db.scalar(
         select(ClaimedDevice.id)
@@ -233,7 +234,7 @@ async def approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncS
         return
     approved = approval.status == ApprovalStatus.APPROVED
     waiting = False
-    if approved and not await backend_for(tenant).claim(db, serial, user.id, user.company):
+    if approved and not await service(tenant, OmicronBackend).claim(db, serial, user.id, user.company):
         from .waiting import wait_for_registry
 
         await wait_for_registry(db, tenant, user, serial, user.company)

@@ -43,9 +43,11 @@ from core.api import (
     issue_token,
     lazy_gettext,
     password_problems,
+    plugin_settings,
     queue_mail,
     redirect,
     render,
+    service,
     sign_in,
     tenant_db,
     utcnow,
@@ -53,10 +55,10 @@ from core.api import (
 )
 
 from .accounts import join_company
-from .backend import LegacyRecord, backend_for
+from .backend import LegacyRecord, OmicronBackend
 from .catalog import COUNTRY_CODES, country_choices
 from .content import add_device
-from .settings import plugin_settings
+from .settings import OmicronSettings
 
 PURPOSE = "omicron_migrate"
 RESEND_AFTER = timedelta(minutes=10)
@@ -68,7 +70,7 @@ def _strip(value: Any) -> Any:
 
 async def migration_candidate(db: AsyncSession, tenant: Tenant, email: str) -> LegacyRecord | None:
     """The legacy account of ``email`` if it still has to move (not migrated, no portal user yet)."""
-    legacy = await backend_for(tenant).find_legacy_account(db, email)
+    legacy = await service(tenant, OmicronBackend).find_legacy_account(db, email)
     if legacy is None or legacy.migrated or await find_user_by_email(db, email) is not None:
         return None
     return legacy
@@ -108,7 +110,7 @@ async def send_migration_mail(
     )
     if recent is not None:
         return False
-    days = plugin_settings(tenant).migration_link_days
+    days = plugin_settings(tenant, OmicronSettings).migration_link_days
     payload: dict[str, Any] = {"legacy_id": legacy.id, **(registration or {})}
     raw = await issue_token(db, PURPOSE, valid_for=timedelta(days=days), payload=payload)
     queue_mail(
@@ -359,7 +361,7 @@ async def complete_page(request: Request) -> Response:
         )
         user.confirmed_at = utcnow()
         await join_company(db, user, user.company)
-        await backend_for(tenant).mark_migrated(db, legacy.id, user.id)
+        await service(tenant, OmicronBackend).mark_migrated(db, legacy.id, user.id)
         audit(
             db,
             "omicron.account_migrated",
@@ -395,4 +397,4 @@ async def _legacy_by_id(db: AsyncSession, tenant: Tenant, legacy_id: int) -> Leg
     row = await db.scalar(select(LegacyAccount).where(LegacyAccount.id == legacy_id))
     if row is None:
         return None
-    return await backend_for(tenant).find_legacy_account(db, row.email)
+    return await service(tenant, OmicronBackend).find_legacy_account(db, row.email)

@@ -25,13 +25,15 @@ from core.api import (
     lazy_gettext,
     length_rule,
     normalize_email,
+    plugin_settings,
     regex_rule,
+    service,
     utcnow,
 )
 
-from .backend import SerialCheck, SerialStatus, backend_for, normalize_serial, serial_format_ok
+from .backend import OmicronBackend, SerialCheck, SerialStatus, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
-from .settings import NAME, plugin_settings
+from .settings import NAME, OmicronSettings
 
 REMEMBER_FOR = timedelta(hours=12)
 
@@ -144,7 +146,7 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
         return None
     company = (form.company.data or "").strip()
     country = form.country.data or ""
-    check = await backend_for(tenant).check_serial(db, serial, company)
+    check = await service(tenant, OmicronBackend).check_serial(db, serial, company)
     return {
         NAME: {"serial": serial, "company": company, "country": country, "serial_check": check.as_dict()},
         "approval": approval_payload(check, company, country),
@@ -156,7 +158,7 @@ async def release_expired_registration(db: AsyncSession, tenant: Tenant, email: 
 
     The address can then register again, with the new form's data; ``True`` when one was released.
     """
-    limit = utcnow() - timedelta(days=plugin_settings(tenant).confirmation_days)
+    limit = utcnow() - timedelta(days=plugin_settings(tenant, OmicronSettings).confirmation_days)
     stale = await db.scalar(
         select(User).where(
             User.email_normalized == normalize_email(email),
@@ -174,7 +176,7 @@ async def release_expired_registration(db: AsyncSession, tenant: Tenant, email: 
 
 def needs_operator(tenant: Tenant, user: User | None) -> bool:
     """Whether an operator must approve ``user`` under the tenant's rule (``None``: may one have to?)."""
-    rule = plugin_settings(tenant).activation_rule
+    rule = plugin_settings(tenant, OmicronSettings).activation_rule
     if rule == "manual":
         return True
     if rule == "automatic":
@@ -187,7 +189,7 @@ def needs_operator(tenant: Tenant, user: User | None) -> bool:
 
 def activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
     """14-day e-mail confirmation, then an operator only when the serial-number rule fails."""
-    settings = plugin_settings(tenant)
+    settings = plugin_settings(tenant, OmicronSettings)
     return ActivationPolicy(
         email_confirmation=True,
         confirmation_valid_for=timedelta(days=settings.confirmation_days),

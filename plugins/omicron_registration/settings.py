@@ -6,8 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from core.api import Tenant
-
 NAME = "omicron_registration"
 
 
@@ -23,8 +21,3 @@ class OmicronSettings(BaseModel):
     confirmation_days: int = 14
     migration_link_days: int = 7
     customer_care_email: str = "customer.care@omicronenergy.com"
-
-
-def plugin_settings(tenant: Tenant) -> OmicronSettings:
-    """The plugin's settings on ``tenant`` (defaults when none were saved)."""
-    return OmicronSettings.model_validate(tenant.plugin_settings(NAME))

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import PeriodicJob, Tenant, User, audit, queue_mail
+from core.api import PeriodicJob, Tenant, User, audit, queue_mail, service
 
-from .backend import backend_for
+from .backend import OmicronBackend
 from .models import WaitingDevice
 from .settings import NAME
 
@@ -49,7 +49,7 @@ async def link_waiting_devices(db: AsyncSession, tenant: Tenant, serials: Collec
         if not serials:
             return 0
         query = query.where(WaitingDevice.serial_number.in_(sorted(serials)))
-    backend = backend_for(tenant)
+    backend = service(tenant, OmicronBackend)
     linked = 0
     for waiting, user in (await db.execute(query.limit(LOOK_UP_BATCH))).all():
         if not await backend.claim(db, waiting.serial_number, user.id, waiting.company or user.company):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.api import (
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
     from starlette.routing import BaseRoute
 
-HERE = Path(__file__).resolve().parent
 NAME = "videotron_business"
 URL_PREFIX = "/videotron"
 
@@ -58,26 +56,6 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "VID",
         },
     )
-
-
-@hookimpl
-def portique_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def portique_static_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "static"}
-
-
-@hookimpl
-def portique_locale_dirs() -> dict[str, Path]:
-    return {NAME: HERE / "locale"}
-
-
-@hookimpl
-def portique_migrations_dir() -> dict[str, Path]:
-    return {NAME: HERE / "migrations"}
 
 
 # -- web ---------------------------------------------------------------------------------------
@@ -168,8 +146,8 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
 
 
 @hookimpl
-def portique_backend(tenant: Tenant) -> VideotronBackend:
-    return LocalBackend()
+def portique_services(tenant: Tenant) -> dict[type, object]:
+    return {VideotronBackend: LocalBackend()}
 
 
 @hookimpl

@@ -1,8 +1,8 @@
 """The back-office backend: how the portal reads Vidéotron's account registry.
 
 :class:`VideotronBackend` is the protocol; :class:`LocalBackend` reads the plugin's own tables
-(filled by CSV import and demo data). An operator may plug a connector to the real systems by
-returning another implementation from ``portique_backend``.
+(filled by CSV import and demo data). An operator may plug a connector to the real systems: a plugin
+registering another implementation of :class:`VideotronBackend` through ``portique_services``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from core.api import Tenant, make_portal
+from core.api import Tenant, make_portal, service
 from core.api import run_command as run
 
 
@@ -20,6 +20,7 @@ def videotron() -> None:
 def send_activation_command(slug: str, account_number: str) -> None:
     """Mail the activation e-mail (5-day link) to the address on file of ACCOUNT_NUMBER."""
     from plugins.videotron_business import services
+    from plugins.videotron_business.backend import VideotronBackend
     from plugins.videotron_business.pages import send_activation
 
     portal = make_portal()
@@ -30,7 +31,7 @@ def send_activation_command(slug: str, account_number: str) -> None:
         if tenant is None:
             raise click.ClickException(f"no tenant {slug!r}")
         async with portal.database.session(tenant.id) as db:
-            record = await services.backend(tenant).find_account(db, account_number)
+            record = await service(tenant, VideotronBackend).find_account(db, account_number)
             if record is None:
                 raise click.ClickException(f"no account {account_number!r} in the registry of {slug!r}")
             if await services.holder_of(db, record.number) is not None:

@@ -47,6 +47,7 @@ from core.api import (
     require_role,
     restore_membership,
     revoke_sessions,
+    service,
     staff_required,
     suspend_membership,
     tell_already_registered,
@@ -56,7 +57,7 @@ from core.api import (
 )
 from core.api import gettext as _
 from plugins.videotron_business import services
-from plugins.videotron_business.backend import AccountRecord, normalize_account_number
+from plugins.videotron_business.backend import AccountRecord, VideotronBackend, normalize_account_number
 from plugins.videotron_business.forms import (
     ActivationRegistrationForm,
     ActivationRequestForm,
@@ -131,7 +132,7 @@ async def activation_request(request: Request) -> Response:
         await services.count(request, ("activation_ip", ip))
         tenant = request.state.tenant
         async with tenant_db(request) as db:
-            record = await services.backend(tenant).find_account(db, number)
+            record = await service(tenant, VideotronBackend).find_account(db, number)
             # The per-account limit is counted silently: the page looks the same either way.
             quota_left = not await services.over_limit(request, ("activation_account", number))
             if record is not None and quota_left:
@@ -196,7 +197,7 @@ async def activate(request: Request) -> Response:
         check = await check_token(db, raw, ACTIVATION)
         if not check.ok or check.token is None:
             return await link_problem(request, check.problem or TokenProblem.UNKNOWN)
-        record = await services.backend(tenant).find_account(db, check.token.payload.get("account", ""))
+        record = await service(tenant, VideotronBackend).find_account(db, check.token.payload.get("account", ""))
         if record is None:
             return await link_problem(request, TokenProblem.UNKNOWN)
         if await services.holder_of(db, record.number) is not None:
@@ -264,7 +265,7 @@ async def register(request: Request) -> Response:
         return await render(request, template, context, status_code=429)
     await services.count(request, guard[0])  # every complete attempt from an address counts
     async with tenant_db(request) as db:
-        record = await services.backend(tenant).match_account(db, number, form.postal_code.data)
+        record = await service(tenant, VideotronBackend).match_account(db, number, form.postal_code.data)
         if record is None:
             await services.count(request, guard[1])
             audit(db, "videotron_business.registration_mismatch", request=request, subject_type="account")
@@ -411,7 +412,7 @@ PORTAL_ACCESS = (
 
 async def _people(db: AsyncSession, request: Request, account: Account) -> list[dict[str, Any]]:
     """Authorized users of the registry, each with its portal access."""
-    persons = await services.backend(request.state.tenant).authorized_users(db, account.number)
+    persons = await service(request.state.tenant, VideotronBackend).authorized_users(db, account.number)
     user_ids = [person.user_id for person in persons if person.user_id]
     access: dict[int, tuple[User, Membership | None]] = {}
     if user_ids:
@@ -474,7 +475,7 @@ async def _invite(
         user.password_hash = None
         user.plugin_data = data
     await grant_membership(db, user, account, Role.MEMBER)
-    await services.backend(tenant).link_user(db, account.number, entry, user.id)
+    await service(tenant, VideotronBackend).link_user(db, account.number, entry, user.id)
     raw = await issue_token(db, INVITATION, valid_for=ACTIVATION_VALID_FOR, user=user, payload={"account": account.id})
     queue_mail(
         db,
@@ -521,7 +522,7 @@ async def users_add(request: Request) -> Response:
         entry = (
             named[0]
             if named
-            else await services.backend(tenant).add_secondary_user(
+            else await service(tenant, VideotronBackend).add_secondary_user(
                 db, account.number, first_name=form.first_name.data, last_name=form.last_name.data, email=email
             )
         )
@@ -541,7 +542,7 @@ async def users_add(request: Request) -> Response:
 
 async def _entry(db: AsyncSession, request: Request, account: Account) -> Any:
     entry_id = request.path_params["entry"]
-    for person in await services.backend(request.state.tenant).authorized_users(db, account.number):
+    for person in await service(request.state.tenant, VideotronBackend).authorized_users(db, account.number):
         if person.id == entry_id:
             return person
     raise HTTPException(status_code=404)
@@ -624,7 +625,7 @@ async def users_remove(request: Request) -> Response:
         await db.delete(membership)
         user.status = UserStatus.DISABLED
         await revoke_sessions(user, db=db)
-        await services.backend(tenant).remove_authorized_user(db, account.number, person.id)
+        await service(tenant, VideotronBackend).remove_authorized_user(db, account.number, person.id)
         audit(
             db,
             "videotron_business.secondary_user_removed",
@@ -703,7 +704,7 @@ async def console_activation(request: Request) -> Response:
     if request.method == "POST" and form.validate():
         staff = request.state.staff
         async with tenant_db(request) as db:
-            record = await services.backend(tenant).find_account(db, form.account_number.data)
+            record = await service(tenant, VideotronBackend).find_account(db, form.account_number.data)
             if record is None:
                 form.account_number.errors.append(_("No account has this number in the registry."))
             elif await services.holder_of(db, record.number) is not None:

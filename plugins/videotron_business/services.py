@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from limits import RateLimitItem, parse
 from sqlalchemy import delete, select
@@ -30,7 +30,7 @@ from core.api import (
     password_problems,
     utcnow,
 )
-from plugins.videotron_business.backend import AccountRecord, LocalBackend, VideotronBackend
+from plugins.videotron_business.backend import AccountRecord
 from plugins.videotron_business.models import HolderRegistration
 from plugins.videotron_business.policies import ACTIVATION_VALID_FOR
 
@@ -69,12 +69,6 @@ async def over_limit(request: Request, *checks: tuple[str, str]) -> bool:
 async def count(request: Request, *checks: tuple[str, str]) -> None:
     """Count one attempt against each ``(limit name, identifier)``."""
     await get_throttle().hit(*_buckets(request, checks))
-
-
-def backend(tenant: Tenant) -> VideotronBackend:
-    """The tenant's registry backend."""
-    found = get_portal().hooks(tenant).portique_backend(tenant=tenant)
-    return cast(VideotronBackend, found) if found is not None else LocalBackend()
 
 
 async def holder_of(db: AsyncSession, number: str) -> User | None:

@@ -7,9 +7,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from core.api import Widget, current_membership, prefixed, tenant_db
-from plugins.videotron_business import services
-from plugins.videotron_business.backend import format_postal_code
+from core.api import Widget, current_membership, prefixed, service, tenant_db
+from plugins.videotron_business.backend import VideotronBackend, format_postal_code
 
 
 async def load_overview(request: Request) -> Mapping[str, Any]:
@@ -19,7 +18,7 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
         return {"record": None}
     account = membership.account
     async with tenant_db(request) as db:
-        overview = await services.backend(request.state.tenant).account_overview(db, account.number)
+        overview = await service(request.state.tenant, VideotronBackend).account_overview(db, account.number)
     record, lines = overview if overview is not None else (None, [])
     return {
         "record": record,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from babel.support import Translations
@@ -161,12 +160,7 @@ def test_date_times_show_hours_and_minutes_without_seconds(locale, expected):
 def test_core_counts_use_the_plural_forms_of_each_language():
     """French says "0 ligne importée", Dutch "0 rijen geïmporteerd": each catalogue's own plural rule."""
     plugins = PluginManager()
-    domains = {
-        domain: (name, Path(path))
-        for name, module in plugins.modules.items()
-        for domain, path in module.portique_locale_dirs().items()
-        if name in plugins.default_names
-    }
+    domains = {domain: found for domain, found in plugins.locale_dirs().items() if found[0] in plugins.default_names}
     catalogs = Catalogs(domains, plugins.default_names)
     forms = ("%(num)s row imported.", "%(num)s rows imported.")
     expected = {

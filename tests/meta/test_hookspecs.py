@@ -7,11 +7,14 @@ without a test that names it fails here, with the list of the hooks concerned.
 from __future__ import annotations
 
 import inspect
+import types
 from pathlib import Path
 
 import pytest
 
 from core import hookspecs
+from core.hookspecs import hookimpl
+from core.plugins import PluginManager
 
 TESTS = Path(__file__).resolve().parent.parent
 HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("portique_"))
@@ -110,3 +113,52 @@ def test_the_checks_catch_an_undocumented_untested_hook(tmp_path):
     assert undocumented_hooks(module) == ["portique_new_hook"]
     sources = {tmp_path / "test_x.py": "def test_x(): hooks.portique_documented(tenant=t)"}
     assert untested_hooks(["portique_documented", "portique_new_hook"], sources) == ["portique_new_hook"]
+
+
+FOLDER_HOOKS = {
+    "portique_template_dirs": "templates",
+    "portique_static_dirs": "static",
+    "portique_locale_dirs": "locale",
+    "portique_migrations_dir": "migrations",
+}
+
+
+def folder_boilerplate(plugins: PluginManager) -> list[str]:
+    """Folder hooks whose answer is what the plugin manager finds by convention anyway."""
+    found = []
+    for name in plugins.modules:
+        home = plugins.home_of(name)
+        for hook, folder in FOLDER_HOOKS.items():
+            if home is None or not plugins.hook_implemented(name, hook):
+                continue
+            answer = plugins.call_plugin(name, hook)
+            conventional = [home / folder] if hook == "portique_template_dirs" else {name: home / folder}
+            normalised = (
+                [Path(p) for p in answer] if isinstance(answer, list) else {k: Path(v) for k, v in answer.items()}
+            )
+            if normalised == conventional:
+                found.append(f"{name}.{hook}")
+    return found
+
+
+def test_no_plugin_implements_a_folder_hook_the_convention_answers():
+    """``templates/``, ``static/``, ``locale/``, ``migrations/`` are found from the package: no boilerplate."""
+    assert folder_boilerplate(PluginManager()) == []
+
+
+def test_the_boilerplate_check_catches_a_hook_that_repeats_the_convention():
+    import plugins.lumen_ecommerce as lumen
+
+    here = Path(lumen.__file__).resolve().parent
+    module = types.ModuleType("plugins.lumen_ecommerce")
+    module.__file__ = lumen.__file__
+    module.__path__ = [str(here)]  # type: ignore[attr-defined]
+    module.portique_plugin_info = lumen.portique_plugin_info  # type: ignore[attr-defined]
+
+    @hookimpl
+    def portique_static_dirs() -> dict[str, Path]:
+        return {"lumen_ecommerce": here / "static"}
+
+    module.portique_static_dirs = portique_static_dirs  # type: ignore[attr-defined]
+    plugins = PluginManager({"lumen_ecommerce": module}, entry_point_plugins=False)
+    assert folder_boilerplate(plugins) == ["lumen_ecommerce.portique_static_dirs"]

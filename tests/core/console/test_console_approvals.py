@@ -111,3 +111,20 @@ async def test_agents_and_other_tenants_cannot_decide(
     assert response.status_code == 404
     async with portal.database.session(alpha.id) as db:
         assert (await db.get(ApprovalRequest, approval.id)).status == ApprovalStatus.PENDING
+
+
+async def test_only_the_filing_plugin_hears_a_decision_and_only_where_the_tenant_enables_it(portal, alpha, beta):
+    from core.console.approvals import notify_plugin
+
+    DECISIONS.clear()
+    for tenant, plugin in ((alpha, "helpdesk_alpha"), (beta, "helpdesk_beta"), (beta, "helpdesk_alpha")):
+        async with portal.database.session(tenant.id) as db:
+            approval = ApprovalRequest(plugin=plugin, kind="access", title="t", status=ApprovalStatus.APPROVED)
+            db.add(approval)
+            await db.flush()
+            await notify_plugin(db, tenant, approval)
+    # helpdesk_alpha is not enabled on beta: its request there reaches no plugin (neither alpha nor beta).
+    assert DECISIONS == [
+        ("helpdesk_alpha", "alpha", "access", "approved", ""),
+        ("helpdesk_beta", "beta", "access", "approved", ""),
+    ]

@@ -106,17 +106,12 @@ async def test_demo_data_is_rich_and_idempotent(world):
 
 
 async def test_the_tenant_backend_is_the_local_one_and_implements_the_protocol(world):
-    from plugins.luminus_energy.backend import LocalBackend, LuminusBackend, backend_of
+    from core.api import conformance_problems, service
+    from plugins.luminus_energy.backend import LocalBackend, LuminusBackend
 
-    backend = backend_of(world.tenant)
+    backend = service(world.tenant, LuminusBackend)
     assert isinstance(backend, LocalBackend)
-    assert isinstance(backend, LuminusBackend)
-    missing = [
-        name
-        for name in dir(LuminusBackend)
-        if not name.startswith("_") and not callable(getattr(LocalBackend, name, None))
-    ]
-    assert missing == []
+    assert conformance_problems(LuminusBackend, backend) == []
 
 
 async def test_forged_posts_cannot_touch_another_customers_contract_or_skip_csrf(world):

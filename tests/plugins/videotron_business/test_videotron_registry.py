@@ -20,6 +20,10 @@ from plugins.videotron_business.models import RegistryAccount, RegistryServiceLi
 PLUGIN = "videotron_business"
 
 
+def flatten_services(answers: list[dict[type, object]]) -> dict[type, object]:
+    return {protocol: impl for answer in answers for protocol, impl in answer.items()}
+
+
 @pytest.fixture
 async def tenant(make_tenant):
     return await make_tenant("videotron", plugins=[PLUGIN], locales=["fr_CA", "en_CA"], default_locale="fr_CA")
@@ -29,9 +33,9 @@ async def test_hooks_answer_for_the_tenant_only(portal, tenant, make_tenant):
     hooks = portal.hooks(tenant)
     assert hooks.portique_login_identifiers(tenant=tenant) == ("username",)
     assert hooks.portique_username_policy(tenant=tenant).enabled
-    assert isinstance(hooks.portique_backend(tenant=tenant), VideotronBackend)
+    assert VideotronBackend in flatten_services(hooks.portique_services(tenant=tenant))
     other = await make_tenant("other")
-    assert portal.hooks(other).portique_backend(tenant=other) is None
+    assert portal.hooks(other).portique_services(tenant=other) == []
 
 
 @pytest.mark.parametrize("typed", ["H2J 2L1", "h2j2l1", " h2j 2l1 ", "H2J-2L1"])
