@@ -41,6 +41,7 @@ from core.identity.flows import (
     send_password_reset,
     set_temporary_password,
     sign_in,
+    status_on_activation,
     suspend_membership,
     tell_already_registered,
 )
@@ -242,6 +243,7 @@ __all__ = [
     "set_temporary_password",
     "sign_in",
     "staff_required",
+    "status_on_activation",
     "suspend_membership",
     "tell_already_registered",
     "tenant_db",

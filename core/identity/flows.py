@@ -151,6 +151,15 @@ async def suspend_membership(db: AsyncSession, tenant: Tenant, membership: Membe
     await fire(db, tenant, "suspended", user, {"account_id": membership.account_id})
 
 
+async def status_on_activation(db: AsyncSession, user: User) -> UserStatus:
+    """The status an invited or confirming user takes: ``suspended`` when every membership of theirs
+    is suspended (the invitation was accepted after a suspension), else ``active``."""
+    memberships = (await db.scalars(select(Membership.suspended).where(Membership.user_id == user.id))).all()
+    if memberships and all(memberships):
+        return UserStatus.SUSPENDED
+    return UserStatus.ACTIVE
+
+
 async def restore_membership(db: AsyncSession, tenant: Tenant, membership: Membership, user: User) -> None:
     """Give back ``user``'s suspended access to ``membership``'s account (a suspended user is active again)."""
     membership.suspended = False

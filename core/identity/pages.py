@@ -670,7 +670,7 @@ async def invitation(request: Request) -> Response:
     """``/invitation/{token}``: an invited user chooses a password; the access becomes active."""
 
     async def finish(request: Request, db: AsyncSession, user: User) -> Response:
-        user.status = UserStatus.ACTIVE
+        user.status = await flows.status_on_activation(db, user)
         user.confirmed_at = utcnow()
         audit(db, "identity.invitation_accepted", request=request, subject_type="user", subject_id=user.id)
         await flows.fire(db, request.state.tenant, "activated", user)

@@ -49,6 +49,7 @@ from core.api import (
     revoke_sessions,
     service,
     staff_required,
+    status_on_activation,
     suspend_membership,
     tell_already_registered,
     tenant_db,
@@ -672,7 +673,7 @@ async def invitation(request: Request) -> Response:
         user.username = form.username.data
         user.username_normalized = normalize_username(form.username.data)
         user.password_hash = await hash_password(form.password.data)
-        user.status = UserStatus.ACTIVE
+        user.status = await status_on_activation(db, user)
         user.confirmed_at = utcnow()
         user.locale = current_locale()
         audit(
@@ -685,6 +686,9 @@ async def invitation(request: Request) -> Response:
             subject_id=user.id,
         )
         await db.commit()
+    if user.status != UserStatus.ACTIVE:  # the account holder suspended the access meanwhile
+        flash(request, _("Your password is saved. Your access is suspended: ask the account holder to restore it."))
+        return redirect(request, "/login")
     services.sign_in(request, user)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
     return redirect(request, "/")

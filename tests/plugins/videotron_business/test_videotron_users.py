@@ -279,3 +279,40 @@ async def _entries(vtenant):
 
     async with get_portal().database.session(vtenant.id) as db:
         return list(await db.scalars(select(RegistryAuthorizedUser)))
+
+
+async def test_an_invitation_accepted_after_a_suspension_keeps_the_access_suspended(
+    vclient, tenant_client, vtenant, mailbox, portal
+):
+    await holder(vclient)
+    await post_form(
+        vclient,
+        "/videotron/users/add",
+        {"first_name": "Kim", "last_name": "Ouellet", "email": "kim@boulangerie.example"},
+        page="/videotron/users",
+    )
+    token = token_in(await mailbox.last("kim@boulangerie.example"), "invitation")
+    entry = await entry_id(portal, vtenant, "kim@boulangerie.example")
+    await post_form(vclient, f"/videotron/users/{entry}/suspend", {}, page="/videotron/users")
+    kim = tenant_client(vtenant)
+    kim.headers["Accept-Language"] = "en-CA"
+    page = await kim.get(f"/videotron/invitation/{token}")
+    done = await kim.post(
+        f"/videotron/invitation/{token}",
+        data={
+            "username": "kim.ouellet",
+            "password": "Pain2026",
+            "password_confirm": "Pain2026",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert done.status_code == 303
+    assert done.headers["location"].endswith("/login")
+    assert "Your access is suspended" in (await kim.get("/login")).text
+    assert (await kim.get("/tickets")).status_code == 303  # not signed in
+    refused = await post_form(kim, "/login", {"login": "kim.ouellet", "password": "Pain2026"}, own=False)
+    assert "This access cannot be used." in refused.text
+    await post_form(vclient, f"/videotron/users/{entry}/suspend", {}, page="/videotron/users")  # restored
+    later = tenant_client(vtenant)
+    await sign_in(later, "kim.ouellet", "Pain2026")
+    assert "800100001" in (await later.get("/")).text
