@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -74,18 +74,6 @@ async def migration_candidate(db: AsyncSession, tenant: Tenant, email: str) -> L
     if legacy is None or legacy.migrated or await find_user_by_email(db, email) is not None:
         return None
     return legacy
-
-
-async def legacy_username_reserved(db: AsyncSession, username: str, email: str) -> bool:
-    """``username`` belongs to a legacy account (of another address) that has not moved yet."""
-    from .models import LegacyAccount
-
-    row = await db.scalar(
-        select(LegacyAccount).where(
-            func.lower(LegacyAccount.username) == username.strip().lower(), LegacyAccount.migrated_at.is_(None)
-        )
-    )
-    return row is not None and row.email_normalized != email.strip().lower()
 
 
 async def send_migration_mail(

@@ -33,6 +33,7 @@ from core.api import (
 
 from .backend import OmicronBackend, SerialCheck, SerialStatus, normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, country_choices
+from .legacy import legacy_username_reserved
 from .settings import NAME, OmicronSettings
 
 REMEMBER_FOR = timedelta(hours=12)
@@ -132,8 +133,6 @@ async def validate_registration(tenant: Tenant, form: Any, db: AsyncSession) -> 
     (An e-mail address of the former Customer Area never gets here: ``divert_registration`` sends
     it the migration mail.) Usernames of accounts still waiting for migration stay reserved for them.
     """
-    from .migration import legacy_username_reserved
-
     email = (form.email.data or "").strip()
     if email:
         await release_expired_registration(db, tenant, email)
