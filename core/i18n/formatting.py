@@ -86,7 +86,7 @@ def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None 
 
 
 @lru_cache(maxsize=256)
-def _datetime_joiner(style: str, locale: str) -> str:
+def _datetime_joiner(style: DateStyle, locale: str) -> str:
     """How the locale joins a date ``{1}`` and a time ``{0}`` (``{1} à {0}``), looked up once."""
     return str(dates.get_datetime_format(style, locale=_locale(locale))).replace("'", "")
 
