@@ -15,7 +15,7 @@ from core import __version__
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
-from core.settings import ConfigurationError, load_settings
+from core.settings import ConfigurationError, check_environment, load_settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
 
@@ -78,6 +78,10 @@ class PortiqueGroup(click.Group):
 @click.version_option(__version__, prog_name="portique")
 def main() -> None:
     """Portique: many branded provider portals on one deployment."""
+    try:
+        check_environment()  # a misspelt PORTIQUE_ variable stops every command, not only those reading settings
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()
