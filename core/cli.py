@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import __version__
+from core.db.engine import display_url
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
@@ -32,17 +34,44 @@ def make_portal() -> Portal:
     return portal
 
 
+async def ensure_migrated(portal: Portal) -> None:
+    """Stop the command, in one line, when the database cannot be reached or is not migrated."""
+    from core.db.migrations import unapplied_heads
+
+    where = display_url(portal.settings.database_url)
+    try:
+        behind = await unapplied_heads(portal.database.engine, portal.plugins)
+    except (OSError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(f"cannot reach the database {where}: {reason}") from None
+    if behind:
+        shown = ", ".join(behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
+        raise click.ClickException(
+            f"the database {where} is not migrated (not applied: {shown}): run `portique db upgrade`"
+        )
+
+
 def run(portal: Portal, coro_fn: Callable[[], Awaitable[T]]) -> T:
-    """Run an async command body, then close the database."""
+    """Check that the database is migrated, run an async command body, then close the database."""
 
     async def main() -> T:
         portal.activate()
         try:
+            await ensure_migrated(portal)
             return await coro_fn()
         finally:
             await portal.database.dispose()
 
     return asyncio.run(main())
+
+
+def check_database(portal: Portal) -> None:
+    """:func:`ensure_migrated`, for a command that runs no body of its own here (``serve``)."""
+
+    async def nothing() -> None:
+        return None
+
+    run(portal, nothing)
 
 
 class PortiqueGroup(click.Group):
@@ -102,6 +131,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             f"mail throttle counters, so every limit would be {workers} times higher. Set PORTIQUE_REDIS_URL "
             "(pip install 'portique[redis]') or serve with --workers 1."
         )
+    check_database(portal)  # …and on a database that is not migrated
     click.echo(
         "throttle counters: Redis, shared by every worker"
         if portal.settings.redis_url
