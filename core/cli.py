@@ -65,6 +65,20 @@ def run(portal: Portal, coro_fn: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
+def report_start(portal: Portal, lines: list[str]) -> None:
+    """Refuse to start on uncompiled catalogues, then print what the process is about to do."""
+    from core.startup import check_catalogues
+
+    try:
+        warnings = check_catalogues(portal.plugins)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in lines:
+        click.echo(line)
+    for line in warnings:
+        click.echo(line, err=True)
+
+
 def check_database(portal: Portal) -> None:
     """:func:`ensure_migrated`, for a command that runs no body of its own here (``serve``)."""
 
@@ -123,6 +137,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from core.metrics import prepare_multiprocess, remove_multiprocess
     from core.serving import proxy_options
     from core.serving import serve as serve_app
+    from core.startup import serve_report
 
     portal = make_portal()  # fail fast, with one clear line, on bad settings or plugins
     if workers > 1 and not portal.settings.redis_url:
@@ -132,17 +147,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             "(pip install 'portique[redis]') or serve with --workers 1."
         )
     check_database(portal)  # …and on a database that is not migrated
-    click.echo(
-        "throttle counters: Redis, shared by every worker"
-        if portal.settings.redis_url
-        else "throttle counters: in this process (one worker; set PORTIQUE_REDIS_URL to run several)"
-    )
-    trusted = portal.settings.trusted_proxy_list
-    click.echo(
-        f"forwarded headers trusted from: {', '.join(trusted)}"
-        if trusted
-        else "forwarded headers trusted from: nobody (PORTIQUE_TRUSTED_PROXIES is empty)"
-    )
+    report_start(portal, serve_report(portal.settings, host=host, port=port, workers=workers))
     os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
     metrics_dir = prepare_multiprocess(workers)  # the workers add up their metrics in it
     try:
@@ -167,8 +172,11 @@ def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Deliver the mail outbox (and other background jobs)."""
     from core.jobs import run_forever
     from core.mail.worker import deliver_pending
+    from core.startup import worker_report
 
     portal = make_portal()
+    check_database(portal)
+    report_start(portal, worker_report(portal.settings))
     if metrics_port is not None:
         from prometheus_client import start_http_server
 

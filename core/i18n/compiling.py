@@ -26,3 +26,17 @@ def compile_catalogue(po_path: Path) -> Path:
 def catalogues_under(roots: Iterable[Path]) -> list[Path]:
     """Every ``locale/<code>/LC_MESSAGES/<domain>.po`` below the given folders, sorted."""
     return sorted(path for root in roots for path in root.glob("**/locale/*/LC_MESSAGES/*.po"))
+
+
+def uncompiled(po_paths: Iterable[Path]) -> list[Path]:
+    """The catalogues that have no ``.mo`` beside them (served as the English source text)."""
+    return [po_path for po_path in po_paths if not po_path.with_suffix(".mo").is_file()]
+
+
+def stale(po_paths: Iterable[Path]) -> list[Path]:
+    """The catalogues changed since their ``.mo`` was compiled (their newest messages untranslated)."""
+    return [
+        po_path
+        for po_path in po_paths
+        if po_path.with_suffix(".mo").is_file() and po_path.with_suffix(".mo").stat().st_mtime < po_path.stat().st_mtime
+    ]
