@@ -173,10 +173,12 @@ def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
     from core.jobs import run_forever
     from core.mail.worker import deliver_pending
     from core.startup import worker_report
+    from core.web.observability import configure_logging
 
     portal = make_portal()
     check_database(portal)
     report_start(portal, worker_report(portal.settings))
+    configure_logging(portal.settings.log_json)  # a line per delivered mail and per job run
     if metrics_port is not None:
         from prometheus_client import start_http_server
 

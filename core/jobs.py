@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 
 from core.db.base import utcnow
@@ -28,15 +29,19 @@ async def run_due_jobs(portal: Portal, jobs: list[PeriodicJob], next_runs: dict[
         if now < next_runs.get(job.name, now):
             continue
         next_runs[job.name] = now + job.every
+        started = time.perf_counter()
         try:
             result = await job.run(portal)
         except Exception:
             JOB_RUNS.labels(job.name, "failed").inc()
-            log.exception("job %s failed", job.name)
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            extra = {"job": job.name, "outcome": "failed", "duration_ms": elapsed}
+            log.exception("job %s failed in %.0f ms", job.name, elapsed, extra=extra)
         else:
             JOB_RUNS.labels(job.name, "ok").inc()
-            if result:
-                log.info("job %s: %s", job.name, result)
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            extra = {"job": job.name, "outcome": "ok", "duration_ms": elapsed}
+            log.info("job %s ok in %.0f ms%s", job.name, elapsed, f": {result}" if result else "", extra=extra)
 
 
 async def run_forever(portal: Portal, interval: float = 1.0) -> None:
