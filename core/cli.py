@@ -170,8 +170,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 @click.option("--metrics-host", default="127.0.0.1", show_default=True)
 def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Deliver the mail outbox (and other background jobs)."""
-    from core.jobs import run_forever
-    from core.mail.worker import deliver_pending
+    from core.jobs import run_forever, run_once
     from core.startup import worker_report
     from core.web.observability import configure_logging
 
@@ -186,7 +185,7 @@ def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
 
         start_http_server(metrics_port, addr=metrics_host, registry=REGISTRY)
     if once:
-        sent = run(portal, lambda: deliver_pending(portal))
+        sent = run(portal, lambda: run_once(portal))
         click.echo(f"{sent} message(s) sent")
         return
     run(portal, lambda: run_forever(portal))

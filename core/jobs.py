@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 
 from core.db.base import utcnow
+from core.mail.heartbeat import BEAT_EVERY, beat, worker_name
 from core.mail.worker import BATCH, deliver_pending
 from core.metrics import JOB_RUNS, sample_process
 from core.periodic import PeriodicJob
@@ -15,6 +16,12 @@ from core.plugins import flatten
 from core.portal import Portal
 
 log = logging.getLogger("portique.worker")
+
+
+async def run_once(portal: Portal) -> int:
+    """``portique worker --once``: record a heartbeat, deliver what is due; return how many were sent."""
+    await beat(portal, worker_name())
+    return await deliver_pending(portal)
 
 
 def periodic_jobs(portal: Portal) -> list[PeriodicJob]:
@@ -49,8 +56,16 @@ async def run_forever(portal: Portal, interval: float = 1.0) -> None:
     portal.activate()
     jobs = periodic_jobs(portal)
     next_runs: dict[str, datetime] = {}
+    name = worker_name()
+    next_beat: datetime | None = None
     while True:
         busy = False
+        if next_beat is None or utcnow() >= next_beat:
+            next_beat = utcnow() + BEAT_EVERY
+            try:
+                await beat(portal, name)
+            except Exception:
+                log.exception("recording the worker's heartbeat failed")
         try:
             busy = await deliver_pending(portal) >= BATCH  # a backlog: go on at once
         except Exception:

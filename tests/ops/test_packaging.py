@@ -119,11 +119,15 @@ def test_the_installed_package_serves_a_french_tenant_in_french(venv, tmp_path):
         text=True,
     )
     try:
-        page = _get_when_up(f"http://127.0.0.1:{port}/t/bonjour/", server)
+        page: httpx.Response | None = _get_when_up(f"http://127.0.0.1:{port}/t/bonjour/", server)
+    except httpx.TransportError:
+        page = None  # the server's output says why
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
+    assert page is not None, output
     assert page.status_code == 200, output
+    assert f"listening on http://127.0.0.1:{port}" in output
     assert '<html lang="fr"' in page.text
     assert "Se connecter" in page.text
     assert "Sign in" not in page.text
