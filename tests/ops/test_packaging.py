@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import sysconfig
 import time
+import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = pytest.mark.packaging
 
@@ -77,6 +83,28 @@ def test_the_wheel_ships_compiled_catalogues_templates_static_files_and_migratio
         assert any(f"/{kind}" in name for name in shipped), kind
 
 
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A new, empty database: a private PostgreSQL one in the PostgreSQL pass, else a SQLite file."""
+    server = os.environ.get("PORTIQUE_TEST_POSTGRES_URL")
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'portique.db'}"
+        return
+    name = f"portique_wheel_{uuid.uuid4().hex[:8]}"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(server.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+        await engine.dispose()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def _portique(venv: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return _run(
         [str(venv / "bin" / "portique"), *args],
@@ -94,11 +122,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_the_installed_package_serves_a_french_tenant_in_french(venv, tmp_path):
+def test_the_installed_package_serves_a_french_tenant_in_french(venv, tmp_path, database_url):
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
         "HOME": str(tmp_path),
-        "PORTIQUE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'portique.db'}",
+        "PORTIQUE_DATABASE_URL": database_url,
         "PORTIQUE_VAR_DIR": str(tmp_path / "var"),
     }
     where = _portique(venv, env, "--version")
