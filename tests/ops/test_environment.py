@@ -97,3 +97,8 @@ def test_every_portique_variable_the_code_names_is_known_in_one_place():
     }
     assert unknown == {}
     assert setting_variables() <= known_variables()
+
+
+def test_every_setting_is_in_the_configuration_reference():
+    page = (ROOT / "docs" / "operator" / "configuration.md").read_text()
+    assert [name for name in sorted(setting_variables()) if f"| `{name}` |" not in page] == []
