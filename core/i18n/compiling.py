@@ -33,10 +33,14 @@ def uncompiled(po_paths: Iterable[Path]) -> list[Path]:
     return [po_path for po_path in po_paths if not po_path.with_suffix(".mo").is_file()]
 
 
+STALE_AFTER = 1.0  # seconds: pip writes a wheel's files at install time, a ``.mo`` a moment before its ``.po``
+
+
 def stale(po_paths: Iterable[Path]) -> list[Path]:
     """The catalogues changed since their ``.mo`` was compiled (their newest messages untranslated)."""
     return [
         po_path
         for po_path in po_paths
-        if po_path.with_suffix(".mo").is_file() and po_path.with_suffix(".mo").stat().st_mtime < po_path.stat().st_mtime
+        if po_path.with_suffix(".mo").is_file()
+        and po_path.with_suffix(".mo").stat().st_mtime + STALE_AFTER < po_path.stat().st_mtime
     ]

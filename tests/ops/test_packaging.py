@@ -160,6 +160,7 @@ def test_the_installed_package_serves_a_french_tenant_in_french(venv, tmp_path, 
     assert "Se connecter" in page.text
     assert "Sign in" not in page.text
     assert "no compiled catalogue" not in output
+    assert "compiled catalogue older than" not in output, "the wheel's .mo files are newer than their .po"
 
 
 def _get_when_up(url: str, server: subprocess.Popen[str]) -> httpx.Response:
