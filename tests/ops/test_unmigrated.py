@@ -27,6 +27,7 @@ COMMANDS = [
     ["worker", "--once"],
     ["serve"],
     ["staff", "list"],
+    ["lumen", "requests"],  # a plugin's command (portique_cli)
 ]
 
 
