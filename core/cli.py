@@ -34,6 +34,12 @@ def make_portal() -> Portal:
     return portal
 
 
+def _first_line(exc: BaseException) -> str:
+    """The driver's own error (SQLAlchemy wraps it with a long text), on one line."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 async def ensure_migrated(portal: Portal) -> None:
     """Stop the command, in one line, when the database cannot be reached or is not migrated."""
     from core.db.migrations import unapplied_heads
@@ -42,8 +48,7 @@ async def ensure_migrated(portal: Portal) -> None:
     try:
         behind = await unapplied_heads(portal.database.engine, portal.plugins)
     except (OSError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise click.ClickException(f"cannot reach the database {where}: {reason}") from None
+        raise click.ClickException(f"cannot reach the database {where}: {_first_line(exc)}") from None
     if behind:
         shown = ", ".join(behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
         raise click.ClickException(
