@@ -32,8 +32,10 @@ def portique_stylesheets() -> list[str]:
 @hookimpl
 def portique_cli(group: click.Group) -> None:
     from core.ticketing.jobs import tickets_group
+    from core.ticketing.mail_in import mail_in
 
     group.add_command(tickets_group)
+    group.add_command(mail_in)
 
 
 @hookimpl

@@ -28,6 +28,7 @@ from core.ticketing.models import (
     TicketMessage,
     TicketStatus,
 )
+from core.ticketing.reply_address import notification_headers
 from core.ticketing.sla import BusinessCalendar, note_breach, start_clock, stop_clock
 
 REOPEN_WINDOW = timedelta(days=14)
@@ -85,6 +86,20 @@ async def follow_path(db: AsyncSession, ticket: Ticket) -> str:
         return f"/tickets/{ticket.reference}"
     raw = await issue_token(db, ACCESS_PURPOSE, valid_for=ACCESS_VALID_FOR, payload={"ticket": ticket.id})
     return f"/tickets/access/{raw}"
+
+
+def mail_headers(
+    tenant: Tenant, ticket: Ticket, email: str, *, staff_id: int | None = None, automatic: bool = False
+) -> dict[str, str]:
+    """The headers of a notification of ``ticket`` to ``email``: its signed reply address and thread.
+
+    :param automatic: a message no person wrote (acknowledgement, status change): ``Auto-Submitted``
+        tells the recipient's auto-responder not to answer it (RFC 3834).
+    """
+    headers = notification_headers(tenant, ticket.id, email, staff_id=staff_id)
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    return headers
 
 
 async def _store(db: AsyncSession, ticket: Ticket, message: TicketMessage, files: list[Upload]) -> None:
@@ -183,6 +198,7 @@ async def open_ticket(
             "ticketing/new_ticket",
             {"ticket": ticket, "staff": agent, "category_name": category.name, "due_at": ticket.sla_due_at},
             locale=agent.locale,
+            headers=mail_headers(tenant, ticket, agent.email, staff_id=agent.id, automatic=True),
         )
     queue_mail(
         db,
@@ -197,6 +213,7 @@ async def open_ticket(
             "link": await follow_path(db, ticket),
         },
         locale=locale,
+        headers=mail_headers(tenant, ticket, ticket.requester_email, automatic=True),
     )
     return ticket
 
@@ -212,8 +229,12 @@ async def customer_reply(
     name: str,
     request: Request | None = None,
     notify: StaffActor | None = None,
+    via: str | None = None,
 ) -> TicketMessage:
-    """Add the customer's message; a waiting or resolved ticket opens again (its clock resumes)."""
+    """Add the customer's message; a waiting or resolved ticket opens again (its clock resumes).
+
+    :param via: how the reply came when not through the page (``"email"``), recorded in the audit event.
+    """
     now = utcnow()
     message = TicketMessage(
         ticket_id=ticket.id, author_type="customer", author_user_id=user_id, author_name=name, body=body
@@ -233,6 +254,7 @@ async def customer_reply(
         actor_id=user_id,
         subject_type="ticket",
         subject_id=ticket.reference,
+        **({"via": via} if via else {}),
     )
     if notify is not None:
         queue_mail(
@@ -242,6 +264,7 @@ async def customer_reply(
             "ticketing/customer_reply",
             {"ticket": ticket, "message": message, "staff": notify},
             locale=notify.locale,
+            headers=mail_headers(tenant, ticket, notify.email, staff_id=notify.id),
         )
     return message
 
@@ -299,8 +322,12 @@ async def staff_reply(
     status: str | None,
     files: list[Upload] | None = None,
     request: Request | None = None,
+    via: str | None = None,
 ) -> TicketMessage:
-    """A staff reply (mailed to the customer) or an internal note (never shown to the customer)."""
+    """A staff reply (mailed to the customer) or an internal note (never shown to the customer).
+
+    :param via: how the reply came when not through the console (``"email"``), recorded in the audit event.
+    """
     now = utcnow()
     note_breach(ticket, now)
     message = TicketMessage(
@@ -331,6 +358,7 @@ async def staff_reply(
         subject_type="ticket",
         subject_id=ticket.reference,
         status=ticket.status,
+        **({"via": via} if via else {}),
     )
     if not internal:
         queue_mail(
@@ -340,6 +368,7 @@ async def staff_reply(
             "ticketing/reply",
             {"ticket": ticket, "message": message, "link": await follow_path(db, ticket)},
             locale=ticket.requester_locale,
+            headers=mail_headers(tenant, ticket, ticket.requester_email),
         )
     return message
 
@@ -374,6 +403,7 @@ async def staff_set_status(
             "ticketing/status",
             {"ticket": ticket, "link": await follow_path(db, ticket)},
             locale=ticket.requester_locale,
+            headers=mail_headers(tenant, ticket, ticket.requester_email, automatic=True),
         )
 
 
@@ -410,4 +440,5 @@ async def assign(
             "ticketing/assigned",
             {"ticket": ticket, "staff": assignee},
             locale=assignee.locale,
+            headers=mail_headers(tenant, ticket, assignee.email, staff_id=assignee.id, automatic=True),
         )
