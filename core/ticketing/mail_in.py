@@ -75,12 +75,12 @@ def mail_in(
     """Take replies by e-mail into their tickets (SMTP/LMTP receiver, or an IMAP poller with --imap)."""
     from core.cli import make_portal, run
 
+    if imap_host and (not imap_user or not imap_password):
+        raise click.UsageError("--imap needs --imap-user and --imap-password (or PORTIQUE_IMAP_PASSWORD)")
     portal = make_portal()
     if not imap_host:
         run(portal, lambda: receive(portal, host, port, lmtp))
         return
-    if not imap_user or not imap_password:
-        raise click.UsageError("--imap needs --imap-user and --imap-password (or PORTIQUE_IMAP_PASSWORD)")
     account = ImapAccount(
         host=imap_host,
         port=imap_port,

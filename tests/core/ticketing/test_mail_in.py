@@ -343,3 +343,37 @@ async def test_a_disabled_agent_can_no_longer_answer_by_mail(
     )
     assert len(await thread_of(portal, ticket)) == 1
     assert [q.reason for q in await quarantined(portal)] == ["unknown_sender"]
+
+
+async def test_lmtp_delivery_from_the_mail_server_is_threaded(portal: Portal, alpha: Tenant, open_one: Any) -> None:
+    import asyncio
+    import smtplib
+
+    ticket = await open_one()
+    server = await start_receiver(
+        functools.partial(take_in, portal), functools.partial(accepts, portal), host="127.0.0.1", port=0, lmtp=True
+    )
+    port = server.sockets[0].getsockname()[1]
+
+    def deliver() -> None:
+        with smtplib.LMTP("127.0.0.1", port) as client:
+            client.send_message(compose(reply_address(alpha, ticket.id, CUSTOMER), "Delivered over LMTP."))
+
+    try:
+        await asyncio.to_thread(deliver)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert (await thread_of(portal, ticket))[-1].body == "Delivered over LMTP."
+
+
+def test_mail_in_command_is_registered_and_checks_its_imap_options() -> None:
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    runner = CliRunner()
+    assert "mail-in" in runner.invoke(main, ["--help"]).output
+    refused = runner.invoke(main, ["mail-in", "--imap", "imap.example.com"], env={"PORTIQUE_IMAP_PASSWORD": ""})
+    assert refused.exit_code == 2
+    assert "--imap-user" in refused.output
