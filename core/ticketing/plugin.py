@@ -14,7 +14,7 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
-from core.ticketing import views
+from core.ticketing import rating_views, views
 from core.ticketing.jobs import record_breaches
 from core.web.nav import NavItem, Widget
 
@@ -46,6 +46,8 @@ def portique_routes() -> list[BaseRoute]:
         Route("/support/new/{category}", views.new_ticket, methods=["GET", "POST"], name="support_new"),
         Route("/tickets", views.my_tickets, name="tickets"),
         Route("/tickets/access/{token}", views.access, name="ticket_access"),
+        Route("/tickets/rate/{token}/{score}", rating_views.rate, name="ticket_rate"),
+        Route("/tickets/rate/{token}", rating_views.comment, methods=["POST"], name="ticket_rate_comment"),
         Route("/tickets/{reference}", views.ticket_page, methods=["GET", "POST"], name="ticket"),
         Route("/tickets/{reference}/status", views.ticket_status, methods=["POST"], name="ticket_status"),
         Route(

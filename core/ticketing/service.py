@@ -29,6 +29,7 @@ from core.ticketing.models import (
     TicketStatus,
 )
 from core.ticketing.reply_address import notification_headers
+from core.ticketing.satisfaction import rating_links
 from core.ticketing.sla import BusinessCalendar, note_breach, start_clock, stop_clock
 
 REOPEN_WINDOW = timedelta(days=14)
@@ -361,12 +362,18 @@ async def staff_reply(
         **({"via": via} if via else {}),
     )
     if not internal:
+        resolved = ticket.status == TicketStatus.RESOLVED and status == TicketStatus.RESOLVED
         queue_mail(
             db,
             tenant,
             ticket.requester_email,
             "ticketing/reply",
-            {"ticket": ticket, "message": message, "link": await follow_path(db, ticket)},
+            {
+                "ticket": ticket,
+                "message": message,
+                "link": await follow_path(db, ticket),
+                "rating": await rating_links(db, ticket) if resolved else None,
+            },
             locale=ticket.requester_locale,
             headers=mail_headers(tenant, ticket, ticket.requester_email),
         )
@@ -376,7 +383,10 @@ async def staff_reply(
 async def staff_set_status(
     db: AsyncSession, tenant: Tenant, ticket: Ticket, staff: StaffActor, status: str, *, request: Request | None = None
 ) -> None:
-    """Change the status from the console; the customer is told when it waits on them, is resolved or closed."""
+    """Change the status from the console; the customer is told when it waits on them, is resolved or closed.
+
+    The mail of a resolved ticket asks the customer for a rating (:mod:`core.ticketing.satisfaction`).
+    """
     now = utcnow()
     previous = ticket.status
     if status == previous:
@@ -401,7 +411,11 @@ async def staff_set_status(
             tenant,
             ticket.requester_email,
             "ticketing/status",
-            {"ticket": ticket, "link": await follow_path(db, ticket)},
+            {
+                "ticket": ticket,
+                "link": await follow_path(db, ticket),
+                "rating": await rating_links(db, ticket) if status == TicketStatus.RESOLVED else None,
+            },
             locale=ticket.requester_locale,
             headers=mail_headers(tenant, ticket, ticket.requester_email, automatic=True),
         )
