@@ -16,11 +16,14 @@ import logging
 import re
 from dataclasses import dataclass
 
+from limits import parse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.service import record as audit
+from core.identity.throttle import Bucket, get_throttle
 from core.mail.inbound.parsing import InboundMail, parse_mail
+from core.mail.inbound.receiver import TryLater
 from core.mail.models import OutboxMessage, QuarantinedMail
 from core.portal import Portal
 from core.storage import get_storage
@@ -41,6 +44,9 @@ from core.ticketing.service import StaffActor, Upload, customer_reply, staff_rep
 log = logging.getLogger("portique.mail.inbound")
 _OUTBOX_ID = re.compile(r"^portique\.([0-9]{1,18})\.([0-9]{14})@")
 MAX_BODY = 10_000  # the web reply form's limit
+# Mail a sender may have put in one tenant's quarantine in an hour; past it the receiver answers 450
+# (the sending server keeps the mail and retries later), so a flood cannot fill the storage.
+QUARANTINE_PER_SENDER = parse("30/hour")
 
 
 class Reason:
@@ -149,7 +155,9 @@ async def _thread(portal: Portal, db: AsyncSession, tenant: Tenant, mail: Inboun
         refused_attachments=refused,
     )
     if refused:  # the reply is in the thread; the operator may still want the files that were refused
-        await quarantine(portal, tenant, mail, Reason.ATTACHMENT_REFUSED, recipient=recipient, commit=False, db=db)
+        await quarantine(
+            portal, tenant, mail, Reason.ATTACHMENT_REFUSED, recipient=recipient, commit=False, db=db, throttled=False
+        )
     return Outcome("threaded", reference=ticket.reference)
 
 
@@ -252,9 +260,20 @@ async def quarantine(
     detail: str = "",
     commit: bool = True,
     db: AsyncSession | None = None,
+    throttled: bool = True,
 ) -> Outcome:
-    """Keep ``mail`` for the operator: the raw message in the storage, a row in ``mail_quarantine``, an audit event."""
+    """Keep ``mail`` for the operator: the raw message in the storage, a row in ``mail_quarantine``, an audit event.
+
+    Raises :class:`TryLater` when the sender is over :data:`QUARANTINE_PER_SENDER` on this tenant
+    (unless ``throttled`` is false: a reply that reached its ticket is never refused).
+    """
     tenant_id = tenant.id if tenant else None
+    bucket = Bucket(QUARANTINE_PER_SENDER, ("mail-in-quarantine", str(tenant_id), mail.sender or "<>"))
+    throttle = get_throttle(portal)
+    if throttled and await throttle.retry_after(bucket):
+        log.warning("inbound mail from %s refused for now: over its quarantine limit", mail.sender or "<>")
+        raise TryLater
+    await throttle.hit(bucket)
     key = await get_storage(portal).save("quarantine", tenant_id, mail.raw)
     row = QuarantinedMail(
         tenant_id=tenant_id,

@@ -22,6 +22,10 @@ Handler = Callable[[bytes, str | None, list[str]], Awaitable[None]]
 """``await handler(raw, envelope_sender, envelope_recipients)``: take one message in."""
 
 
+class TryLater(Exception):  # noqa: N818 - it names the SMTP answer, not an error
+    """Raised by a handler that will not take this message now (a sender over its limit): ``450``."""
+
+
 class InboundHandler:
     """The aiosmtpd handler: recipient check at ``RCPT``, the message to ``handler`` at ``DATA``."""
 
@@ -44,6 +48,8 @@ class InboundHandler:
         sender = envelope.mail_from
         try:
             await self.handler(raw, "" if sender in ("", "<>") else (sender or "").lower(), list(envelope.rcpt_tos))
+        except TryLater:
+            return "450 4.7.1 Too many messages from this sender, try again later"
         except Exception:  # whatever went wrong, the sending MTA keeps the message and retries
             log.exception("inbound message not taken (the sender will retry)")
             return "451 4.3.0 Try again later"

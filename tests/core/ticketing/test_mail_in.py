@@ -377,3 +377,60 @@ def test_mail_in_command_is_registered_and_checks_its_imap_options() -> None:
     refused = runner.invoke(main, ["mail-in", "--imap", "imap.example.com"], env={"PORTIQUE_IMAP_PASSWORD": ""})
     assert refused.exit_code == 2
     assert "--imap-user" in refused.output
+
+
+async def test_an_agent_answering_in_the_thread_without_the_reply_address_is_threaded(
+    portal: Portal, alpha: Tenant, agent: Any, open_one: Any, receiver: int, mailbox: Any
+) -> None:
+    ticket = await open_one()
+    notice = await mailbox.last(agent.email)
+    await send(
+        receiver,
+        compose(
+            "help@alpha.localhost", "Looking into it.", sender=agent.email, headers={"References": notice["References"]}
+        ),
+    )
+    last = (await thread_of(portal, ticket))[-1]
+    assert (last.author_type, last.author_staff_id, last.body) == ("staff", agent.id, "Looking into it.")
+
+
+async def test_a_thread_id_of_another_tenant_threads_nothing(
+    portal: Portal, alpha: Tenant, beta: Tenant, open_one: Any, receiver: int, mailbox: Any
+) -> None:
+    ticket = await open_one()
+    ack = await mailbox.last(CUSTOMER)
+    await send(
+        receiver,
+        compose(
+            f"help@{mail_domain(beta)}",
+            "Cross",
+            headers={"References": ack["References"], "In-Reply-To": ack["Message-ID"]},
+        ),
+    )
+    assert len(await thread_of(portal, ticket)) == 1
+    rows = await quarantined(portal)
+    assert [(q.reason, q.tenant_id) for q in rows] == [("no_ticket", beta.id)]
+
+
+async def test_a_sender_flooding_the_quarantine_is_told_to_try_later(
+    portal: Portal, alpha: Tenant, open_one: Any, receiver: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from limits import parse
+
+    from core.ticketing import inbound
+
+    monkeypatch.setattr(inbound, "QUARANTINE_PER_SENDER", parse("3/hour"))
+    ticket = await open_one()
+    for _ in range(3):
+        await send(
+            receiver, compose(f"support+{ticket.id:x}-c-{'a' * 26}@alpha.localhost", "guess", sender="eve@evil.example")
+        )
+    with pytest.raises(aiosmtplib.SMTPDataError) as refused:
+        await send(receiver, compose("help@alpha.localhost", "guess again", sender="eve@evil.example"))
+    assert refused.value.code == 450
+    assert len(await quarantined(portal)) == 3
+    # another sender is not affected, nor is a reply that reaches its ticket
+    await send(receiver, compose("help@alpha.localhost", "hello", sender="bob@other.example"))
+    await send(receiver, compose(reply_address(alpha, ticket.id, CUSTOMER), "Real reply."))
+    assert len(await quarantined(portal)) == 4
+    assert (await thread_of(portal, ticket))[-1].body == "Real reply."
