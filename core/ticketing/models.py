@@ -89,6 +89,7 @@ class TicketMessage(TenantOwned, Base):
     author_name: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(default=False)
+    via: Mapped[str] = mapped_column(String(10), default="web", server_default="web")  # web | email
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -238,7 +238,12 @@ async def customer_reply(
     """
     now = utcnow()
     message = TicketMessage(
-        ticket_id=ticket.id, author_type="customer", author_user_id=user_id, author_name=name, body=body
+        ticket_id=ticket.id,
+        author_type="customer",
+        author_user_id=user_id,
+        author_name=name,
+        body=body,
+        via=via or "web",
     )
     db.add(message)
     await db.flush()
@@ -338,6 +343,7 @@ async def staff_reply(
         author_name=staff.name,
         body=body,
         internal=internal,
+        via=via or "web",
     )
     db.add(message)
     await db.flush()

@@ -190,3 +190,30 @@ async def test_console_shows_scores_per_tenant_category_and_agent(
     tenants = scoped.text.split('class="satisfaction-tenants"', 1)[1].split("</table>", 1)[0]
     assert tenants.count('class="score"') == 1
     assert '<td class="num">0</td><td class="num">1</td>' in tenants
+
+
+async def test_the_console_ticket_shows_the_rating_and_replies_by_mail(
+    portal: Portal, alpha: Tenant, mailbox: Any, tenant_client: Any, operator_client: Any, make_staff: Any
+) -> None:
+    from core.ticketing.inbound import take_in
+    from core.ticketing.reply_address import reply_address
+
+    ticket, _bob = await resolved_ticket(portal, alpha, locale="en")
+    links = rating_links(await mailbox.last(CUSTOMER))
+    client = tenant_client(alpha)
+    page = await client.get("/" + links["poor"])
+    await client.post(
+        "/" + links["poor"].rsplit("/", 1)[0],
+        data={"csrf_token": csrf_of(page.text), "score": "poor", "comment": "Slow"},
+    )
+    raw = (
+        f"From: {CUSTOMER}\r\nTo: {reply_address(alpha, ticket.id, CUSTOMER)}\r\nSubject: Re\r\n\r\nStill broken.\r\n"
+    ).encode()
+    assert (await take_in(portal, raw)).status == "threaded"
+    operator = await make_staff("op@ops.test", role="operator")
+    await staff_login(operator_client, operator)
+    console = await operator_client.get(f"/console/tickets/{ticket.id}", headers={"Accept-Language": "fr"})
+    assert "Évaluation du client" in console.text
+    assert "Pas satisfait: Slow" in console.text
+    assert console.text.count("message-via-email") == 1
+    assert "Par e-mail" in console.text

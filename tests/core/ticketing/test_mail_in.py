@@ -156,7 +156,7 @@ async def test_customer_reply_by_mail_is_threaded_without_quote_with_attachments
     to = reply_address(alpha, ticket.id, CUSTOMER)
     await send(receiver, compose(to, files=[("invoice.pdf", PDF, "application/pdf"), ("shot.png", PNG, "image/png")]))
     messages = await thread_of(portal, ticket)
-    assert [m.author_type for m in messages] == ["customer", "customer"]
+    assert [(m.author_type, m.via) for m in messages] == [("customer", "web"), ("customer", "email")]
     assert messages[-1].body == "Here is the invoice you asked for."
     async with portal.database.session(alpha.id) as db:
         files = list(await db.scalars(select(TicketAttachment).where(TicketAttachment.message_id == messages[-1].id)))
