@@ -15,18 +15,20 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from limits import parse
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.service import record as audit
+from core.db.base import utcnow
 from core.identity.throttle import Bucket, get_throttle
 from core.mail.inbound.parsing import InboundMail, parse_mail
 from core.mail.inbound.receiver import TryLater
 from core.mail.models import OutboxMessage, QuarantinedMail
 from core.portal import Portal
-from core.storage import get_storage
+from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits
 from core.ticketing.forms import check_file
@@ -47,6 +49,7 @@ MAX_BODY = 10_000  # the web reply form's limit
 # Mail a sender may have put in one tenant's quarantine in an hour; past it the receiver answers 450
 # (the sending server keeps the mail and retries later), so a flood cannot fill the storage.
 QUARANTINE_PER_SENDER = parse("30/hour")
+QUARANTINE_KEPT = timedelta(days=30)  # then the quarantined mail and its raw message are deleted
 
 
 class Reason:
@@ -312,3 +315,31 @@ async def _record_quarantine(db: AsyncSession, row: QuarantinedMail, detail: str
         sender=row.sender,
         recipient=row.recipient,
     )
+
+
+async def purge_quarantine(portal: Portal, *, limit: int = 1000) -> int:
+    """Delete quarantined mail older than :data:`QUARANTINE_KEPT`, raw messages included; returns how many."""
+    before = utcnow() - QUARANTINE_KEPT
+    async with portal.database.session() as db:
+        old = list(
+            (
+                await db.execute(
+                    select(QuarantinedMail.id, QuarantinedMail.storage_key)
+                    .where(QuarantinedMail.received_at < before)
+                    .order_by(QuarantinedMail.id)
+                    .limit(limit)
+                )
+            ).all()
+        )
+        if not old:
+            return 0
+        await db.execute(delete(QuarantinedMail).where(QuarantinedMail.id.in_([row_id for row_id, _key in old])))
+        await db.commit()
+    storage = get_storage(portal)
+    for _row_id, key in old:
+        if key:
+            try:
+                await storage.delete(key)
+            except StorageError:
+                log.warning("quarantined message %s was already gone from the storage", key)
+    return len(old)

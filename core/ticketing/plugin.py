@@ -15,6 +15,7 @@ from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import rating_views, views
+from core.ticketing.inbound import purge_quarantine
 from core.ticketing.jobs import record_breaches
 from core.web.nav import NavItem, Widget
 
@@ -73,4 +74,7 @@ def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
 
 @hookimpl
 def portique_periodic_jobs() -> list[PeriodicJob]:
-    return [PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches)]
+    return [
+        PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches),
+        PeriodicJob("ticketing.purge_quarantine", timedelta(hours=1), purge_quarantine),
+    ]

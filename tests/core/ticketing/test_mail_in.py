@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any
@@ -434,3 +435,24 @@ async def test_a_sender_flooding_the_quarantine_is_told_to_try_later(
     await send(receiver, compose(reply_address(alpha, ticket.id, CUSTOMER), "Real reply."))
     assert len(await quarantined(portal)) == 4
     assert (await thread_of(portal, ticket))[-1].body == "Real reply."
+
+
+async def test_quarantined_mail_is_deleted_after_thirty_days(portal: Portal, alpha: Tenant) -> None:
+    import time_machine
+
+    from core.db.base import utcnow
+    from core.storage import StorageError
+    from core.ticketing.inbound import purge_quarantine
+
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        await take_in(portal, compose("help@alpha.localhost", "old").as_bytes())
+    with time_machine.travel(start + timedelta(days=20), tick=False):
+        await take_in(portal, compose("help@alpha.localhost", "recent").as_bytes())
+    old, recent = await quarantined(portal)
+    with time_machine.travel(start + timedelta(days=30, minutes=1), tick=False):
+        assert await purge_quarantine(portal) == 1
+    assert [q.id for q in await quarantined(portal)] == [recent.id]
+    with pytest.raises(StorageError):
+        await get_storage().read(old.storage_key)
+    assert await get_storage().read(recent.storage_key)
