@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -18,6 +18,11 @@ TENANT_KEY = "tenant_id"
 # Execution option of a statement that filters every tenant-owned table on its tenant itself (the session
 # store's load): the session's automatic criteria would only cost their cache-key work on each run.
 TENANT_FILTERED = "portique_tenant_filtered"
+
+
+def display_url(url: str) -> str:
+    """The database URL with its password masked, for start-up lines and error messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:
