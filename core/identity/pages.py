@@ -264,21 +264,30 @@ async def register(request: Request) -> Response:
             return await render(request, "identity/register.html", context)
 
         await throttle.hit(bucket)
-        existing = await find_user_by_email(db, form.email.data)
-        if existing is not None:
-            await hash_password(form.password.data)  # the same work as a new user: timing tells nothing
-            await registration.answer_known_address(db, tenant, existing, request=request)
-            await db.commit()
-            return redirect(request, "/register/done")
-        user = await create_user(db, **_new_user(form, tenant, plugin_data))
-        data = {**_public_data(form), **plugin_data}
-        outcome = await registration.register_user(db, tenant, user, request=request, data=data)
+        return await _register_checked(request, db, form, plugin_data)
+
+
+async def _register_checked(
+    request: Request, db: AsyncSession, form: PortiqueForm, plugin_data: dict[str, Any]
+) -> Response:
+    """Register a checked form through :func:`~core.identity.registration.register_user` (a known
+    address gets the same answer, and its owner a mail), commit, and answer."""
+    tenant = request.state.tenant
+    existing = await find_user_by_email(db, form.email.data)
+    if existing is not None:
+        await hash_password(form.password.data)  # the same work as a new user: timing tells nothing
+        await registration.answer_known_address(db, tenant, existing, request=request)
         await db.commit()
-        if outcome is registration.Outcome.ACTIVE:
-            await sign_in(request, user, remember=False)
-            request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
-            return redirect(request, "/")
-    return redirect(request, "/register/done")
+        return redirect(request, "/register/done")
+    user = await create_user(db, **_new_user(form, tenant, plugin_data))
+    data = {**_public_data(form), **plugin_data}
+    outcome = await registration.register_user(db, tenant, user, request=request, data=data)
+    await db.commit()
+    if outcome is not registration.Outcome.ACTIVE:
+        return redirect(request, "/register/done")
+    await sign_in(request, user, remember=False)
+    request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
+    return redirect(request, "/")
 
 
 async def _check_credentials(request: Request, db: AsyncSession, form: PortiqueForm, usernames: bool) -> int:
