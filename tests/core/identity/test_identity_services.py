@@ -103,3 +103,10 @@ async def test_register_user_follows_the_given_policy_and_confirm_email_activate
         actions = list(await db.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(waiting.id))))
     assert waiting.status == UserStatus.ACTIVE
     assert actions == ["identity.registered", "identity.email_confirmed", "identity.activated"]
+
+
+async def test_a_tenant_that_does_not_enable_the_plugin_sends_the_core_link(own, make_tenant, tenant_client, mailbox):
+    other = await make_tenant("other", locales=["en"], default_locale="en")
+    client = tenant_client(other)
+    assert (await post_form(client, "/register", form("ada@own.example"))).status_code == 303
+    assert "/confirm/" in mail_text(await mailbox.last("ada@own.example"))
