@@ -12,6 +12,7 @@ import click
 from sqlalchemy import select
 
 from core import __version__
+from core.cli_registry import registry
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
@@ -409,6 +410,8 @@ def demo() -> None:
     click.echo(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
     click.echo(f"Mail sent by the portals: {portal.settings.mail_dir}/<portal>/*.eml (and /dev/mail in debug mode)")
 
+
+main.add_command(registry)
 
 if __name__ == "__main__":
     main()
