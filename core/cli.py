@@ -12,6 +12,7 @@ import click
 from sqlalchemy import select
 
 from core import __version__
+from core.cli_progress import step
 from core.cli_registry import registry
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
@@ -381,12 +382,12 @@ def demo() -> None:
             spec = portal.plugins.infos[name].demo_tenant
             if not spec:
                 continue
-            async with portal.database.session() as session:
+            async with step(f"{spec['slug']}: tenant"), portal.database.session() as session:
                 tenant = await session.scalar(select(Tenant).where(Tenant.slug == spec["slug"]))
                 if tenant is None:
                     tenant = await create_tenant(session, portal.plugins, plugins=[name], **spec)
                     await session.commit()
-            async with portal.database.session(tenant.id) as session:
+            async with step(f"{tenant.slug}: demo data and accounts"), portal.database.session(tenant.id) as session:
                 accounts = await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=session))
                 await session.commit()
             created.append((tenant, [a for group in accounts for a in group]))
