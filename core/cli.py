@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core import __version__
 from core.cli_progress import step
 from core.cli_registry import registry
+from core.cli_static import static
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
@@ -413,6 +414,7 @@ def demo() -> None:
 
 
 main.add_command(registry)
+main.add_command(static)
 
 if __name__ == "__main__":
     main()
