@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.i18n.middleware import LocaleMiddleware
+from core.mail.heartbeat import watch, watch_forever
 from core.metrics import multiprocess_dir, sample_process_forever, scrape
 from core.plugins import PluginManager
 from core.portal import Portal
@@ -47,7 +48,11 @@ def _process_routes(portal: Portal) -> list[BaseRoute]:
                 await db.execute(text("SELECT 1"))
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        try:  # reported, never a reason to take the web process out of rotation
+            outbox = (await watch(portal)).as_json()
+        except Exception as exc:  # noqa: BLE001 - e.g. a database not migrated yet
+            outbox = {"worker": f"unknown ({type(exc).__name__})"}
+        return JSONResponse({"status": "ok", "database": "ok", **outbox})
 
     async def theme_css(request: Request) -> Response:
         name = request.path_params["name"]
@@ -91,6 +96,8 @@ def create_app(
             from core.jobs import run_forever  # started only when asked for
 
             tasks.append(asyncio.create_task(run_forever(portal)))
+        else:  # mail is delivered by `portique worker`: warn when none is seen
+            tasks.append(asyncio.create_task(watch_forever(portal)))
         if multiprocess_dir():  # several serving processes: each keeps its resource gauges fresh
             tasks.append(asyncio.create_task(sample_process_forever()))
         try:
