@@ -15,11 +15,14 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PORTIQUE_"
-# ``PORTIQUE_`` variables read outside :class:`Settings`, by the test suite, the fuzzing profile and
-# the benchmarks; any ``PORTIQUE_TEST_…`` or ``PORTIQUE_BENCH_…`` is theirs too. The meta-test
-# ``tests/ops/test_environment.py`` fails when the code reads a ``PORTIQUE_`` name not known here.
+# ``PORTIQUE_`` variables read outside :class:`Settings`, by command options (``portique mail-in``),
+# the test suite, the fuzzing profile and the benchmarks; any ``PORTIQUE_TEST_…`` or ``PORTIQUE_BENCH_…``
+# is theirs too. The meta-test ``tests/ops/test_environment.py`` fails when the code reads a
+# ``PORTIQUE_`` name not known here.
 TOOLING_VARIABLES = frozenset(
     {
+        "PORTIQUE_IMAP_USER",
+        "PORTIQUE_IMAP_PASSWORD",
         "PORTIQUE_TEST_POSTGRES_URL",
         "PORTIQUE_TEST_REDIS_URL",
         "PORTIQUE_TEST_NGINX",

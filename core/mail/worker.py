@@ -33,6 +33,10 @@ from core.tenancy.models import Tenant
 log = logging.getLogger("portique.mail")
 MAX_ATTEMPTS = 8
 BATCH = 50  # messages per call of deliver_pending
+# The headers a mail may add to its outbox row (``queue_mail(headers=…)``): threading and loop prevention.
+EXTRA_HEADERS = frozenset(
+    {"Reply-To", "In-Reply-To", "References", "Auto-Submitted", "X-Auto-Response-Suppress", "X-Portique-Thread"}
+)
 
 
 def _set_subject(message: EmailMessage, subject: str) -> None:
@@ -67,6 +71,9 @@ def build_message(row: OutboxMessage, domain: str = "localhost") -> EmailMessage
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(row, domain)
     message["X-Portique-Id"] = str(row.id)
+    for name, value in (row.headers or {}).items():
+        if name in EXTRA_HEADERS and isinstance(value, str):
+            message[name] = " ".join(value.split())  # one line: no header injection
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
