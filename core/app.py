@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from types import ModuleType
 
 from sqlalchemy import text
@@ -31,20 +30,12 @@ from core.web.nul import NulCharacterMiddleware
 from core.web.observability import ObservabilityMiddleware, configure_logging
 from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
-from core.web.themes import THEMES_ROOT, available_themes, load_theme
-
-CORE_STATIC = Path(__file__).resolve().parent / "static"
+from core.web.static import static_folders
+from core.web.themes import available_themes, load_theme
 
 
 def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
-    mounts: list[BaseRoute] = [Mount("/static/core", StaticFiles(directory=CORE_STATIC))]
-    for name in available_themes():
-        folder = THEMES_ROOT / name / "static"
-        if folder.is_dir():
-            mounts.append(Mount(f"/static/themes/{name}", StaticFiles(directory=folder)))
-    for plugin, folder in plugins.static_dirs().items():
-        mounts.append(Mount(f"/static/plugins/{plugin}", StaticFiles(directory=folder)))
-    return mounts
+    return [Mount(f"/static/{key}", StaticFiles(directory=folder)) for key, folder in static_folders(plugins).items()]
 
 
 def _process_routes(portal: Portal) -> list[BaseRoute]:

@@ -13,6 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import __version__
+from core.cli_progress import step
+from core.cli_registry import registry
+from core.cli_static import static
 from core.db.engine import display_url
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
@@ -428,12 +431,12 @@ def demo() -> None:
             spec = portal.plugins.infos[name].demo_tenant
             if not spec:
                 continue
-            async with portal.database.session() as session:
+            async with step(f"{spec['slug']}: tenant"), portal.database.session() as session:
                 tenant = await session.scalar(select(Tenant).where(Tenant.slug == spec["slug"]))
                 if tenant is None:
                     tenant = await create_tenant(session, portal.plugins, plugins=[name], **spec)
                     await session.commit()
-            async with portal.database.session(tenant.id) as session:
+            async with step(f"{tenant.slug}: demo data and accounts"), portal.database.session(tenant.id) as session:
                 accounts = await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=session))
                 await session.commit()
             created.append((tenant, [a for group in accounts for a in group]))
@@ -457,6 +460,9 @@ def demo() -> None:
     click.echo(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
     click.echo(f"Mail sent by the portals: {portal.settings.mail_dir}/<portal>/*.eml (and /dev/mail in debug mode)")
 
+
+main.add_command(registry)
+main.add_command(static)
 
 if __name__ == "__main__":
     main()
