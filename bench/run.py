@@ -20,8 +20,10 @@ from typing import Any
 import httpx
 
 from bench import argon, library, queue
+from bench.apps import STATS_PATH
 from bench.infra import DEFAULT_POSTGRES, PORTIQUE, ROOT, Database, Server, database, postgres_available, server
 from bench.load import LoadResult, finish_wrk, lua_post_form, lua_rotating_hosts, run_wrk, start_wrk
+from core.serving import describe_stack, http_stack
 
 RESULTS = ROOT / "bench" / "results"
 HOST = "{slug}.localhost"
@@ -42,6 +44,7 @@ class Row:
     rss_mb: list[float] = field(default_factory=list)
     cpu_ms_per_request: float | None = None
     cpu_ratio: float | None = None
+    statements_per_request: float | None = None
     note: str = ""
 
 
@@ -64,10 +67,15 @@ class Config:
     postgres_url: str
     only: set[str]
     profile: bool
+    pages: set[str] = field(default_factory=set)
 
     def wants(self, name: str) -> bool:
         """The scenario group is selected (``--only``)."""
         return not self.only or name in self.only
+
+    def wants_page(self, name: str) -> bool:
+        """The page of the sqlite/postgresql groups is selected (``--pages``)."""
+        return not self.pages or name in self.pages
 
 
 @dataclass
@@ -135,6 +143,7 @@ COLUMNS = (
     ("ratio", 7),
     ("CPU ms/req", 10),
     ("CPU ratio", 9),
+    ("stmts/req", 9),
     ("RSS MB", 12),
     ("note", 0),
 )
@@ -155,6 +164,7 @@ def _format_row(row: Row) -> str:
         _num(row.ratio, ".3f"),
         _num(row.cpu_ms_per_request, ".2f"),
         _num(row.cpu_ratio, ".3f"),
+        _num(row.statements_per_request, ".2f"),
         "/".join(f"{v:.0f}" for v in row.rss_mb) or "-",
         row.note,
     ]
@@ -189,41 +199,88 @@ def _page(
     if must_show and must_show not in probe.text:
         row.note = f"skipped: {path} does not show {must_show!r} (not the expected page)"
         return run.add(row)
-    cpu = srv.cpu_seconds()
+    return _load(run, srv, row, path, headers, expected)
+
+
+def _load(run: Run, srv: Server, row: Row, path: str, headers: dict[str, str], expected: int = 200) -> Row:
+    """Drive ``path`` with wrk; record req/s, latency, CPU and SQL statements per request."""
+    cpu, stats = srv.cpu_seconds(), _stats(srv)
     result = run_wrk(srv.url + path, seconds=run.config.seconds, connections=run.config.connections, headers=headers)
-    cpu = srv.cpu_seconds() - cpu
+    cpu, after = srv.cpu_seconds() - cpu, _stats(srv)
+    if stats and after and after["requests"] > stats["requests"]:
+        row.statements_per_request = (after["statements"] - stats["statements"]) / (
+            after["requests"] - stats["requests"]
+        )
     if expected == 200 and result.non_2xx_3xx:
-        row.note = f"{result.non_2xx_3xx} non-2xx/3xx responses"
+        row.note = _join(row.note, f"{result.non_2xx_3xx} non-2xx/3xx responses")
     return run.add(row, result, srv, cpu)
 
 
+def _stats(srv: Server) -> dict[str, int] | None:
+    """Requests and SQL statements counted so far by a single-worker server (``bench.apps.counted``)."""
+    if srv.workers != 1:
+        return None
+    try:
+        answer = httpx.get(srv.url + STATS_PATH, timeout=10)
+    except httpx.HTTPError:
+        return None
+    return answer.json() if answer.status_code == 200 else None
+
+
 def reference(run: Run, when: str) -> None:
-    """The bare Starlette hello-world under the same uvicorn settings (measured first and last)."""
+    """The bare Starlette hello-world on the same uvicorn stack (uvloop + httptools), measured first and last."""
     with server(None, app="bench.apps:reference_app") as srv:
         cpu = srv.cpu_seconds()
         result = run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections)
         cpu = srv.cpu_seconds() - cpu
-        run.add(Row(f"hello-world reference ({when})", "-"), result, srv, cpu)
+        run.add(Row(f"hello-world reference ({when})", "-", note=describe_stack(http_stack())), result, srv, cpu)
         run.set_reference(result.rps, cpu * 1000 / result.requests if result.requests else None)
+
+
+def peer(run: Run, db: Database) -> Row:
+    """The naive one-query Starlette page (``bench.peer``) on the scenario's database, signed in by its cookie."""
+    row = Row("naive one-query Starlette page", db.kind, note="Starlette + Jinja + session cookie + 20-row query")
+    with server(db, app="bench.apps:peer_app") as srv:
+        signed = httpx.get(srv.url + "/login", timeout=30, follow_redirects=False)
+        cookie = signed.cookies.get("session")
+        probe = httpx.get(srv.url + "/", headers={"Cookie": f"session={cookie}"}, timeout=30)
+        if not cookie or probe.status_code != 200 or "ITM-" not in probe.text:
+            row.note = f"skipped: the peer page answered {probe.status_code}"
+            return run.add(row)
+        return _load(run, srv, row, "/", {"Cookie": f"session={cookie}"})
 
 
 def pages(run: Run, kind: str) -> None:
     """Anonymous home, a 404, the signed-in dashboard and ticket list, then password logins, on one database."""
-    with database(kind, 4, run.config.postgres_url, tickets=TICKETS) as db, server(db) as srv:
-        signed_in = db.seed["session_cookie"]
-        home = _page(run, srv, db, "anonymous home (4 tenants)")
+    with database(kind, 4, run.config.postgres_url, tickets=TICKETS) as db:
+        if run.config.wants_page("peer"):
+            peer(run, db)
+        with server(db) as srv:
+            _portique_pages(run, srv, db)
+
+
+def _portique_pages(run: Run, srv: Server, db: Database) -> None:
+    signed_in = db.seed["session_cookie"]
+    label = f"my tickets ({TICKETS // 1000} among {TICKETS:,})"
+    rows: dict[str, Row] = {}
+    if run.config.wants_page("home"):
+        rows["home"] = _page(run, srv, db, "anonymous home (4 tenants)")
+    if run.config.wants_page("404"):
         _page(run, srv, db, "404 page", "/no-such-page", expect=404)
-        dashboard = _page(run, srv, db, "signed-in dashboard", cookie=signed_in, shows=db.seed["user"]["login"])
-        label = f"my tickets ({TICKETS // 1000} among {TICKETS:,})"
-        tickets = _page(run, srv, db, label, "/tickets", cookie=signed_in, shows="TKT-")
+    if run.config.wants_page("dashboard"):
+        rows["dashboard"] = _page(run, srv, db, "signed-in dashboard", cookie=signed_in, shows=db.seed["user"]["login"])
+    if run.config.wants_page("tickets"):
+        rows["tickets"] = _page(run, srv, db, label, "/tickets", cookie=signed_in, shows="TKT-")
+    if run.config.wants_page("invoices"):
         _page(
             run, srv, db, "Luminus invoices (signed in)", "/luminus/invoices",
             cookie=db.seed["luminus_cookie"], slug="luminus", shows="/pdf",
         )  # fmt: skip
-        for row, path, signed in ((home, "/", False), (dashboard, "/", True), (tickets, "/tickets", True)):
-            _consider_for_profile(run, row, db, path, signed)
-        if run.config.wants("login"):
-            logins(run, srv, db)
+    for key, path, signed in (("home", "/", False), ("dashboard", "/", True), ("tickets", "/tickets", True)):
+        if key in rows:
+            _consider_for_profile(run, rows[key], db, path, signed)
+    if run.config.wants("login"):
+        logins(run, srv, db)
 
 
 def _consider_for_profile(run: Run, row: Row, db: Database, path: str, signed_in: bool) -> None:
@@ -391,6 +448,10 @@ def goals(run: Run) -> list[Goal]:
         ratio_goal(f"anonymous home, {kind}", run.find("anonymous home (4 tenants)", kind), 0.15)
         dash = run.find("signed-in dashboard", kind)
         ratio_goal(f"signed-in dashboard, {kind}", dash, 0.06)
+        naive = run.find("naive one-query Starlette page", kind)
+        if dash is not None and naive is not None and dash.rps and naive.rps:
+            times = dash.rps / naive.rps
+            out.append(Goal(f"dashboard vs naive peer, {kind}", "≥ 2 × req/s", f"{times:.2f}", times >= 2))
         if dash is not None and dash.p99_ms is not None:
             out.append(Goal(f"dashboard p99, {kind}", "< 150 ms", f"{dash.p99_ms:.1f} ms", dash.p99_ms < 150))
         login = run.find("password login POST", kind)
@@ -446,6 +507,7 @@ def _loadavg() -> str:
         return ""
 
 
+PAGES = ("peer", "home", "404", "dashboard", "tickets", "invoices")
 GROUPS = ("sqlite", "postgresql", "login", "tenants", "workers", "shipped", "argon2", "library", "queue")
 
 
@@ -459,17 +521,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--only", default="", help=f"comma-separated groups among: {', '.join(GROUPS)}")
+    parser.add_argument("--pages", default="", help=f"pages of the database groups among: {', '.join(PAGES)}")
     args = parser.parse_args(argv)
     only = {g.strip() for g in args.only.split(",") if g.strip()}
     unknown = only - set(GROUPS)
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+    chosen = {p.strip() for p in args.pages.split(",") if p.strip()}
+    if chosen - set(PAGES):
+        parser.error(f"unknown page(s): {', '.join(sorted(chosen - set(PAGES)))}")
     config = Config(
         seconds=args.seconds or (2.0 if args.quick else 5.0),
         connections=args.connections,
         postgres_url=args.postgres,
         only=only,
         profile=not (args.quick or args.no_profile),
+        pages=chosen,
     )
     run = Run(config)
     started = datetime.now(UTC)

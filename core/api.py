@@ -122,11 +122,15 @@ def plugin_settings(tenant: Tenant, model: type[M]) -> M:
 
 @asynccontextmanager
 async def tenant_db(request: Request) -> AsyncIterator[AsyncSession]:
-    """A database session scoped to the request's tenant (every tenant-owned query is filtered)."""
+    """A database session scoped to the request's tenant (every tenant-owned query is filtered).
+
+    It is the request's unit of work (:mod:`core.db.unit`): commit what you write, as with a session
+    of your own; what is left uncommitted is rolled back when the block ends.
+    """
     tenant = request.state.tenant
     if tenant is None:
         raise LookupError("tenant_db() needs a tenant request")
-    async with get_portal().database.session(tenant.id) as session:
+    async with get_portal().database.request_session(tenant.id) as session:
         yield session
 
 

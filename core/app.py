@@ -121,6 +121,7 @@ def create_app(
                 store=portal.session_store,
                 secret=settings.ensure_secret_key(),
                 secure=settings.https,
+                database=portal.database,
             ),
             Middleware(LocaleMiddleware, portal=portal),
             Middleware(NulCharacterMiddleware),

@@ -10,6 +10,7 @@ so connections waiting for a worker that is being restarted stay queued rather t
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import multiprocessing
 import signal
@@ -43,11 +44,32 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
     return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
+def http_stack() -> dict[str, str]:
+    """uvicorn's event loop and HTTP parser: uvloop and httptools when installed (``uvicorn[standard]``).
+
+    They are chosen explicitly rather than left to uvicorn's ``auto``, so a deployment that lost them
+    (a platform without wheels) says so at start-up instead of silently serving through the
+    pure-Python ``h11`` parser on the standard asyncio loop, at a third of the requests per second.
+    """
+    return {
+        "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+    }
+
+
+def describe_stack(options: dict[str, Any]) -> str:
+    """One start-up line naming the event loop and HTTP parser of ``options``."""
+    return f"HTTP stack: {options['loop']} event loop, {options['http']} HTTP parser"
+
+
 def serve(app: str, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
     """Serve the application factory ``app`` (an import string) until SIGINT/SIGTERM.
 
-    ``options`` are uvicorn settings (``access_log``, ``log_level``, ``proxy_headers``...).
+    ``options`` are uvicorn settings (``access_log``, ``log_level``, ``proxy_headers``...); the event
+    loop and HTTP parser default to :func:`http_stack`'s.
     """
+    options = {**http_stack(), **options}
+    print(describe_stack(options), flush=True)  # a start-up line, next to uvicorn's own
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(app, factory=True, host=host, port=port, workers=workers, **options)
         return

@@ -12,8 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from core.db.base import TenantOwned
+from core.db.unit import RequestUnit, current_unit
 
 TENANT_KEY = "tenant_id"
+# Execution option of a statement that filters every tenant-owned table on its tenant itself (the session
+# store's load): the session's automatic criteria would only cost their cache-key work on each run.
+TENANT_FILTERED = "portique_tenant_filtered"
 
 
 def display_url(url: str) -> str:
@@ -36,6 +40,8 @@ def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     tenant_id = state.session.info.get(TENANT_KEY)
     if tenant_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get(TENANT_FILTERED):
         return
     state.statement = state.statement.options(
         with_loader_criteria(
@@ -79,12 +85,38 @@ class Database:
         """The underlying synchronous engine (for event listeners such as query counters)."""
         return self.engine.sync_engine
 
+    def _new_session(self, tenant_id: int | None) -> AsyncSession:
+        session = self._factory()
+        if tenant_id is not None:
+            session.info[TENANT_KEY] = tenant_id
+        return session
+
     @asynccontextmanager
     async def session(self, tenant_id: int | None = None) -> AsyncIterator[AsyncSession]:
         """Open a session; with ``tenant_id`` every tenant-owned query is limited to that tenant."""
-        async with self._factory() as session:
-            if tenant_id is not None:
-                session.info[TENANT_KEY] = tenant_id
+        async with self._new_session(tenant_id) as session:
+            yield session
+
+    def request_unit(self, tenant_id: int | None) -> RequestUnit:
+        """A request's unit of work on this database (see :mod:`core.db.unit`)."""
+        return RequestUnit(lambda: self._new_session(tenant_id), tenant_id, self)
+
+    @asynccontextmanager
+    async def request_session(self, tenant_id: int | None = None) -> AsyncIterator[AsyncSession]:
+        """Like :meth:`session`, but during a request the request's shared session (:mod:`core.db.unit`).
+
+        Use it on request paths that read (and may write and commit) like a session of their own.
+        """
+        unit = current_unit()
+        if unit is None or unit.database is not self or unit.tenant_id != tenant_id:
+            async with self.session(tenant_id) as session:
+                yield session
+            return
+        async with unit.use() as shared:
+            if shared is not None:
+                yield shared
+                return
+        async with self.session(tenant_id) as session:
             yield session
 
     async def dispose(self) -> None:

@@ -19,6 +19,8 @@ from core.i18n.typography import colon, end_sentence
 
 
 def _fill(ctx: Context, text: str, variables: dict[str, Any]) -> str:
+    if not variables and "%" not in text:  # a plain label: nothing to fill in (most calls)
+        return Markup(text) if ctx.eval_ctx.autoescape else text  # noqa: S704 - catalogues are trusted
     text = end_sentence(text, variables)
     if ctx.eval_ctx.autoescape:
         return Markup(text) % variables  # noqa: S704 - catalogues are trusted, as in Jinja's own i18n

@@ -31,7 +31,7 @@ async def current_user(request: Request) -> User | None:
         if principal is not None:
             user = principal.user  # the session store loaded it with the session
         else:
-            async with get_portal().database.session(tenant.id) as db:
+            async with get_portal().database.request_session(tenant.id) as db:
                 user = await db.get(User, session.user_id)
         if user is not None and user.status != UserStatus.ACTIVE:
             user = None
@@ -52,7 +52,7 @@ async def current_membership(request: Request) -> Membership | None:
         if membership is not None:
             membership.__dict__["account"] = principal.account
     elif user is not None:
-        async with get_portal().database.session(request.state.tenant.id) as db:
+        async with get_portal().database.request_session(request.state.tenant.id) as db:
             row = (
                 await db.execute(
                     select(Membership, Account)

@@ -64,7 +64,7 @@ def tenant_session(request: Request) -> AsyncSession:
     tenant = request.state.tenant
     if tenant is None:
         raise HTTPException(status_code=404)
-    return get_portal().database.session(tenant.id)  # type: ignore[return-value]
+    return get_portal().database.request_session(tenant.id)  # type: ignore[return-value]
 
 
 async def throttled(request: Request, seconds: int) -> Response:

@@ -6,6 +6,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db.base import utcnow
+from core.db.engine import Database
+from core.db.unit import bind_unit, unbind_unit
 from core.sessions.state import SessionState, hash_session_id, is_stored
 from core.sessions.store import SessionStore
 
@@ -47,11 +49,14 @@ class SessionMiddleware:
     ``/t/<slug>/`` prefix the cookie's path is that prefix, so tenants sharing a host stay apart.
     """
 
-    def __init__(self, app: ASGIApp, store: SessionStore, secret: str, *, secure: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, store: SessionStore, secret: str, *, secure: bool, database: Database | None = None
+    ) -> None:
         self.app = app
         self.store = store
         self.secret = secret
         self.secure = secure
+        self.database = database  # each request gets its unit of work on it (core.db.unit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,6 +65,21 @@ class SessionMiddleware:
         state = scope.setdefault("state", {})
         tenant = state.get("tenant")
         tenant_id = tenant.id if tenant is not None else None
+        if self.database is None:
+            await self._serve(scope, receive, send, tenant_id)
+            return
+        unit = state["unit"] = self.database.request_unit(tenant_id)
+        token = bind_unit(unit)
+        try:
+            await self._serve(scope, receive, send, tenant_id)
+        finally:
+            await unit.close()
+            unbind_unit(token)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, tenant_id: int | None) -> None:
+        state = scope["state"]
+        tenant = state.get("tenant")
+        unit = state.get("unit")
         prefixed = tenant is not None and not state.get("tenant_host")
         cookie_name = _cookie_name(self.secure and not prefixed)
         cookie_path = (scope.get("root_path") or "") + "/" if prefixed else "/"
@@ -81,6 +101,8 @@ class SessionMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
+                if unit is not None:
+                    await unit.close()  # the page is done with the database: its connection goes back first
                 session.touch()
                 await session.persist()
                 if session.cookie_changed:

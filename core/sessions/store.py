@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy import Executable, delete, select, update
 
 from core.db.base import utcnow
-from core.db.engine import Database
+from core.db.engine import TENANT_FILTERED, Database
 from core.db.retry import retrying
 from core.sessions.models import SessionRecord
 
@@ -101,12 +101,15 @@ class DatabaseSessionStore:
 
     async def load(self, session_id: str, tenant_id: int | None) -> SessionData | None:
         companion: tuple[Any, ...] | None = None
-        async with self.database.session() as db:
+        # The request's unit of work (core.db.unit): the page's queries reuse its connection.
+        async with self.database.request_session(tenant_id) as db:
             if self.companion is None or tenant_id is None:
                 row = await db.get(SessionRecord, session_id)
             else:
                 params = {"session_id": session_id, "tenant_id": tenant_id}
-                joined = (await db.execute(self.companion, params)).first()
+                # The companion statement binds tenant_id on each of its tables (SESSION_WITH_PRINCIPAL).
+                options = {TENANT_FILTERED: True}
+                joined = (await db.execute(self.companion, params, execution_options=options)).first()
                 row, companion = (joined[0], tuple(joined[1:])) if joined is not None else (None, None)
         if row is None or row.tenant_id != tenant_id or row.expires_at <= utcnow():
             return None
