@@ -17,6 +17,7 @@ from core.api import (
     Permission,
     PluginInfo,
     RegistryImporter,
+    RootRoute,
     Tenant,
     TicketCategory,
     User,
@@ -70,17 +71,17 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
     from plugins.lumen_ecommerce import pages
 
     return [
-        Route("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
-        Route("/register/done", pages.register_done, name="lumen_register_done"),
-        Route("/lumen/requests", pages.requests_list, name="lumen_requests"),
-        Route("/lumen/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
-        Route("/lumen/catalogue", pages.catalogue, name="lumen_catalogue"),
-        Route("/lumen/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
-        Route("/lumen/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
-        Route("/lumen/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
-        Route("/lumen/orders", pages.orders, name="lumen_orders"),
-        Route("/lumen/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
-        Route("/lumen/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
+        RootRoute("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
+        RootRoute("/register/done", pages.register_done, name="lumen_register_done"),
+        Route("/requests", pages.requests_list, name="lumen_requests"),
+        Route("/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
+        Route("/catalogue", pages.catalogue, name="lumen_catalogue"),
+        Route("/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
+        Route("/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
+        Route("/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
+        Route("/orders", pages.orders, name="lumen_orders"),
+        Route("/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
+        Route("/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
     ]
 
 

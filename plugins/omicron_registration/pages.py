@@ -20,15 +20,15 @@ async def welcome(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     """Every page of the plugin."""
     return [
-        Route("/omicron/migrate", migration.request_page, methods=["GET", "POST"]),
-        Route("/omicron/migrate/sent", migration.sent_page),
-        Route("/omicron/migrate/{token}", migration.complete_page, methods=["GET", "POST"]),
-        Route("/omicron/welcome", welcome),
-        Route("/omicron/devices", content.devices_page, methods=["GET", "POST"]),
-        Route("/omicron/updates", content.updates_page),
-        Route("/omicron/updates/{update_id:id}/download", content.update_download),
-        Route("/omicron/library", content.library_page),
-        Route("/omicron/library/{document_id:id}", content.document_page),
-        Route("/omicron/library/{document_id:id}/download", content.document_download),
-        Route("/omicron/interests", content.interests_page, methods=["GET", "POST"]),
+        Route("/migrate", migration.request_page, methods=["GET", "POST"], name="omicron_migrate"),
+        Route("/migrate/sent", migration.sent_page, name="omicron_migrate_sent"),
+        Route("/migrate/{token}", migration.complete_page, methods=["GET", "POST"], name="omicron_migrate_complete"),
+        Route("/welcome", welcome, name="omicron_welcome"),
+        Route("/devices", content.devices_page, methods=["GET", "POST"], name="omicron_devices"),
+        Route("/updates", content.updates_page, name="omicron_updates"),
+        Route("/updates/{update_id:id}/download", content.update_download, name="omicron_update_download"),
+        Route("/library", content.library_page, name="omicron_library"),
+        Route("/library/{document_id:id}", content.document_page, name="omicron_document"),
+        Route("/library/{document_id:id}/download", content.document_download, name="omicron_document_download"),
+        Route("/interests", content.interests_page, methods=["GET", "POST"], name="omicron_interests"),
     ]
