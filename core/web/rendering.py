@@ -24,21 +24,23 @@ def prefixed(request: Request, path: str) -> str:
     return f"{request.scope.get('root_path', '')}{path}"
 
 
+def path_for(request: Request, name: str, /, **params: Any) -> str:
+    """The path of the tenant's route ``name`` inside the tenant (``/luminus/invoices``)."""
+    router = request.scope.get("router") or request.app.router
+    return str(router.url_path_for(name, **params))
+
+
 def url_for(request: Request, name: str, /, **params: Any) -> str:
     """The path of the tenant's route ``name`` (``luminus_invoices``), tenant prefix included.
 
     Plugins link to their own pages this way, so the pages follow the plugin's ``url_prefix``.
     """
-    router = request.scope.get("router") or request.app.router
-    return prefixed(request, str(router.url_path_for(name, **params)))
+    return prefixed(request, path_for(request, name, **params))
 
 
 def nav_path(request: Request, item: NavItem) -> str:
     """The tenant-relative path of a navigation item (its route's path when it names one)."""
-    if item.route is None:
-        return item.path
-    router = request.scope.get("router") or request.app.router
-    return str(router.url_path_for(item.route, **dict(item.params)))
+    return item.path if item.route is None else path_for(request, item.route, **dict(item.params))
 
 
 def locale_choices(locales: Sequence[str]) -> list[tuple[str, str]]:
@@ -82,6 +84,7 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
         "csrf_token": csrf_token,
         "url": lambda path: prefixed(request, path),
         "url_for": lambda name, **params: url_for(request, name, **params),
+        "path_for": lambda name, **params: path_for(request, name, **params),
         "current_path": request.url.path[len(request.scope.get("root_path", "")) :] or "/",
         "debug": portal.settings.debug,
         **(context or {}),

@@ -103,8 +103,8 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []
     return [
-        NavItem(gettext("Catalogue"), "/lumen/catalogue", 20),
-        NavItem(gettext("Orders"), "/lumen/orders", 30),
+        NavItem(gettext("Catalogue"), route="lumen_catalogue", order=20),
+        NavItem(gettext("Orders"), route="lumen_orders", order=30),
     ]
 
 

@@ -108,10 +108,10 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []
     return [
-        NavItem(_("Advance and settlement"), f"{PREFIX}/advance", 20),
-        NavItem(_("Invoices and payments"), f"{PREFIX}/invoices", 30),
-        NavItem(_("Consumption and readings"), f"{PREFIX}/readings", 40),
-        NavItem(_("Account statement"), f"{PREFIX}/statement", 50),
+        NavItem(_("Advance and settlement"), route="luminus_advance", order=20),
+        NavItem(_("Invoices and payments"), route="luminus_invoices", order=30),
+        NavItem(_("Consumption and readings"), route="luminus_readings", order=40),
+        NavItem(_("Account statement"), route="luminus_statement", order=50),
     ]
 
 

@@ -81,14 +81,14 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
 
 @hookimpl
 def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
-    library = NavItem(label=gettext("Technical library"), path="/omicron/library", order=30)
+    library = NavItem(label=gettext("Technical library"), route="omicron_library", order=30)
     if user is None:
         return [library]
     return [
-        NavItem(label=gettext("My devices"), path="/omicron/devices", order=20),
+        NavItem(label=gettext("My devices"), route="omicron_devices", order=20),
         library,
-        NavItem(label=gettext("Software updates"), path="/omicron/updates", order=40),
-        NavItem(label=gettext("My topics"), path="/omicron/interests", order=50),
+        NavItem(label=gettext("Software updates"), route="omicron_updates", order=40),
+        NavItem(label=gettext("My topics"), route="omicron_interests", order=50),
     ]
 
 

@@ -38,6 +38,7 @@ from core.api import (
     login_url,
     queue_mail,
     redirect,
+    redirect_to,
     render,
     service,
     tenant_db,
@@ -159,7 +160,7 @@ async def devices_page(request: Request) -> Response:
             await db.commit()
             if outcome == "added":
                 flash(request, gettext("The device %(serial)s was added.", serial=form.serial_number.data), "success")
-                return redirect(request, "/omicron/devices")
+                return redirect_to(request, "omicron_devices")
             if outcome == "pending":
                 flash(
                     request,
@@ -169,7 +170,7 @@ async def devices_page(request: Request) -> Response:
                     ),
                     "warning",
                 )
-                return redirect(request, "/omicron/devices")
+                return redirect_to(request, "omicron_devices")
             form.serial_number.errors = [gettext("This device is already in your list.")]
         devices = (await db.execute(DEVICES, {"user_id": user.id})).all()
         pending = sorted((await db.execute(PENDING_DEVICES, {"user_id": user.id})).all(), key=lambda row: row.since)

@@ -44,6 +44,7 @@ from core.api import (
     normalize_username,
     queue_mail,
     redirect,
+    redirect_to,
     render,
     require_role,
     restore_membership,
@@ -539,7 +540,7 @@ async def users_add(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("The invitation was sent to %(email)s.", email=email), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 async def _entry(db: AsyncSession, request: Request, account: Account) -> Any:
@@ -558,10 +559,10 @@ async def users_invite(request: Request) -> Response:
         person = await _entry(db, request, account)
         if not person.eligible:
             flash(request, _("Technical authorized users cannot access the customer space."), "error")
-            return redirect(request, "/videotron/users")
+            return redirect_to(request, "videotron_users")
         if person.user_id or not person.email or not await _may_invite(db, account, person.email):
             flash(request, _("This person cannot be invited. Add them with another e-mail address."), "error")
-            return redirect(request, "/videotron/users")
+            return redirect_to(request, "videotron_users")
         await _invite(
             db,
             request,
@@ -573,7 +574,7 @@ async def users_invite(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("The invitation was sent to %(email)s.", email=person.email), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 async def _secondary(db: AsyncSession, request: Request, account: Account) -> tuple[Any, User, Membership]:
@@ -614,7 +615,7 @@ async def users_suspend(request: Request) -> Response:
         suspended = membership.suspended
     message = _("%(name)s's access is suspended.") if suspended else _("%(name)s's access is restored.")
     flash(request, message % {"name": person.full_name}, "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 @login_required
@@ -639,7 +640,7 @@ async def users_remove(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("%(name)s no longer has access to the customer space.", name=person.full_name), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 # -- invitation of a secondary user ---------------------------------------------------------------------
@@ -726,13 +727,13 @@ async def console_activation(request: Request) -> Response:
                     ),
                     "success",
                 )
-                return redirect(request, "/console/videotron/activation")
+                return redirect_to(request, "videotron_console_activation")
     return await render(request, T + "console_activation.html", context)
 
 
 async def account_users(request: Request) -> Response:
     """The core's ``/account/users`` leads to the holder's User management on this tenant."""
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 def routes() -> list[BaseRoute]:
