@@ -94,7 +94,7 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
 
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
-    from .content import dashboard_context
+    from .devices import dashboard_context
 
     return [Widget(template="omicron_registration/widgets/dashboard.html", load=dashboard_context, order=10)]
 
@@ -108,7 +108,7 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
 
 @hookimpl
 async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
-    from .content import approval_decided
+    from .devices import approval_decided
 
     await approval_decided(tenant, approval, db)
 

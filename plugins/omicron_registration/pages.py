@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.api import login_required, render
 
-from . import content, migration
+from . import devices as content, migration
 
 
 @login_required
