@@ -94,7 +94,7 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
 
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
-    from .devices import dashboard_context
+    from .interests import dashboard_context
 
     return [Widget(template="omicron_registration/widgets/dashboard.html", load=dashboard_context, order=10)]
 

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.api import login_required, render
 
-from . import devices as content, migration
+from . import devices, interests, library, migration, updates
 
 
 @login_required
@@ -24,11 +24,11 @@ def routes() -> list[BaseRoute]:
         Route("/migrate/sent", migration.sent_page, name="omicron_migrate_sent"),
         Route("/migrate/{token}", migration.complete_page, methods=["GET", "POST"], name="omicron_migrate_complete"),
         Route("/welcome", welcome, name="omicron_welcome"),
-        Route("/devices", content.devices_page, methods=["GET", "POST"], name="omicron_devices"),
-        Route("/updates", content.updates_page, name="omicron_updates"),
-        Route("/updates/{update_id:id}/download", content.update_download, name="omicron_update_download"),
-        Route("/library", content.library_page, name="omicron_library"),
-        Route("/library/{document_id:id}", content.document_page, name="omicron_document"),
-        Route("/library/{document_id:id}/download", content.document_download, name="omicron_document_download"),
-        Route("/interests", content.interests_page, methods=["GET", "POST"], name="omicron_interests"),
+        Route("/devices", devices.devices_page, methods=["GET", "POST"], name="omicron_devices"),
+        Route("/updates", updates.updates_page, name="omicron_updates"),
+        Route("/updates/{update_id:id}/download", updates.update_download, name="omicron_update_download"),
+        Route("/library", library.library_page, name="omicron_library"),
+        Route("/library/{document_id:id}", library.document_page, name="omicron_document"),
+        Route("/library/{document_id:id}/download", library.document_download, name="omicron_document_download"),
+        Route("/interests", interests.interests_page, methods=["GET", "POST"], name="omicron_interests"),
     ]

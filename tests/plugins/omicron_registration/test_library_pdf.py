@@ -143,7 +143,7 @@ async def test_a_document_page_tells_who_may_download_it(portal, omicron, regist
 def test_fpdf2_is_not_loaded_with_the_plugin():
     """fpdf2 and fontTools load with the first PDF: a web process that serves none never holds them."""
     code = (
-        "import sys; import plugins.omicron_registration, plugins.omicron_registration.devices, "
+        "import sys; import plugins.omicron_registration, plugins.omicron_registration.library, "
         "plugins.omicron_registration.library_pdf; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'fontTools')))"
     )
