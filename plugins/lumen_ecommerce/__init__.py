@@ -122,7 +122,7 @@ def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
 
 @hookimpl
 def portique_permissions(tenant: Tenant) -> list[Permission]:
-    from plugins.lumen_ecommerce.service import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
+    from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
     return [
         Permission(PERM_ORDER, lazy_gettext("Place orders")),
@@ -146,7 +146,7 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
 
 @hookimpl
 def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> Any:
-    from plugins.lumen_ecommerce.service import decide
+    from plugins.lumen_ecommerce.access_requests import decide
 
     if approval.plugin != NAME or approval.kind != "access_request":
         return None
@@ -155,14 +155,14 @@ def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: Asy
 
 @hookimpl
 def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[ApprovalField] | None:
-    from plugins.lumen_ecommerce.service import approval_fields
+    from plugins.lumen_ecommerce.access_requests import approval_fields
 
     return approval_fields(approval) if approval.kind == "access_request" else None
 
 
 @hookimpl
 def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
-    from plugins.lumen_ecommerce.support import categories
+    from plugins.lumen_ecommerce.tickets import categories
 
     return categories(tenant)
 

@@ -42,6 +42,16 @@ from core.api import (
     utcnow,
     visible_tenant_ids,
 )
+from plugins.lumen_ecommerce.access_requests import (
+    ADMIN_ROLES,
+    PERM_ORDER,
+    PERM_ORDER_APPROVAL,
+    PERMISSION_OF_CHOICE,
+    check_request,
+    describe_permission,
+    file_request,
+    store_request,
+)
 from plugins.lumen_ecommerce.backend import CustomerRegistry
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
@@ -52,16 +62,6 @@ from plugins.lumen_ecommerce.models import (
     LumenOrderLine,
     OrderStatus,
     RequestAction,
-)
-from plugins.lumen_ecommerce.service import (
-    ADMIN_ROLES,
-    PERM_ORDER,
-    PERM_ORDER_APPROVAL,
-    PERMISSION_OF_CHOICE,
-    check_request,
-    describe_permission,
-    file_request,
-    store_request,
 )
 from plugins.lumen_ecommerce.settings import LumenSettings
 

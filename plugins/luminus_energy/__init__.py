@@ -63,7 +63,7 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance, billing, payment, readings, services, statements
+    from plugins.luminus_energy import advance, billing, payment, readings, service_requests, statements
 
     return [
         Route("/advance", advance.overview, name="luminus_advance"),
@@ -86,12 +86,12 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
             name="luminus_stop_direct_debit",
         ),
         Route("/statement", statements.statement, name="luminus_statement"),
-        Route("/moving", services.moving, name="luminus_moving"),
-        Route("/moving/document.pdf", services.moving_document, name="luminus_moving_document"),
-        Route("/reminder-fees", services.reminder_fees, name="luminus_reminder_fees"),
+        Route("/moving", service_requests.moving, name="luminus_moving"),
+        Route("/moving/document.pdf", service_requests.moving_document, name="luminus_moving_document"),
+        Route("/reminder-fees", service_requests.reminder_fees, name="luminus_reminder_fees"),
         Route(
             "/reminder-fees/{invoice_id:id}/cancel",
-            services.cancel_reminder_fee,
+            service_requests.cancel_reminder_fee,
             methods=["POST"],
             name="luminus_cancel_reminder_fee",
         ),

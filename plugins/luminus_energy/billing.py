@@ -15,7 +15,7 @@ from plugins.luminus_energy.models import Invoice
 from plugins.luminus_energy.paging import Cursor, Page, PageRequest
 from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.rules import InvoiceCopies
-from plugins.luminus_energy.support import open_request, request_problem
+from plugins.luminus_energy.tickets import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 

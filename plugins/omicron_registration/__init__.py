@@ -74,7 +74,7 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from .pages import routes
+    from .routes import routes
 
     return routes()
 
@@ -101,7 +101,7 @@ def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
 
 @hookimpl
 def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
-    from .support import categories
+    from .tickets import categories
 
     return categories()
 
@@ -180,7 +180,7 @@ def portique_services(tenant: Tenant) -> dict[type, object]:
 
 @hookimpl
 def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
-    from .registry import importers
+    from .importers import importers
 
     return importers()
 

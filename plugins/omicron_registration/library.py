@@ -28,9 +28,9 @@ from .access import (
     signed_in_or_login,
 )
 from .catalog import DOC_TYPES, FAMILY_LABELS, LANGUAGES, TOPICS
+from .importers import words_of
 from .library_pdf import file_name, page_count, product_of, render_pdf, section_headings
 from .models import Document, DocumentWord
-from .registry import words_of
 
 PAGE_SIZE = 20
 

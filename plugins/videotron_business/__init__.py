@@ -152,7 +152,7 @@ def portique_services(tenant: Tenant) -> dict[type, object]:
 
 @hookimpl
 def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
-    from plugins.videotron_business.imports import importers
+    from plugins.videotron_business.importers import importers
 
     return importers()
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from core.api import create_user, utcnow
 from plugins.omicron_registration.backend import LocalBackend
+from plugins.omicron_registration.importers import ensure_documents
 from plugins.omicron_registration.library_pdf import page_count
 from plugins.omicron_registration.models import Document, UserInterest
-from plugins.omicron_registration.registry import ensure_documents
 
 from .conftest import PASSWORD, sign_in
 

@@ -14,7 +14,7 @@ from plugins.luminus_energy.billing import invoice_href
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
 from plugins.luminus_energy.settings import LuminusSettings
-from plugins.luminus_energy.support import open_request, request_problem
+from plugins.luminus_energy.tickets import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
