@@ -28,8 +28,10 @@ from core.hookspecs import hookimpl
 from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
 from core.i18n.typography import colon
+from core.identity.approval import approve_user, request_approval
+from core.identity.confirmation import confirm_email
 from core.identity.current import current_membership, current_user, login_required, login_url
-from core.identity.events import UserEvent
+from core.identity.events import UserEvent, fire
 from core.identity.flows import (
     activate_user,
     change_email,
@@ -40,12 +42,12 @@ from core.identity.flows import (
     send_confirmation,
     send_password_reset,
     set_temporary_password,
-    sign_in,
     status_on_activation,
     suspend_membership,
     tell_already_registered,
 )
 from core.identity.forms import EmailAddress, RegistrationForm
+from core.identity.invitation import accept_invitation
 from core.identity.models import Account, ActionToken, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password, verify_password
 from core.identity.policies import (
@@ -59,7 +61,10 @@ from core.identity.policies import (
     length_rule,
     regex_rule,
 )
+from core.identity.registration import ACTIVE_AT_ONCE, answer_known_address, register_user
+from core.identity.registration import Outcome as RegistrationOutcome
 from core.identity.rules import password_problems, username_problems
+from core.identity.signin import complete_login, sign_in
 from core.identity.throttle import Bucket, get_throttle
 from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token, issue_token, revoke_tokens
 from core.identity.users import (
@@ -132,6 +137,7 @@ def flash(request: Request, message: str, kind: str = "info") -> None:
 
 
 __all__ = [
+    "ACTIVE_AT_ONCE",
     "ID_MAX",
     "Account",
     "AccountUsersPolicy",
@@ -153,6 +159,7 @@ __all__ = [
     "Portal",
     "PortiqueForm",
     "RegistrationForm",
+    "RegistrationOutcome",
     "RegistryImporter",
     "Role",
     "RootRoute",
@@ -175,12 +182,17 @@ __all__ = [
     "UsernamePolicy",
     "WholeNumberField",
     "Widget",
+    "accept_invitation",
     "activate_user",
+    "answer_known_address",
+    "approve_user",
     "audit",
     "change_email",
     "check_token",
     "client_ip",
     "colon",
+    "complete_login",
+    "confirm_email",
     "conformance_problems",
     "consume_token",
     "create_user",
@@ -190,6 +202,7 @@ __all__ = [
     "current_user",
     "find_user_by_email",
     "find_user_by_username",
+    "fire",
     "flash",
     "format_date",
     "format_datetime",
@@ -229,8 +242,10 @@ __all__ = [
     "redirect",
     "redirect_to",
     "regex_rule",
+    "register_user",
     "reject_user",
     "render",
+    "request_approval",
     "require_permission",
     "require_role",
     "resolve",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from types import ModuleType
 
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.i18n.middleware import LocaleMiddleware
+from core.mail.heartbeat import watch, watch_forever
 from core.metrics import multiprocess_dir, sample_process_forever, scrape
 from core.plugins import PluginManager
 from core.portal import Portal
@@ -30,20 +30,12 @@ from core.web.nul import NulCharacterMiddleware
 from core.web.observability import ObservabilityMiddleware, configure_logging
 from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
-from core.web.themes import THEMES_ROOT, available_themes, load_theme
-
-CORE_STATIC = Path(__file__).resolve().parent / "static"
+from core.web.static import static_folders
+from core.web.themes import available_themes, load_theme
 
 
 def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
-    mounts: list[BaseRoute] = [Mount("/static/core", StaticFiles(directory=CORE_STATIC))]
-    for name in available_themes():
-        folder = THEMES_ROOT / name / "static"
-        if folder.is_dir():
-            mounts.append(Mount(f"/static/themes/{name}", StaticFiles(directory=folder)))
-    for plugin, folder in plugins.static_dirs().items():
-        mounts.append(Mount(f"/static/plugins/{plugin}", StaticFiles(directory=folder)))
-    return mounts
+    return [Mount(f"/static/{key}", StaticFiles(directory=folder)) for key, folder in static_folders(plugins).items()]
 
 
 def _process_routes(portal: Portal) -> list[BaseRoute]:
@@ -56,7 +48,11 @@ def _process_routes(portal: Portal) -> list[BaseRoute]:
                 await db.execute(text("SELECT 1"))
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        try:  # reported, never a reason to take the web process out of rotation
+            outbox = (await watch(portal)).as_json()
+        except Exception as exc:  # noqa: BLE001 - e.g. a database not migrated yet
+            outbox = {"worker": f"unknown ({type(exc).__name__})"}
+        return JSONResponse({"status": "ok", "database": "ok", **outbox})
 
     async def theme_css(request: Request) -> Response:
         name = request.path_params["name"]
@@ -100,6 +96,8 @@ def create_app(
             from core.jobs import run_forever  # started only when asked for
 
             tasks.append(asyncio.create_task(run_forever(portal)))
+        else:  # mail is delivered by `portique worker`: warn when none is seen
+            tasks.append(asyncio.create_task(watch_forever(portal)))
         if multiprocess_dir():  # several serving processes: each keeps its resource gauges fresh
             tasks.append(asyncio.create_task(sample_process_forever()))
         try:

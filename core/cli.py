@@ -10,12 +10,17 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import __version__
+from core.cli_progress import step
+from core.cli_registry import registry
+from core.cli_static import static
+from core.db.engine import display_url
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
-from core.settings import ConfigurationError, load_settings
+from core.settings import ConfigurationError, check_environment, load_settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
 
@@ -32,17 +37,63 @@ def make_portal() -> Portal:
     return portal
 
 
+def _first_line(exc: BaseException) -> str:
+    """The driver's own error (SQLAlchemy wraps it with a long text), on one line."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def ensure_migrated(portal: Portal) -> None:
+    """Stop the command, in one line, when the database cannot be reached or is not migrated."""
+    from core.db.migrations import unapplied_heads
+
+    where = display_url(portal.settings.database_url)
+    try:
+        behind = await unapplied_heads(portal.database.engine, portal.plugins)
+    except (OSError, SQLAlchemyError) as exc:
+        raise click.ClickException(f"cannot reach the database {where}: {_first_line(exc)}") from None
+    if behind:
+        shown = ", ".join(behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
+        raise click.ClickException(
+            f"the database {where} is not migrated (not applied: {shown}): run `portique db upgrade`"
+        )
+
+
 def run(portal: Portal, coro_fn: Callable[[], Awaitable[T]]) -> T:
-    """Run an async command body, then close the database."""
+    """Check that the database is migrated, run an async command body, then close the database."""
 
     async def main() -> T:
         portal.activate()
         try:
+            await ensure_migrated(portal)
             return await coro_fn()
         finally:
             await portal.database.dispose()
 
     return asyncio.run(main())
+
+
+def report_start(portal: Portal, lines: list[str]) -> None:
+    """Refuse to start on uncompiled catalogues, then print what the process is about to do."""
+    from core.startup import check_catalogues
+
+    try:
+        warnings = check_catalogues(portal.plugins)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in lines:
+        click.echo(line)
+    for line in warnings:
+        click.echo(line, err=True)
+
+
+def check_database(portal: Portal) -> None:
+    """:func:`ensure_migrated`, for a command that runs no body of its own here (``serve``)."""
+
+    async def nothing() -> None:
+        return None
+
+    run(portal, nothing)
 
 
 class PortiqueGroup(click.Group):
@@ -78,6 +129,10 @@ class PortiqueGroup(click.Group):
 @click.version_option(__version__, prog_name="portique")
 def main() -> None:
     """Portique: many branded provider portals on one deployment."""
+    try:
+        check_environment()  # a misspelt PORTIQUE_ variable stops every command, not only those reading settings
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -90,6 +145,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from core.metrics import prepare_multiprocess, remove_multiprocess
     from core.serving import proxy_options
     from core.serving import serve as serve_app
+    from core.startup import serve_report
 
     portal = make_portal()  # fail fast, with one clear line, on bad settings or plugins
     if workers > 1 and not portal.settings.redis_url:
@@ -98,17 +154,8 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             f"mail throttle counters, so every limit would be {workers} times higher. Set PORTIQUE_REDIS_URL "
             "(pip install 'portique[redis]') or serve with --workers 1."
         )
-    click.echo(
-        "throttle counters: Redis, shared by every worker"
-        if portal.settings.redis_url
-        else "throttle counters: in this process (one worker; set PORTIQUE_REDIS_URL to run several)"
-    )
-    trusted = portal.settings.trusted_proxy_list
-    click.echo(
-        f"forwarded headers trusted from: {', '.join(trusted)}"
-        if trusted
-        else "forwarded headers trusted from: nobody (PORTIQUE_TRUSTED_PROXIES is empty)"
-    )
+    check_database(portal)  # …and on a database that is not migrated
+    report_start(portal, serve_report(portal.settings, host=host, port=port, workers=workers))
     os.environ["PORTIQUE_ACCESS_LOG"] = "true" if access_log else "false"  # read by create_app in each worker
     metrics_dir = prepare_multiprocess(workers)  # the workers add up their metrics in it
     try:
@@ -131,10 +178,14 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 @click.option("--metrics-host", default="127.0.0.1", show_default=True)
 def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Deliver the mail outbox (and other background jobs)."""
-    from core.jobs import run_forever
-    from core.mail.worker import deliver_pending
+    from core.jobs import run_forever, run_once
+    from core.startup import worker_report
+    from core.web.observability import configure_logging
 
     portal = make_portal()
+    check_database(portal)
+    report_start(portal, worker_report(portal.settings))
+    configure_logging(portal.settings.log_json)  # a line per delivered mail and per job run
     if metrics_port is not None:
         from prometheus_client import start_http_server
 
@@ -142,7 +193,7 @@ def worker(once: bool, metrics_port: int | None, metrics_host: str) -> None:
 
         start_http_server(metrics_port, addr=metrics_host, registry=REGISTRY)
     if once:
-        sent = run(portal, lambda: deliver_pending(portal))
+        sent = run(portal, lambda: run_once(portal))
         click.echo(f"{sent} message(s) sent")
         return
     run(portal, lambda: run_forever(portal))
@@ -380,12 +431,12 @@ def demo() -> None:
             spec = portal.plugins.infos[name].demo_tenant
             if not spec:
                 continue
-            async with portal.database.session() as session:
+            async with step(f"{spec['slug']}: tenant"), portal.database.session() as session:
                 tenant = await session.scalar(select(Tenant).where(Tenant.slug == spec["slug"]))
                 if tenant is None:
                     tenant = await create_tenant(session, portal.plugins, plugins=[name], **spec)
                     await session.commit()
-            async with portal.database.session(tenant.id) as session:
+            async with step(f"{tenant.slug}: demo data and accounts"), portal.database.session(tenant.id) as session:
                 accounts = await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=session))
                 await session.commit()
             created.append((tenant, [a for group in accounts for a in group]))
@@ -409,6 +460,9 @@ def demo() -> None:
     click.echo(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"")
     click.echo(f"Mail sent by the portals: {portal.settings.mail_dir}/<portal>/*.eml (and /dev/mail in debug mode)")
 
+
+main.add_command(registry)
+main.add_command(static)
 
 if __name__ == "__main__":
     main()

@@ -254,6 +254,23 @@ def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationP
     """
 
 
+@hookspec
+def portique_send_confirmation(tenant: Tenant, user: User, db: AsyncSession) -> Awaitable[bool | None] | bool | None:
+    """Send ``user`` the provider's own confirmation link instead of the core's (*async-capable*).
+
+    Called by the core's confirmation flow (``core.api.send_confirmation``): at registration, when a
+    known address that still waits for its link registers again, and on ``/confirm/resend``. A plugin
+    whose confirmation page is its own (another link, another mail) issues the token, queues the mail
+    in ``db`` and answers ``True``; the link's page then calls ``core.api.confirm_email``, so the
+    ``email_confirmed`` and ``activated`` events and audit entries are the core's.
+
+    :param tenant: the current tenant.
+    :param user: the user who must confirm their address (status ``pending_email``).
+    :param db: the tenant-scoped database session of the change (the caller commits).
+    :return: ``True`` when the plugin sent the link (the core sends none), else ``None``.
+    """
+
+
 @hookspec(firstresult=True)
 def portique_username_policy(tenant: Tenant) -> UsernamePolicy | None:
     """Whether the tenant uses usernames, and their rules.

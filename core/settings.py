@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PORTIQUE_"
+# ``PORTIQUE_`` variables read outside :class:`Settings`, by command options (``portique mail-in``),
+# the test suite, the fuzzing profile and the benchmarks; any ``PORTIQUE_TEST_…`` or ``PORTIQUE_BENCH_…``
+# is theirs too. The meta-test ``tests/ops/test_environment.py`` fails when the code reads a
+# ``PORTIQUE_`` name not known here.
+TOOLING_VARIABLES = frozenset(
+    {
+        "PORTIQUE_IMAP_USER",
+        "PORTIQUE_IMAP_PASSWORD",
+        "PORTIQUE_TEST_POSTGRES_URL",
+        "PORTIQUE_TEST_REDIS_URL",
+        "PORTIQUE_TEST_NGINX",
+        "PORTIQUE_FUZZ_PROFILE",
+        "PORTIQUE_FUZZ_COLLECT",
+        "PORTIQUE_BENCH_POSTGRES_URL",
+    }
+)
+TOOLING_PREFIXES = ("PORTIQUE_TEST_", "PORTIQUE_BENCH_")
 
 
 class ConfigurationError(RuntimeError):
@@ -20,7 +41,7 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseSettings):
     """Everything an operator may configure, with development-friendly defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="PORTIQUE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/portique.db"
     secret_key: str = ""
@@ -101,8 +122,40 @@ class Settings(BaseSettings):
         return self.secret_key
 
 
+def setting_variables() -> frozenset[str]:
+    """The environment variable of every setting (``PORTIQUE_DATABASE_URL``…)."""
+    return frozenset(ENV_PREFIX + name.upper() for name in Settings.model_fields)
+
+
+def known_variables() -> frozenset[str]:
+    """Every ``PORTIQUE_`` variable Portique reads: the settings and the tooling's."""
+    return setting_variables() | TOOLING_VARIABLES
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse a ``PORTIQUE_`` variable that no part of Portique reads (a typo is otherwise ignored).
+
+    :raises ConfigurationError: naming the first unknown variable and the closest valid name.
+    """
+    environ = os.environ if environ is None else environ
+    known = known_variables()
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name in known or name.startswith(TOOLING_PREFIXES):
+            continue
+        # Compared without the prefix, which every candidate shares and would make any name look close.
+        settings = sorted(variable.removeprefix(ENV_PREFIX) for variable in setting_variables())
+        close = difflib.get_close_matches(name.removeprefix(ENV_PREFIX), settings, n=1, cutoff=0.6)
+        if close:
+            raise ConfigurationError(f"{name} is not a Portique setting: did you mean {ENV_PREFIX}{close[0]}?")
+        raise ConfigurationError(
+            f"{name} is not a Portique setting, nor close to one (see the configuration reference)"
+        )
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment; a bad value raises one clear ``ConfigurationError``."""
+    """Read settings from the environment; a bad value or an unknown ``PORTIQUE_`` variable raises
+    one clear ``ConfigurationError``."""
+    check_environment()
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -30,6 +30,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from core.db.base import Base
+from core.db.migrations import stamp
 from core.plugins import PluginManager
 from core.portal import Portal
 from core.settings import Settings
@@ -71,7 +72,7 @@ def run_in_thread(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _create_schema(url: str) -> None:
-    PluginManager()  # imports every plugin, registering its tables on the metadata
+    plugins = PluginManager()  # imports every plugin, registering its tables on the metadata
 
     async def create() -> None:
         engine = create_async_engine(url)
@@ -81,6 +82,8 @@ def _create_schema(url: str) -> None:
         await engine.dispose()
 
     run_in_thread(create())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Alembic runs its own event loop
+        pool.submit(stamp, url, plugins).result()  # the schema is the heads': commands may run on it
 
 
 @dataclass

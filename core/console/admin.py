@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from typing import Any
@@ -17,13 +15,12 @@ from starlette.responses import Response
 from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
+from core.console import registry
 from core.console.language import tenant_words
 from core.console.models import Staff
 from core.i18n import gettext as _
 from core.i18n import ngettext
-from core.imports import RegistryImporter, RowError
 from core.mail.models import OutboxMessage
-from core.plugins import flatten
 from core.portal import get_portal
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
@@ -35,7 +32,6 @@ log = logging.getLogger("portique.console")
 NAME_MAX = 120  # the column's length
 LOG_PAGE = 100
 IMPORT_KEY = "console:import"
-MAX_CSV_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
 
 
@@ -178,31 +174,6 @@ async def tenant_edit(request: Request) -> Response:
 # -- registry imports ------------------------------------------------------------------------------
 
 
-def _importers(tenant: Tenant) -> list[RegistryImporter]:
-    hooks = get_portal().hooks(tenant)
-    return flatten(hooks.portique_registry_importers(tenant=tenant))
-
-
-def parse_csv(content: bytes, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[RowError]]:
-    """Rows of a UTF-8 (or UTF-8 with BOM) CSV file; header problems are returned as line-1 errors."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [RowError(1, "", _("The file is not UTF-8 text."))]
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        return [], [RowError(1, c, _("Missing column.")) for c in missing]
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
-    return rows, []
-
-
 async def imports(request: Request) -> Response:
     """Choose a tenant and an importer, upload a CSV, see the preview and errors, then apply it all."""
     staff: Staff = request.state.staff
@@ -211,7 +182,7 @@ async def imports(request: Request) -> Response:
     allowed: list[int] = request.state.staff_tenants
     async with portal.database.session() as db:
         tenant_list = list(await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name)))
-    choices = [(t, importer) for t in tenant_list for importer in _importers(t)]
+    choices = [(t, importer) for t in tenant_list for importer in registry.importers(t)]
     labels = {}
     for t, importer in choices:
         with tenant_words(t):  # a plugin's importer is named in its own catalogue
@@ -236,18 +207,14 @@ async def imports(request: Request) -> Response:
                 context["problem"] = _("Choose an import and a CSV file.")
                 status = 400
             else:
-                content = await upload.read(MAX_CSV_BYTES + 1)
+                content = await upload.read(registry.MAX_BYTES + 1)
                 tenant, importer = chosen
-                if len(content) > MAX_CSV_BYTES:
+                if len(content) > registry.MAX_BYTES:
                     context["problem"] = _("The file is larger than 20 MB.")
                     status = 400
                 else:
-                    rows, errors = parse_csv(content, importer.columns)
-                    if not errors:
-                        async with portal.database.session(tenant.id) as db:
-                            with tenant_words(tenant):  # the plugin's messages, in the console's language
-                                errors = await importer.validate(db, tenant, rows)
-                            await db.rollback()
+                    checked = await registry.preview(tenant, importer, content)
+                    rows, errors = checked.rows, checked.errors
                     context.update(
                         rows=rows[:PREVIEW_ROWS],
                         count=len(rows),
@@ -274,42 +241,28 @@ async def imports(request: Request) -> Response:
                 content = await storage.read(pending["key"])
             except StorageError:
                 raise HTTPException(status_code=404) from None
-            rows, errors = parse_csv(content, importer.columns)
-            async with portal.database.session(tenant.id) as db:
-                with tenant_words(tenant):
-                    errors = errors or await importer.validate(db, tenant, rows)
-                if errors:
-                    await db.rollback()
-                    context.update(errors=errors, columns=importer.columns, chosen=(tenant, importer))
-                    status = 400
-                else:
-                    try:
-                        count = await importer.apply(db, tenant, rows)
-                        await db.flush()
-                    except Exception:  # a backend failure must leave nothing behind
-                        log.exception("registry import %s failed on tenant %s", importer.code, tenant.slug)
-                        await db.rollback()
-                        context.update(
-                            problem=_("The import failed; nothing was written. The error has been logged."),
-                            chosen=(tenant, importer),
-                        )
-                        await storage.delete(pending["key"])
-                        return await render(request, "console/imports.html", context, status_code=503)
-                    audit(
-                        db,
-                        "console.registry_imported",
-                        request=request,
-                        tenant_id=tenant.id,
-                        actor_type="staff",
-                        actor_id=staff.id,
-                        subject_type="import",
-                        subject_id=importer.code,
-                        rows=count,
-                    )
-                    await db.commit()
-                    await storage.delete(pending["key"])
-                    flash(request, ngettext("%(num)s row imported.", "%(num)s rows imported.", count), "success")
-                    return redirect(request, "/console/imports")
+            try:
+                count = await registry.commit(
+                    tenant,
+                    importer,
+                    content,
+                    audit_as={"request": request, "actor_type": "staff", "actor_id": staff.id},
+                )
+            except registry.ImportRejectedError as rejected:
+                context.update(errors=rejected.errors, columns=importer.columns, chosen=(tenant, importer))
+                status = 400
+            except registry.ImportFailedError:
+                log.exception("registry import %s failed on tenant %s", importer.code, tenant.slug)
+                context.update(
+                    problem=_("The import failed; nothing was written. The error has been logged."),
+                    chosen=(tenant, importer),
+                )
+                await storage.delete(pending["key"])
+                return await render(request, "console/imports.html", context, status_code=503)
+            else:
+                await storage.delete(pending["key"])
+                flash(request, ngettext("%(num)s row imported.", "%(num)s rows imported.", count), "success")
+                return redirect(request, "/console/imports")
     return await render(request, "console/imports.html", context, status_code=status)
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, tickets, users
+from core.console import admin, approvals, auth, quarantine, satisfaction, tickets, users
 from core.console.auth import Handler, staff_required
 from core.web.redirects import redirect
 
@@ -30,6 +30,15 @@ def operator_host_only(handler: Handler) -> Handler:
         return await handler(request)
 
     return wrapped
+
+
+def helpdesk_routes() -> list[BaseRoute]:
+    """The helpdesk's mail pages: the inbound quarantine, and customer satisfaction."""
+    return [
+        Route("/console/quarantine", staff_required(quarantine.quarantine), name="console_quarantine"),
+        Route("/console/quarantine/{mail_id:id}.eml", staff_required(quarantine.raw_message)),
+        Route("/console/satisfaction", staff_required(satisfaction.satisfaction), name="console_satisfaction"),
+    ]
 
 
 def console_routes() -> list[BaseRoute]:
@@ -76,4 +85,5 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/imports", staff_required(admin.imports, operator=True), methods=["GET", "POST"]),
         Route("/console/audit", staff_required(admin.audit_log, operator=True)),
         Route("/console/outbox", staff_required(admin.outbox, operator=True)),
+        *helpdesk_routes(),
     ]

@@ -25,7 +25,15 @@ from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits
 from core.ticketing.forms import ReplyForm, read_uploads
 from core.ticketing.markup import render_markdown
-from core.ticketing.models import NO_DUE, OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage, TicketStatus
+from core.ticketing.models import (
+    NO_DUE,
+    OPEN_STATUSES,
+    Ticket,
+    TicketAttachment,
+    TicketMessage,
+    TicketRating,
+    TicketStatus,
+)
 from core.ticketing.service import assign, staff_reply, staff_set_status
 from core.ticketing.sla import is_breached
 from core.ticketing.views import download
@@ -265,6 +273,7 @@ async def ticket_page(request: Request) -> Response:
                 select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.id).order_by(TicketAttachment.id)
             )
         )
+        rating = await db.scalar(select(TicketRating).where(TicketRating.ticket_id == ticket.id))
         requester = await db.get(User, ticket.requester_user_id) if ticket.requester_user_id else None
         account = await db.get(Account, ticket.account_id) if ticket.account_id else None
         recent_condition = (
@@ -295,6 +304,7 @@ async def ticket_page(request: Request) -> Response:
             "requester": requester,
             "account": account,
             "recent": recent,
+            "rating": rating,
             "breached": is_breached(ticket, utcnow()),
             "error": error,
             "draft": draft,

@@ -7,13 +7,18 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from core.db.base import TenantOwned
 
 TENANT_KEY = "tenant_id"
+
+
+def display_url(url: str) -> str:
+    """The database URL with its password masked, for start-up lines and error messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:

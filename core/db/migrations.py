@@ -6,7 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.db.base import Base
 from core.plugins import PluginManager
@@ -55,6 +59,32 @@ def alembic_config(database_url: str, plugins: PluginManager) -> Config:
     config.set_main_option("sqlalchemy.url", database_url)
     config.attributes["plugins"] = plugins
     return config
+
+
+def _sqlite_file_missing(database_url: str) -> bool:
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and bool(url.database) and not Path(url.database or "").exists()
+
+
+async def unapplied_heads(engine: AsyncEngine, plugins: PluginManager) -> list[str]:
+    """The head revisions (of the core's and the plugins' branches) the database has not reached.
+
+    Empty when ``portique db upgrade`` has nothing to do. A SQLite file that does not exist is not
+    created: every head is unapplied.
+    """
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(False), plugins))
+    heads = set(script.get_heads())
+    if _sqlite_file_missing(engine.url.render_as_string(False)):
+        return sorted(heads)
+    async with engine.connect() as conn:
+        current = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
+    reached = {revision.revision for revision in script.iterate_revisions(current, "base")} if current else set()
+    return sorted(heads - reached)
+
+
+def stamp(database_url: str, plugins: PluginManager, target: str = "heads") -> None:
+    """Record ``target`` as applied without running a migration (a schema made by ``create_all``)."""
+    command.stamp(alembic_config(database_url, plugins), target)
 
 
 def upgrade(database_url: str, plugins: PluginManager, target: str = "heads") -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 from core.i18n.catalogs import catalog_path
+from core.i18n.compiling import compile_catalogue
 from core.i18n.regional import (
     as_source_language,
     base_language,
@@ -140,14 +140,7 @@ def add_region(domain: str, locale_dir: Path, code: str) -> Path:
 
 def compile_domain(domain: str, locale_dir: Path) -> list[Path]:
     """Write the ``.mo`` next to each ``.po`` of ``domain``, regional catalogues included."""
-    written = []
-    for po_path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{domain}.po")):
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, domain=domain)
-        with po_path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        written.append(po_path.with_suffix(".mo"))
-    return written
+    return [compile_catalogue(po_path) for po_path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{domain}.po"))]
 
 
 def compile_all(plugins: PluginManager) -> int:

@@ -11,14 +11,10 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
-from starlette.requests import Request
 
-from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.db.base import utcnow
-from core.i18n.middleware import chosen_locale
-from core.i18n.negotiation import match_locale
-from core.identity.events import UserEvent
+from core.identity.events import fire as fire  # re-exported for the flows' callers
 from core.identity.models import Account, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password
 from core.identity.rules import (
@@ -27,8 +23,9 @@ from core.identity.rules import (
     RESET_VALID_FOR,
     Duration,
     activation_policy,
-    session_policy,
 )
+from core.identity.signin import LOCALE_OFFER as LOCALE_OFFER  # re-exported
+from core.identity.signin import sign_in as sign_in  # re-exported
 from core.identity.tokens import issue_token, revoke_tokens
 from core.identity.users import create_user, find_user_by_email, grant_membership, normalize_email
 from core.mail.service import queue_mail
@@ -48,18 +45,17 @@ INVITE = "invite"
 EMAIL_CHANGE = "email_change"
 
 
-async def fire(db: AsyncSession, tenant: Tenant, name: str, user: User, data: dict[str, Any] | None = None) -> None:
-    """Tell the tenant's plugins about an identity event (``portique_on_user_event``), in ``db``'s transaction."""
-    event = UserEvent(name=name, user=user, db=db, data=dict(data or {}))
-    await resolve(get_portal().hooks(tenant).portique_on_user_event(tenant=tenant, event=event))
-
-
 def _link(tenant: Tenant, path: str) -> str:
     return get_portal().tenant_url(tenant, path)
 
 
 async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> None:
-    """Send a new confirmation link (older ones stop working) with the username, never a password."""
+    """Send a new confirmation link (older ones stop working) with the username, never a password.
+
+    A plugin that sends its own link for this user (``portique_send_confirmation``) replaces the core's.
+    """
+    if any(await resolve(get_portal().hooks(tenant).portique_send_confirmation(tenant=tenant, user=user, db=db))):
+        return
     policy = activation_policy(tenant, user)
     await revoke_tokens(db, user, CONFIRM)
     raw = await issue_token(db, CONFIRM, valid_for=policy.confirmation_valid_for, user=user)
@@ -335,39 +331,3 @@ async def reject_user(db: AsyncSession, tenant: Tenant, user: User, reason: str)
     )
     await fire(db, tenant, "rejected", user, {"reason": reason})
     await revoke_sessions(user, db=db)
-
-
-async def sign_in(request: Request, user: User, *, remember: bool) -> None:
-    """Sign ``user`` in on this request: a new session id, lifetimes from the tenant's session policy."""
-    policy = session_policy(request.state.tenant)
-    session = request.state.session
-    session.sign_in(
-        user_id=user.id,
-        persistent=remember,
-        lifetime=policy.remember_for if remember else policy.absolute_timeout,
-        idle=None if remember else policy.idle_timeout,
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
-    _keep_chosen_locale(request, user)
-    request.state.user = user
-
-
-LOCALE_OFFER = "locale_offer"  # session key: a language chosen in this browser, offered for the profile
-
-
-def _keep_chosen_locale(request: Request, user: User) -> None:
-    """The session speaks the language picked in this browser before sign-in, else the profile's.
-
-    An explicit choice wins over the stored preference for this session; when it differs from the
-    profile's language, the pages offer to save it (:data:`LOCALE_OFFER`).
-    """
-    available = list(request.state.tenant.locales)
-    chosen = chosen_locale(request.scope, available)
-    preferred = match_locale(user.locale, available) if user.locale else None
-    session = request.state.session
-    if chosen is not None and chosen != preferred:
-        session.set("locale", chosen)
-        session.set(LOCALE_OFFER, chosen)
-    elif preferred is not None:
-        session.set("locale", preferred)

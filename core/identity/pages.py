@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from core.approvals.models import ApprovalRequest
 from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.db.retry import retrying
 from core.i18n import current_locale, ngettext
 from core.i18n import gettext as _
-from core.identity import flows
+from core.identity import flows, registration
+from core.identity.confirmation import confirm_email
 from core.identity.current import current_user
 from core.identity.forms import EmailForm, LoginForm, RecoveryForm, RegistrationForm, SetPasswordForm
-from core.identity.models import Membership, User, UserStatus
-from core.identity.passwords import hash_password, needs_rehash, verify_password
+from core.identity.invitation import accept_invitation
+from core.identity.models import User, UserStatus
+from core.identity.passwords import hash_password, verify_password
 from core.identity.rules import (
     Duration,
     activation_policy,
@@ -32,6 +32,7 @@ from core.identity.rules import (
     username_policy,
     username_problems,
 )
+from core.identity.signin import complete_login, sign_in
 from core.identity.throttle import (
     MAIL_PER_ADDRESS,
     REGISTER_PER_IP,
@@ -187,36 +188,6 @@ async def login(request: Request) -> Response:
     return redirect(request, next_path)
 
 
-async def complete_login(
-    request: Request, db: AsyncSession, user: User, *, remember: bool, password: str | None = None
-) -> None:
-    """Finish a sign-in: rehash if needed, rotate the session, audit, fire ``logged_in``, commit."""
-    tenant = request.state.tenant
-    if password and user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = await hash_password(password)
-    user.last_login_at = utcnow()
-    await flows.sign_in(request, user, remember=remember)
-    if user.must_change_password:
-        request.state.session.set("force_password_change", True)
-    required = session_policy(tenant).totp_required_roles
-    if required and not user.totp_secret:
-        roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
-        if roles & set(required):
-            request.state.session.set("force_totp_setup", True)
-    audit(
-        db,
-        "identity.login",
-        request=request,
-        actor_type="user",
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-        remember=remember,
-    )
-    await flows.fire(db, tenant, "logged_in", user, {"remember": remember})
-    await db.commit()
-
-
 async def logout(request: Request) -> Response:
     """``/logout`` (POST): end the session."""
     session = request.state.session
@@ -249,7 +220,11 @@ def registration_form_class(request: Request) -> type[RegistrationForm]:
 
 
 async def register(request: Request) -> Response:
-    """``/register``: the hook-driven registration pipeline (see the identity contract)."""
+    """``/register``: parse the tenant's form, check it (core rules, then the plugins' hooks), register.
+
+    What a registration does (events, audit, confirmation, approval, activation) is
+    :func:`core.identity.registration.register_user`'s; this page only checks and answers.
+    """
     tenant = request.state.tenant
     if tenant is None:
         raise HTTPException(status_code=404)
@@ -271,31 +246,12 @@ async def register(request: Request) -> Response:
 
     valid = form.validate()
     async with tenant_session(request) as db:
-        username = form.username.data if "username" in form else None
-        username_wait = 0
-        if policy.enabled and not form.username.errors:
-            if not username:
-                form.username.errors = [*form.username.errors, _("Choose a username.")]
-            else:
-                problems = username_problems(tenant, username)
-                if not problems:
-                    username_wait, problems = await _username_availability(request, db, username)
-                if problems:
-                    form.username.errors = [*form.username.errors, *problems]
-        if form.password.data and not form.password.errors:
-            problems = password_problems(tenant, form.password.data, email=form.email.data or "", username=username)
-            if problems:
-                form.password.errors = [*form.password.errors, *problems]
+        username_wait = await _check_credentials(request, db, form, policy.enabled)
         if username_wait:
             audit(db, "identity.username_check_throttled", request=request, retry_after=username_wait)
             await db.commit()
-            return await render(
-                request,
-                "identity/register.html",
-                context,
-                status_code=429,
-                headers={"Retry-After": str(username_wait)},
-            )
+            headers = {"Retry-After": str(username_wait)}
+            return await render(request, "identity/register.html", context, status_code=429, headers=headers)
         diverted = await resolve(
             get_portal().hooks(tenant).portique_divert_registration(tenant=tenant, form=form, db=db)
         )
@@ -303,56 +259,80 @@ async def register(request: Request) -> Response:
             await throttle.hit(bucket)
             await db.commit()
             return redirect(request, str(diverted[0]))
-        if not valid or _has_errors(form):
+        plugin_data = await _plugin_checks(tenant, form, db) if valid and not _has_errors(form) else None
+        if plugin_data is None:
             return await render(request, "identity/register.html", context)
-
-        answers = await resolve(
-            get_portal().hooks(tenant).portique_validate_registration(tenant=tenant, form=form, db=db)
-        )
-        if _has_errors(form):
-            return await render(request, "identity/register.html", context)
-        plugin_data: dict[str, Any] = {}
-        for answer in answers:
-            plugin_data.update(answer)
 
         await throttle.hit(bucket)
-        existing = await find_user_by_email(db, form.email.data)
-        if existing is not None:
-            await hash_password(form.password.data)  # the same work as a new user: timing tells nothing
-            await _already_registered(request, db, existing)
-            await db.commit()
-            return redirect(request, "/register/done")
+        return await _register_checked(request, db, form, plugin_data)
 
-        extra = {name: str(form[name].data or "")[:40] for name in ("phone",) if name in form}
-        extra.update({name: str(form[name].data or "")[:200] for name in ("company",) if name in form})
-        user = await create_user(
-            db,
-            email=form.email.data,
-            password=form.password.data,
-            username=username,
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
-            locale=current_locale() if current_locale() in tenant.locales else None,
-            plugin_data=plugin_data,
-            **extra,
-        )
-        activation = activation_policy(tenant, user)
-        audit(db, "identity.registered", request=request, subject_type="user", subject_id=user.id)
-        await flows.fire(db, tenant, "registered", user, {**_public_data(form), **plugin_data})
-        if activation.email_confirmation:
-            user.status = UserStatus.PENDING_EMAIL
-            await flows.send_confirmation(db, tenant, user)
-        elif activation.operator_approval:
-            user.confirmed_at = utcnow()
-            await request_approval(db, tenant, user)
-        else:
-            await flows.activate_user(db, tenant, user, notify=False)
+
+async def _register_checked(
+    request: Request, db: AsyncSession, form: PortiqueForm, plugin_data: dict[str, Any]
+) -> Response:
+    """Register a checked form through :func:`~core.identity.registration.register_user` (a known
+    address gets the same answer, and its owner a mail), commit, and answer."""
+    tenant = request.state.tenant
+    existing = await find_user_by_email(db, form.email.data)
+    if existing is not None:
+        await hash_password(form.password.data)  # the same work as a new user: timing tells nothing
+        await registration.answer_known_address(db, tenant, existing, request=request)
         await db.commit()
-        if not activation.email_confirmation and not activation.operator_approval:
-            await flows.sign_in(request, user, remember=False)
-            request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
-            return redirect(request, "/")
-    return redirect(request, "/register/done")
+        return redirect(request, "/register/done")
+    user = await create_user(db, **_new_user(form, tenant, plugin_data))
+    data = {**_public_data(form), **plugin_data}
+    outcome = await registration.register_user(db, tenant, user, request=request, data=data)
+    await db.commit()
+    if outcome is not registration.Outcome.ACTIVE:
+        return redirect(request, "/register/done")
+    await sign_in(request, user, remember=False)
+    request.state.session.set("flash", {"message": _("Welcome! Your access is ready."), "kind": "success"})
+    return redirect(request, "/")
+
+
+async def _check_credentials(request: Request, db: AsyncSession, form: PortiqueForm, usernames: bool) -> int:
+    """Add the tenant's username and password problems to ``form``; the seconds to wait when the
+    username look-ups are throttled (else 0)."""
+    tenant = request.state.tenant
+    username = form.username.data if "username" in form else None
+    wait = 0
+    if usernames and not form.username.errors:
+        problems = username_problems(tenant, username) if username else [_("Choose a username.")]
+        if username and not problems:
+            wait, problems = await _username_availability(request, db, username)
+        form.username.errors = [*form.username.errors, *problems]
+    if form.password.data and not form.password.errors:
+        problems = password_problems(tenant, form.password.data, email=form.email.data or "", username=username)
+        form.password.errors = [*form.password.errors, *problems]
+    return wait
+
+
+async def _plugin_checks(tenant: Any, form: PortiqueForm, db: AsyncSession) -> dict[str, Any] | None:
+    """The plugins' ``portique_validate_registration`` answers merged, or ``None`` when one refused the form."""
+    answers = await resolve(get_portal().hooks(tenant).portique_validate_registration(tenant=tenant, form=form, db=db))
+    if _has_errors(form):
+        return None
+    plugin_data: dict[str, Any] = {}
+    for answer in answers:
+        plugin_data.update(answer)
+    return plugin_data
+
+
+def _new_user(form: PortiqueForm, tenant: Any, plugin_data: dict[str, Any]) -> dict[str, Any]:
+    """The ``create_user`` arguments from a checked registration form."""
+    locale = current_locale()
+    fields: dict[str, Any] = {
+        "email": form.email.data,
+        "password": form.password.data,
+        "username": form.username.data if "username" in form else None,
+        "first_name": form.first_name.data,
+        "last_name": form.last_name.data,
+        "locale": locale if locale in tenant.locales else None,
+        "plugin_data": plugin_data,
+    }
+    fields.update({name: str(form[name].data or "")[:40] for name in ("phone",) if name in form})
+    fields.update({name: str(form[name].data or "")[:200] for name in ("company",) if name in form})
+    return fields
 
 
 def _public_data(form: PortiqueForm) -> dict[str, Any]:
@@ -371,16 +351,6 @@ def _password_help(tenant: Any) -> str:
     return str(password_policy(tenant).help_text or "")
 
 
-async def _already_registered(request: Request, db: AsyncSession, user: User) -> None:
-    """Someone registers with a known address: the same answer as a new one, and a mail to the owner."""
-    tenant = request.state.tenant
-    if user.status == UserStatus.PENDING_EMAIL:
-        await flows.send_confirmation(db, tenant, user)
-    else:
-        flows.tell_already_registered(db, tenant, user)
-    audit(db, "identity.register_existing", request=request, subject_type="user", subject_id=user.id)
-
-
 async def register_done(request: Request) -> Response:
     """``/register/done``: what happens next (the same page whether the address was known or not)."""
     tenant = request.state.tenant
@@ -390,31 +360,6 @@ async def register_done(request: Request) -> Response:
     return await render(
         request, "identity/register_done.html", {"policy": policy, "valid_for": Duration(policy.confirmation_valid_for)}
     )
-
-
-async def request_approval(db: AsyncSession, tenant: Any, user: User) -> ApprovalRequest:
-    """Put ``user`` in the operators' approval queue (status ``pending_approval``)."""
-    user.status = UserStatus.PENDING_APPROVAL
-    payload: dict[str, Any] = {
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "username": user.username,
-        "phone": user.phone,
-        "company": user.company,
-    }
-    payload.update((user.plugin_data or {}).get("approval", {}))
-    approval = ApprovalRequest(
-        plugin="identity",
-        kind="user_activation",
-        title=f"{user.full_name} <{user.email}>",
-        user_id=user.id,
-        payload=payload,
-    )
-    db.add(approval)
-    await db.flush()
-    audit(db, "identity.approval_requested", tenant_id=tenant.id, subject_type="user", subject_id=user.id)
-    return approval
 
 
 async def username_check(request: Request) -> Response:
@@ -494,16 +439,8 @@ async def confirm(request: Request) -> Response:
             await db.commit()
             used = TokenCheck(check.token, TokenProblem.USED)
             return await link_problem(request, used, flows.CONFIRM, token=raw, already_confirmed=True)
-        policy = activation_policy(tenant, user)
-        user.confirmed_at = utcnow()
-        audit(db, "identity.email_confirmed", request=request, subject_type="user", subject_id=user.id)
-        await flows.fire(db, tenant, "email_confirmed", user)
-        if policy.operator_approval:
-            await request_approval(db, tenant, user)
-        else:
-            await flows.activate_user(db, tenant, user, notify=False)
+        approval = await confirm_email(db, tenant, user, request=request)
         await db.commit()
-        approval = policy.operator_approval
     return await render(request, "identity/confirmed.html", {"approval": approval})
 
 
@@ -670,10 +607,7 @@ async def invitation(request: Request) -> Response:
     """``/invitation/{token}``: an invited user chooses a password; the access becomes active."""
 
     async def finish(request: Request, db: AsyncSession, user: User) -> Response:
-        user.status = await flows.status_on_activation(db, user)
-        user.confirmed_at = utcnow()
-        audit(db, "identity.invitation_accepted", request=request, subject_type="user", subject_id=user.id)
-        await flows.fire(db, request.state.tenant, "activated", user)
+        await accept_invitation(db, request.state.tenant, user, request=request)
         request.state.session.set(
             "flash",
             {

@@ -10,14 +10,15 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from core.approvals.fields import ApprovalField, payload_fields
-from core.approvals.models import ApprovalRequest, ApprovalStatus
+from core.approvals.models import ApprovalRequest
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
-from core.identity import account, flows, pages, profile
+from core.identity import account, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
+from core.identity.approval import apply_decision
 from core.identity.cleanup import purge_expired
-from core.identity.models import User, UserStatus
+from core.identity.models import User
 from core.mail import pages as mail_pages
 from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
@@ -104,16 +105,7 @@ def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[
 
 @hookimpl
 async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
-    if approval.plugin != "identity" or approval.kind != "user_activation" or approval.user_id is None:
-        return
-    user = await db.get(User, approval.user_id)
-    if user is None or user.status != UserStatus.PENDING_APPROVAL:
-        return
-    if approval.status == ApprovalStatus.APPROVED:
-        await flows.fire(db, tenant, "approved", user, {"approval_id": approval.id})
-        await flows.activate_user(db, tenant, user)
-    elif approval.status == ApprovalStatus.REJECTED:
-        await flows.reject_user(db, tenant, user, approval.reason)
+    await apply_decision(db, tenant, approval)
 
 
 @hookimpl

@@ -18,9 +18,10 @@ from core.identity import flows, totp
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
 from core.identity.models import Membership, User, UserStatus
-from core.identity.pages import _password_help, complete_login, link_problem, tenant_session, throttled
+from core.identity.pages import _password_help, link_problem, tenant_session, throttled
 from core.identity.passwords import hash_password, verify_password
 from core.identity.rules import password_problems, session_policy
+from core.identity.signin import complete_login
 from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email

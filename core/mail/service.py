@@ -43,12 +43,14 @@ def queue_mail(
     context: Mapping[str, Any] | None = None,
     *,
     locale: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> OutboxMessage:
     """Render and add a mail to the outbox in ``db``'s transaction; the worker sends it after commit.
 
     :param to: the recipient address.
     :param template: base name under ``mail/`` (``identity/confirm`` → ``mail/identity/confirm.txt``…).
     :param locale: the recipient's language; the tenant's default when not given.
+    :param headers: extra headers among :data:`core.mail.worker.EXTRA_HEADERS` (``Reply-To``, ``References``…).
     """
     portal = get_portal()
     locale = locale or (tenant.default_locale if tenant else "en")
@@ -67,6 +69,7 @@ def queue_mail(
         text_body=text,
         html_body=html,
         locale=locale,
+        headers=dict(headers) if headers else None,
     )
     db.add(message)
     return message

@@ -13,6 +13,7 @@ failure is permanent: an address no mail can be sent to, or an SMTP 5xx answer.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from email import policy
 from email.header import Header
@@ -32,6 +33,10 @@ from core.tenancy.models import Tenant
 log = logging.getLogger("portique.mail")
 MAX_ATTEMPTS = 8
 BATCH = 50  # messages per call of deliver_pending
+# The headers a mail may add to its outbox row (``queue_mail(headers=…)``): threading and loop prevention.
+EXTRA_HEADERS = frozenset(
+    {"Reply-To", "In-Reply-To", "References", "Auto-Submitted", "X-Auto-Response-Suppress", "X-Portique-Thread"}
+)
 
 
 def _set_subject(message: EmailMessage, subject: str) -> None:
@@ -66,6 +71,9 @@ def build_message(row: OutboxMessage, domain: str = "localhost") -> EmailMessage
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(row, domain)
     message["X-Portique-Id"] = str(row.id)
+    for name, value in (row.headers or {}).items():
+        if name in EXTRA_HEADERS and isinstance(value, str):
+            message[name] = " ".join(value.split())  # one line: no header injection
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
@@ -74,9 +82,30 @@ def build_message(row: OutboxMessage, domain: str = "localhost") -> EmailMessage
     return message
 
 
+def recipient_domain(address: str) -> str:
+    """``***@example.com``: the address with its local part masked, for the logs."""
+    return "***@" + address.rpartition("@")[2][:255] if "@" in address else "***"
+
+
 def backoff(attempts: int) -> timedelta:
     """Delay before the next try: 30 s, 1 min, 2 min… capped at one hour."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def _log_delivery(row: OutboxMessage, slug: str | None, outcome: str, elapsed: float) -> None:
+    """One line per delivery attempt: outbox id, tenant, masked recipient, outcome and duration."""
+    fields = {
+        "outbox_id": row.id,
+        "tenant": slug or "-",
+        "recipient": recipient_domain(row.recipient),
+        "outcome": outcome,
+        "attempts": row.attempts,
+        "duration_ms": round(elapsed * 1000, 1),
+    }
+    if outcome == "sent":
+        log.info("mail %s sent to %s in %.0f ms", row.id, fields["recipient"], elapsed * 1000, extra=fields)
+    else:
+        log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error, extra=fields)
 
 
 async def deliver_pending(portal: Portal, limit: int = BATCH) -> int:
@@ -109,6 +138,7 @@ async def deliver_next(portal: Portal) -> str | None:
         if found is None:
             return None
         row, slug = found
+        started = time.perf_counter()
         try:
             if not is_email_address(row.recipient, special_use=True):
                 raise ValueError(f"{row.recipient[:300]!r} is not an e-mail address a mail can be sent to")
@@ -121,11 +151,11 @@ async def deliver_next(portal: Portal) -> str | None:
             outcome = "retry"
             if row.attempts >= MAX_ATTEMPTS or is_permanent(exc):
                 row.status = outcome = "failed"
-            log.warning("mail %s not sent (%s): %s", row.id, row.status, row.last_error)
         else:
             row.status = outcome = "sent"
             row.sent_at = utcnow()
             row.attempts += 1
         await db.commit()
+    _log_delivery(row, slug, outcome, time.perf_counter() - started)
     OUTBOX_DELIVERIES.labels(slug or "-", outcome).inc()
     return outcome

@@ -152,38 +152,30 @@ async def read_uploads(formdata: FormData, field: Any, limits: Limits) -> list[U
     uploads: list[Upload] = []
     errors: list[str] = []
     for upload in files:
-        content = await upload.read(limits.max_bytes + 1)
-        if len(content) > limits.max_bytes:
-            errors.append(
-                _(
-                    "“%(name)s” is larger than %(size)s MB.",
-                    name=upload.filename or "",
-                    size=limits.max_megabytes,
-                )
-            )
-            continue
-        try:
-            detected = await inspect(content)
-        except ArchiveTooLargeError:
-            errors.append(
-                _(
-                    "“%(name)s” is an archive with too many files in it, or too large once unpacked.",
-                    name=upload.filename or "",
-                )
-            )
-            continue
-        if detected is None:
-            errors.append(
-                _(
-                    "“%(name)s” is not an accepted type (PDF, image, Word, Excel or text).",
-                    name=upload.filename or "",
-                )
-            )
-            continue
-        mime, ext = detected
-        uploads.append(Upload(filename=safe_filename(upload.filename or "", ext), content_type=mime, content=content))
+        checked = await check_file(upload.filename or "", await upload.read(limits.max_bytes + 1), limits)
+        if isinstance(checked, Upload):
+            uploads.append(checked)
+        else:
+            errors.append(checked)
     if errors:
         errors.append(_("Please choose your files again; what you typed has been kept."))
         field.errors = errors
         return None
     return uploads
+
+
+async def check_file(filename: str, content: bytes, limits: Limits) -> Upload | str:
+    """One file through the size and type checks (by content): the :class:`Upload`, or why it is refused.
+
+    The web forms and replies by e-mail share it.
+    """
+    if len(content) > limits.max_bytes:
+        return _("“%(name)s” is larger than %(size)s MB.", name=filename, size=limits.max_megabytes)
+    try:
+        detected = await inspect(content)
+    except ArchiveTooLargeError:
+        return _("“%(name)s” is an archive with too many files in it, or too large once unpacked.", name=filename)
+    if detected is None:
+        return _("“%(name)s” is not an accepted type (PDF, image, Word, Excel or text).", name=filename)
+    mime, ext = detected
+    return Upload(filename=safe_filename(filename, ext), content_type=mime, content=content)

@@ -89,6 +89,7 @@ class TicketMessage(TenantOwned, Base):
     author_name: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(default=False)
+    via: Mapped[str] = mapped_column(String(10), default="web", server_default="web")  # web | email
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -116,3 +117,30 @@ class TicketCounter(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
     value: Mapped[int] = mapped_column(default=0)
+
+
+class RatingScore(StrEnum):
+    """A customer's verdict on how their resolved request was handled."""
+
+    GOOD = "good"
+    POOR = "poor"
+
+
+class TicketRating(TenantOwned, Base):
+    """The customer's satisfaction with a resolved ticket (the latest, when it was resolved again).
+
+    The category and the agent (the assignee when it was rated) are copied, so the console's
+    scores per category and agent stay what they were when the customer answered.
+    """
+
+    __tablename__ = "ticketing_ratings"
+    __table_args__ = (UniqueConstraint("tenant_id", "ticket_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticketing_tickets.id", ondelete="CASCADE"))
+    score: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(60))
+    agent_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

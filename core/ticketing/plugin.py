@@ -14,7 +14,8 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
-from core.ticketing import views
+from core.ticketing import rating_views, views
+from core.ticketing.inbound import purge_quarantine
 from core.ticketing.jobs import record_breaches
 from core.web.nav import NavItem, Widget
 
@@ -32,8 +33,10 @@ def portique_stylesheets() -> list[str]:
 @hookimpl
 def portique_cli(group: click.Group) -> None:
     from core.ticketing.jobs import tickets_group
+    from core.ticketing.mail_in import mail_in
 
     group.add_command(tickets_group)
+    group.add_command(mail_in)
 
 
 @hookimpl
@@ -44,6 +47,8 @@ def portique_routes() -> list[BaseRoute]:
         Route("/support/new/{category}", views.new_ticket, methods=["GET", "POST"], name="support_new"),
         Route("/tickets", views.my_tickets, name="tickets"),
         Route("/tickets/access/{token}", views.access, name="ticket_access"),
+        Route("/tickets/rate/{token}/{score}", rating_views.rate, name="ticket_rate"),
+        Route("/tickets/rate/{token}", rating_views.comment, methods=["POST"], name="ticket_rate_comment"),
         Route("/tickets/{reference}", views.ticket_page, methods=["GET", "POST"], name="ticket"),
         Route("/tickets/{reference}/status", views.ticket_status, methods=["POST"], name="ticket_status"),
         Route(
@@ -69,4 +74,7 @@ def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
 
 @hookimpl
 def portique_periodic_jobs() -> list[PeriodicJob]:
-    return [PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches)]
+    return [
+        PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches),
+        PeriodicJob("ticketing.purge_quarantine", timedelta(hours=1), purge_quarantine),
+    ]

@@ -28,6 +28,8 @@ from core.ticketing.models import (
     TicketMessage,
     TicketStatus,
 )
+from core.ticketing.reply_address import notification_headers
+from core.ticketing.satisfaction import rating_links
 from core.ticketing.sla import BusinessCalendar, note_breach, start_clock, stop_clock
 
 REOPEN_WINDOW = timedelta(days=14)
@@ -85,6 +87,20 @@ async def follow_path(db: AsyncSession, ticket: Ticket) -> str:
         return f"/tickets/{ticket.reference}"
     raw = await issue_token(db, ACCESS_PURPOSE, valid_for=ACCESS_VALID_FOR, payload={"ticket": ticket.id})
     return f"/tickets/access/{raw}"
+
+
+def mail_headers(
+    tenant: Tenant, ticket: Ticket, email: str, *, staff_id: int | None = None, automatic: bool = False
+) -> dict[str, str]:
+    """The headers of a notification of ``ticket`` to ``email``: its signed reply address and thread.
+
+    :param automatic: a message no person wrote (acknowledgement, status change): ``Auto-Submitted``
+        tells the recipient's auto-responder not to answer it (RFC 3834).
+    """
+    headers = notification_headers(tenant, ticket.id, email, staff_id=staff_id)
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+    return headers
 
 
 async def _store(db: AsyncSession, ticket: Ticket, message: TicketMessage, files: list[Upload]) -> None:
@@ -183,6 +199,7 @@ async def open_ticket(
             "ticketing/new_ticket",
             {"ticket": ticket, "staff": agent, "category_name": category.name, "due_at": ticket.sla_due_at},
             locale=agent.locale,
+            headers=mail_headers(tenant, ticket, agent.email, staff_id=agent.id, automatic=True),
         )
     queue_mail(
         db,
@@ -197,6 +214,7 @@ async def open_ticket(
             "link": await follow_path(db, ticket),
         },
         locale=locale,
+        headers=mail_headers(tenant, ticket, ticket.requester_email, automatic=True),
     )
     return ticket
 
@@ -212,11 +230,20 @@ async def customer_reply(
     name: str,
     request: Request | None = None,
     notify: StaffActor | None = None,
+    via: str | None = None,
 ) -> TicketMessage:
-    """Add the customer's message; a waiting or resolved ticket opens again (its clock resumes)."""
+    """Add the customer's message; a waiting or resolved ticket opens again (its clock resumes).
+
+    :param via: how the reply came when not through the page (``"email"``), recorded in the audit event.
+    """
     now = utcnow()
     message = TicketMessage(
-        ticket_id=ticket.id, author_type="customer", author_user_id=user_id, author_name=name, body=body
+        ticket_id=ticket.id,
+        author_type="customer",
+        author_user_id=user_id,
+        author_name=name,
+        body=body,
+        via=via or "web",
     )
     db.add(message)
     await db.flush()
@@ -233,6 +260,7 @@ async def customer_reply(
         actor_id=user_id,
         subject_type="ticket",
         subject_id=ticket.reference,
+        **({"via": via} if via else {}),
     )
     if notify is not None:
         queue_mail(
@@ -242,6 +270,7 @@ async def customer_reply(
             "ticketing/customer_reply",
             {"ticket": ticket, "message": message, "staff": notify},
             locale=notify.locale,
+            headers=mail_headers(tenant, ticket, notify.email, staff_id=notify.id),
         )
     return message
 
@@ -299,8 +328,12 @@ async def staff_reply(
     status: str | None,
     files: list[Upload] | None = None,
     request: Request | None = None,
+    via: str | None = None,
 ) -> TicketMessage:
-    """A staff reply (mailed to the customer) or an internal note (never shown to the customer)."""
+    """A staff reply (mailed to the customer) or an internal note (never shown to the customer).
+
+    :param via: how the reply came when not through the console (``"email"``), recorded in the audit event.
+    """
     now = utcnow()
     note_breach(ticket, now)
     message = TicketMessage(
@@ -310,6 +343,7 @@ async def staff_reply(
         author_name=staff.name,
         body=body,
         internal=internal,
+        via=via or "web",
     )
     db.add(message)
     await db.flush()
@@ -331,15 +365,23 @@ async def staff_reply(
         subject_type="ticket",
         subject_id=ticket.reference,
         status=ticket.status,
+        **({"via": via} if via else {}),
     )
     if not internal:
+        resolved = ticket.status == TicketStatus.RESOLVED and status == TicketStatus.RESOLVED
         queue_mail(
             db,
             tenant,
             ticket.requester_email,
             "ticketing/reply",
-            {"ticket": ticket, "message": message, "link": await follow_path(db, ticket)},
+            {
+                "ticket": ticket,
+                "message": message,
+                "link": await follow_path(db, ticket),
+                "rating": await rating_links(db, ticket) if resolved else None,
+            },
             locale=ticket.requester_locale,
+            headers=mail_headers(tenant, ticket, ticket.requester_email),
         )
     return message
 
@@ -347,7 +389,10 @@ async def staff_reply(
 async def staff_set_status(
     db: AsyncSession, tenant: Tenant, ticket: Ticket, staff: StaffActor, status: str, *, request: Request | None = None
 ) -> None:
-    """Change the status from the console; the customer is told when it waits on them, is resolved or closed."""
+    """Change the status from the console; the customer is told when it waits on them, is resolved or closed.
+
+    The mail of a resolved ticket asks the customer for a rating (:mod:`core.ticketing.satisfaction`).
+    """
     now = utcnow()
     previous = ticket.status
     if status == previous:
@@ -372,8 +417,13 @@ async def staff_set_status(
             tenant,
             ticket.requester_email,
             "ticketing/status",
-            {"ticket": ticket, "link": await follow_path(db, ticket)},
+            {
+                "ticket": ticket,
+                "link": await follow_path(db, ticket),
+                "rating": await rating_links(db, ticket) if status == TicketStatus.RESOLVED else None,
+            },
             locale=ticket.requester_locale,
+            headers=mail_headers(tenant, ticket, ticket.requester_email, automatic=True),
         )
 
 
@@ -410,4 +460,5 @@ async def assign(
             "ticketing/assigned",
             {"ticket": ticket, "staff": assignee},
             locale=assignee.locale,
+            headers=mail_headers(tenant, ticket, assignee.email, staff_id=assignee.id, automatic=True),
         )

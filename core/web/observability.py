@@ -7,6 +7,7 @@ import logging
 import secrets
 import sys
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -15,6 +16,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.metrics import LATENCY, REQUESTS
 
 log = logging.getLogger("portique.access")
+# The ``extra`` fields a JSON line carries: a request's, a mail delivery's, a job run's.
+LOGGED_FIELDS = (
+    *("request_id", "tenant", "method", "path", "status", "duration_ms"),
+    *("outbox_id", "recipient", "outcome", "attempts", "job"),
+)
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,12 +29,12 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("request_id", "tenant", "method", "path", "status", "duration_ms"):
+        for key in LOGGED_FIELDS:
             if hasattr(record, key):
                 payload[key] = getattr(record, key)
         if record.exc_info:
@@ -38,7 +45,9 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(json_logs: bool, level: int = logging.INFO) -> None:
     """Send Portique's logs to stderr, as JSON lines unless disabled."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    plain = logging.Formatter(PLAIN_FORMAT)
+    plain.default_msec_format = "%s.%03d"  # 2026-12-02 19:31:50.123
+    handler.setFormatter(JsonFormatter() if json_logs else plain)
     root = logging.getLogger("portique")
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from core.api import (
+    ACTIVE_AT_ONCE,
     Account,
     ApprovalField,
     ApprovalRequest,
@@ -22,6 +23,7 @@ from core.api import (
     Tenant,
     User,
     UserStatus,
+    activate_user,
     audit,
     change_email,
     client_ip,
@@ -38,6 +40,7 @@ from core.api import (
     parse_time,
     plugin_settings,
     queue_mail,
+    register_user,
     service,
     username_taken,
     utcnow,
@@ -685,6 +688,8 @@ async def _modify_user(
 async def _add_user(
     db: AsyncSession, tenant: Tenant, account: Account, entry: dict[str, Any], row: LumenAccessRequest, *, admin: bool
 ) -> User:
+    """Give one person of a provisioned request their access: a new user is registered through the core
+    (the request was signed and approved: active at once), a disabled one is activated again."""
     permission = PERMISSION_OF_CHOICE.get(entry.get("permission", ""), PERM_PRICES)
     user = await find_user_by_email(db, entry["email"])
     created = user is None
@@ -694,7 +699,6 @@ async def _add_user(
             db,
             email=entry["email"],
             username=username,
-            status=UserStatus.ACTIVE,
             password=None,
             first_name=entry.get("first_name", ""),
             last_name=entry.get("last_name", ""),
@@ -702,10 +706,12 @@ async def _add_user(
             locale=row.locale,
             plugin_data={NAME: {"request": row.reference}},
         )
-        user.confirmed_at = utcnow()
-    elif user.status == UserStatus.DISABLED:
-        user.status = UserStatus.ACTIVE
     await grant_membership(db, user, account, Role.HOLDER if admin else Role.MEMBER, [permission])
+    if created:
+        data = {"via": "access_request", "request": row.reference}
+        await register_user(db, tenant, user, data=data, policy=ACTIVE_AT_ONCE)
+    elif user.status == UserStatus.DISABLED:
+        await activate_user(db, tenant, user, notify=False)
     queue_mail(
         db,
         tenant,

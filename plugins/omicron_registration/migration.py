@@ -24,11 +24,11 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from core.api import (
+    ACTIVE_AT_ONCE,
     ActionToken,
     EmailAddress,
     PortiqueForm,
     Tenant,
-    UserStatus,
     audit,
     check_token,
     consume_token,
@@ -46,6 +46,7 @@ from core.api import (
     plugin_settings,
     queue_mail,
     redirect,
+    register_user,
     render,
     service,
     sign_in,
@@ -54,7 +55,6 @@ from core.api import (
     verify_password,
 )
 
-from .accounts import join_company
 from .backend import LegacyRecord, OmicronBackend
 from .catalog import COUNTRY_CODES, country_choices
 from .devices import add_device
@@ -263,11 +263,6 @@ def _password_problems(tenant: Tenant, password: str, email: str, username: str)
     return password_problems(tenant, password, email=email, username=username)
 
 
-async def _sign_in(request: Request, user: Any) -> None:
-
-    await sign_in(request, user, remember=False)
-
-
 async def request_page(request: Request) -> Response:
     """``/omicron/migrate``: ask for the migration link (the same answer whatever the address)."""
     tenant = request.state.tenant
@@ -340,16 +335,17 @@ async def complete_page(request: Request) -> Response:
             email=legacy.email,
             password=form.password.data,
             username=legacy.username,
-            status=UserStatus.ACTIVE,
             first_name=form.first_name.data,
             last_name=form.last_name.data,
             company=form.company.data,
             locale=current_locale(),
             plugin_data={"omicron_registration": {"country": form.country.data, "migrated_from": legacy.id}},
         )
-        user.confirmed_at = utcnow()
-        await join_company(db, user, user.company)
         await service(tenant, OmicronBackend).mark_migrated(db, legacy.id, user.id)
+        # The migration link went to the account's address, which the former Customer Area had
+        # confirmed: active at once. The ``registered`` event puts the user in the company's account.
+        data = {"via": "migration", "company": user.company}
+        await register_user(db, tenant, user, request=request, data=data, policy=ACTIVE_AT_ONCE)
         audit(
             db,
             "omicron.account_migrated",
@@ -364,7 +360,7 @@ async def complete_page(request: Request) -> Response:
         serial = str(payload.get("serial") or "")
         outcome = await add_device(db, tenant, user, serial, request=request) if serial else ""
         await db.commit()
-        await _sign_in(request, user)
+        await sign_in(request, user, remember=False)
     if outcome == "added":
         flash(request, gettext("The device %(serial)s was added.", serial=serial), "success")
     elif outcome == "pending":

@@ -133,6 +133,13 @@ def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationP
 
 
 @hookimpl
+async def portique_send_confirmation(tenant: Tenant, user: User, db: AsyncSession) -> bool | None:
+    from plugins.videotron_business.pages import send_confirmation
+
+    return await send_confirmation(db, tenant, user)
+
+
+@hookimpl
 def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUsersPolicy:
     return AccountUsersPolicy(
         manage_roles=("holder",),

@@ -26,9 +26,12 @@ from core.api import (
     TokenProblem,
     User,
     UserStatus,
+    accept_invitation,
+    answer_known_address,
     audit,
     check_token,
     client_ip,
+    confirm_email,
     consume_token,
     create_user,
     current_locale,
@@ -49,11 +52,11 @@ from core.api import (
     require_role,
     restore_membership,
     revoke_sessions,
+    revoke_tokens,
     service,
+    sign_in,
     staff_required,
-    status_on_activation,
     suspend_membership,
-    tell_already_registered,
     tenant_db,
     username_taken,
     utcnow,
@@ -227,12 +230,12 @@ async def activate(request: Request) -> Response:
             locale=current_locale(),
         )
         try:
-            user = await services.register_holder(db, request, record, data, via="activation", status=UserStatus.ACTIVE)
+            user = await services.register_holder(db, request, record, data, via="activation")
             await db.commit()
         except IntegrityError:  # another registration of this account won the race
             await db.rollback()
             return await link_problem(request, "registered")
-    services.sign_in(request, user)
+    await sign_in(request, user, remember=False)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
     return redirect(request, "/")
 
@@ -298,8 +301,7 @@ async def register(request: Request) -> Response:
         if owner is not None:
             # The same answer as a new access (and the same hashing work); the address's owner is told.
             await hash_password(form.password.data)
-            tell_already_registered(db, tenant, owner)
-            audit(db, "videotron_business.register_existing", request=request, subject_type="user", subject_id=owner.id)
+            await answer_known_address(db, tenant, owner, request=request)
             await db.commit()
             return redirect(request, "/videotron/registered")
         data = NewHolder(
@@ -309,9 +311,7 @@ async def register(request: Request) -> Response:
             locale=current_locale(),
         )
         try:
-            user = await services.register_holder(
-                db, request, record, data, via="registration", status=UserStatus.PENDING_EMAIL
-            )
+            user = await services.register_holder(db, request, record, data, via="registration")
         except IntegrityError:  # another registration of this account (or this username) won the race
             await db.rollback()
             form.account_number.errors.append(
@@ -321,15 +321,6 @@ async def register(request: Request) -> Response:
                 )
             )
             return await render(request, template, context)
-        raw = await issue_token(db, CONFIRM, valid_for=ACTIVATION_VALID_FOR, user=user)
-        queue_mail(
-            db,
-            tenant,
-            user.email,
-            "videotron_business/confirm",
-            {"user": user, "record": record, "path": f"/videotron/confirm/{raw}", **rules_context()},
-            locale=user.locale,
-        )
         if normalize_email(record.email_on_file) != user.email_normalized:
             queue_mail(
                 db,
@@ -348,6 +339,26 @@ async def registered(request: Request) -> Response:
     return await render(request, T + "registered.html", rules_context())
 
 
+async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> bool | None:
+    """``portique_send_confirmation``: a holder who registered with the account number gets the plugin's
+    link (``/videotron/confirm/{token}``, 5 days), with the account it is for; ``None`` for anyone else."""
+    number = (user.plugin_data or {}).get(services.PLUGIN, {}).get("account")
+    record = await service(tenant, VideotronBackend).find_account(db, number) if number else None
+    if record is None:
+        return None
+    await revoke_tokens(db, user, CONFIRM)
+    raw = await issue_token(db, CONFIRM, valid_for=ACTIVATION_VALID_FOR, user=user)
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "videotron_business/confirm",
+        {"user": user, "record": record, "path": f"/videotron/confirm/{raw}", **rules_context()},
+        locale=user.locale,
+    )
+    return True
+
+
 async def confirm(request: Request) -> Response:
     """Confirm the e-mail address typed at registration (GET shows a button, POST activates)."""
     raw = request.path_params["token"]
@@ -360,19 +371,9 @@ async def confirm(request: Request) -> Response:
             return await link_problem(request, TokenProblem.USED)
         if request.method != "POST":
             return await render(request, T + "confirm.html", {"pending": user})
-        user.status = UserStatus.ACTIVE
-        user.confirmed_at = utcnow()
-        audit(
-            db,
-            "videotron_business.email_confirmed",
-            request=request,
-            actor_type="user",
-            actor_id=user.id,
-            subject_type="user",
-            subject_id=user.id,
-        )
+        await confirm_email(db, request.state.tenant, user, request=request)
         await db.commit()
-    services.sign_in(request, user)
+    await sign_in(request, user, remember=False)
     flash(request, _("Your e-mail address is confirmed. Welcome to your Business customer space."), "success")
     return redirect(request, "/")
 
@@ -675,23 +676,13 @@ async def invitation(request: Request) -> Response:
         user.username = form.username.data
         user.username_normalized = normalize_username(form.username.data)
         user.password_hash = await hash_password(form.password.data)
-        user.status = await status_on_activation(db, user)
-        user.confirmed_at = utcnow()
         user.locale = current_locale()
-        audit(
-            db,
-            "videotron_business.invitation_accepted",
-            request=request,
-            actor_type="user",
-            actor_id=user.id,
-            subject_type="user",
-            subject_id=user.id,
-        )
+        await accept_invitation(db, request.state.tenant, user, request=request)
         await db.commit()
     if user.status != UserStatus.ACTIVE:  # the account holder suspended the access meanwhile
         flash(request, _("Your password is saved. Your access is suspended: ask the account holder to restore it."))
         return redirect(request, "/login")
-    services.sign_in(request, user)
+    await sign_in(request, user, remember=False)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
     return redirect(request, "/")
 

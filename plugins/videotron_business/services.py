@@ -1,4 +1,4 @@
-"""What the Vidéotron pages do: throttling, holder registration, sign-in, account look-ups."""
+"""What the Vidéotron pages do: throttling, holder registration (through the core's), account look-ups."""
 
 from __future__ import annotations
 
@@ -11,23 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from core.api import (
+    ACTIVE_AT_ONCE,
     Account,
     ActionToken,
     Bucket,
     Membership,
     Role,
-    SessionPolicy,
     Tenant,
     User,
     UserStatus,
     audit,
-    client_ip,
     create_user,
     get_or_create_account,
-    get_portal,
     get_throttle,
     grant_membership,
     password_problems,
+    register_user,
     utcnow,
 )
 from plugins.videotron_business.backend import AccountRecord
@@ -108,23 +107,25 @@ class NewHolder:
 
 
 async def register_holder(
-    db: AsyncSession, request: Request, record: AccountRecord, data: NewHolder, *, via: str, status: str
+    db: AsyncSession, request: Request, record: AccountRecord, data: NewHolder, *, via: str
 ) -> User:
-    """Create the holder's user, the account and the holder membership (the caller commits)."""
+    """Create the holder's user, the account and the holder membership, then register it through the core
+    (the ``registered`` event and audit entries; the caller commits).
+
+    From the activation link (``via="activation"``) the address is the one on file: the access is active
+    at once. Otherwise the core's confirmation flow sends the plugin's link (:func:`send_confirmation`).
+    """
     user = await create_user(
         db,
         email=data.email,
         username=data.username,
         password=data.password,
-        status=status,
         first_name=record.holder_first_name,
         last_name=record.holder_last_name,
         company=record.company,
         locale=data.locale,
         plugin_data={PLUGIN: {"account": record.number, "via": via, "role": "holder"}},
     )
-    if status == UserStatus.ACTIVE:
-        user.confirmed_at = utcnow()
     db.add(HolderRegistration(account_number=record.number, user_id=user.id))
     await db.flush()  # a concurrent registration of the same account fails here (IntegrityError)
     account = await get_or_create_account(db, record.number, name=record.company, address=record.service_address)
@@ -139,30 +140,9 @@ async def register_holder(
         subject_id=record.number,
         via=via,
     )
+    policy = ACTIVE_AT_ONCE if via == "activation" else None
+    await register_user(db, request.state.tenant, user, request=request, data={"via": via}, policy=policy)
     return user
-
-
-def session_policy(tenant: Tenant) -> SessionPolicy:
-    """The tenant's session policy (the core default when no plugin sets one)."""
-    found = get_portal().hooks(tenant).portique_session_policy(tenant=tenant)
-    return found if isinstance(found, SessionPolicy) else SessionPolicy()
-
-
-def sign_in(request: Request, user: User) -> None:
-    """Sign ``user`` in on this request under a new session id (not "stay signed in")."""
-    policy = session_policy(request.state.tenant)
-    session = request.state.session
-    session.sign_in(
-        user_id=user.id,
-        persistent=False,
-        lifetime=policy.absolute_timeout,
-        idle=policy.idle_timeout,
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
-    if user.locale:
-        session.set("locale", user.locale)
-    request.state.user = user
 
 
 def check_password_extras(tenant: Tenant, field: Any, *, email: str, username: str) -> None:

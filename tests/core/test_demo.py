@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -39,6 +40,9 @@ def test_demo_creates_four_portals_with_accounts_and_staff_and_is_idempotent(tmp
         assert f"http://{slug}.localhost:8000/" in first.output
         assert f"/t/{slug}/console" in first.output
     assert "operator@portique.example" in first.output
+    for slug in ("lumen", "videotron", "omicron", "luminus"):  # a timed line per step, on stderr
+        assert re.search(rf"^{slug}: tenant: done in \d+\.\d s$", first.output, re.M), first.output
+        assert re.search(rf"^{slug}: demo data and accounts: done in \d+\.\d s$", first.output, re.M)
     secret = first.output.split("the secret ", 1)[1].split(",", 1)[0]
     assert len(base64.b32decode(secret)) * 8 >= 160, secret
     assert secret in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -51,3 +55,16 @@ def test_demo_creates_four_portals_with_accounts_and_staff_and_is_idempotent(tmp
     second = runner.invoke(main, ["demo"], catch_exceptions=False)
     assert second.exit_code == 0, second.output
     assert _counts(url) == counts
+
+
+async def test_a_long_step_says_it_is_still_running(capsys):
+    import asyncio
+
+    from core.cli_progress import step
+
+    async with step("slow thing", tick=0.05):
+        await asyncio.sleep(0.18)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "slow thing …"
+    assert sum("slow thing … still running" in line for line in lines) >= 2
+    assert lines[-1].startswith("slow thing: done in 0.")

@@ -18,6 +18,7 @@ def served(tmp_path, monkeypatch) -> list[dict[str, Any]]:
     monkeypatch.setenv("PORTIQUE_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("PORTIQUE_REDIS_URL", raising=False)
     monkeypatch.delenv("PORTIQUE_TRUSTED_PROXIES", raising=False)
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(serving, "serve", lambda app, **options: calls.append(options))
     return calls

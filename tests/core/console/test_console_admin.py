@@ -243,3 +243,26 @@ async def test_a_failing_backend_leaves_nothing_behind(operator_client, alpha, m
     assert "nothing was written" in failed.text
     async with portal.database.session(alpha.id) as db:
         assert await db.scalar(select(func.count()).select_from(Account)) == 0
+
+
+async def test_the_console_previews_an_xlsx_workbook_too(operator_client, alpha, make_staff):
+    import io
+
+    from openpyxl import Workbook
+
+    await _operator(operator_client, make_staff)
+    csrf = csrf_of((await operator_client.get("/console/imports")).text)
+    book = Workbook()
+    book.active.append(["number", "name"])
+    book.active.append([1001, "Ann"])
+    book.active.append([1002, "Bob"])
+    content = io.BytesIO()
+    book.save(content)
+    preview = await operator_client.post(
+        "/console/imports",
+        data={"csrf_token": csrf, "step": "preview", "importer": f"{alpha.id}:customers"},
+        files={"file": ("customers.xlsx", content.getvalue(), "application/octet-stream")},
+    )
+    assert preview.status_code == 200
+    assert "Preview: 2 valid rows" in preview.text
+    assert "1001" in preview.text

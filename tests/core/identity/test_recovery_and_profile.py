@@ -275,12 +275,12 @@ async def test_signed_in_cookie_is_httponly_and_lax(tenant, tenant_client, make_
 
 
 async def test_tenant_requires_totp_for_holders(tenant, tenant_client, make_user, portal, monkeypatch, time_machine):
-    from core.identity import pages, profile
+    from core.identity import profile, signin
     from core.identity.policies import SessionPolicy
 
     time_machine.move_to(NOW, tick=False)
     policy = SessionPolicy(totp_required_roles=("holder", "admin"))
-    monkeypatch.setattr(pages, "session_policy", lambda tenant: policy)
+    monkeypatch.setattr(signin, "session_policy", lambda tenant: policy)
     monkeypatch.setattr(profile, "session_policy", lambda tenant: policy)
     await make_user(tenant, account="A-1", role="holder")
     await make_user(tenant, "mem@example.com", account="A-1", role="member")

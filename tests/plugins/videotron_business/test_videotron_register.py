@@ -265,3 +265,24 @@ async def test_the_counters_are_the_core_throttles(vclient, portal):
     await register(vclient, postal_code="H1A 1A1")
     storage = get_throttle(portal).storage
     assert any("videotron_business" in str(key) for key in getattr(storage, "events", {})), "core throttle counted"
+
+
+async def test_a_pending_address_registering_again_gets_the_same_answer_and_a_new_link(
+    vclient, tenant_client, vtenant, mailbox
+):
+    assert (await register(vclient)).status_code == 303
+    first = token_in(await mailbox.last(GOOD["email"]), "confirm")
+    again = tenant_client(vtenant)
+    again.headers["Accept-Language"] = "en-CA"
+    other_account = {"account_number": "800 100 002", "postal_code": "G1K 3H1", "username": "quelquun.autre"}
+    response = await register(again, **other_account)  # the address of Anh's pending registration
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/videotron/registered")
+    second = token_in(await mailbox.last(GOOD["email"]), "confirm")
+    assert second != first
+    assert (await vclient.get(f"/videotron/confirm/{first}")).status_code == 410  # the older link stops working
+    page = await vclient.get(f"/videotron/confirm/{second}")
+    assert page.status_code == 200
+    assert (
+        await vclient.post(f"/videotron/confirm/{second}", data={"csrf_token": csrf_of(page.text)})
+    ).status_code == 303

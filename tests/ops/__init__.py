@@ -1,0 +1,1 @@
+"""Operating Portique: packaging, configuration checks, start-up report, worker heartbeat, logs."""
