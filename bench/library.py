@@ -27,8 +27,8 @@ async def measure_library(size: int, rounds: int) -> tuple[float, float]:
     from core.plugins import PluginManager
     from core.settings import Settings
     from core.tenancy.service import create_tenant
-    from plugins.omicron_registration.content import LibraryQuery, search_documents
-    from plugins.omicron_registration.registry import ensure_documents
+    from plugins.omicron_registration.importers import ensure_documents
+    from plugins.omicron_registration.library import LibraryQuery, search_documents
 
     folder = Path(tempfile.mkdtemp(prefix="omicron-bench-"))
     url = f"sqlite+aiosqlite:///{folder}/bench.db"

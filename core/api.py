@@ -94,8 +94,9 @@ from core.ticketing.service import open_ticket
 from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
-from core.web.redirects import redirect, safe_next
-from core.web.rendering import prefixed, render
+from core.web.redirects import redirect, redirect_to, safe_next
+from core.web.rendering import prefixed, render, url_for
+from core.web.routing import RootRoute
 
 T = TypeVar("T")
 
@@ -165,6 +166,7 @@ __all__ = [
     "RegistrationOutcome",
     "RegistryImporter",
     "Role",
+    "RootRoute",
     "RowError",
     "Rows",
     "Rule",
@@ -242,6 +244,7 @@ __all__ = [
     "prefixed",
     "queue_mail",
     "redirect",
+    "redirect_to",
     "regex_rule",
     "register_user",
     "reject_user",
@@ -266,6 +269,7 @@ __all__ = [
     "suspend_membership",
     "tell_already_registered",
     "tenant_db",
+    "url_for",
     "use_locale",
     "username_problems",
     "username_taken",

@@ -142,12 +142,16 @@ def portique_cli(group: click.Group) -> None:
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
     """Pages of the plugin on this tenant (Starlette ``Route``/``Mount`` objects).
 
-    Routes are matched before the core's, so a plugin may take over a core path such as
-    ``/register``. Every unsafe request is CSRF-checked by the core before the endpoint runs, and
-    routes exist only on tenants that enable the plugin (elsewhere they 404).
+    Paths are relative to the plugin's ``url_prefix``: the core places them under it (``/advance``
+    is served at ``/luminus/advance``); a :class:`~core.web.routing.RootRoute` stays at the tenant
+    root. Routes are matched before the core's, so a plugin may take over a core path such as
+    ``/register`` with a ``RootRoute``. Name every route and link to it by name (``url_for``,
+    ``redirect_to``), so the links follow the prefix. Every unsafe request is CSRF-checked by the
+    core before the endpoint runs, and routes exist only on tenants that enable the plugin
+    (elsewhere they 404).
 
     :param tenant: the tenant the routing table is built for.
-    :return: routes, usually under the plugin's ``url_prefix``.
+    :return: routes, relative to the plugin's ``url_prefix``.
     """
 
 

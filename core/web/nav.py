@@ -14,13 +14,19 @@ class NavItem:
     """A link in the tenant's main navigation.
 
     :param label: text already translated for the request's locale (use ``core.api.gettext``).
-    :param path: path inside the tenant (``/luminus/invoices``); the core adds the tenant prefix.
+    :param path: path inside the tenant (``/profile``); the core adds the tenant prefix. Leave it
+        empty when ``route`` names the page.
     :param order: position; lower first. Core items use multiples of 10.
+    :param route: name of the tenant route the item links to (``luminus_invoices``); the core
+        resolves it, so the link follows the plugin's ``url_prefix``.
+    :param params: path parameters of ``route``.
     """
 
     label: str
-    path: str
+    path: str = ""
     order: int = 100
+    route: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 WidgetLoader = Callable[[Request], Awaitable[Mapping[str, Any]]]

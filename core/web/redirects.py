@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from core.web.rendering import prefixed
+from core.web.rendering import prefixed, url_for
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
@@ -23,3 +24,8 @@ def safe_next(value: str | None, default: str = "/") -> str:
 def redirect(request: Request, path: str, status_code: int = 303) -> RedirectResponse:
     """Redirect to ``path`` inside the current tenant."""
     return RedirectResponse(prefixed(request, path), status_code=status_code)
+
+
+def redirect_to(request: Request, name: str, /, status_code: int = 303, **params: Any) -> RedirectResponse:
+    """Redirect to the tenant's route ``name`` (``luminus_advance``) with its path ``params``."""
+    return RedirectResponse(url_for(request, name, **params), status_code=status_code)

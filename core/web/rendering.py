@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,25 @@ from core.web.templating import bind_csrf_token
 def prefixed(request: Request, path: str) -> str:
     """``path`` inside the current tenant (adds the ``/t/<slug>`` prefix when there is one)."""
     return f"{request.scope.get('root_path', '')}{path}"
+
+
+def path_for(request: Request, name: str, /, **params: Any) -> str:
+    """The path of the tenant's route ``name`` inside the tenant (``/luminus/invoices``)."""
+    router = request.scope.get("router") or request.app.router
+    return str(router.url_path_for(name, **params))
+
+
+def url_for(request: Request, name: str, /, **params: Any) -> str:
+    """The path of the tenant's route ``name`` (``luminus_invoices``), tenant prefix included.
+
+    Plugins link to their own pages this way, so the pages follow the plugin's ``url_prefix``.
+    """
+    return prefixed(request, path_for(request, name, **params))
+
+
+def nav_path(request: Request, item: NavItem) -> str:
+    """The tenant-relative path of a navigation item (its route's path when it names one)."""
+    return item.path if item.route is None else path_for(request, item.route, **dict(item.params))
 
 
 def locale_choices(locales: Sequence[str]) -> list[tuple[str, str]]:
@@ -43,9 +63,9 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
     stylesheets: list[str] = []
     if tenant is not None:
         hooks = portal.hooks(tenant)
-        nav = sorted(
-            flatten(hooks.portique_nav_items(tenant=tenant, user=user)), key=lambda item: (item.order, item.path)
-        )
+        items: list[NavItem] = flatten(hooks.portique_nav_items(tenant=tenant, user=user))
+        placed = [replace(item, path=nav_path(request, item)) for item in items]
+        nav = sorted(placed, key=lambda item: (item.order, item.path))
         stylesheets = flatten(hooks.portique_stylesheets(tenant=tenant))
     theme = portal.theme(tenant)
     csrf_token = request.state.session.csrf_token
@@ -63,6 +83,8 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
         "locales": locale_choices(tenant.locales) if tenant else [],
         "csrf_token": csrf_token,
         "url": lambda path: prefixed(request, path),
+        "url_for": lambda name, **params: url_for(request, name, **params),
+        "path_for": lambda name, **params: path_for(request, name, **params),
         "current_path": request.url.path[len(request.scope.get("root_path", "")) :] or "/",
         "debug": portal.settings.debug,
         **(context or {}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route, Router
+from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from core.db.retry import retry_on_conflict
@@ -17,10 +17,46 @@ from core.web import ids as _ids  # noqa: F401 - registers the ``{name:id}`` pat
 from core.web.rendering import render
 
 
+class RootRoute(Route):
+    """A plugin page at the tenant root rather than under the plugin's ``url_prefix``.
+
+    For a page that replaces a core one (``/register``) or joins a core area (``/console/…``).
+    """
+
+
+def under_prefix(routes: list[BaseRoute], url_prefix: str | None) -> list[BaseRoute]:
+    """``routes`` of one plugin placed under its ``url_prefix`` (:class:`RootRoute` ones stay at the root)."""
+    prefix = (url_prefix or "").rstrip("/")
+    if not prefix:
+        return list(routes)
+    placed: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, RootRoute):
+            placed.append(route)
+        elif isinstance(route, Route):
+            methods = sorted(route.methods or []) or None
+            placed.append(Route(prefix + route.path, route.endpoint, methods=methods, name=route.name))
+        elif isinstance(route, Mount):
+            placed.append(Mount(prefix + route.path, app=route.app, name=route.name))
+        else:
+            raise TypeError(f"route {route!r}: a plugin contributes Route or Mount objects")
+    return placed
+
+
 def tenant_routes(portal: Portal, tenant: Tenant) -> list[BaseRoute]:
-    """The tenant's routes: provider plugins first (they may replace a core page), then defaults."""
+    """The tenant's routes: provider plugins first (they may replace a core page), then defaults.
+
+    Each plugin's routes are placed under the ``url_prefix`` its :class:`~core.plugin_info.PluginInfo`
+    declares, so its pages move with the prefix and link to each other by route name.
+    """
     providers, defaults = portal.plugin_order(tenant)
-    ordered = [portal.plugins.call_plugin(name, "portique_routes", tenant=tenant) for name in (*providers, *defaults)]
+    ordered = [
+        under_prefix(
+            flatten([portal.plugins.call_plugin(name, "portique_routes", tenant=tenant)]),
+            portal.plugins.infos[name].url_prefix,
+        )
+        for name in (*providers, *defaults)
+    ]
     return protect_routes(flatten(ordered), inner=retry_on_conflict)
 
 
@@ -62,4 +98,6 @@ class Dispatcher:
             location = scope["root_path"] + "/" + (f"?{query}" if query else "")
             await RedirectResponse(location, status_code=307)(scope, receive, send)
             return
-        await self.router_for(tenant)(scope, receive, send)
+        router = self.router_for(tenant)
+        scope["router"] = router  # ``url_for`` resolves the tenant's route names
+        await router(scope, receive, send)

@@ -17,6 +17,7 @@ from core.api import (
     Permission,
     PluginInfo,
     RegistryImporter,
+    RootRoute,
     Tenant,
     TicketCategory,
     User,
@@ -70,17 +71,17 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
     from plugins.lumen_ecommerce import pages
 
     return [
-        Route("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
-        Route("/register/done", pages.register_done, name="lumen_register_done"),
-        Route("/lumen/requests", pages.requests_list, name="lumen_requests"),
-        Route("/lumen/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
-        Route("/lumen/catalogue", pages.catalogue, name="lumen_catalogue"),
-        Route("/lumen/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
-        Route("/lumen/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
-        Route("/lumen/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
-        Route("/lumen/orders", pages.orders, name="lumen_orders"),
-        Route("/lumen/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
-        Route("/lumen/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
+        RootRoute("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
+        RootRoute("/register/done", pages.register_done, name="lumen_register_done"),
+        Route("/requests", pages.requests_list, name="lumen_requests"),
+        Route("/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
+        Route("/catalogue", pages.catalogue, name="lumen_catalogue"),
+        Route("/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
+        Route("/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
+        Route("/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
+        Route("/orders", pages.orders, name="lumen_orders"),
+        Route("/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
+        Route("/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
     ]
 
 
@@ -102,8 +103,8 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []
     return [
-        NavItem(gettext("Catalogue"), "/lumen/catalogue", 20),
-        NavItem(gettext("Orders"), "/lumen/orders", 30),
+        NavItem(gettext("Catalogue"), route="lumen_catalogue", order=20),
+        NavItem(gettext("Orders"), route="lumen_orders", order=30),
     ]
 
 
@@ -121,7 +122,7 @@ def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
 
 @hookimpl
 def portique_permissions(tenant: Tenant) -> list[Permission]:
-    from plugins.lumen_ecommerce.service import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
+    from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
     return [
         Permission(PERM_ORDER, lazy_gettext("Place orders")),
@@ -145,7 +146,7 @@ def portique_account_users_policy(tenant: Tenant, account: Account) -> AccountUs
 
 @hookimpl
 def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> Any:
-    from plugins.lumen_ecommerce.service import decide
+    from plugins.lumen_ecommerce.access_requests import decide
 
     if approval.plugin != NAME or approval.kind != "access_request":
         return None
@@ -154,14 +155,14 @@ def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: Asy
 
 @hookimpl
 def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[ApprovalField] | None:
-    from plugins.lumen_ecommerce.service import approval_fields
+    from plugins.lumen_ecommerce.access_requests import approval_fields
 
     return approval_fields(approval) if approval.kind == "access_request" else None
 
 
 @hookimpl
 def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
-    from plugins.lumen_ecommerce.support import categories
+    from plugins.lumen_ecommerce.tickets import categories
 
     return categories(tenant)
 

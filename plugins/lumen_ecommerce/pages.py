@@ -35,11 +35,22 @@ from core.api import (
     plugin_settings,
     prefixed,
     queue_mail,
+    redirect_to,
     render,
     service,
     tenant_db,
     utcnow,
     visible_tenant_ids,
+)
+from plugins.lumen_ecommerce.access_requests import (
+    ADMIN_ROLES,
+    PERM_ORDER,
+    PERM_ORDER_APPROVAL,
+    PERMISSION_OF_CHOICE,
+    check_request,
+    describe_permission,
+    file_request,
+    store_request,
 )
 from plugins.lumen_ecommerce.backend import CustomerRegistry
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
@@ -51,16 +62,6 @@ from plugins.lumen_ecommerce.models import (
     LumenOrderLine,
     OrderStatus,
     RequestAction,
-)
-from plugins.lumen_ecommerce.service import (
-    ADMIN_ROLES,
-    PERM_ORDER,
-    PERM_ORDER_APPROVAL,
-    PERMISSION_OF_CHOICE,
-    check_request,
-    describe_permission,
-    file_request,
-    store_request,
 )
 from plugins.lumen_ecommerce.settings import LumenSettings
 
@@ -407,12 +408,12 @@ async def cart_add(request: Request) -> Response:
         product = await service(request.state.tenant, CustomerRegistry).product(db, sku)
     if product is None or not quantity:
         flash(request, gettext("Enter a quantity from 1 to %(max)s.", max=MAX_QUANTITY), "error")
-        return _go(request, "/lumen/catalogue")
+        return redirect_to(request, "lumen_catalogue")
     cart = _cart(request)
     cart[sku] = min(MAX_QUANTITY, cart.get(sku, 0) + quantity)
     request.state.session.set(CART_KEY, cart)
     flash(request, gettext("Added to your cart."), "success")
-    return _go(request, "/lumen/catalogue")
+    return redirect_to(request, "lumen_catalogue")
 
 
 async def _cart_lines(request: Request) -> list[dict[str, Any]]:
@@ -451,7 +452,7 @@ async def cart_page(request: Request) -> Response:
                 cart[sku] = quantity
         request.state.session.set(CART_KEY, cart)
         flash(request, gettext("Your cart was updated."), "success")
-        return _go(request, "/lumen/cart")
+        return redirect_to(request, "lumen_cart")
     lines = await _cart_lines(request)
     total = sum((line["total"] for line in lines), Decimal("0"))
     return await render(
@@ -479,7 +480,7 @@ async def checkout(request: Request) -> Response:
     lines = await _cart_lines(request)
     if not lines:
         flash(request, gettext("Your cart is empty."), "error")
-        return _go(request, "/lumen/cart")
+        return redirect_to(request, "lumen_cart")
     user = await current_user(request)
     assert user is not None
     tenant = request.state.tenant
@@ -532,7 +533,7 @@ async def checkout(request: Request) -> Response:
         flash(request, gettext("Your order was placed."), "success")
     else:
         flash(request, gettext("Your order was sent to your account administrator for approval."), "success")
-    return _go(request, f"/lumen/orders/{order_id}")
+    return redirect_to(request, "lumen_order", order_id=order_id)
 
 
 async def _account_admins(db: Any, account_id: int) -> list[User]:
@@ -609,7 +610,7 @@ async def order_decide(request: Request) -> Response:
         order = await _order_of_account(db, request.path_params["order_id"], membership)
         if order.status != OrderStatus.PENDING_APPROVAL:
             flash(request, gettext("This order was already decided."), "warning")
-            return _go(request, f"/lumen/orders/{order.id}")
+            return redirect_to(request, "lumen_order", order_id=order.id)
         order.status = OrderStatus.PLACED if decision == "approve" else OrderStatus.REJECTED
         order.reason = (form.reason.data or "").strip()
         order.decided_by = user.id
@@ -640,4 +641,4 @@ async def order_decide(request: Request) -> Response:
         gettext("The order was approved and placed.") if decision == "approve" else gettext("The order was rejected."),
         "success",
     )
-    return _go(request, f"/lumen/orders/{order_id}")
+    return redirect_to(request, "lumen_order", order_id=order_id)

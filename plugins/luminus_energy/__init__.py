@@ -63,26 +63,43 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.luminus_energy import advance, billing, payment, readings, services, statements
+    from plugins.luminus_energy import advance, billing, payment, readings, service_requests, statements
 
     return [
-        Route(f"{PREFIX}/advance", advance.overview),
-        Route(f"{PREFIX}/advance/change", advance.change, methods=["GET", "POST"]),
-        Route(f"{PREFIX}/invoices", billing.invoices),
-        Route(f"{PREFIX}/invoices/{{invoice_id:id}}/pdf", billing.invoice_download),
-        Route(f"{PREFIX}/invoices/{{invoice_id:id}}/request-copy", billing.invoice_copy_request, methods=["POST"]),
-        Route(f"{PREFIX}/payment-method", payment.payment_method),
-        Route(f"{PREFIX}/payment-method/e-invoice", payment.e_invoice, methods=["POST"]),
-        Route(f"{PREFIX}/payment-method/direct-debit", payment.direct_debit, methods=["POST"]),
-        Route(f"{PREFIX}/payment-method/stop-request", payment.stop_direct_debit_request, methods=["POST"]),
-        Route(f"{PREFIX}/statement", statements.statement),
-        Route(f"{PREFIX}/moving", services.moving),
-        Route(f"{PREFIX}/moving/document.pdf", services.moving_document),
-        Route(f"{PREFIX}/reminder-fees", services.reminder_fees),
-        Route(f"{PREFIX}/reminder-fees/{{invoice_id:id}}/cancel", services.cancel_reminder_fee, methods=["POST"]),
-        Route(f"{PREFIX}/readings", readings.readings_page),
-        Route(f"{PREFIX}/readings/{{point_id:id}}/add", readings.add_reading, methods=["POST"]),
-        Route(f"{PREFIX}/readings/delete/{{reading_id:id}}", readings.delete_reading, methods=["POST"]),
+        Route("/advance", advance.overview, name="luminus_advance"),
+        Route("/advance/change", advance.change, methods=["GET", "POST"], name="luminus_advance_change"),
+        Route("/invoices", billing.invoices, name="luminus_invoices"),
+        Route("/invoices/{invoice_id:id}/pdf", billing.invoice_download, name="luminus_invoice_download"),
+        Route(
+            "/invoices/{invoice_id:id}/request-copy",
+            billing.invoice_copy_request,
+            methods=["POST"],
+            name="luminus_invoice_copy_request",
+        ),
+        Route("/payment-method", payment.payment_method, name="luminus_payment_method"),
+        Route("/payment-method/e-invoice", payment.e_invoice, methods=["POST"], name="luminus_e_invoice"),
+        Route("/payment-method/direct-debit", payment.direct_debit, methods=["POST"], name="luminus_direct_debit"),
+        Route(
+            "/payment-method/stop-request",
+            payment.stop_direct_debit_request,
+            methods=["POST"],
+            name="luminus_stop_direct_debit",
+        ),
+        Route("/statement", statements.statement, name="luminus_statement"),
+        Route("/moving", service_requests.moving, name="luminus_moving"),
+        Route("/moving/document.pdf", service_requests.moving_document, name="luminus_moving_document"),
+        Route("/reminder-fees", service_requests.reminder_fees, name="luminus_reminder_fees"),
+        Route(
+            "/reminder-fees/{invoice_id:id}/cancel",
+            service_requests.cancel_reminder_fee,
+            methods=["POST"],
+            name="luminus_cancel_reminder_fee",
+        ),
+        Route("/readings", readings.readings_page, name="luminus_readings"),
+        Route("/readings/{point_id:id}/add", readings.add_reading, methods=["POST"], name="luminus_add_reading"),
+        Route(
+            "/readings/delete/{reading_id:id}", readings.delete_reading, methods=["POST"], name="luminus_delete_reading"
+        ),
     ]
 
 
@@ -91,10 +108,10 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
         return []
     return [
-        NavItem(_("Advance and settlement"), f"{PREFIX}/advance", 20),
-        NavItem(_("Invoices and payments"), f"{PREFIX}/invoices", 30),
-        NavItem(_("Consumption and readings"), f"{PREFIX}/readings", 40),
-        NavItem(_("Account statement"), f"{PREFIX}/statement", 50),
+        NavItem(_("Advance and settlement"), route="luminus_advance", order=20),
+        NavItem(_("Invoices and payments"), route="luminus_invoices", order=30),
+        NavItem(_("Consumption and readings"), route="luminus_readings", order=40),
+        NavItem(_("Account statement"), route="luminus_statement", order=50),
     ]
 
 

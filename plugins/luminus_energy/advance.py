@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from core.api import audit, current_user, flash, format_date, format_money, prefixed, queue_mail, render
+from core.api import audit, current_user, flash, format_date, format_money, queue_mail, redirect_to, render
 from core.api import gettext as _
 from plugins.luminus_energy.backend import AdvanceFacts
 from plugins.luminus_energy.models import AdvanceChange, Contract, Frequency, SupplyPoint, Tariff
@@ -252,7 +252,7 @@ async def change(ctx: Ctx) -> Response:
                 )
             else:
                 flash(request, _("Nothing changed: the amounts are the same as before."), "info")
-            return RedirectResponse(prefixed(request, "/luminus/advance"), status_code=303)
+            return redirect_to(request, "luminus_advance")
     rows = [(plan, chosen[plan.contract.id], plan.project(chosen[plan.contract.id])) for plan in items]
     return await render(
         request,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from core.api import audit, flash, format_date, prefixed, render
+from core.api import audit, flash, format_date, redirect_to, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.backend import InvoiceLine, PaymentLine
 from plugins.luminus_energy.invoice_document import build_document
@@ -15,7 +15,7 @@ from plugins.luminus_energy.models import Invoice
 from plugins.luminus_energy.paging import Cursor, Page, PageRequest
 from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.rules import InvoiceCopies
-from plugins.luminus_energy.support import open_request, request_problem
+from plugins.luminus_energy.tickets import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
@@ -58,7 +58,7 @@ async def invoices(ctx: Ctx) -> Response:
 def invoice_href(request: Request, invoice: Invoice) -> str:
     """The invoice list's page that holds ``invoice``, scrolled to its row."""
     cursor = Cursor.including(invoice.issue_date, invoice.id)
-    return prefixed(request, f"/luminus/invoices?tab=invoices&older={cursor.token}#invoice-{invoice.id}")
+    return f"{url_for(request, 'luminus_invoices')}?tab=invoices&older={cursor.token}#invoice-{invoice.id}"
 
 
 def _copies(ctx: Ctx) -> InvoiceCopies:
@@ -121,11 +121,11 @@ async def invoice_copy_request(ctx: Ctx) -> Response:
             _("This invoice cannot be requested: it is either available online or older than 7 years."),
             "error",
         )
-        return RedirectResponse(prefixed(ctx.request, "/luminus/invoices"), status_code=303)
+        return redirect_to(ctx.request, "luminus_invoices")
     problem = await request_problem(ctx, "invoice_archive", "invoice_number", invoice.number)
     if problem:
         flash(ctx.request, problem, "info")
-        return RedirectResponse(prefixed(ctx.request, "/luminus/invoices"), status_code=303)
+        return redirect_to(ctx.request, "luminus_invoices")
     record = await open_request(
         ctx,
         "invoice_archive",
@@ -147,4 +147,4 @@ async def invoice_copy_request(ctx: Ctx) -> Response:
         ),
         "success",
     )
-    return RedirectResponse(prefixed(ctx.request, "/luminus/invoices"), status_code=303)
+    return redirect_to(ctx.request, "luminus_invoices")

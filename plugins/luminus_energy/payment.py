@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from wtforms import BooleanField, EmailField, RadioField, StringField
@@ -16,10 +16,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import ValidationError as FormError
 
-from core.api import EmailAddress, PortiqueForm, audit, current_user, flash, lazy_gettext, prefixed, queue_mail, render
+from core.api import (
+    EmailAddress,
+    PortiqueForm,
+    audit,
+    current_user,
+    flash,
+    lazy_gettext,
+    queue_mail,
+    redirect_to,
+    render,
+)
 from core.api import gettext as _
 from plugins.luminus_energy.models import MandateScope
-from plugins.luminus_energy.support import open_request, request_problem
+from plugins.luminus_energy.tickets import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page
 
 # IBAN length per SEPA country (ISO 13616 registry).
@@ -202,7 +212,7 @@ async def e_invoice(ctx: Ctx) -> Response:
         else _("From now on you will receive your invoices by post."),
         "success",
     )
-    return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+    return redirect_to(ctx.request, "luminus_payment_method")
 
 
 @customer_page(permission="payment_method")
@@ -211,7 +221,7 @@ async def direct_debit(ctx: Ctx) -> Response:
     e_form, _unused = await _forms(ctx)
     if await ctx.backend.mandate(ctx.db, ctx.customer) is not None:
         flash(ctx.request, _("Direct debit is already active."), "info")
-        return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+        return redirect_to(ctx.request, "luminus_payment_method")
     form = await DirectDebitForm.from_request(ctx.request)
     if not form.validate():
         return await _page(ctx, e_form, form, 422)
@@ -257,7 +267,7 @@ async def direct_debit(ctx: Ctx) -> Response:
         ),
         "success",
     )
-    return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+    return redirect_to(ctx.request, "luminus_payment_method")
 
 
 @customer_page(permission="payment_method")
@@ -265,11 +275,11 @@ async def stop_direct_debit_request(ctx: Ctx) -> Response:
     """Stopping is not online: file a request for the customer service, who will call back."""
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
     if mandate is None:
-        return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+        return redirect_to(ctx.request, "luminus_payment_method")
     problem = await request_problem(ctx, "payment_method", "mandate_reference", mandate.reference)
     if problem:
         flash(ctx.request, problem, "info")
-        return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+        return redirect_to(ctx.request, "luminus_payment_method")
     record = await open_request(
         ctx,
         "payment_method",
@@ -286,4 +296,4 @@ async def stop_direct_debit_request(ctx: Ctx) -> Response:
         ),
         "success",
     )
-    return RedirectResponse(prefixed(ctx.request, "/luminus/payment-method"), status_code=303)
+    return redirect_to(ctx.request, "luminus_payment_method")

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from core.api import audit, flash, format_date, format_number, parse_id, prefixed, render
+from core.api import audit, flash, format_date, format_number, parse_id, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.chart import consumption_chart
 from plugins.luminus_energy.formats import numeric_date, parse_day
@@ -206,7 +206,7 @@ async def add_reading(ctx: Ctx) -> Response:
     )
     await ctx.db.commit()
     flash(ctx.request, _("Thank you: your meter index has been saved."), "success")
-    return RedirectResponse(prefixed(ctx.request, f"/luminus/readings?point={point.id}"), status_code=303)
+    return RedirectResponse(f"{url_for(ctx.request, 'luminus_readings')}?point={point.id}", status_code=303)
 
 
 @customer_page(permission="readings")
@@ -221,7 +221,7 @@ async def delete_reading(ctx: Ctx) -> Response:
     problem = deletion_problem(
         reading.source, reading.reading_date, latest.id == reading.id, await ctx.backend.closed_until(ctx.db, point)
     )
-    target = prefixed(ctx.request, f"/luminus/readings?point={point.id}")
+    target = f"{url_for(ctx.request, 'luminus_readings')}?point={point.id}"
     if problem is not None:
         message = {
             "not_customer": _("Only an index you entered yourself can be deleted."),

@@ -74,41 +74,41 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from .pages import routes
+    from .routes import routes
 
     return routes()
 
 
 @hookimpl
 def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
-    library = NavItem(label=gettext("Technical library"), path="/omicron/library", order=30)
+    library = NavItem(label=gettext("Technical library"), route="omicron_library", order=30)
     if user is None:
         return [library]
     return [
-        NavItem(label=gettext("My devices"), path="/omicron/devices", order=20),
+        NavItem(label=gettext("My devices"), route="omicron_devices", order=20),
         library,
-        NavItem(label=gettext("Software updates"), path="/omicron/updates", order=40),
-        NavItem(label=gettext("My topics"), path="/omicron/interests", order=50),
+        NavItem(label=gettext("Software updates"), route="omicron_updates", order=40),
+        NavItem(label=gettext("My topics"), route="omicron_interests", order=50),
     ]
 
 
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
-    from .content import dashboard_context
+    from .interests import dashboard_context
 
     return [Widget(template="omicron_registration/widgets/dashboard.html", load=dashboard_context, order=10)]
 
 
 @hookimpl
 def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
-    from .support import categories
+    from .tickets import categories
 
     return categories()
 
 
 @hookimpl
 async def portique_approval_decided(tenant: Tenant, approval: ApprovalRequest, db: AsyncSession) -> None:
-    from .content import approval_decided
+    from .devices import approval_decided
 
     await approval_decided(tenant, approval, db)
 
@@ -180,7 +180,7 @@ def portique_services(tenant: Tenant) -> dict[type, object]:
 
 @hookimpl
 def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
-    from .registry import importers
+    from .importers import importers
 
     return importers()
 

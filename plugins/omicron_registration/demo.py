@@ -24,8 +24,8 @@ from core.api import (
 from .accounts import account_number
 from .backend import LocalBackend
 from .catalog import COUNTRY_CODES, FAMILIES, TOPICS
+from .importers import ensure_documents, file_bytes
 from .models import Device, Event, LegacyAccount, SoftwareUpdate, UserInterest
-from .registry import ensure_documents, file_bytes
 from .settings import NAME
 
 LIBRARY_SIZE = 2_400

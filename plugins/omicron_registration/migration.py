@@ -57,7 +57,7 @@ from core.api import (
 
 from .backend import LegacyRecord, OmicronBackend
 from .catalog import COUNTRY_CODES, country_choices
-from .content import add_device
+from .devices import add_device
 from .settings import OmicronSettings
 
 PURPOSE = "omicron_migrate"

@@ -76,9 +76,9 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 @hookimpl
 def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
     if user is None:
-        return [NavItem(_("Activation e-mail"), f"{URL_PREFIX}/activation", order=50)]
+        return [NavItem(_("Activation e-mail"), route="videotron_activation_request", order=50)]
     if (user.plugin_data or {}).get(NAME, {}).get("role") == "holder":
-        return [NavItem(_("Your account"), f"{URL_PREFIX}/users", order=50)]
+        return [NavItem(_("Your account"), route="videotron_users", order=50)]
     return []
 
 
@@ -159,7 +159,7 @@ def portique_services(tenant: Tenant) -> dict[type, object]:
 
 @hookimpl
 def portique_registry_importers(tenant: Tenant) -> list[RegistryImporter]:
-    from plugins.videotron_business.imports import importers
+    from plugins.videotron_business.importers import importers
 
     return importers()
 

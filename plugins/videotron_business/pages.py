@@ -21,6 +21,7 @@ from core.api import (
     Account,
     Membership,
     Role,
+    RootRoute,
     Tenant,
     TokenProblem,
     User,
@@ -46,6 +47,7 @@ from core.api import (
     normalize_username,
     queue_mail,
     redirect,
+    redirect_to,
     render,
     require_role,
     restore_membership,
@@ -539,7 +541,7 @@ async def users_add(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("The invitation was sent to %(email)s.", email=email), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 async def _entry(db: AsyncSession, request: Request, account: Account) -> Any:
@@ -558,10 +560,10 @@ async def users_invite(request: Request) -> Response:
         person = await _entry(db, request, account)
         if not person.eligible:
             flash(request, _("Technical authorized users cannot access the customer space."), "error")
-            return redirect(request, "/videotron/users")
+            return redirect_to(request, "videotron_users")
         if person.user_id or not person.email or not await _may_invite(db, account, person.email):
             flash(request, _("This person cannot be invited. Add them with another e-mail address."), "error")
-            return redirect(request, "/videotron/users")
+            return redirect_to(request, "videotron_users")
         await _invite(
             db,
             request,
@@ -573,7 +575,7 @@ async def users_invite(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("The invitation was sent to %(email)s.", email=person.email), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 async def _secondary(db: AsyncSession, request: Request, account: Account) -> tuple[Any, User, Membership]:
@@ -614,7 +616,7 @@ async def users_suspend(request: Request) -> Response:
         suspended = membership.suspended
     message = _("%(name)s's access is suspended.") if suspended else _("%(name)s's access is restored.")
     flash(request, message % {"name": person.full_name}, "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 @login_required
@@ -639,7 +641,7 @@ async def users_remove(request: Request) -> Response:
         )
         await db.commit()
     flash(request, _("%(name)s no longer has access to the customer space.", name=person.full_name), "success")
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 # -- invitation of a secondary user ---------------------------------------------------------------------
@@ -716,36 +718,36 @@ async def console_activation(request: Request) -> Response:
                     ),
                     "success",
                 )
-                return redirect(request, "/console/videotron/activation")
+                return redirect_to(request, "videotron_console_activation")
     return await render(request, T + "console_activation.html", context)
 
 
 async def account_users(request: Request) -> Response:
     """The core's ``/account/users`` leads to the holder's User management on this tenant."""
-    return redirect(request, "/videotron/users")
+    return redirect_to(request, "videotron_users")
 
 
 def routes() -> list[BaseRoute]:
     """Every page of the plugin (``/register`` replaces the core's registration page on this tenant)."""
     return [
-        Route(
+        RootRoute(
             "/console/videotron/activation",
             staff_required(console_activation),
             methods=["GET", "POST"],
             name="videotron_console_activation",
         ),
-        Route("/register", register, methods=["GET", "POST"], name="videotron_register"),
-        Route("/videotron/activation", activation_request, methods=["GET", "POST"]),
-        Route("/videotron/activation/sent", activation_sent),
-        Route("/videotron/activate/{token}", activate, methods=["GET", "POST"]),
-        Route("/videotron/registered", registered),
-        Route("/videotron/confirm/{token}", confirm, methods=["GET", "POST"]),
-        Route("/videotron/username/check", username_check),
-        Route("/account/users", account_users),
-        Route("/videotron/users", users),
-        Route("/videotron/users/add", users_add, methods=["POST"]),
-        Route("/videotron/users/{entry:id}/invite", users_invite, methods=["POST"]),
-        Route("/videotron/users/{entry:id}/suspend", users_suspend, methods=["POST"]),
-        Route("/videotron/users/{entry:id}/remove", users_remove, methods=["POST"]),
-        Route("/videotron/invitation/{token}", invitation, methods=["GET", "POST"]),
+        RootRoute("/register", register, methods=["GET", "POST"], name="videotron_register"),
+        Route("/activation", activation_request, methods=["GET", "POST"], name="videotron_activation_request"),
+        Route("/activation/sent", activation_sent, name="videotron_activation_sent"),
+        Route("/activate/{token}", activate, methods=["GET", "POST"], name="videotron_activate"),
+        Route("/registered", registered, name="videotron_registered"),
+        Route("/confirm/{token}", confirm, methods=["GET", "POST"], name="videotron_confirm"),
+        Route("/username/check", username_check, name="videotron_username_check"),
+        RootRoute("/account/users", account_users, name="videotron_account_users"),
+        Route("/users", users, name="videotron_users"),
+        Route("/users/add", users_add, methods=["POST"], name="videotron_users_add"),
+        Route("/users/{entry:id}/invite", users_invite, methods=["POST"], name="videotron_users_invite"),
+        Route("/users/{entry:id}/suspend", users_suspend, methods=["POST"], name="videotron_users_suspend"),
+        Route("/users/{entry:id}/remove", users_remove, methods=["POST"], name="videotron_users_remove"),
+        Route("/invitation/{token}", invitation, methods=["GET", "POST"], name="videotron_invitation"),
     ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from core.api import Widget, current_membership, prefixed, service, tenant_db
+from core.api import Widget, current_membership, prefixed, service, tenant_db, url_for
 from plugins.videotron_business.backend import VideotronBackend, format_postal_code
 
 
@@ -25,7 +25,7 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
         "postal_code": format_postal_code(record.postal_code) if record else "",
         "lines": lines,
         "is_holder": membership.role == "holder",
-        "users_url": prefixed(request, "/videotron/users"),
+        "users_url": url_for(request, "videotron_users"),
     }
 
 

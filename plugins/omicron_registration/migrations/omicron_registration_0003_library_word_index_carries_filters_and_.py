@@ -27,7 +27,7 @@ FILTERS = ('family', 'topic', 'language', 'doc_type', 'published_on')
 
 def _reindex() -> None:
     """Rebuild the word index from the documents (the words now carry the filter columns)."""
-    from plugins.omicron_registration.registry import words_of
+    from plugins.omicron_registration.importers import words_of
 
     bind = op.get_bind()
     documents = sa.table(DOCUMENTS, sa.column('id'), sa.column('tenant_id'), sa.column('search_text'),

@@ -57,10 +57,10 @@ def portique_template_dirs() -> list[Path]:
 def portique_routes(tenant) -> list[Route]:
     CALLS.append(tenant.slug)
     return [
-        Route("/alpha/notes", notes),
-        Route("/alpha/echo", echo, methods=["POST"]),
-        Route("/alpha/boom", boom),
-        Route("/alpha/page", themed),
+        Route("/notes", notes),
+        Route("/echo", echo, methods=["POST"]),
+        Route("/boom", boom),
+        Route("/page", themed),
     ]
 
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from core.api import ApprovalRequest, ApprovalStatus, Membership, User, resolve, utcnow
 from core.testing import csrf_of, mail_links, mail_text
-from plugins.lumen_ecommerce import service
+from plugins.lumen_ecommerce import access_requests as service
+from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES, make_username
 from plugins.lumen_ecommerce.models import LumenAccessRequest
-from plugins.lumen_ecommerce.service import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES, make_username
 
 from .conftest import page_csrf, request_data, sign_in
 

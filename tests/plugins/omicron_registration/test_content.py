@@ -349,8 +349,8 @@ async def test_adding_devices_is_throttled_against_registry_probing(portal, omic
 
 
 async def test_library_words_match_prefixes_and_combine_with_filters(portal, omicron):
-    from plugins.omicron_registration.content import LibraryQuery, search_documents
-    from plugins.omicron_registration.registry import ensure_documents
+    from plugins.omicron_registration.importers import ensure_documents
+    from plugins.omicron_registration.library import LibraryQuery, search_documents
 
     async with portal.database.session(omicron.id) as db:
         await ensure_documents(db, omicron.id, 600)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from core.api import create_user, utcnow
 from plugins.omicron_registration.backend import LocalBackend
+from plugins.omicron_registration.importers import ensure_documents
 from plugins.omicron_registration.library_pdf import page_count
 from plugins.omicron_registration.models import Document, UserInterest
-from plugins.omicron_registration.registry import ensure_documents
 
 from .conftest import PASSWORD, sign_in
 
@@ -143,7 +143,7 @@ async def test_a_document_page_tells_who_may_download_it(portal, omicron, regist
 def test_fpdf2_is_not_loaded_with_the_plugin():
     """fpdf2 and fontTools load with the first PDF: a web process that serves none never holds them."""
     code = (
-        "import sys; import plugins.omicron_registration, plugins.omicron_registration.content, "
+        "import sys; import plugins.omicron_registration, plugins.omicron_registration.library, "
         "plugins.omicron_registration.library_pdf; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'fontTools')))"
     )

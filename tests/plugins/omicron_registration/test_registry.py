@@ -13,8 +13,8 @@ from plugins.omicron_registration.backend import (
     serial_format_ok,
 )
 from plugins.omicron_registration.demo import LIBRARY_SIZE, create_demo_data
+from plugins.omicron_registration.importers import apply_devices, generate_documents, validate_devices, validate_legacy
 from plugins.omicron_registration.models import Device, Document, LegacyAccount, SoftwareUpdate
-from plugins.omicron_registration.registry import apply_devices, generate_documents, validate_devices, validate_legacy
 
 
 @pytest.mark.parametrize(

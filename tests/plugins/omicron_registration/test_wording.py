@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from core.api import create_user, utcnow
 from core.testing import mail_text
+from plugins.omicron_registration.importers import ensure_documents
 from plugins.omicron_registration.models import Document
-from plugins.omicron_registration.registry import ensure_documents
 
 from .conftest import PASSWORD, register, sign_in
 

@@ -14,7 +14,7 @@ from plugins.videotron_business.backend import (
     normalize_postal_code,
 )
 from plugins.videotron_business.demo import DEMO_PASSWORD, create_demo_data
-from plugins.videotron_business.imports import apply_accounts, apply_users, validate_accounts, validate_users
+from plugins.videotron_business.importers import apply_accounts, apply_users, validate_accounts, validate_users
 from plugins.videotron_business.models import RegistryAccount, RegistryServiceLine
 
 PLUGIN = "videotron_business"

@@ -7,14 +7,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from core.api import flash, format_date, plugin_settings, prefixed, render
+from core.api import flash, format_date, plugin_settings, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.billing import invoice_href
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
 from plugins.luminus_energy.settings import LuminusSettings
-from plugins.luminus_energy.support import open_request, request_problem
+from plugins.luminus_energy.tickets import open_request, request_problem
 from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
@@ -81,7 +81,7 @@ async def cancel_reminder_fee(ctx: Ctx) -> Response:
     line = await ctx.backend.invoice(ctx.db, ctx.customer, path_int(ctx.request, "invoice_id"), ctx.today)
     if line is None or line.invoice.kind != InvoiceKind.REMINDER_FEE:
         raise HTTPException(status_code=404)
-    target = prefixed(ctx.request, "/luminus/reminder-fees")
+    target = url_for(ctx.request, "luminus_reminder_fees")
     related = (
         await ctx.backend.invoice(ctx.db, ctx.customer, line.invoice.related_invoice_id, ctx.today)
         if line.invoice.related_invoice_id
