@@ -19,8 +19,8 @@ from core.approvals.fields import ApprovalField, parse_time
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import client_ip
 from core.audit.service import record as audit
-from core.cli import make_portal
-from core.cli import run as run_command
+from core.commands import make_portal
+from core.commands import run as run_command
 from core.console.auth import current_staff, staff_required, visible_tenant_ids
 from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount

@@ -31,6 +31,7 @@ from core.web.observability import ObservabilityMiddleware, configure_logging
 from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
 from core.web.themes import THEMES_ROOT, available_themes, load_theme
+from core.wiring import build_portal
 
 CORE_STATIC = Path(__file__).resolve().parent / "static"
 
@@ -89,7 +90,7 @@ def create_app(
     if access_log is None:
         access_log = settings.access_log
     configure_logging(settings.log_json)
-    portal = Portal(settings, PluginManager(extra_plugins))
+    portal = build_portal(settings, PluginManager(extra_plugins))
     portal.activate()
 
     @contextlib.asynccontextmanager

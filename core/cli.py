@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy import select
 
 from core import __version__
+from core.commands import make_portal, run
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
-from core.settings import ConfigurationError, load_settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
 
 T = TypeVar("T")
-
-
-def make_portal() -> Portal:
-    """Build the portal from the environment, turning configuration errors into one clear line."""
-    try:
-        portal = Portal(load_settings(), PluginManager())
-    except (ConfigurationError, PluginError) as exc:
-        raise click.ClickException(str(exc)) from None
-    portal.activate()
-    return portal
-
-
-def run(portal: Portal, coro_fn: Callable[[], Awaitable[T]]) -> T:
-    """Run an async command body, then close the database."""
-
-    async def main() -> T:
-        portal.activate()
-        try:
-            return await coro_fn()
-        finally:
-            await portal.database.dispose()
-
-    return asyncio.run(main())
 
 
 class PortiqueGroup(click.Group):

@@ -35,6 +35,7 @@ from core.portal import Portal
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import create_tenant
+from core.wiring import build_portal
 
 T = TypeVar("T")
 POSTGRES_ENV = "PORTIQUE_TEST_POSTGRES_URL"
@@ -309,7 +310,7 @@ def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Await
 
     It runs in its own thread, so it works beside Playwright's event loop.
     """
-    portal = Portal(portique_settings, PluginManager())
+    portal = build_portal(portique_settings, PluginManager())
 
     def run(fn: Callable[[Portal], Awaitable[T]]) -> T:
         async def main() -> T:

@@ -18,13 +18,13 @@ from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.console.language import tenant_words
-from core.console.models import Staff
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.imports import RegistryImporter, RowError
 from core.mail.models import OutboxMessage
 from core.plugins import flatten
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant

@@ -15,12 +15,12 @@ from core.approvals.fields import ApprovalField, payload_fields
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import record as audit
 from core.console.language import tenant_words
-from core.console.models import Staff
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.identity.models import User
 from core.plugins import resolve_one
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.tenancy.models import Tenant
 
 PAGE_SIZE = 100

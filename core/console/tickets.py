@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.api import flash, redirect, render
-from core.console.models import Staff, StaffRole, StaffTenant
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.identity.models import Account, User
 from core.portal import get_portal
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits
 from core.ticketing.forms import ReplyForm, read_uploads

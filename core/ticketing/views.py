@@ -21,6 +21,7 @@ from core.i18n import gettext as _
 from core.identity.models import Membership, Role, User
 from core.identity.tokens import check_token
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.ticketing.attachments import Limits
 from core.ticketing.categories import TicketCategory
@@ -320,8 +321,6 @@ async def ticket_page(request: Request) -> Response:
 async def _assignee(ticket: Ticket) -> Any:
     if ticket.assignee_id is None:
         return None
-    from core.console.models import Staff  # the console owns staff accounts
-
     async with get_portal().database.session() as db:
         staff = await db.get(Staff, ticket.assignee_id)
     return staff if staff is not None and staff.active else None
