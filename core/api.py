@@ -7,13 +7,9 @@ core can reorganise its rooms without breaking plugins.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import Request
 
 from core.approvals.fields import ApprovalField, parse_time
 from core.approvals.models import ApprovalRequest, ApprovalStatus
@@ -86,6 +82,7 @@ from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import open_ticket
+from core.web.flow import flash, tenant_db
 from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
@@ -113,21 +110,6 @@ def plugin_settings(tenant: Tenant, model: type[M]) -> M:
     until the tenant changes: read it, do not change it.
     """
     return get_portal().plugins.plugin_settings(tenant, model)
-
-
-@asynccontextmanager
-async def tenant_db(request: Request) -> AsyncIterator[AsyncSession]:
-    """A database session scoped to the request's tenant (every tenant-owned query is filtered)."""
-    tenant = request.state.tenant
-    if tenant is None:
-        raise LookupError("tenant_db() needs a tenant request")
-    async with get_portal().database.session(tenant.id) as session:
-        yield session
-
-
-def flash(request: Request, message: str, kind: str = "info") -> None:
-    """Show ``message`` once, on the next page (kinds: info, success, warning, error)."""
-    request.state.session.set("flash", {"message": str(message), "kind": kind})
 
 
 __all__ = [

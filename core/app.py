@@ -18,9 +18,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.i18n.middleware import LocaleMiddleware
-from core.metrics import multiprocess_dir, sample_process_forever, scrape
+from core.metrics import multiprocess_dir, sample_process_forever
 from core.plugins import PluginManager
 from core.portal import Portal
+from core.scrape import scrape
 from core.sessions.middleware import SessionMiddleware
 from core.settings import Settings, load_settings
 from core.tenancy.middleware import TenantMiddleware

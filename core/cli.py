@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core import __version__
 from core.commands import make_portal, run
+from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
@@ -377,7 +378,6 @@ def demo() -> None:
         click.echo(f"  {host_base.format(slug=tenant.slug)}/   or   {base}/t/{tenant.slug}/")
         for account in accounts:
             click.echo(f"  - {account.login} / {account.password}: {account.note}")
-    from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD
 
     click.echo(f"\nOperator console: {base}/console   {OPERATOR} / {PASSWORD}")
     click.echo(f"  two-step code: any authenticator app with the secret {DEMO_TOTP_SECRET}, or")

@@ -14,7 +14,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.console.language import tenant_words
@@ -28,7 +27,10 @@ from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
+from core.web.flow import flash
 from core.web.ids import parse_id, parse_int
+from core.web.redirects import redirect
+from core.web.rendering import render
 from core.web.themes import available_themes
 
 log = logging.getLogger("portique.console")

@@ -14,7 +14,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -29,7 +28,10 @@ from core.ticketing.models import NO_DUE, OPEN_STATUSES, Ticket, TicketAttachmen
 from core.ticketing.service import assign, staff_reply, staff_set_status
 from core.ticketing.sla import is_breached
 from core.ticketing.views import download
+from core.web.flow import flash
 from core.web.ids import parse_id, parse_int
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 PAGE_SIZE = 50
 AT_RISK = timedelta(hours=4)

@@ -7,7 +7,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.i18n import gettext as _
@@ -20,7 +19,10 @@ from core.portal import get_portal
 from core.staff.models import Staff
 from core.tenancy.models import Tenant
 from core.ticketing.models import Ticket
+from core.web.flow import flash
 from core.web.ids import parse_id
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 RESULTS = 50
 

@@ -15,7 +15,7 @@ from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import views
-from core.ticketing.jobs import record_breaches
+from core.ticketing.jobs import record_breaches, tickets_group
 from core.web.nav import NavItem, Widget
 
 
@@ -31,7 +31,6 @@ def portique_stylesheets() -> list[str]:
 
 @hookimpl
 def portique_cli(group: click.Group) -> None:
-    from core.ticketing.jobs import tickets_group
 
     group.add_command(tickets_group)
 
