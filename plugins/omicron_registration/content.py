@@ -10,11 +10,24 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Date, Integer, Select, String, bindparam, distinct, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -62,7 +75,7 @@ DEVICE_ATTEMPTS_PER_HOUR = 10
 _USER_ID = bindparam("user_id", type_=Integer)
 
 
-def _claimed(*columns: Any) -> Select[Any]:
+def _claimed(*columns: Any) -> Select[str, str]:
     """``columns`` of each device registered by the user bound as ``user_id``."""
     return (
         select(*columns)
@@ -79,7 +92,7 @@ INTERESTS = select(UserInterest.kind, UserInterest.code).where(UserInterest.user
 
 _OWNED_KIND = "owned"
 _WAITING_KIND = "waiting"
-CHOICES = union_all(
+CHOICES: CompoundSelect[str, str] = union_all(
     INTERESTS,
     _claimed(literal(_OWNED_KIND), Device.family),
     select(literal(_WAITING_KIND), WaitingDevice.serial_number).where(WaitingDevice.user_id == _USER_ID),
@@ -376,8 +389,12 @@ async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int
     return [], 0 if query.page == 1 else int(await db.scalar(count, values) or 0)
 
 
+SearchStatements = tuple[Select[int, date], Select[int]]
+"""A page's ``(id, published_on)`` rows, newest first, and the statement counting every match."""
+
+
 @functools.cache
-def _search(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
+def _search(filters: tuple[str, ...], words: int) -> tuple[Select[Document, int], Select[int]]:
     """The statements of a search with these filters and this many words, built once for each.
 
     The page's documents, newest first, each with the number of matches; and that number alone. Bound:
@@ -408,7 +425,7 @@ def _prefix(i: int) -> Any:
     )
 
 
-def _search_words(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
+def _search_words(filters: tuple[str, ...], words: int) -> SearchStatements:
     """Search through the word index alone: the longest word drives, the others must also appear.
 
     The page's ``(id, published_on)``, newest first, and the statement counting the matches.
@@ -431,7 +448,7 @@ def _search_words(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Se
     return ids, count
 
 
-def _search_filters(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
+def _search_filters(filters: tuple[str, ...]) -> SearchStatements:
     """Filters only: the page's ``(id, published_on)`` from the documents' covering indexes, and the count.
 
     With a filter, the date is wrapped so that SQLite pages through the filter's covering index instead of
@@ -439,11 +456,11 @@ def _search_filters(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]
     """
     conditions = [getattr(Document, name) == bindparam(name, type_=String) for name in filters]
     count = select(func.count(Document.id)).where(*conditions)
-    date = func.coalesce(Document.published_on, Document.published_on) if filters else Document.published_on
+    day = func.coalesce(Document.published_on, Document.published_on) if filters else Document.published_on
     ids = (
-        select(Document.id, date.label("published_on"))
+        select(Document.id, day.label("published_on"))
         .where(*conditions)
-        .order_by(date.desc(), Document.id.desc())
+        .order_by(day.desc(), Document.id.desc())
         .limit(PAGE_SIZE)
         .offset(_OFFSET)
     )
@@ -572,7 +589,10 @@ READING_SHOWN, MEDIA_SHOWN = 5, 4
 def _newest(doc_types: tuple[str, ...], limit: int, *, in_language: bool = False) -> Select[Any]:
     """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound
     (with ``in_language``: only those in the ``language`` bound)."""
-    conditions = [Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS), Document.doc_type.in_(doc_types)]
+    conditions: list[ColumnElement[bool]] = [
+        Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS),
+        Document.doc_type.in_(doc_types),
+    ]
     if in_language:
         conditions.append(Document.language == bindparam("language", type_=String))
     newest = (
