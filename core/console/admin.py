@@ -73,6 +73,27 @@ def _tenant_values(form: Any) -> dict[str, Any]:
     }
 
 
+def _tenant_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's problems by field (name, time zone, settings JSON), and the settings it holds."""
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = _("Enter a name.")
+    elif len(values["name"]) > NAME_MAX:
+        errors["name"] = _("Use at most %(count)s characters.", count=NAME_MAX)
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
+    try:
+        settings = json.loads(values["settings_text"])
+        if not isinstance(settings, dict):
+            raise ValueError
+    except ValueError:
+        errors["settings"] = _("Settings must be a JSON object.")
+        settings = {}
+    return errors, settings
+
+
 async def tenant_edit(request: Request) -> Response:
     """Create (``/console/tenants/new``) or change a tenant; plugin settings are validated by the plugin."""
     staff: Staff = request.state.staff
@@ -89,21 +110,7 @@ async def tenant_edit(request: Request) -> Response:
             values = _tenant_values(form)
             if not slug:
                 values["slug"] = str(form.get("slug") or "").strip().lower()
-            if not values["name"]:
-                errors["name"] = _("Enter a name.")
-            elif len(values["name"]) > NAME_MAX:
-                errors["name"] = _("Use at most %(count)s characters.", count=NAME_MAX)
-            try:
-                ZoneInfo(values["timezone"])
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
-                errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
-            try:
-                settings = json.loads(values["settings_text"])
-                if not isinstance(settings, dict):
-                    raise ValueError
-            except ValueError:
-                errors["settings"] = _("Settings must be a JSON object.")
-                settings = {}
+            errors, settings = _tenant_problems(values)
             if not errors:
                 data = {k: v for k, v in values.items() if k != "settings_text"}
                 data["settings"] = settings
@@ -205,6 +212,15 @@ def parse_csv(content: bytes, columns: tuple[str, ...]) -> tuple[list[dict[str, 
     return rows, []
 
 
+def _importer_labels(choices: list[tuple[Tenant, RegistryImporter]]) -> dict[tuple[int, str], str]:
+    """Each importer's label, translated by its plugin's catalogue: ``{(tenant id, code): label}``."""
+    labels = {}
+    for t, importer in choices:
+        with tenant_words(t):  # a plugin's importer is named in its own catalogue
+            labels[(t.id, importer.code)] = str(importer.label)
+    return labels
+
+
 async def imports(request: Request) -> Response:
     """Choose a tenant and an importer, upload a CSV, see the preview and errors, then apply it all."""
     staff: Staff = request.state.staff
@@ -214,10 +230,7 @@ async def imports(request: Request) -> Response:
     async with portal.database.session() as db:
         tenant_list = list(await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name)))
     choices = [(t, importer) for t in tenant_list for importer in _importers(t)]
-    labels = {}
-    for t, importer in choices:
-        with tenant_words(t):  # a plugin's importer is named in its own catalogue
-            labels[(t.id, importer.code)] = str(importer.label)
+    labels = _importer_labels(choices)
     context: dict[str, Any] = {
         "choices": [(t, importer, labels[(t.id, importer.code)]) for t, importer in choices],
         "rows": [],
