@@ -57,10 +57,10 @@ test-postgres: ## The suite on PostgreSQL (needs PORTIQUE_TEST_POSTGRES_URL)
 	@test -n "$$PORTIQUE_TEST_POSTGRES_URL" || (echo "PORTIQUE_TEST_POSTGRES_URL is not set" && exit 1)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-lint: install ## ruff, ruff format --check, mypy on core, import-linter contracts
+lint: install ## ruff, ruff format --check, mypy (strict) on core and plugins, import-linter contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy core
+	$(VENV)/bin/mypy core plugins
 	$(VENV)/bin/lint-imports
 
 bench: i18n-compile ## Load benchmarks (not tests): prints ratios measured in the same run

@@ -23,10 +23,11 @@ async def measure_library(size: int, rounds: int) -> tuple[float, float]:
     """(p50, p99) in ms of library searches over ``size`` generated documents, in a throw-away SQLite file."""
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from core.api import Base, Portal
+    from core.api import Base
     from core.plugins import PluginManager
     from core.settings import Settings
     from core.tenancy.service import create_tenant
+    from core.wiring import build_portal
     from plugins.omicron_registration.importers import ensure_documents
     from plugins.omicron_registration.library import LibraryQuery, search_documents
 
@@ -37,7 +38,7 @@ async def measure_library(size: int, rounds: int) -> tuple[float, float]:
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     await engine.dispose()
-    portal = Portal(Settings(database_url=url, var_dir=folder, secret_key="bench-" + "0" * 32), plugins)
+    portal = build_portal(Settings(database_url=url, var_dir=folder, secret_key="bench-" + "0" * 32), plugins)
     portal.activate()
     async with portal.database.session() as db:
         tenant = await create_tenant(db, plugins, slug="omicron", name="Bench", plugins=["omicron_registration"])

@@ -21,9 +21,9 @@ STATUSES = ("new", "open", "waiting", "open", "new")
 
 
 async def _time(portal: Any, tenant_ids: list[int], filters: dict[str, str], rounds: int) -> tuple[float, float]:
-    from core.console.models import Staff
     from core.console.tickets import queue_query
     from core.db.base import utcnow
+    from core.staff.models import Staff
 
     staff = Staff(id=0, email="bench@example.com", name="bench", role="operator")
     timings: list[float] = []
@@ -68,9 +68,9 @@ async def _seed(portal: Any, tenant_ids: list[int], total: int) -> None:
 
 
 async def _deep_cursor(portal: Any, tenant_ids: list[int]) -> str:
-    from core.console.models import Staff
     from core.console.tickets import encode_cursor, queue_query
     from core.db.base import utcnow
+    from core.staff.models import Staff
 
     staff = Staff(id=0, email="bench@example.com", name="bench", role="operator")
     async with portal.database.session() as db:
@@ -83,11 +83,11 @@ async def _measure(url: str, var_dir: Any, total: int, rounds: int) -> list[tupl
     from sqlalchemy import select
 
     from core.plugins import PluginManager
-    from core.portal import Portal
     from core.settings import Settings
     from core.tenancy.models import Tenant
+    from core.wiring import build_portal
 
-    portal = Portal(Settings(database_url=url, var_dir=var_dir, secret_key="bench-" + "0" * 32), PluginManager())
+    portal = build_portal(Settings(database_url=url, var_dir=var_dir, secret_key="bench-" + "0" * 32), PluginManager())
     portal.activate()
     async with portal.database.session() as db:
         tenant_ids = list(await db.scalars(select(Tenant.id).order_by(Tenant.id)))

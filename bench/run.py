@@ -435,36 +435,39 @@ def ticket_queue(run: Run) -> None:
 # -- goals ------------------------------------------------------------------------------------------------
 
 
-def goals(run: Run) -> list[Goal]:
-    """Issue 10's targets that this run can check."""
+def _ratio_goal(out: list[Goal], name: str, row: Row | None, minimum: float) -> None:
+    if row is not None and row.ratio is not None:
+        cpu = f" (CPU {row.cpu_ratio:.3f})" if row.cpu_ratio else ""
+        out.append(Goal(name, f"≥ {minimum} × hello-world", f"{row.ratio:.3f}{cpu}", row.ratio >= minimum))
+
+
+def _database_goals(run: Run, kind: str) -> list[Goal]:
+    """The page, login and login-storm targets on one database."""
     out: list[Goal] = []
+    _ratio_goal(out, f"anonymous home, {kind}", run.find("anonymous home (4 tenants)", kind), 0.15)
+    dash = run.find("signed-in dashboard", kind)
+    _ratio_goal(out, f"signed-in dashboard, {kind}", dash, 0.06)
+    naive = run.find("naive one-query Starlette page", kind)
+    if dash is not None and naive is not None and dash.rps and naive.rps:
+        times = dash.rps / naive.rps
+        out.append(Goal(f"dashboard vs naive peer, {kind}", "≥ 2 × req/s", f"{times:.2f}", times >= 2))
+    if dash is not None and dash.p99_ms is not None:
+        out.append(Goal(f"dashboard p99, {kind}", "< 150 ms", f"{dash.p99_ms:.1f} ms", dash.p99_ms < 150))
+    login = run.find("password login POST", kind)
+    raw_scenario = f"raw argon2id verify, {argon.server_threads()} thread(s)"
+    raw = run.find(raw_scenario, kind) or run.find(raw_scenario, "-")  # measured next to the logins if it was
+    if login is not None and login.rps and raw is not None and raw.rps:
+        ratio = login.rps / raw.rps
+        out.append(Goal(f"logins/s vs raw argon2id, {kind}", "≥ 0.85", f"{ratio:.2f}", ratio >= 0.85))
+    storm = run.find("anonymous home during login storm", kind)
+    if storm is not None and storm.p99_ms is not None:
+        out.append(Goal(f"home p99 in login storm, {kind}", "< 100 ms", f"{storm.p99_ms:.1f} ms", storm.p99_ms < 100))
+    return out
 
-    def ratio_goal(name: str, row: Row | None, minimum: float) -> None:
-        if row is not None and row.ratio is not None:
-            cpu = f" (CPU {row.cpu_ratio:.3f})" if row.cpu_ratio else ""
-            out.append(Goal(name, f"≥ {minimum} × hello-world", f"{row.ratio:.3f}{cpu}", row.ratio >= minimum))
 
-    for kind in ("sqlite", "postgresql"):
-        ratio_goal(f"anonymous home, {kind}", run.find("anonymous home (4 tenants)", kind), 0.15)
-        dash = run.find("signed-in dashboard", kind)
-        ratio_goal(f"signed-in dashboard, {kind}", dash, 0.06)
-        naive = run.find("naive one-query Starlette page", kind)
-        if dash is not None and naive is not None and dash.rps and naive.rps:
-            times = dash.rps / naive.rps
-            out.append(Goal(f"dashboard vs naive peer, {kind}", "≥ 2 × req/s", f"{times:.2f}", times >= 2))
-        if dash is not None and dash.p99_ms is not None:
-            out.append(Goal(f"dashboard p99, {kind}", "< 150 ms", f"{dash.p99_ms:.1f} ms", dash.p99_ms < 150))
-        login = run.find("password login POST", kind)
-        raw_scenario = f"raw argon2id verify, {argon.server_threads()} thread(s)"
-        raw = run.find(raw_scenario, kind) or run.find(raw_scenario, "-")  # measured next to the logins if it was
-        if login is not None and login.rps and raw is not None and raw.rps:
-            ratio = login.rps / raw.rps
-            out.append(Goal(f"logins/s vs raw argon2id, {kind}", "≥ 0.85", f"{ratio:.2f}", ratio >= 0.85))
-        storm = run.find("anonymous home during login storm", kind)
-        if storm is not None and storm.p99_ms is not None:
-            out.append(
-                Goal(f"home p99 in login storm, {kind}", "< 100 ms", f"{storm.p99_ms:.1f} ms", storm.p99_ms < 100)
-            )
+def _scale_goals(run: Run) -> list[Goal]:
+    """The tenant-count and worker-count targets (SQLite)."""
+    out: list[Goal] = []
     few, many = run.find("anonymous home (4 tenants)", "sqlite"), run.find("anonymous home (1,000 tenants)", "sqlite")
     if few and many and few.rps and many.rps:
         cpu = (
@@ -476,6 +479,13 @@ def goals(run: Run) -> list[Goal]:
     two = run.find("anonymous home (4 tenants)", "sqlite", workers=2)
     if few and two and few.rps and two.rps:
         out.append(Goal("2 workers vs 1", "≥ 1.5", f"{two.rps / few.rps:.2f}", two.rps / few.rps >= 1.5))
+    return out
+
+
+def goals(run: Run) -> list[Goal]:
+    """Issue 10's targets that this run can check."""
+    out: list[Goal] = [goal for kind in ("sqlite", "postgresql") for goal in _database_goals(run, kind)]
+    out += _scale_goals(run)
     for row in run.rows:
         if row.scenario.startswith("ticket queue, 1,000,000 tickets") and row.p99_ms is not None:
             out.append(Goal(row.scenario, "p99 < 100 ms", f"{row.p99_ms:.1f} ms", row.p99_ms < 100))
@@ -509,6 +519,31 @@ def _loadavg() -> str:
 
 PAGES = ("peer", "home", "404", "dashboard", "tickets", "invoices")
 GROUPS = ("sqlite", "postgresql", "login", "tenants", "workers", "shipped", "argon2", "library", "queue")
+
+
+def _scenarios(run: Run, config: Config, *, with_pg: bool) -> None:
+    """Every scenario group asked for, between two hello-world references."""
+    reference(run, "first")
+    if config.wants("sqlite") or config.wants("login"):
+        pages(run, "sqlite")
+    if config.wants("postgresql") or (config.wants("login") and with_pg):
+        if with_pg:
+            pages(run, "postgresql")
+        else:
+            run.add(Row("PostgreSQL scenarios", "postgresql", note=f"skipped: no server at {config.postgres_url}"))
+    groups = (
+        ("tenants", many_tenants),
+        ("workers", two_workers),
+        ("shipped", as_shipped),
+        ("argon2", hashing),
+        ("library", library_search),
+    )
+    for group, scenario in groups:
+        if config.wants(group):
+            scenario(run)
+    if config.wants("queue") and with_pg:
+        ticket_queue(run)
+    reference(run, "last")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -545,28 +580,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Portique bench {started:%Y-%m-%d %H:%M} UTC, {config.seconds:g} s per scenario, "
         f"{config.connections} connections, {os.cpu_count()} CPUs, load average {load_before}\n"
     )
-    reference(run, "first")
-    with_pg = not args.no_postgres and postgres_available(config.postgres_url)
-    if config.wants("sqlite") or config.wants("login"):
-        pages(run, "sqlite")
-    if config.wants("postgresql") or (config.wants("login") and with_pg):
-        if with_pg:
-            pages(run, "postgresql")
-        else:
-            run.add(Row("PostgreSQL scenarios", "postgresql", note=f"skipped: no server at {config.postgres_url}"))
-    if config.wants("tenants"):
-        many_tenants(run)
-    if config.wants("workers"):
-        two_workers(run)
-    if config.wants("shipped"):
-        as_shipped(run)
-    if config.wants("argon2"):
-        hashing(run)
-    if config.wants("library"):
-        library_search(run)
-    if config.wants("queue") and with_pg:
-        ticket_queue(run)
-    reference(run, "last")
+    _scenarios(run, config, with_pg=not args.no_postgres and postgres_available(config.postgres_url))
     print(_header())
     for row in run.rows:
         print(_format_row(row))

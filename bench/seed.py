@@ -28,6 +28,7 @@ from core.sessions.state import hash_session_id, new_session_id
 from core.sessions.store import SessionData
 from core.settings import load_settings
 from core.tenancy.service import create_tenant
+from core.wiring import build_portal
 
 USER_EMAIL = "bench@example.com"
 LUMINUS = "luminus"
@@ -138,7 +139,7 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=4)
     parser.add_argument("--tickets", type=int, default=0, help="tickets on the first tenant's bench account")
     args = parser.parse_args()
-    portal = Portal(load_settings(), PluginManager())
+    portal = build_portal(load_settings(), PluginManager())
     portal.activate()
 
     async def body() -> dict[str, Any]:

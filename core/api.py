@@ -7,20 +7,16 @@ core can reorganise its rooms without breaking plugins.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import Request
 
 from core.approvals.fields import ApprovalField, parse_time
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import client_ip
 from core.audit.service import record as audit
-from core.cli import make_portal
-from core.cli import run as run_command
+from core.commands import make_portal
+from core.commands import run as run_command
 from core.console.auth import current_staff, staff_required, visible_tenant_ids
 from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount
@@ -91,6 +87,7 @@ from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory, TicketField
 from core.ticketing.service import open_ticket
+from core.web.flow import flash, tenant_db
 from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
@@ -119,25 +116,6 @@ def plugin_settings(tenant: Tenant, model: type[M]) -> M:
     until the tenant changes: read it, do not change it.
     """
     return get_portal().plugins.plugin_settings(tenant, model)
-
-
-@asynccontextmanager
-async def tenant_db(request: Request) -> AsyncIterator[AsyncSession]:
-    """A database session scoped to the request's tenant (every tenant-owned query is filtered).
-
-    It is the request's unit of work (:mod:`core.db.unit`): commit what you write, as with a session
-    of your own; what is left uncommitted is rolled back when the block ends.
-    """
-    tenant = request.state.tenant
-    if tenant is None:
-        raise LookupError("tenant_db() needs a tenant request")
-    async with get_portal().database.request_session(tenant.id) as session:
-        yield session
-
-
-def flash(request: Request, message: str, kind: str = "info") -> None:
-    """Show ``message`` once, on the next page (kinds: info, success, warning, error)."""
-    request.state.session.set("flash", {"message": str(message), "kind": kind})
 
 
 __all__ = [

@@ -18,9 +18,10 @@ from starlette.staticfiles import StaticFiles
 
 from core.i18n.middleware import LocaleMiddleware
 from core.mail.heartbeat import watch, watch_forever
-from core.metrics import multiprocess_dir, sample_process_forever, scrape
+from core.metrics import multiprocess_dir, sample_process_forever
 from core.plugins import PluginManager
 from core.portal import Portal
+from core.scrape import scrape
 from core.sessions.middleware import SessionMiddleware
 from core.settings import Settings, load_settings
 from core.tenancy.middleware import TenantMiddleware
@@ -32,6 +33,7 @@ from core.web.routing import Dispatcher
 from core.web.security import SecurityHeadersMiddleware
 from core.web.static import static_folders
 from core.web.themes import available_themes, load_theme
+from core.wiring import build_portal
 
 
 def _static_mounts(plugins: PluginManager) -> list[BaseRoute]:
@@ -85,7 +87,7 @@ def create_app(
     if access_log is None:
         access_log = settings.access_log
     configure_logging(settings.log_json)
-    portal = Portal(settings, PluginManager(extra_plugins))
+    portal = build_portal(settings, PluginManager(extra_plugins))
     portal.activate()
 
     @contextlib.asynccontextmanager

@@ -2,75 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from core import __version__
 from core.cli_progress import step
 from core.cli_registry import registry
 from core.cli_static import static
-from core.db.engine import display_url
+from core.commands import make_portal, run
+from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD
 from core.plugins import PluginError, PluginManager, resolve
 from core.portal import Portal
 from core.scaffold import new as scaffold_new
-from core.settings import ConfigurationError, check_environment, load_settings
+from core.settings import ConfigurationError, check_environment
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
 
 T = TypeVar("T")
-
-
-def make_portal() -> Portal:
-    """Build the portal from the environment, turning configuration errors into one clear line."""
-    try:
-        portal = Portal(load_settings(), PluginManager())
-    except (ConfigurationError, PluginError) as exc:
-        raise click.ClickException(str(exc)) from None
-    portal.activate()
-    return portal
-
-
-def _first_line(exc: BaseException) -> str:
-    """The driver's own error (SQLAlchemy wraps it with a long text), on one line."""
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-async def ensure_migrated(portal: Portal) -> None:
-    """Stop the command, in one line, when the database cannot be reached or is not migrated."""
-    from core.db.migrations import unapplied_heads
-
-    where = display_url(portal.settings.database_url)
-    try:
-        behind = await unapplied_heads(portal.database.engine, portal.plugins)
-    except (OSError, SQLAlchemyError) as exc:
-        raise click.ClickException(f"cannot reach the database {where}: {_first_line(exc)}") from None
-    if behind:
-        shown = ", ".join(behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
-        raise click.ClickException(
-            f"the database {where} is not migrated (not applied: {shown}): run `portique db upgrade`"
-        )
-
-
-def run(portal: Portal, coro_fn: Callable[[], Awaitable[T]]) -> T:
-    """Check that the database is migrated, run an async command body, then close the database."""
-
-    async def main() -> T:
-        portal.activate()
-        try:
-            await ensure_migrated(portal)
-            return await coro_fn()
-        finally:
-            await portal.database.dispose()
-
-    return asyncio.run(main())
 
 
 def report_start(portal: Portal, lines: list[str]) -> None:
@@ -453,7 +405,6 @@ def demo() -> None:
         click.echo(f"  {host_base.format(slug=tenant.slug)}/   or   {base}/t/{tenant.slug}/")
         for account in accounts:
             click.echo(f"  - {account.login} / {account.password}: {account.note}")
-    from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD
 
     click.echo(f"\nOperator console: {base}/console   {OPERATOR} / {PASSWORD}")
     click.echo(f"  two-step code: any authenticator app with the secret {DEMO_TOTP_SECRET}, or")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from core.commands import make_portal, run
 from core.console import registry as service
 from core.i18n import use_locale
 from core.imports import RegistryImporter, RowError
@@ -53,8 +54,6 @@ def registry_import(tenant_slug: str, kind: str, file: Path, dry_run: bool, loca
     Exit codes: 0 imported (or a clean dry run), 1 bad arguments, 2 rows with errors (nothing written),
     3 the backend failed (nothing written).
     """
-    from core.cli import make_portal, run  # core.cli imports this module
-
     portal = make_portal()
     content = file.read_bytes()
     if len(content) > service.MAX_BYTES:

@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.approvals.plugin",
     "core.ticketing.plugin",
     "core.console.plugin",
+    "core.devmail.plugin",
 )
 
 

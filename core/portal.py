@@ -1,26 +1,31 @@
-"""The application's services in one place, built once by ``create_app`` (or the CLI)."""
+"""The application's services in one place: a plain container, built by ``core.wiring.build_portal``.
+
+``create_app``, the ``portique`` commands and the test fixtures wire it; every other module reads it
+through ``get_portal()``. It builds nothing itself, so it imports none of the packages it holds.
+"""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.support import Translations
-from jinja2 import Environment
-
-from core.db.engine import Database
-from core.i18n.catalogs import Catalogs
-from core.identity.principal import SESSION_WITH_PRINCIPAL
-from core.mail.backends import MailBackend, make_backend
 from core.plugins import PluginManager, TenantHooks, flatten
-from core.sessions.store import DatabaseSessionStore, RedisSessionStore, SessionStore
 from core.settings import Settings
-from core.tenancy.models import Tenant
-from core.tenancy.registry import TenantRegistry
-from core.ticketing.categories import TicketCategory
-from core.web.templating import Templates
 from core.web.themes import load_theme
+
+if TYPE_CHECKING:  # the types of what the portal holds; ``core.wiring`` builds them
+    from babel.support import Translations
+    from jinja2 import Environment
+
+    from core.db.engine import Database
+    from core.i18n.catalogs import Catalogs
+    from core.mail.backends import MailBackend
+    from core.sessions.store import SessionStore
+    from core.tenancy.models import Tenant
+    from core.tenancy.registry import TenantRegistry
+    from core.ticketing.categories import TicketCategory
+    from core.web.templating import Templates
 
 _current: ContextVar[Portal] = ContextVar("portique_portal")
 
@@ -36,24 +41,13 @@ class Portal:
 
     settings: Settings
     plugins: PluginManager
-    database: Database = field(init=False)
-    registry: TenantRegistry = field(init=False)
-    catalogs: Catalogs = field(init=False)
-    templates: Templates = field(init=False)
-    session_store: SessionStore = field(init=False)
-    mail_backend: MailBackend = field(init=False)
+    database: Database
+    registry: TenantRegistry
+    catalogs: Catalogs
+    templates: Templates
+    session_store: SessionStore
+    mail_backend: MailBackend
     cache: dict[Any, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.database = Database(self.settings.database_url)
-        self.registry = TenantRegistry(self.database, self.settings.base_domain)
-        self.catalogs = Catalogs(self.plugins.locale_dirs(), self.plugins.default_names)
-        self.templates = Templates({name: self.plugins.template_dirs(name) for name in self.plugins.modules})
-        if self.settings.redis_url:
-            self.session_store = RedisSessionStore(self.settings.redis_url)
-        else:
-            self.session_store = DatabaseSessionStore(self.database, companion=SESSION_WITH_PRINCIPAL)
-        self.mail_backend = make_backend(self.settings)
 
     def activate(self) -> None:
         """Make this portal the current one (for the request, job or command in progress)."""

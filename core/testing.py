@@ -29,13 +29,18 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from core.app import create_app
 from core.db.base import Base
 from core.db.migrations import stamp
+from core.mail.models import OutboxMessage
+from core.mail.worker import build_message, deliver_pending
 from core.plugins import PluginManager
 from core.portal import Portal
+from core.serving import proxy_options
 from core.settings import Settings
 from core.tenancy.models import Tenant
 from core.tenancy.service import create_tenant
+from core.wiring import build_portal
 
 T = TypeVar("T")
 POSTGRES_ENV = "PORTIQUE_TEST_POSTGRES_URL"
@@ -159,7 +164,6 @@ def portique_extra_plugins() -> dict[str, Any]:
 @pytest.fixture
 async def app(portique_settings: Settings, portique_extra_plugins: dict[str, Any]) -> AsyncIterator[Any]:
     """The application, on the test's database."""
-    from core.app import create_app
 
     application = create_app(portique_settings, access_log=False, extra_plugins=portique_extra_plugins or None)
     yield application
@@ -234,8 +238,6 @@ class Mailbox:
 
     async def messages(self, to: str | None = None) -> list[Message]:
         """Every delivered message (optionally only those to ``to``), oldest first."""
-        from core.mail.models import OutboxMessage
-        from core.mail.worker import build_message, deliver_pending
 
         await deliver_pending(self.portal, limit=1000)
         async with self.portal.database.session() as session:
@@ -312,7 +314,7 @@ def run_async(portique_settings: Settings) -> Callable[[Callable[[Portal], Await
 
     It runs in its own thread, so it works beside Playwright's event loop.
     """
-    portal = Portal(portique_settings, PluginManager())
+    portal = build_portal(portique_settings, PluginManager())
 
     def run(fn: Callable[[Portal], Awaitable[T]]) -> T:
         async def main() -> T:
@@ -364,9 +366,6 @@ class LiveServer:
 def live_server(portique_settings: Settings) -> Iterator[LiveServer]:
     """Serve the app with uvicorn in a thread; the mail worker runs in-process (``.eml`` files)."""
     import uvicorn
-
-    from core.app import create_app
-    from core.serving import proxy_options
 
     settings = portique_settings.model_copy(update={"run_worker_in_process": True, "public_url": ""})
     port = _free_port()

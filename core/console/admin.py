@@ -12,20 +12,22 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
 from core.console import registry
 from core.console.language import tenant_words
-from core.console.models import Staff
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.mail.models import OutboxMessage
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
+from core.web.flow import flash
 from core.web.ids import parse_id, parse_int
+from core.web.redirects import redirect
+from core.web.rendering import render
 from core.web.themes import available_themes
 
 log = logging.getLogger("portique.console")
@@ -67,6 +69,27 @@ def _tenant_values(form: Any) -> dict[str, Any]:
     }
 
 
+def _tenant_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's problems by field (name, time zone, settings JSON), and the settings it holds."""
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = _("Enter a name.")
+    elif len(values["name"]) > NAME_MAX:
+        errors["name"] = _("Use at most %(count)s characters.", count=NAME_MAX)
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
+    try:
+        settings = json.loads(values["settings_text"])
+        if not isinstance(settings, dict):
+            raise ValueError
+    except ValueError:
+        errors["settings"] = _("Settings must be a JSON object.")
+        settings = {}
+    return errors, settings
+
+
 async def tenant_edit(request: Request) -> Response:
     """Create (``/console/tenants/new``) or change a tenant; plugin settings are validated by the plugin."""
     staff: Staff = request.state.staff
@@ -83,21 +106,7 @@ async def tenant_edit(request: Request) -> Response:
             values = _tenant_values(form)
             if not slug:
                 values["slug"] = str(form.get("slug") or "").strip().lower()
-            if not values["name"]:
-                errors["name"] = _("Enter a name.")
-            elif len(values["name"]) > NAME_MAX:
-                errors["name"] = _("Use at most %(count)s characters.", count=NAME_MAX)
-            try:
-                ZoneInfo(values["timezone"])
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
-                errors["timezone"] = _("Unknown time zone; use a name such as America/Montreal or Europe/Brussels.")
-            try:
-                settings = json.loads(values["settings_text"])
-                if not isinstance(settings, dict):
-                    raise ValueError
-            except ValueError:
-                errors["settings"] = _("Settings must be a JSON object.")
-                settings = {}
+            errors, settings = _tenant_problems(values)
             if not errors:
                 data = {k: v for k, v in values.items() if k != "settings_text"}
                 data["settings"] = settings

@@ -10,18 +10,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.approvals.fields import ApprovalField, payload_fields
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import record as audit
 from core.console.language import tenant_words
-from core.console.models import Staff
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.identity.models import User
 from core.plugins import resolve_one
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.tenancy.models import Tenant
+from core.web.flow import flash
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 PAGE_SIZE = 100
 

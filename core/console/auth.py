@@ -17,12 +17,12 @@ from wtforms.validators import DataRequired, Length
 from core.audit.models import AuditEvent
 from core.audit.service import client_ip
 from core.audit.service import record as audit
-from core.console.models import Staff
-from core.console.staff import check_credentials, tenant_ids_of
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
 from core.portal import get_portal
+from core.staff.accounts import check_credentials, tenant_ids_of
+from core.staff.models import Staff
 from core.web.forms import PortiqueForm
 from core.web.redirects import safe_next
 from core.web.rendering import prefixed, render

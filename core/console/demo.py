@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.console.models import Staff, StaffRole, StaffTenant
-from core.console.staff import create_staff
 from core.demo import DemoAccount
+from core.staff.accounts import create_staff
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.tenancy.models import Tenant
 
 OPERATOR = "operator@portique.example"

@@ -6,12 +6,13 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
-from core.console import models as _models  # noqa: F401 - registers the tables
 from core.console.demo import demo_staff
 from core.console.routes import console_routes
 from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
+from core.staff import models as _models  # noqa: F401 - registers the tables
+from core.staff.cli import staff
 from core.tenancy.models import Tenant
 
 
@@ -32,8 +33,6 @@ def portique_operator_routes() -> list[BaseRoute]:
 
 @hookimpl
 def portique_cli(group: click.Group) -> None:
-    from core.console.cli import staff
-
     group.add_command(staff)
 
 

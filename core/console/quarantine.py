@@ -9,14 +9,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import render
-from core.console.models import Staff
 from core.i18n import gettext as _
 from core.mail.models import QuarantinedMail
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.web.ids import parse_id, parse_int
+from core.web.rendering import render
 
 PAGE = 100
 

@@ -10,14 +10,14 @@ from sqlalchemy import case, func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import render
 from core.console.language import tenant_words
-from core.console.models import Staff
 from core.i18n import current_locale
 from core.i18n import gettext as _
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.tenancy.models import Tenant
 from core.ticketing.models import RatingScore, Ticket, TicketRating
+from core.web.rendering import render
 
 RECENT = 20
 

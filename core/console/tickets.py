@@ -14,13 +14,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
-from core.console.models import Staff, StaffRole, StaffTenant
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.identity.models import Account, User
 from core.portal import get_portal
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits
 from core.ticketing.forms import ReplyForm, read_uploads
@@ -37,7 +36,10 @@ from core.ticketing.models import (
 from core.ticketing.service import assign, staff_reply, staff_set_status
 from core.ticketing.sla import is_breached
 from core.ticketing.views import download
+from core.web.flow import flash
 from core.web.ids import parse_id, parse_int
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 PAGE_SIZE = 50
 AT_RISK = timedelta(hours=4)

@@ -7,10 +7,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.api import flash, redirect, render
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
-from core.console.models import Staff
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.identity import flows
@@ -18,9 +16,13 @@ from core.identity.models import Account, Membership, User, UserStatus
 from core.identity.users import find_user_by_email, normalize_email
 from core.mail.addresses import is_email_address
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.tenancy.models import Tenant
 from core.ticketing.models import Ticket
+from core.web.flow import flash
 from core.web.ids import parse_id
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 RESULTS = 50
 

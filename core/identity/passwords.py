@@ -21,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from core.portal import get_portal
+
 # OWASP minimum for argon2id: m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
 HASH_NICENESS = 5  # added to the process's niceness for the hashing threads
@@ -42,7 +44,6 @@ def _pool(size: int) -> ThreadPoolExecutor:
 
 def _executor() -> ThreadPoolExecutor:
     """The process's hashing threads, as many as the active portal's ``hash_concurrency``."""
-    from core.portal import get_portal
 
     try:
         size = get_portal().settings.hash_concurrency

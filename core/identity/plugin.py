@@ -19,7 +19,6 @@ from core.identity import models as _models  # noqa: F401 - registers the tables
 from core.identity.approval import apply_decision
 from core.identity.cleanup import purge_expired
 from core.identity.models import User
-from core.mail import pages as mail_pages
 from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
@@ -63,13 +62,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/account/users", account.account_users, methods=GET_POST, name="account_users"),
         Route("/account/users/{membership_id:id}/permissions", account.member_permissions, methods=["POST"]),
         Route("/account/users/{membership_id:id}/remove", account.member_remove, methods=["POST"]),
-        *mail_pages.dev_routes(),
     ]
-
-
-@hookimpl
-def portique_operator_routes() -> list[BaseRoute]:
-    return mail_pages.dev_routes()
 
 
 @hookimpl

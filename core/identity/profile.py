@@ -15,6 +15,7 @@ from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n.middleware import remember_chosen_locale
 from core.identity import flows, totp
+from core.identity.account import managed_membership
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
 from core.identity.models import Membership, User, UserStatus
@@ -26,6 +27,7 @@ from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
 from core.mail.service import queue_mail
+from core.portal import get_portal
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import locale_choices, render
 
@@ -75,7 +77,6 @@ async def profile(request: Request) -> Response:
             response = redirect(request, "/profile")
             remember_chosen_locale(response, request.scope, me.locale)  # the profile's language is the latest choice
             return response
-        from core.identity.account import managed_membership
 
         manages = await managed_membership(request) is not None
         return await render(request, "identity/profile.html", {"form": form, "me": me, "manages_users": manages})
@@ -218,7 +219,6 @@ async def confirm_email_change(request: Request) -> Response:
 @login_required
 async def sessions(request: Request) -> Response:
     """``/profile/sessions``: active sessions; revoke one or every other."""
-    from core.portal import get_portal
 
     user = await current_user(request)
     assert user is not None

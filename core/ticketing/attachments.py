@@ -103,26 +103,36 @@ def sniff(content: bytes) -> tuple[str, str] | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "image/webp", "webp"
     if content[:4] == b"PK\x03\x04":
-        try:
-            names = _archive_names(content)
-        except ArchiveTooLargeError:
-            raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, struct.error, ValueError):
-            return None  # not a readable archive: not a Word or Excel file either
-        if "[Content_Types].xml" in names:
-            for prefix, answer in _OOXML.items():
-                if any(name.startswith(prefix) for name in names):
-                    return answer
-        return None
+        return _office_document(content)
     if content and b"\x00" not in content[:8192]:
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if "<" in text and re.search(r"<\s*(script|html|svg|iframe|body)\b", text, re.IGNORECASE):
-            return None  # markup is never accepted as "text"
-        return "text/plain", "txt"
+        return _plain_text(content)
     return None
+
+
+def _office_document(content: bytes) -> tuple[str, str] | None:
+    """A Word or Excel file (OOXML) from a zip archive; ``None`` for any other or unreadable archive."""
+    try:
+        names = _archive_names(content)
+    except ArchiveTooLargeError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, struct.error, ValueError):
+        return None  # not a readable archive: not a Word or Excel file either
+    if "[Content_Types].xml" in names:
+        for prefix, answer in _OOXML.items():
+            if any(name.startswith(prefix) for name in names):
+                return answer
+    return None
+
+
+def _plain_text(content: bytes) -> tuple[str, str] | None:
+    """UTF-8 text without markup, as ``text/plain``; ``None`` otherwise."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "<" in text and re.search(r"<\s*(script|html|svg|iframe|body)\b", text, re.IGNORECASE):
+        return None  # markup is never accepted as "text"
+    return "text/plain", "txt"
 
 
 async def inspect(content: bytes) -> tuple[str, str] | None:

@@ -28,6 +28,7 @@ from core.mail.inbound.parsing import InboundMail, parse_mail
 from core.mail.inbound.receiver import TryLater
 from core.mail.models import OutboxMessage, QuarantinedMail
 from core.portal import Portal
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.attachments import Limits
@@ -215,8 +216,6 @@ async def _staff(
     db: AsyncSession, tenant: Tenant, *, staff_id: int | None = None, email: str = ""
 ) -> StaffActor | None:
     """An active staff member who works on this tenant (an operator, or an agent given it)."""
-    from core.console.models import Staff, StaffRole, StaffTenant  # the console owns staff accounts
-
     query = select(Staff).where(Staff.active.is_(True))
     if staff_id is not None:
         query = query.where(Staff.id == staff_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select, update
 
+from core.commands import make_portal, run
 from core.db.base import utcnow
 from core.metrics import SLA_BREACHES
 from core.portal import Portal
@@ -48,8 +49,6 @@ def tickets_group() -> None:
 @tickets_group.command("sla-check")
 def sla_check() -> None:
     """Store the breach time of every ticket past its SLA target (run it every few minutes)."""
-    from core.cli import make_portal, run
-
     portal = make_portal()
     count = run(portal, lambda: record_breaches(portal))
     click.echo(f"{count} ticket(s) newly past their SLA target")

@@ -73,7 +73,7 @@ def mail_in(
     once: bool,
 ) -> None:
     """Take replies by e-mail into their tickets (SMTP/LMTP receiver, or an IMAP poller with --imap)."""
-    from core.cli import make_portal, run
+    from core.commands import make_portal, run
 
     if imap_host and (not imap_user or not imap_password):
         raise click.UsageError("--imap needs --imap-user and --imap-password (or PORTIQUE_IMAP_PASSWORD)")

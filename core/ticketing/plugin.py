@@ -16,7 +16,8 @@ from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import rating_views, views
 from core.ticketing.inbound import purge_quarantine
-from core.ticketing.jobs import record_breaches
+from core.ticketing.jobs import record_breaches, tickets_group
+from core.ticketing.mail_in import mail_in
 from core.web.nav import NavItem, Widget
 
 
@@ -32,8 +33,6 @@ def portique_stylesheets() -> list[str]:
 
 @hookimpl
 def portique_cli(group: click.Group) -> None:
-    from core.ticketing.jobs import tickets_group
-    from core.ticketing.mail_in import mail_in
 
     group.add_command(tickets_group)
     group.add_command(mail_in)

@@ -11,7 +11,6 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from core.api import render, tenant_db
 from core.i18n import lazy_gettext
 from core.i18n.context import activate
 from core.i18n.middleware import LOCALE_COOKIE
@@ -19,7 +18,9 @@ from core.identity.tokens import TokenProblem, check_token, consume_token
 from core.portal import get_portal
 from core.ticketing.models import RatingScore, Ticket
 from core.ticketing.satisfaction import MAX_COMMENT, RATING_PURPOSE, record_rating
+from core.web.flow import tenant_db
 from core.web.forms import PortiqueForm
+from core.web.rendering import render
 
 
 class RatingForm(PortiqueForm):

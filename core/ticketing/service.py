@@ -18,6 +18,7 @@ from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.identity.tokens import issue_token
 from core.mail.service import queue_mail
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.storage import get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.categories import TicketCategory
@@ -70,8 +71,6 @@ async def next_reference(db: AsyncSession, tenant: Tenant, now: datetime) -> str
 
 async def tenant_agents(db: AsyncSession, tenant: Tenant) -> list[StaffActor]:
     """The active agents given this tenant (they hear about new tickets; operators watch the queue)."""
-    from core.console.models import Staff, StaffRole, StaffTenant  # the console owns staff accounts
-
     rows = await db.scalars(
         select(Staff)
         .join(StaffTenant, StaffTenant.staff_id == Staff.id)

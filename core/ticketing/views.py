@@ -12,15 +12,16 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from core.api import current_membership, current_user, flash, login_url, redirect, render, tenant_db
 from core.audit.models import AuditEvent
 from core.audit.service import client_ip
 from core.db.base import utcnow
 from core.i18n import current_locale
 from core.i18n import gettext as _
+from core.identity.current import current_membership, current_user, login_url
 from core.identity.models import Membership, Role, User
 from core.identity.tokens import check_token
 from core.portal import get_portal
+from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.ticketing.attachments import Limits
 from core.ticketing.categories import TicketCategory
@@ -29,6 +30,9 @@ from core.ticketing.markup import render_markdown
 from core.ticketing.models import OPEN_STATUSES, Ticket, TicketAttachment, TicketMessage, TicketStatus
 from core.ticketing.service import ACCESS_PURPOSE, can_reopen, customer_reply, customer_set_status, open_ticket
 from core.ticketing.sla import BusinessCalendar
+from core.web.flow import flash, tenant_db
+from core.web.redirects import redirect
+from core.web.rendering import render
 
 ACK_KEY = "ticketing:ack"
 ACCESS_KEY = "ticketing:access"
@@ -320,8 +324,6 @@ async def ticket_page(request: Request) -> Response:
 async def _assignee(ticket: Ticket) -> Any:
     if ticket.assignee_id is None:
         return None
-    from core.console.models import Staff  # the console owns staff accounts
-
     async with get_portal().database.session() as db:
         staff = await db.get(Staff, ticket.assignee_id)
     return staff if staff is not None and staff.active else None

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import BindParameter, Date, Integer, Row, Select, String, Subquery, bindparam, case, func, select
+from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import utcnow
@@ -36,7 +36,7 @@ from plugins.luminus_energy.models import (
     SupplyPoint,
     Tariff,
 )
-from plugins.luminus_energy.paging import PAGE_SIZE, KeysetStatements, Page, PageRequest, make_page, page_params
+from plugins.luminus_energy.paging import PAGE_SIZE, AnyRow, KeysetStatements, Page, PageRequest, make_page, page_params
 from plugins.luminus_energy.rules import invoice_status
 
 T = TypeVar("T")
@@ -370,7 +370,7 @@ async def _keyset_page(
     request: PageRequest,
     size: int,
     customer: Customer,
-    item_of: Callable[[Row[Any]], T],
+    item_of: Callable[[AnyRow], T],
     keyed: Callable[[T], Invoice | Payment],
 ) -> Page[T]:
     """A page of one of the customer's lists; a short page at the top (asked as ``newer``) becomes the first page."""
@@ -512,7 +512,7 @@ class LocalBackend:
     ) -> Page[InvoiceLine]:
         """A page of the customer's invoices, newest first (one statement)."""
 
-        def line(row: Row[Any]) -> InvoiceLine:
+        def line(row: AnyRow) -> InvoiceLine:
             invoice, total, last = row[0], row[1], row[2]
             paid = Decimal(total or 0)
             status = invoice_status(invoice.kind, invoice.amount, paid, invoice.due_date, today, invoice.cancelled)

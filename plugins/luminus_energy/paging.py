@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, func, select, tuple_
+from sqlalchemy import ColumnElement, Date, Integer, Row, Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+"""A statement of any columns (a list's rows, whatever they hold)."""
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+"""One row of an :data:`AnySelect`."""
 
 PAGE_SIZE = 20
 MAX_ID = 2**31 - 1  # the ids are 32-bit integers on every database
@@ -67,7 +72,7 @@ class PageRequest:
         for direction in ("older", "newer"):
             cursor = Cursor.parse(params.get(direction))
             if cursor is not None:
-                return cls(direction, cursor)  # type: ignore[arg-type]
+                return cls(direction, cursor)
         return cls()
 
 
@@ -98,14 +103,14 @@ class KeysetStatements:
     ``id``, ``size``). Each row ends with the list's size and the number of rows before the page's first one
     (``older``: the rows not older than the cursor; ``newer``: the rows newer than it, the page's included)."""
 
-    first: Select[Any]
-    older: Select[Any]
-    newer: Select[Any]
+    first: AnySelect
+    older: AnySelect
+    newer: AnySelect
 
     @classmethod
     def build(
         cls,
-        rows: Select[Any],
+        rows: AnySelect,
         day: InstrumentedAttribute[date],
         row_id: InstrumentedAttribute[int],
         owner: ColumnElement[bool],
@@ -120,12 +125,12 @@ class KeysetStatements:
         size = bindparam("size", type_=Integer)
         descending = (day.desc(), row_id.desc())
         return cls(
-            first=rows.add_columns(total, select(0).scalar_subquery()).order_by(*descending).limit(size),
+            first=rows.add_columns(total, select(literal(0)).scalar_subquery()).order_by(*descending).limit(size),
             older=rows.add_columns(total, not_older).where(key < cursor).order_by(*descending).limit(size),
             newer=rows.add_columns(total, newer).where(key > cursor).order_by(day, row_id).limit(size),
         )
 
-    def statement(self, request: PageRequest) -> Select[Any]:
+    def statement(self, request: PageRequest) -> AnySelect:
         """The statement of the page asked for."""
         return {"first": self.first, "older": self.older, "newer": self.newer}[request.direction]
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.api import format_date, format_money, format_number
 from core.api import gettext as _
+from plugins.luminus_energy.brand import GREY
 from plugins.luminus_energy.formats import numeric_date, percent, unit_price, vat_number
 from plugins.luminus_energy.invoice_document import InvoiceDocument, quantity_text
 from plugins.luminus_energy.labels import energy_label, kind_label, register_label
@@ -16,154 +15,21 @@ from plugins.luminus_energy.models import InvoiceKind
 from plugins.luminus_energy.rules import structured_communication
 from plugins.luminus_energy.settings import LuminusSettings
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-NAVY = (20, 38, 75)
-ORANGE = (243, 146, 0)
-GREY = (91, 100, 115)
+if TYPE_CHECKING:
+    from plugins.luminus_energy.pdf_page import BrandedPDF
+
 # millimetres of the statement's columns: date, document (wraps), number, due date, debit, credit, balance
 STATEMENT_COLUMNS = (22, 38, 25, 22, 27, 27, 29)
 
 
-def _plain(text: str) -> str:
-    """Text safe for the built-in PDF fonts (used only when DejaVu is not installed)."""
-    return (
-        (text.replace("\u202f", " ").replace("\u00a0", " ").replace("€", "EUR").replace("–", "-").replace("’", "'"))
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
-
-
-@functools.cache
-def _document_class() -> type[Any]:
-    """The branded document class; fpdf2 and fontTools load with the first PDF, not with the plugin."""
-    from fpdf import FPDF
-
-    class BrandedPDF(FPDF):
-        """A4 page with the Luminus header band and the contact footer."""
-
-        def __init__(self, title: str, contact: LuminusSettings) -> None:
-            super().__init__(format="A4")
-            self.doc_title = title
-            self.contact = contact
-            self.unicode = (FONT_DIR / "DejaVuSans.ttf").is_file()
-            if self.unicode:
-                self.add_font("Brand", "", str(FONT_DIR / "DejaVuSans.ttf"))
-                self.add_font("Brand", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-                self.family = "Brand"
-            else:
-                self.family = "Helvetica"
-            self.set_title(title)
-            self.set_author("Luminus")
-            self.set_auto_page_break(auto=True, margin=22)
-            self.add_page()
-
-        def multi_cell(self, *args: Any, align: str = "L", **kwargs: Any) -> Any:
-            """Paragraphs are left-aligned: fpdf2 justifies them by default, stretching short lines."""
-            return super().multi_cell(*args, align=align, **kwargs)
-
-        def t(self, text: object) -> str:
-            """Text in a form the current font can draw."""
-            value = str(text)
-            return value if self.unicode else _plain(value)
-
-        def header(self) -> None:
-            self.set_fill_color(*NAVY)
-            self.rect(0, 0, 210, 24, "F")
-            self.set_fill_color(*ORANGE)
-            self.rect(0, 24, 210, 1.5, "F")
-            self.set_text_color(255, 255, 255)
-            self.set_font(self.family, "B", 20)
-            self.set_xy(12, 7)
-            self.cell(60, 10, "luminus")
-            self.set_font(self.family, "", 10)
-            self.set_xy(110, 9)
-            self.cell(88, 6, self.t(self.doc_title), align="R")
-            self.set_text_color(0, 0, 0)
-            self.set_y(32)
-
-        def footer(self) -> None:
-            self.set_y(-16)
-            self.set_font(self.family, "", 8)
-            self.set_text_color(*GREY)
-            line = _("Luminus SME customer service · %(phone)s · ", phone=self.contact.contact_phone)
-            self.cell(self.get_string_width(self.t(line)), 5, self.t(line))
-            self.mail_link(self.get_string_width(self.contact.contact_email) + 1, 5, self.contact.contact_email)
-            self.set_x(self.l_margin)
-            self.cell(0, 5, self.t(_("Page %(page)s", page=self.page_no())), align="R")
-
-        def heading(self, text: str, size: int = 14) -> None:
-            """A section title (``size`` 12 for a subsection)."""
-            self.set_font(self.family, "B", size)
-            self.set_text_color(*NAVY)
-            self.multi_cell(0, size / 2, self.t(text), new_x="LMARGIN", new_y="NEXT")
-            self.set_text_color(0, 0, 0)
-            self.ln(1.5)
-
-        def facts(self, rows: Sequence[tuple[str, str]]) -> None:
-            """Label/value lines."""
-            for label, value in rows:
-                self.set_font(self.family, "B", 10)
-                self.cell(60, 5.5, self.t(label))
-                self.set_font(self.family, "", 10)
-                self.multi_cell(0, 5.5, self.t(value), new_x="LMARGIN", new_y="NEXT")
-            self.ln(3)
-
-        def grid(
-            self,
-            headers: Sequence[str],
-            rows: Sequence[Sequence[str]],
-            widths: Sequence[float],
-            numeric: Sequence[int] = (),
-        ) -> None:
-            """A table with a coloured header row; long texts wrap inside their column and the columns whose
-            index is in ``numeric`` are right-aligned (headers included)."""
-            from fpdf.fonts import FontFace
-
-            self.set_font(self.family, "", 9)
-            align = tuple("RIGHT" if i in numeric else "LEFT" for i in range(len(widths)))
-            with self.table(
-                col_widths=tuple(widths),
-                width=sum(widths),
-                align="LEFT",
-                text_align=align,
-                borders_layout="HORIZONTAL_LINES",
-                headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=NAVY),
-                line_height=4.5,
-                padding=(0.8, 1.2),
-                first_row_as_headings=True,
-            ) as table:
-                for values in (headers, *rows):
-                    row = table.row()
-                    for value in values:
-                        row.cell(self.t(value))
-            self.ln(3)
-
-        def paragraph(self, text: str, mail: str | None = None) -> None:
-            """Running text; the e-mail address ``mail`` in it is a link the reader can click."""
-            before, found, after = text.partition(mail) if mail else (text, "", "")
-            self.write(5, self.t(before))
-            if found:
-                self.write(5, self.t(found), link=f"mailto:{found}")
-                self.write(5, self.t(after))
-            self.ln(5)
-
-        def mail_link(self, width: float, height: float, address: str, align: str = "L") -> None:
-            """An e-mail address the reader can click."""
-            self.cell(width, height, self.t(address), align=align, link=f"mailto:{address}")
-
-        def bytes(self) -> bytes:
-            """The finished document."""
-            return bytes(self.output())
-
-    return BrandedPDF
-
-
-def _document(title: str, contact: LuminusSettings) -> Any:
+def _document(title: str, contact: LuminusSettings) -> BrandedPDF:
     """A new A4 document with the Luminus header band and the contact footer, on its first page."""
-    return _document_class()(title, contact)
+    from plugins.luminus_energy.pdf_page import BrandedPDF  # fpdf2 and fontTools load with the first PDF
+
+    return BrandedPDF(title, contact)
 
 
-def _parties(pdf: Any, settings: LuminusSettings, doc: InvoiceDocument) -> None:
+def _parties(pdf: BrandedPDF, settings: LuminusSettings, doc: InvoiceDocument) -> None:
     """The supplier (who to pay, how to book) beside the customer."""
     supplier = settings.supplier
     customer = doc.customer
@@ -193,15 +59,15 @@ def _parties(pdf: Any, settings: LuminusSettings, doc: InvoiceDocument) -> None:
     for x, (name, lines) in zip((10, 110), columns, strict=True):
         pdf.set_xy(x, top)
         pdf.set_font(pdf.family, "B", 10)
-        pdf.multi_cell(90, 5, pdf.t(name), new_x="LEFT", new_y="NEXT")
+        pdf.lines(90, 5, pdf.t(name), new_x="LEFT", new_y="NEXT")
         pdf.set_font(pdf.family, "", 9)
         for text in filter(None, lines):
-            pdf.multi_cell(90, 4.5, pdf.t(text), new_x="LEFT", new_y="NEXT")
+            pdf.lines(90, 4.5, pdf.t(text), new_x="LEFT", new_y="NEXT")
         bottom = max(bottom, pdf.get_y())
     pdf.set_xy(pdf.l_margin, bottom + 4)
 
 
-def _payment(pdf: Any, settings: LuminusSettings, doc: InvoiceDocument) -> None:
+def _payment(pdf: BrandedPDF, settings: LuminusSettings, doc: InvoiceDocument) -> None:
     """Where the payment stands: paid (and when), what remains, how to pay it."""
     payment, invoice, supplier = doc.payment, doc.invoice, settings.supplier
     total = format_money(invoice.amount, "EUR")
@@ -243,7 +109,7 @@ def _payment(pdf: Any, settings: LuminusSettings, doc: InvoiceDocument) -> None:
     pdf.facts(rows)
     if note:
         pdf.set_font(pdf.family, "", 10)
-        pdf.multi_cell(0, 5, pdf.t(note), new_x="LMARGIN", new_y="NEXT")
+        pdf.lines(0, 5, pdf.t(note), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
 
 
@@ -342,7 +208,7 @@ def invoice_pdf(settings: LuminusSettings, doc: InvoiceDocument) -> bytes:
     _payment(pdf, settings, doc)
     pdf.set_font(pdf.family, "", 9)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(
+    pdf.lines(
         0, 5, pdf.t(_("Think of the planet: only print your invoices when it is really necessary.")), new_x="LMARGIN"
     )
     return pdf.bytes()

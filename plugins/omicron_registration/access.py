@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, literal, select, union_all
+from sqlalchemy import CompoundSelect, Integer, Select, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -45,7 +45,7 @@ INTERESTS = select(UserInterest.kind, UserInterest.code).where(UserInterest.user
 
 OWNED_KIND = "owned"
 WAITING_KIND = "waiting"
-CHOICES = union_all(
+CHOICES: CompoundSelect[str, str] = union_all(
     INTERESTS,
     claimed(literal(OWNED_KIND), Device.family),
     select(literal(WAITING_KIND), WaitingDevice.serial_number).where(WaitingDevice.user_id == USER_ID),

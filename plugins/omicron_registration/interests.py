@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, Select, String, bindparam, select, union_all
+from sqlalchemy import ColumnElement, Date, Select, String, bindparam, select, union_all
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -72,7 +72,10 @@ READING_SHOWN, MEDIA_SHOWN = 5, 4
 def _newest(doc_types: tuple[str, ...], limit: int, *, in_language: bool = False) -> Select[Any]:
     """Ids of the ``limit`` newest documents of ``doc_types`` in the families or topics bound
     (with ``in_language``: only those in the ``language`` bound)."""
-    conditions = [Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS), Document.doc_type.in_(doc_types)]
+    conditions: list[ColumnElement[bool]] = [
+        Document.family.in_(_FAMILIES) | Document.topic.in_(_TOPICS),
+        Document.doc_type.in_(doc_types),
+    ]
     if in_language:
         conditions.append(Document.language == bindparam("language", type_=String))
     newest = (

@@ -6,6 +6,7 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Integer, Select, String, bindparam, distinct, func, select
@@ -103,6 +104,10 @@ async def search_documents(db: AsyncSession, query: LibraryQuery, tenant_id: int
     return [], 0 if query.page == 1 else int(await db.scalar(count, values) or 0)
 
 
+SearchStatements = tuple[Select[int, date], Select[int]]
+"""A page's ``(id, published_on)`` rows, newest first, and the statement counting every match."""
+
+
 @functools.cache
 def _search(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
     """The statements of a search with these filters and this many words, built once for each.
@@ -135,7 +140,7 @@ def _prefix(i: int) -> Any:
     )
 
 
-def _search_words(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Select[Any]]:
+def _search_words(filters: tuple[str, ...], words: int) -> SearchStatements:
     """Search through the word index alone: the longest word drives, the others must also appear.
 
     The page's ``(id, published_on)``, newest first, and the statement counting the matches.
@@ -158,7 +163,7 @@ def _search_words(filters: tuple[str, ...], words: int) -> tuple[Select[Any], Se
     return ids, count
 
 
-def _search_filters(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
+def _search_filters(filters: tuple[str, ...]) -> SearchStatements:
     """Filters only: the page's ``(id, published_on)`` from the documents' covering indexes, and the count.
 
     With a filter, the date is wrapped so that SQLite pages through the filter's covering index instead of

@@ -8,20 +8,17 @@ font's character widths (fpdf2's own line breaking costs about ten times more on
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from datetime import datetime, time
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .catalog import FAMILY_LABELS
+from .library_style import BLUE
 from .library_texts import LABELS, OUTLINES, SECTIONS, TECHNICAL_DATA, TOPIC_NAMES, TOPIC_PHRASES
 
-BLUE = (0, 59, 111)
-ORANGE = (227, 114, 34)
-GREY = (80, 92, 107)
-FONT = "Helvetica"
-_LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u202f": " "})
+if TYPE_CHECKING:
+    from .library_page import LibraryPDF
 
 
 class LibraryDocument(Protocol):
@@ -66,7 +63,9 @@ def render_pdf(document: LibraryDocument) -> bytes:
     """The document as a PDF (CPU-bound: call it from a worker thread)."""
     language = _language(document)
     labels = LABELS[language]
-    pdf = _pdf_class()(document.title, labels, page_count(document))
+    from .library_page import LibraryPDF  # fpdf2 loads with the first PDF
+
+    pdf = LibraryPDF(document.title, labels, page_count(document))
     pdf.set_title(document.title)
     pdf.set_author("OMICRON")
     pdf.set_subject(f"{product_of(document)} · {labels[document.doc_type]}")
@@ -82,7 +81,7 @@ def render_pdf(document: LibraryDocument) -> bytes:
         for paragraph in paragraphs:
             pdf.paragraph(paragraph.format(**words))
         if key == "technical_data":
-            pdf.table((labels["quantity"], labels["value"]), TECHNICAL_DATA[language])
+            pdf.pairs((labels["quantity"], labels["value"]), TECHNICAL_DATA[language])
     return bytes(pdf.output())
 
 
@@ -90,7 +89,7 @@ def _language(document: LibraryDocument) -> str:
     return document.language if document.language in SECTIONS else "en"
 
 
-def _cover(pdf: Any, document: LibraryDocument, labels: dict[str, str], headings: list[str]) -> None:
+def _cover(pdf: LibraryPDF, document: LibraryDocument, labels: dict[str, str], headings: list[str]) -> None:
     pdf.add_page()
     pdf.set_y(40)
     pdf.set_text_color(*BLUE)
@@ -106,108 +105,7 @@ def _cover(pdf: Any, document: LibraryDocument, labels: dict[str, str], headings
         (labels["published"], document.published_on.isoformat()),
         (labels["number"], f"OMI-DOC-{document.id:06d}"),
     )
-    pdf.table(None, facts)
+    pdf.pairs(None, facts)
     pdf.ln(6)
     pdf.heading(labels["contents"], size=13)
     pdf.contents(headings)
-
-
-@functools.cache
-def _pdf_class() -> type[Any]:
-    """The document class; fpdf2 loads with the first PDF, not with the plugin."""
-    from fpdf import FPDF
-
-    class LibraryPDF(FPDF):
-        """A4 pages with the OMICRON header line and a page footer."""
-
-        def __init__(self, title: str, labels: dict[str, str], pages: int) -> None:
-            super().__init__(format="A4")
-            self.doc_title = _plain(title)
-            self.labels = labels
-            self.total_pages = pages
-            self.set_margins(20, 20, 20)
-            self.set_auto_page_break(auto=True, margin=20)
-
-        def header(self) -> None:
-            self.set_fill_color(*BLUE)
-            self.rect(0, 0, 210, 12, "F")
-            self.set_fill_color(*ORANGE)
-            self.rect(0, 12, 210, 1.2, "F")
-            self.set_xy(20, 3)
-            self.set_font(FONT, "B", 11)
-            self.set_text_color(255, 255, 255)
-            self.cell(40, 6, "OMICRON")
-            self.set_text_color(0, 0, 0)
-            self.set_y(22)
-
-        def footer(self) -> None:
-            self.set_y(-14)
-            self.set_font(FONT, "", 8)
-            self.set_text_color(*GREY)
-            width = self.epw - 30
-            title = self._lines(self.doc_title, width, 8)[0]
-            self.cell(width, 5, title)
-            page = self.labels["page"].format(page=self.page_no(), pages=self.total_pages)
-            self.cell(30, 5, _plain(page), align="R")
-            self.set_text_color(0, 0, 0)
-
-        def heading(self, text: str, size: int = 15) -> None:
-            """A section title."""
-            self.set_text_color(*BLUE)
-            self.paragraph(text, size=size, style="B", height=size * 0.5, after=3)
-            self.set_text_color(0, 0, 0)
-
-        def paragraph(self, text: str, size: int = 10, style: str = "", height: float = 5, after: float = 3) -> None:
-            """Text broken into lines that fit the page width."""
-            self.set_font(FONT, style, size)
-            for line in self._lines(_plain(text), self.epw, size):
-                self.cell(self.epw, height, line, new_x="LMARGIN", new_y="NEXT")
-            self.ln(after)
-
-        def contents(self, headings: list[str]) -> None:
-            """The sections with their pages (the first one starts on page 2)."""
-            self.set_font(FONT, "", 10)
-            for page, heading in enumerate(headings, start=2):
-                self.cell(self.epw - 15, 6, _plain(heading))
-                self.cell(15, 6, str(page), align="R", new_x="LMARGIN", new_y="NEXT")
-
-        def table(self, headers: tuple[str, str] | None, rows: tuple[tuple[str, str], ...]) -> None:
-            """Two columns: a label and its value."""
-            first = self.epw * 0.45
-            if headers is not None:
-                self.set_font(FONT, "B", 10)
-                self.set_fill_color(*BLUE)
-                self.set_text_color(255, 255, 255)
-                self.cell(first, 7, _plain(headers[0]), fill=True)
-                self.cell(self.epw - first, 7, _plain(headers[1]), fill=True, new_x="LMARGIN", new_y="NEXT")
-                self.set_text_color(0, 0, 0)
-            for label, value in rows:
-                self.set_font(FONT, "B", 10)
-                self.cell(first, 7, _plain(label), border="B")
-                self.set_font(FONT, "", 10)
-                self.cell(self.epw - first, 7, _plain(value), border="B", new_x="LMARGIN", new_y="NEXT")
-            self.ln(3)
-
-        def _lines(self, text: str, width: float, size: float) -> list[str]:
-            widths = self.current_font.cw
-            scale = size / 1000 / self.k
-            space = widths[" "] * scale
-            lines: list[str] = []
-            line: list[str] = []
-            used = 0.0
-            for word in text.split():
-                word_width = sum(widths.get(char, 600) for char in word) * scale
-                if line and used + space + word_width > width:
-                    lines.append(" ".join(line))
-                    line, used = [word], word_width
-                else:
-                    used += (space if line else 0) + word_width
-                    line.append(word)
-            return [*lines, " ".join(line)] if line else lines or [""]
-
-    return LibraryPDF
-
-
-def _plain(text: str) -> str:
-    """Text the PDF's built-in font can draw (Latin-1)."""
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")

@@ -17,9 +17,9 @@ import pytest
 
 from core.mail.inbound.receiver import start_receiver
 from core.plugins import PluginManager
-from core.portal import Portal
 from core.testing import LiveServer, _free_port, check_accessibility, mail_links
 from core.ticketing.inbound import accepts, take_in
+from core.wiring import build_portal
 from tests.browser.test_ticketing import AGENT_PASSWORD, CUSTOMER_PASSWORD, PLUGINS, portal, ticket_server
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def mail_in(ticket_server: LiveServer) -> Iterator[int]:
     port = _free_port()
     loop = asyncio.new_event_loop()
     started = threading.Event()
-    portal_ = Portal(ticket_server.settings, PluginManager(PLUGINS))
+    portal_ = build_portal(ticket_server.settings, PluginManager(PLUGINS))
 
     async def serve() -> None:
         portal_.activate()

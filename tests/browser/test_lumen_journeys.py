@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from core.console.staff import create_staff
+from core.staff.accounts import create_staff
 from core.tenancy.models import Tenant
 from core.tenancy.service import create_tenant
 from core.testing import check_accessibility, mail_links, mail_text
@@ -278,7 +278,7 @@ def test_fr_visitor_opens_an_integrations_ticket_with_an_attachment(run_async, l
 async def _approve_all_pending(portal: Any) -> int:
     from core.api import ApprovalRequest
     from core.console.approvals import decide
-    from core.console.models import Staff
+    from core.staff.models import Staff
 
     async with portal.database.session() as db:
         tenant = await db.scalar(select(Tenant).where(Tenant.slug == "lumen"))

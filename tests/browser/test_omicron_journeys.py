@@ -27,7 +27,7 @@ def _omicron(run_async) -> str:
     """
 
     async def body(portal):
-        from core.console.staff import create_staff
+        from core.staff.accounts import create_staff
         from plugins.omicron_registration.demo import create_demo_data
 
         async with portal.database.session() as db:

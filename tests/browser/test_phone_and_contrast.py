@@ -22,9 +22,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from core.cli import main
-from core.console.models import Staff
 from core.identity.models import UserStatus
 from core.identity.users import create_user, find_user_by_email, find_user_by_username
+from core.staff.models import Staff
 from core.tenancy.service import create_tenant
 from core.testing import LiveServer, accessibility_problems, horizontal_overflow, tenant_by_slug
 from core.ticketing.service import open_ticket

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from core.console.staff import create_staff
 from core.identity.models import UserStatus
 from core.identity.users import create_user
 from core.plugins import PluginManager
-from core.portal import Portal
 from core.settings import Settings
+from core.staff.accounts import create_staff
 from core.tenancy.service import create_tenant
 from core.testing import LiveServer, _free_port, check_accessibility, mail_text
+from core.wiring import build_portal
 from tests.core.ticketing.conftest import ALPHA
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ SECRETS: dict[str, str] = {}
 
 
 def _setup(settings: Settings) -> None:
-    portal = Portal(settings, PluginManager(PLUGINS))
+    portal = build_portal(settings, PluginManager(PLUGINS))
 
     async def body() -> None:
         portal.activate()

@@ -1,11 +1,13 @@
 """Meta-tests of the plugin contract: every hook is documented and exercised by at least one test.
 
-A hook added to ``core/hookspecs.py`` without a docstring (with ``:param:``/``:return:`` lines) or
-without a test that names it fails here, with the list of the hooks concerned.
+A hook added to ``core/hookspecs.py`` without a docstring (with ``:param:``/``:return:`` lines),
+without a test that names it, or without a ``test_hook_<hook>`` test that calls it through pluggy
+(Datasette's rule; see ``tests/core/test_hooks.py``) fails here, with the list of the hooks concerned.
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
 import types
 from pathlib import Path
@@ -36,6 +38,28 @@ def _test_sources() -> dict[Path, str]:
 def untested_hooks(hooks: list[str], sources: dict[Path, str]) -> list[str]:
     """Hooks whose name appears in no test source."""
     return [hook for hook in hooks if not any(hook in text for text in sources.values())]
+
+
+def hook_tests(sources: dict[Path, str]) -> dict[str, str]:
+    """``{test name: its source}`` of every ``test_hook_*`` function under ``tests/``."""
+    found: dict[str, str] = {}
+    for text in sources.values():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test_hook_"):
+                found[node.name] = ast.get_source_segment(text, node) or ""
+    return found
+
+
+def hooks_without_their_test(hooks: list[str], sources: dict[Path, str]) -> list[str]:
+    """Hooks without a ``test_hook_<hook>`` function, or whose function does not name the hook it tests
+    beyond its own name (it must implement or call it)."""
+    tests = hook_tests(sources)
+    missing = []
+    for hook in hooks:
+        body = tests.get(f"test_hook_{hook}", "").split("\n", 1)[-1]
+        if hook not in body:
+            missing.append(hook)
+    return missing
 
 
 def undocumented_hooks(module: object) -> list[str]:
@@ -80,6 +104,12 @@ def test_every_hook_is_exercised_by_a_test():
     )
 
 
+def test_every_hook_has_its_test_hook_function():
+    """Datasette's rule: ``test_hook_<hook>`` per hookspec, implementing the hook and calling it through pluggy."""
+    missing = hooks_without_their_test(HOOKS, _test_sources())
+    assert not missing, f"hooks without a test_hook_<hook> test that calls them: {', '.join(missing)}"
+
+
 def test_pending_list_is_current():
     """Informative: hooks still without a test, and PENDING entries that can go."""
     untested = set(untested_hooks(HOOKS, _test_sources()))
@@ -113,6 +143,11 @@ def test_the_checks_catch_an_undocumented_untested_hook(tmp_path):
     assert undocumented_hooks(module) == ["portique_new_hook"]
     sources = {tmp_path / "test_x.py": "def test_x(): hooks.portique_documented(tenant=t)"}
     assert untested_hooks(["portique_documented", "portique_new_hook"], sources) == ["portique_new_hook"]
+    assert hooks_without_their_test(["portique_documented"], sources) == ["portique_documented"]
+    named_only = {tmp_path / "test_y.py": "def test_hook_portique_documented():\n    assert True\n"}
+    assert hooks_without_their_test(["portique_documented"], named_only) == ["portique_documented"]
+    called = {tmp_path / "test_z.py": "def test_hook_portique_documented():\n    hook.portique_documented(tenant=t)\n"}
+    assert hooks_without_their_test(["portique_documented"], called) == []
 
 
 FOLDER_HOOKS = {

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from core.api import ActivationPolicy, ApprovalRequest, PluginInfo, User, hookimpl
 from core.audit.models import AuditEvent
-from core.console.staff import create_staff
+from core.staff.accounts import create_staff
 from core.testing import csrf_of, mail_links
 
 LIFECYCLE = ("registered", "email_confirmed", "approved", "activated")

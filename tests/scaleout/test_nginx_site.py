@@ -29,6 +29,7 @@ from core.portal import Portal
 from core.settings import Settings
 from core.tenancy.service import create_tenant
 from core.testing import DEFAULT_TENANT, POSTGRES_ENV, csrf_of, run_in_thread
+from core.wiring import build_portal
 from tests.scaleout.test_scaleout import NGINX, REDIS_DEFAULT, REDIS_ENV, ROOT, _free_port, _missing, _stop, _wait_for
 
 pytestmark = pytest.mark.scaleout
@@ -175,7 +176,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         cli = [sys.executable, "-m", "core.cli"]
         subprocess.run([*cli, "db", "upgrade"], cwd=ROOT, env=env, check=True)  # noqa: S603
         settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
-        portal = Portal(settings, PluginManager())
+        portal = build_portal(settings, PluginManager())
 
         async def seed() -> None:
             portal.activate()

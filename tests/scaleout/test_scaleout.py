@@ -31,7 +31,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.console.staff import create_staff
 from core.db.base import utcnow
 from core.identity.models import UserStatus
 from core.identity.users import create_user
@@ -39,9 +38,11 @@ from core.mail.models import OutboxMessage
 from core.plugins import PluginManager
 from core.portal import Portal
 from core.settings import Settings
+from core.staff.accounts import create_staff
 from core.tenancy.registry import REFRESH_SECONDS
 from core.tenancy.service import create_tenant
 from core.testing import DEFAULT_TENANT, POSTGRES_ENV, csrf_of, run_in_thread
+from core.wiring import build_portal
 from tests.core.test_metrics import value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +241,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
 
     def run(fn: Callable[[Portal], Any]) -> Any:
-        portal = Portal(settings, PluginManager())
+        portal = build_portal(settings, PluginManager())
 
         async def main() -> Any:
             portal.activate()

@@ -26,8 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.console.models import Staff, StaffRole
 from core.plugins import resolve
+from core.staff.models import Staff, StaffRole
 from core.tenancy.models import Tenant
 from core.tenancy.service import create_tenant
 from core.web.routing import Dispatcher

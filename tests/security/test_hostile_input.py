@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 from starlette.routing import Route
 
-from core.console.staff import create_staff
 from core.identity.models import User, UserStatus
 from core.identity.users import create_user
 from core.mail.addresses import normalized_address
 from core.mail.models import OutboxMessage
 from core.mail.worker import MAX_ATTEMPTS, deliver_pending
+from core.staff.accounts import create_staff
 from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, IdConvertor, parse_id, parse_int
 from tests.core.identity.identity_helpers import PASSWORD, csrf_of, sign_in

@@ -9,8 +9,8 @@ import httpx
 import pyotp
 import pytest
 
-from core.console.staff import create_staff
 from core.portal import Portal
+from core.staff.accounts import create_staff
 from core.tenancy.models import Tenant
 from core.testing import csrf_of
 from tests.core.ticketing.conftest import alpha, app, beta, make_user, sign_in  # noqa: F401 - shared fixtures

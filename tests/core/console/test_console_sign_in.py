@@ -9,7 +9,7 @@ import pyotp
 from sqlalchemy import select
 
 from core.console.demo import DEMO_TOTP_SECRET, OPERATOR, PASSWORD, demo_staff
-from core.console.models import Staff
+from core.staff.models import Staff
 from core.testing import csrf_of
 from tests.core.console.conftest import PASSWORD as STAFF_PASSWORD
 

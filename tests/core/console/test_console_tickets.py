@@ -357,7 +357,7 @@ async def test_attachment_of_an_internal_note_stays_internal(
 
 
 async def test_agents_of_the_tenant_hear_about_new_tickets_in_their_language(alpha, beta, make_staff, portal, mailbox):
-    from core.console.models import Staff
+    from core.staff.models import Staff
 
     agent = await make_staff("agent@ops.test", tenants=[alpha])
     async with portal.database.session() as db:

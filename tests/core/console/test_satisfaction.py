@@ -10,9 +10,9 @@ import time_machine
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
-from core.console.staff import create_staff
 from core.db.base import utcnow
 from core.portal import Portal
+from core.staff.accounts import create_staff
 from core.tenancy.models import Tenant
 from core.testing import csrf_of, mail_links
 from core.ticketing.models import Ticket, TicketRating, TicketStatus

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from core.cli import main
-from core.console.models import Staff, StaffTenant
-from core.console.staff import check_credentials
 from core.db.engine import Database
+from core.staff.accounts import check_credentials
+from core.staff.models import Staff, StaffTenant
 from core.ticketing.models import Ticket
 
 

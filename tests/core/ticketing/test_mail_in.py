@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
-from core.console.staff import create_staff
 from core.mail.inbound.receiver import start_receiver
 from core.mail.models import QuarantinedMail
 from core.portal import Portal
+from core.staff.accounts import create_staff
 from core.storage import get_storage
 from core.tenancy.models import Tenant
 from core.ticketing.inbound import accepts, take_in
@@ -333,7 +333,7 @@ async def test_reply_to_a_closed_ticket_is_kept_not_threaded(
 async def test_a_disabled_agent_can_no_longer_answer_by_mail(
     portal: Portal, alpha: Tenant, agent: Any, open_one: Any, receiver: int
 ) -> None:
-    from core.console.models import Staff
+    from core.staff.models import Staff
 
     ticket = await open_one()
     async with portal.database.session() as db:

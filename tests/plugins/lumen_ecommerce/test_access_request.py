@@ -226,7 +226,7 @@ async def test_operator_downloads_the_pdf_on_the_console_host(client, app, porta
     import httpx
     import pyotp
 
-    from core.console.staff import create_staff
+    from core.staff.accounts import create_staff
     from core.testing import csrf_of
 
     csrf = await page_csrf(client)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.api import ApprovalRequest, format_datetime, use_locale
 from core.console.approvals import approval_card
-from core.console.staff import create_staff
+from core.staff.accounts import create_staff
 from core.testing import csrf_of
 from plugins.lumen_ecommerce.models import LumenAccessRequest
 

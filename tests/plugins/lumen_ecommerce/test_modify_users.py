@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.api import Account, ApprovalRequest, Membership, User
 from core.audit.models import AuditEvent
-from core.console.staff import create_staff
+from core.staff.accounts import create_staff
 from core.testing import csrf_of, mail_text
 from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL
 from plugins.lumen_ecommerce.models import LumenAccessRequest

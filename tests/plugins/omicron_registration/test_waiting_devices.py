@@ -26,7 +26,7 @@ OPERATOR_PASSWORD = "Operator-Console-2026"
 @pytest.fixture
 async def operator(app, portal):
     """A signed-in console operator, on the operator host."""
-    from core.console.staff import create_staff
+    from core.staff.accounts import create_staff
 
     async with portal.database.session() as db:
         staff = await create_staff(db, email="op@ops.test", name="Olivia", password=OPERATOR_PASSWORD, role="operator")

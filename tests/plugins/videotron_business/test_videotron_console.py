@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
-from core.console.staff import create_staff
+from core.staff.accounts import create_staff
 from core.testing import csrf_of, mail_text
 from tests.plugins.videotron_business.conftest import post_form
 

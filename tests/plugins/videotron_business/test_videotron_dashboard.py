@@ -7,7 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from core.api import Tenant
-from core.cli import main, make_portal, run
+from core.cli import main
+from core.commands import make_portal, run
 from core.web.themes import load_theme
 from plugins.videotron_business.demo import DEMO_PASSWORD, create_demo_data
 from tests.plugins.videotron_business.conftest import sign_in

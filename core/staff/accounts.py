@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.console.models import Staff, StaffRole, StaffTenant
 from core.identity.passwords import hash_password, verify_password
 from core.identity.totp import code_ok, new_secret
 from core.identity.totp import provisioning_uri as totp_uri
+from core.staff.models import Staff, StaffRole, StaffTenant
 from core.tenancy.models import Tenant
 
 

@@ -50,7 +50,7 @@ async def mailbox(request: Request) -> Response:
     _check_debug()
     async with get_portal().database.session() as db:
         rows = (await db.scalars(_scoped(request).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE))).all()  # type: ignore[attr-defined]
-    return await render(request, "identity/dev_mail_list.html", {"messages": rows})
+    return await render(request, "devmail/list.html", {"messages": rows})
 
 
 async def message(request: Request) -> Response:
@@ -64,7 +64,7 @@ async def message(request: Request) -> Response:
         row = await db.scalar(_scoped(request).where(OutboxMessage.id == message_id))  # type: ignore[attr-defined]
     if row is None:
         raise HTTPException(status_code=404)
-    return await render(request, "identity/dev_mail_message.html", {"message": row, "body": linkify(row.text_body)})
+    return await render(request, "devmail/message.html", {"message": row, "body": linkify(row.text_body)})
 
 
 async def message_html(request: Request) -> Response:

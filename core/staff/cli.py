@@ -6,9 +6,10 @@ import click
 from sqlalchemy import select
 
 from core.audit.service import record as audit
-from core.console.models import Staff
-from core.console.staff import StaffError, create_staff, provisioning_uri
+from core.commands import make_portal, run
 from core.identity.totp import new_secret
+from core.staff.accounts import StaffError, create_staff, provisioning_uri
+from core.staff.models import Staff
 from core.tenancy.models import Tenant
 
 
@@ -26,8 +27,6 @@ def staff() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def staff_add(email: str, name: str, role: str, tenants: str, locale: str, password: str) -> None:
     """Create a staff member; operators get a TOTP secret to add to an authenticator app."""
-    from core.cli import make_portal, run
-
     portal = make_portal()
     slugs = [s.strip() for s in tenants.split(",") if s.strip()]
 
@@ -56,8 +55,6 @@ def staff_add(email: str, name: str, role: str, tenants: str, locale: str, passw
 @staff.command("list")
 def staff_list() -> None:
     """List staff members."""
-    from core.cli import make_portal, run
-
     portal = make_portal()
 
     async def body() -> list[Staff]:
@@ -73,8 +70,6 @@ def staff_list() -> None:
 @click.argument("email")
 def staff_renew_totp(email: str) -> None:
     """Give a staff member a new 160-bit TOTP secret (a lost authenticator, or an unusable old secret)."""
-    from core.cli import make_portal, run
-
     portal = make_portal()
 
     async def body() -> Staff | None:
