@@ -13,14 +13,13 @@ import ssl
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.audit.models import AuditEvent
@@ -28,9 +27,9 @@ from core.plugins import PluginManager
 from core.portal import Portal
 from core.settings import Settings
 from core.tenancy.service import create_tenant
-from core.testing import DEFAULT_TENANT, POSTGRES_ENV, csrf_of, run_in_thread
+from core.testing import DEFAULT_TENANT, csrf_of, run_in_thread
 from core.wiring import build_portal
-from tests.scaleout.test_scaleout import NGINX, REDIS_DEFAULT, REDIS_ENV, ROOT, _free_port, _missing, _stop, _wait_for
+from tests.scaleout.test_scaleout import NGINX, ROOT, _free_port, _missing, _stop, _wait_for, private_database
 
 pytestmark = pytest.mark.scaleout
 
@@ -142,72 +141,56 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    import redis
-
-    redis_url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
-    redis.Redis.from_url(redis_url).flushdb()
-    server = os.environ[POSTGRES_ENV]
-    name = f"portique_nginx_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin_url = server.rsplit("/", 1)[0] + "/postgres"
-    database_url = server.rsplit("/", 1)[0] + "/" + name
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-        await engine.dispose()
-
-    run_in_thread(admin(f'CREATE DATABASE "{name}"'))
-    folder = tmp_path_factory.mktemp("nginx-site")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTIQUE_", "PROMETHEUS_"))}
-    env.update(
-        PORTIQUE_DATABASE_URL=database_url,
-        PORTIQUE_REDIS_URL=redis_url,
-        PORTIQUE_SECRET_KEY=SECRET,
-        PORTIQUE_LOG_JSON="false",
-        PORTIQUE_VAR_DIR=str(folder / "var"),
-        PORTIQUE_BASE_DOMAIN=DOMAIN,
-        PORTIQUE_PUBLIC_URL=f"https://{DOMAIN}",
-        PORTIQUE_HTTPS="true",
-        PORTIQUE_TRUSTED_PROXIES="127.0.0.1",  # the documented setting for nginx on the same machine
-    )
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        cli = [sys.executable, "-m", "core.cli"]
-        subprocess.run([*cli, "db", "upgrade"], cwd=ROOT, env=env, check=True)  # noqa: S603
-        settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
-        portal = build_portal(settings, PluginManager())
-
-        async def seed() -> None:
-            portal.activate()
-            try:
-                await _seed(portal)
-            finally:
-                await portal.database.dispose()
-
-        run_in_thread(seed())
-        static = folder / "static"
-        subprocess.run([*cli, "static", "collect", str(static)], cwd=ROOT, env=env, check=True)  # noqa: S603
-        (static / "core" / "collected-only.txt").write_text("served from disk by nginx\n")
-        app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
-        processes.append(
-            subprocess.Popen([*cli, "serve", "--port", str(app_port), "--no-access-log"], cwd=ROOT, env=env)  # noqa: S603
+    with private_database("portique_nginx") as (database_url, redis_url):
+        folder = tmp_path_factory.mktemp("nginx-site")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTIQUE_", "PROMETHEUS_"))}
+        env.update(
+            PORTIQUE_DATABASE_URL=database_url,
+            PORTIQUE_REDIS_URL=redis_url,
+            PORTIQUE_SECRET_KEY=SECRET,
+            PORTIQUE_LOG_JSON="false",
+            PORTIQUE_VAR_DIR=str(folder / "var"),
+            PORTIQUE_BASE_DOMAIN=DOMAIN,
+            PORTIQUE_PUBLIC_URL=f"https://{DOMAIN}",
+            PORTIQUE_HTTPS="true",
+            PORTIQUE_TRUSTED_PROXIES="127.0.0.1",  # the documented setting for nginx on the same machine
         )
-        _wait_for(f"http://127.0.0.1:{app_port}/healthz", processes[0])
-        cert, key = _certificate(folder)
-        conf = _site(
-            folder, http_port=http_port, https_port=https_port, app_port=app_port, cert=cert, key=key, static=static
-        )
-        checked = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(folder)], capture_output=True)  # noqa: S603
-        assert checked.returncode == 0, checked.stderr.decode()
-        processes.append(subprocess.Popen([str(NGINX), "-c", str(conf), "-p", str(folder)]))  # noqa: S603
-        made = Site(https_port, http_port, cert, static, database_url)
-        _wait_for_tls(made, processes[1])
-        yield made
-    finally:
-        for process in reversed(processes):
-            _stop(process)
-        run_in_thread(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            cli = [sys.executable, "-m", "core.cli"]
+            subprocess.run([*cli, "db", "upgrade"], cwd=ROOT, env=env, check=True)  # noqa: S603
+            settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
+            portal = build_portal(settings, PluginManager())
+
+            async def seed() -> None:
+                portal.activate()
+                try:
+                    await _seed(portal)
+                finally:
+                    await portal.database.dispose()
+
+            run_in_thread(seed())
+            static = folder / "static"
+            subprocess.run([*cli, "static", "collect", str(static)], cwd=ROOT, env=env, check=True)  # noqa: S603
+            (static / "core" / "collected-only.txt").write_text("served from disk by nginx\n")
+            app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+            processes.append(
+                subprocess.Popen([*cli, "serve", "--port", str(app_port), "--no-access-log"], cwd=ROOT, env=env)  # noqa: S603
+            )
+            _wait_for(f"http://127.0.0.1:{app_port}/healthz", processes[0])
+            cert, key = _certificate(folder)
+            conf = _site(
+                folder, http_port=http_port, https_port=https_port, app_port=app_port, cert=cert, key=key, static=static
+            )
+            checked = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(folder)], capture_output=True)  # noqa: S603
+            assert checked.returncode == 0, checked.stderr.decode()
+            processes.append(subprocess.Popen([str(NGINX), "-c", str(conf), "-p", str(folder)]))  # noqa: S603
+            made = Site(https_port, http_port, cert, static, database_url)
+            _wait_for_tls(made, processes[1])
+            yield made
+        finally:
+            for process in reversed(processes):
+                _stop(process)
 
 
 def _audit_ips(database_url: str, action: str) -> list[str]:

@@ -80,6 +80,33 @@ def _missing() -> str:
     return ""
 
 
+@contextlib.contextmanager
+def private_database(prefix: str) -> Iterator[tuple[str, str]]:
+    """A new database on the test PostgreSQL server and an emptied Redis: ``(database URL, Redis URL)``.
+
+    The database is dropped when the block ends, whatever the processes left connected.
+    """
+    import redis
+
+    redis_url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
+    redis.Redis.from_url(redis_url).flushdb()
+    server = os.environ[POSTGRES_ENV]
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin_url = server.rsplit("/", 1)[0] + "/postgres"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+        await engine.dispose()
+
+    run_in_thread(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name, redis_url
+    finally:
+        run_in_thread(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 class Recorder:
     """The SMTP server the workers deliver to; keeps every message."""
 
@@ -203,82 +230,66 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    import redis
+    with private_database("portique_scaleout") as (database_url, redis_url):
+        folder = tmp_path_factory.mktemp("scaleout")
+        recorder = Recorder()
+        smtp_port = _free_port()
+        controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTIQUE_", "PROMETHEUS_"))}
+        env.update(
+            PORTIQUE_DATABASE_URL=database_url,
+            PORTIQUE_REDIS_URL=redis_url,
+            PORTIQUE_SECRET_KEY=SECRET,
+            PORTIQUE_LOG_JSON="false",
+            PORTIQUE_MAIL_BACKEND="smtp",
+            PORTIQUE_SMTP_HOST="127.0.0.1",
+            PORTIQUE_SMTP_PORT=str(smtp_port),
+            PORTIQUE_VAR_DIR=str(folder / "var"),
+            PORTIQUE_TRUSTED_PROXIES="127.0.0.1",  # nginx, on this machine, forwards the client address
+        )
+        processes: dict[str, subprocess.Popen[bytes]] = {}
+        workers: list[subprocess.Popen[bytes]] = []
+        settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
 
-    redis_url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
-    redis.Redis.from_url(redis_url).flushdb()
-    server = os.environ[POSTGRES_ENV]
-    name = f"portique_scaleout_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin_url = server.rsplit("/", 1)[0] + "/postgres"
-    database_url = server.rsplit("/", 1)[0] + "/" + name
+        def run(fn: Callable[[Portal], Any]) -> Any:
+            portal = build_portal(settings, PluginManager())
 
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-        await engine.dispose()
+            async def main() -> Any:
+                portal.activate()
+                try:
+                    return await fn(portal)
+                finally:
+                    await portal.database.dispose()
 
-    run_in_thread(admin(f'CREATE DATABASE "{name}"'))
-    folder = tmp_path_factory.mktemp("scaleout")
-    recorder = Recorder()
-    smtp_port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTIQUE_", "PROMETHEUS_"))}
-    env.update(
-        PORTIQUE_DATABASE_URL=database_url,
-        PORTIQUE_REDIS_URL=redis_url,
-        PORTIQUE_SECRET_KEY=SECRET,
-        PORTIQUE_LOG_JSON="false",
-        PORTIQUE_MAIL_BACKEND="smtp",
-        PORTIQUE_SMTP_HOST="127.0.0.1",
-        PORTIQUE_SMTP_PORT=str(smtp_port),
-        PORTIQUE_VAR_DIR=str(folder / "var"),
-        PORTIQUE_TRUSTED_PROXIES="127.0.0.1",  # nginx, on this machine, forwards the client address
-    )
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    workers: list[subprocess.Popen[bytes]] = []
-    settings = Settings(database_url=database_url, secret_key=SECRET, var_dir=folder / "var", log_json=False)
+            return run_in_thread(main())
 
-    def run(fn: Callable[[Portal], Any]) -> Any:
-        portal = build_portal(settings, PluginManager())
-
-        async def main() -> Any:
-            portal.activate()
-            try:
-                return await fn(portal)
-            finally:
-                await portal.database.dispose()
-
-        return run_in_thread(main())
-
-    try:
-        subprocess.run([sys.executable, "-m", "core.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True)
-        totp = run(_seed)
-        instances = {}
-        for label in ("A", "B"):
-            port = _free_port()
-            instance_env = {**env, "PORTIQUE_VAR_DIR": str(folder / f"var-{label}")}  # nothing shared on disk
-            processes[label] = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
-                cwd=ROOT,
-                env=instance_env,
-            )
-            instances[label] = f"127.0.0.1:{port}"
-        for label, address in instances.items():
-            _wait_for(f"http://{address}/healthz", processes[label])
-        nginx_port = _free_port()
-        conf = _nginx_conf(folder, nginx_port, list(instances.values()))
-        processes["nginx"] = subprocess.Popen([str(NGINX), "-c", str(conf), "-p", str(folder)])  # noqa: S603
-        url = f"http://127.0.0.1:{nginx_port}"
-        _wait_for(f"{url}/healthz", processes["nginx"])
-        made = Cluster(url, instances, processes, env, recorder, smtp_port, database_url, totp, run, workers)
-        yield made
-    finally:
-        for process in [*workers, *processes.values()]:
-            _stop(process)
-        controller.stop()
-        run_in_thread(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        try:
+            subprocess.run([sys.executable, "-m", "core.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+            totp = run(_seed)
+            instances = {}
+            for label in ("A", "B"):
+                port = _free_port()
+                instance_env = {**env, "PORTIQUE_VAR_DIR": str(folder / f"var-{label}")}  # nothing shared on disk
+                processes[label] = subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
+                    cwd=ROOT,
+                    env=instance_env,
+                )
+                instances[label] = f"127.0.0.1:{port}"
+            for label, address in instances.items():
+                _wait_for(f"http://{address}/healthz", processes[label])
+            nginx_port = _free_port()
+            conf = _nginx_conf(folder, nginx_port, list(instances.values()))
+            processes["nginx"] = subprocess.Popen([str(NGINX), "-c", str(conf), "-p", str(folder)])  # noqa: S603
+            url = f"http://127.0.0.1:{nginx_port}"
+            _wait_for(f"{url}/healthz", processes["nginx"])
+            made = Cluster(url, instances, processes, env, recorder, smtp_port, database_url, totp, run, workers)
+            yield made
+        finally:
+            for process in [*workers, *processes.values()]:
+                _stop(process)
+            controller.stop()
 
 
 def _upstream(response: httpx.Response) -> str:
