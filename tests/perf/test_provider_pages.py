@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from starlette.routing import Router
 
 from core.identity.models import User
 from core.plugins import flatten
 from core.portal import Portal
 from core.tenancy.models import Tenant
+from core.web.routing import tenant_routes
 from tests.perf.conftest import demo_tenant, signed_in_cookie, warm
 
 # (plugin, path) -> statements. Every signed-in page starts with one: the session with its user,
@@ -61,7 +63,9 @@ async def _sign_in(portal: Portal, tenant: Tenant, accounts: list[Any]) -> tuple
     user = next(users[login] for login in logins if login in users)
     raw = await signed_in_cookie(portal, tenant.id, user.id)
     items = flatten(portal.hooks(tenant).portique_nav_items(tenant=tenant, user=user))
-    return raw, ["/", *sorted({item.path for item in items})]
+    router = Router(routes=tenant_routes(portal, tenant))  # resolves the items that name their route
+    paths = {item.path if item.route is None else router.url_path_for(item.route, **item.params) for item in items}
+    return raw, ["/", *sorted(paths)]
 
 
 @pytest.mark.parametrize("plugin", ["lumen_ecommerce", "videotron_business", "omicron_registration", "luminus_energy"])
