@@ -18,6 +18,7 @@ from core.console import registry
 from core.console.language import tenant_words
 from core.i18n import gettext as _
 from core.i18n import ngettext
+from core.imports import RegistryImporter
 from core.mail.models import OutboxMessage
 from core.portal import get_portal
 from core.staff.models import Staff
@@ -183,6 +184,15 @@ async def tenant_edit(request: Request) -> Response:
 # -- registry imports ------------------------------------------------------------------------------
 
 
+def _importer_labels(choices: list[tuple[Tenant, RegistryImporter]]) -> dict[tuple[int, str], str]:
+    """Each importer's label, translated by its plugin's catalogue: ``{(tenant id, code): label}``."""
+    labels = {}
+    for t, importer in choices:
+        with tenant_words(t):  # a plugin's importer is named in its own catalogue
+            labels[(t.id, importer.code)] = str(importer.label)
+    return labels
+
+
 async def imports(request: Request) -> Response:
     """Choose a tenant and an importer, upload a CSV, see the preview and errors, then apply it all."""
     staff: Staff = request.state.staff
@@ -192,10 +202,7 @@ async def imports(request: Request) -> Response:
     async with portal.database.session() as db:
         tenant_list = list(await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name)))
     choices = [(t, importer) for t in tenant_list for importer in registry.importers(t)]
-    labels = {}
-    for t, importer in choices:
-        with tenant_words(t):  # a plugin's importer is named in its own catalogue
-            labels[(t.id, importer.code)] = str(importer.label)
+    labels = _importer_labels(choices)
     context: dict[str, Any] = {
         "choices": [(t, importer, labels[(t.id, importer.code)]) for t, importer in choices],
         "rows": [],
