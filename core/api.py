@@ -27,7 +27,8 @@ from core.i18n.typography import colon
 from core.identity.approval import approve_user, request_approval
 from core.identity.confirmation import confirm_email
 from core.identity.current import current_membership, current_user, login_required, login_url
-from core.identity.events import UserEvent, fire
+from core.identity.events import UserEvent
+from core.identity.firing import fire
 from core.identity.flows import (
     activate_user,
     change_email,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.approvals.models import ApprovalRequest, ApprovalStatus
 from core.audit.service import record as audit
-from core.identity.events import fire
+from core.identity.firing import fire
 from core.identity.flows import activate_user, reject_user
 from core.identity.models import User, UserStatus
 

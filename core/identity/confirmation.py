@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.identity.approval import request_approval
-from core.identity.events import fire
+from core.identity.firing import fire
 from core.identity.flows import activate_user
 from core.identity.models import User
 from core.identity.rules import activation_policy

@@ -1,18 +1,14 @@
-"""Identity events that plugins hear through ``portique_on_user_event``, and :func:`fire` that sends them."""
+"""Identity events that plugins hear through ``portique_on_user_event`` (sent by ``core.identity.firing``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.plugins import resolve
-from core.portal import get_portal
-
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from core.identity.models import User
-    from core.tenancy.models import Tenant
 
 
 @dataclass
@@ -31,9 +27,3 @@ class UserEvent:
     user: User
     db: AsyncSession
     data: dict[str, Any] = field(default_factory=dict)
-
-
-async def fire(db: AsyncSession, tenant: Tenant, name: str, user: User, data: dict[str, Any] | None = None) -> None:
-    """Tell the tenant's plugins about an identity event (``portique_on_user_event``), in ``db``'s transaction."""
-    event = UserEvent(name=name, user=user, db=db, data=dict(data or {}))
-    await resolve(get_portal().hooks(tenant).portique_on_user_event(tenant=tenant, event=event))

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from core.audit.service import record as audit
 from core.db.base import utcnow
-from core.identity.events import fire as fire  # re-exported for the flows' callers
+from core.identity.firing import fire as fire  # re-exported for the flows' callers
 from core.identity.models import Account, Membership, Role, User, UserStatus
 from core.identity.passwords import hash_password
 from core.identity.rules import (

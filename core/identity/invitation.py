@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.audit.service import record as audit
 from core.db.base import utcnow
-from core.identity.events import fire
+from core.identity.firing import fire
 from core.identity.flows import status_on_activation
 from core.identity.models import User
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.identity.approval import request_approval
-from core.identity.events import fire
+from core.identity.firing import fire
 from core.identity.flows import activate_user, send_confirmation, tell_already_registered
 from core.identity.models import User, UserStatus
 from core.identity.policies import ActivationPolicy

@@ -12,7 +12,7 @@ from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.i18n.middleware import chosen_locale
 from core.i18n.negotiation import match_locale
-from core.identity.events import fire
+from core.identity.firing import fire
 from core.identity.models import Membership, User
 from core.identity.passwords import hash_password, needs_rehash
 from core.identity.rules import session_policy
