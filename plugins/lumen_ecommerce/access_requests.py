@@ -133,6 +133,18 @@ async def check_request(
     action = form.action.data
     number = normalize_customer_number(form.customer_number.data or "")
     clean["customer_number"] = number
+    _check_answers(form)
+    if form.customer_number.data and not form.customer_number.errors:
+        clean.update(await _check_customer_number(form, db, registry, number))
+    clean.update(_check_contact(form))
+    _check_users(form, action)
+    if clean.get("has_ecommerce") and action in CHANGES:
+        await _check_changes(form, db, number, action)
+    return clean
+
+
+def _check_answers(form: AccessRequestForm) -> None:
+    """The yes/no prerequisites (an active account, signed by its administrator) and the platforms."""
     if form.has_account.data == "no":
         add_error(
             form.has_account,
@@ -141,8 +153,6 @@ async def check_request(
                 "to open one, then come back with your customer number."
             ),
         )
-    if form.customer_number.data and not form.customer_number.errors:
-        clean.update(await _check_customer_number(form, db, registry, number))
     if not form.platforms.data:
         add_error(form.platforms, lazy_gettext("Choose at least one platform."))
     elif any(value not in dict(PLATFORMS) for value in form.platforms.data):
@@ -152,6 +162,11 @@ async def check_request(
             form.is_admin,
             lazy_gettext("Only the account administrator may sign this request. Ask your administrator to fill it in."),
         )
+
+
+def _check_contact(form: AccessRequestForm) -> dict[str, str]:
+    """The postal code and phone number, normalised; errors next to the fields."""
+    clean: dict[str, str] = {}
     if form.postal_code.data and not form.postal_code.errors:
         postal = normalize_postal_code(form.postal_code.data)
         if postal is None:
@@ -165,11 +180,13 @@ async def check_request(
             add_error(form.phone, lazy_gettext("Enter a valid Canadian phone number, like 514 555-0123."))
         else:
             clean["phone"] = phone
-    _check_users(form, action)
+    return clean
+
+
+async def _check_changes(form: AccessRequestForm, db: AsyncSession, number: str, action: str) -> None:
+    """A change to an existing e-commerce account: signed by its administrator, about people it has (or not)."""
     if (
-        action in CHANGES
-        and clean.get("has_ecommerce")
-        and form.admin_email.data
+        form.admin_email.data
         and not form.admin_email.errors
         and await admin_membership_of(db, number, form.admin_email.data) is None
     ):
@@ -180,27 +197,27 @@ async def check_request(
                 "administrator's e-mail address registered for this account."
             ),
         )
-    if clean.get("has_ecommerce") and action == RequestAction.MODIFY:
+    if action == RequestAction.MODIFY:
         await _check_modifications(form, db, number)
-    elif clean.get("has_ecommerce") and action in CHANGES:
-        members = await member_emails(db, number)
-        for block in form.filled_users():
-            email = normalize_email(block.email.data or "")
-            if not email or block.email.errors:
-                continue
-            if action == RequestAction.ADD and email in members:
-                add_error(
-                    block.email,
-                    lazy_gettext(
-                        "This person is already a user of this account. To change what they may do, choose "
-                        "“Modify one or more users”."
-                    ),
-                )
-            if action == RequestAction.REMOVE and email not in members:
-                add_error(block.email, lazy_gettext("This person is not a user of this account."))
-            if action == RequestAction.REMOVE and email == normalize_email(form.admin_email.data or ""):
-                add_error(block.email, lazy_gettext("The administrator cannot remove themselves."))
-    return clean
+        return
+    members = await member_emails(db, number)
+    administrator = normalize_email(form.admin_email.data or "")
+    for block in form.filled_users():
+        email = normalize_email(block.email.data or "")
+        if not email or block.email.errors:
+            continue
+        if action == RequestAction.ADD and email in members:
+            add_error(
+                block.email,
+                lazy_gettext(
+                    "This person is already a user of this account. To change what they may do, choose "
+                    "“Modify one or more users”."
+                ),
+            )
+        if action == RequestAction.REMOVE and email not in members:
+            add_error(block.email, lazy_gettext("This person is not a user of this account."))
+        if action == RequestAction.REMOVE and email == administrator:
+            add_error(block.email, lazy_gettext("The administrator cannot remove themselves."))
 
 
 async def _check_customer_number(
@@ -572,17 +589,7 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
     )
     touched: list[User] = []
     if row.action == RequestAction.CREATE:
-        data = dict(account.plugin_data or {})
-        data.update(
-            {
-                "ecommerce": True,
-                "platforms": content.get("platforms", []),
-                "project_account": content.get("project_account") == "yes",
-                "phone": content.get("phone", ""),
-                "request": row.reference,
-            }
-        )
-        account.plugin_data = data
+        _open_ecommerce(account, row)
     if row.action in (RequestAction.CREATE, RequestAction.ADD):
         admin_email = normalize_email(content.get("admin_email", ""))
         for index, entry in enumerate(content.get("users", [])):
@@ -598,28 +605,9 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
                 touched.append(changed)
     elif row.action == RequestAction.REMOVE:
         for entry in content.get("users", []):
-            user = await find_user_by_email(db, entry.get("email", ""))
-            if user is None:
-                continue
-            membership = await db.scalar(
-                select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
-            )
-            if membership is None:
-                continue
-            await db.delete(membership)
-            await db.flush()
-            remaining = await db.scalar(select(Membership.id).where(Membership.user_id == user.id).limit(1))
-            if remaining is None:
-                user.status = UserStatus.DISABLED
-            queue_mail(
-                db,
-                tenant,
-                user.email,
-                "lumen_ecommerce/access_removed",
-                {"user": user, "account": account, "row": row},
-                locale=user.locale or row.locale,
-            )
-            touched.append(user)
+            removed = await _remove_user(db, tenant, account, entry, row)
+            if removed is not None:
+                touched.append(removed)
     row.status = RequestStatus.PROVISIONED
     row.account_id = account.id
     if row.action != RequestAction.CREATE:
@@ -632,6 +620,50 @@ async def provision(db: AsyncSession, tenant: Tenant, row: LumenAccessRequest) -
             locale=row.locale,
         )
     return touched
+
+
+def _open_ecommerce(account: Account, row: LumenAccessRequest) -> None:
+    """Mark the customer account as an e-commerce one, with what the signed creation request chose."""
+    content = row.content
+    data = dict(account.plugin_data or {})
+    data.update(
+        {
+            "ecommerce": True,
+            "platforms": content.get("platforms", []),
+            "project_account": content.get("project_account") == "yes",
+            "phone": content.get("phone", ""),
+            "request": row.reference,
+        }
+    )
+    account.plugin_data = data
+
+
+async def _remove_user(
+    db: AsyncSession, tenant: Tenant, account: Account, entry: dict[str, Any], row: LumenAccessRequest
+) -> User | None:
+    """Take one person off the account (disabled when it was their last one) and tell them; None if not a member."""
+    user = await find_user_by_email(db, entry.get("email", ""))
+    if user is None:
+        return None
+    membership = await db.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.account_id == account.id)
+    )
+    if membership is None:
+        return None
+    await db.delete(membership)
+    await db.flush()
+    remaining = await db.scalar(select(Membership.id).where(Membership.user_id == user.id).limit(1))
+    if remaining is None:
+        user.status = UserStatus.DISABLED
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        "lumen_ecommerce/access_removed",
+        {"user": user, "account": account, "row": row},
+        locale=user.locale or row.locale,
+    )
+    return user
 
 
 async def _modify_user(

@@ -85,6 +85,37 @@ async def _admin_membership(request: Request) -> Membership | None:
     return None
 
 
+async def _initial_request(request: Request, user: User | None, admin: Membership | None) -> dict[str, Any]:
+    """What the empty form starts with: the action asked for and, for a signed-in administrator, the account."""
+    initial: dict[str, Any] = {}
+    wanted = request.query_params.get("action")
+    if wanted in (RequestAction.ADD, RequestAction.MODIFY, RequestAction.REMOVE, RequestAction.CREATE):
+        initial["action"] = wanted
+    if admin is None or user is None:
+        return initial
+    account: Account = admin.account
+    initial.update(
+        customer_number=account.number,
+        company=account.name,
+        admin_first_name=user.first_name,
+        admin_last_name=user.last_name,
+        admin_email=user.email,
+        is_admin="yes",
+    )
+    initial.setdefault("action", RequestAction.ADD)
+    async with tenant_db(request) as db:
+        customer = await db.scalar(select(LumenCustomer).where(LumenCustomer.number == account.number))
+    if customer is not None:
+        initial.update(address=customer.address, city=customer.city, postal_code=customer.postal_code)
+    phone = (account.plugin_data or {}).get("phone") or (customer.phone if customer else "")
+    if phone:
+        initial["phone"] = format_phone(phone)
+    member = await _member_to_modify(request, account)
+    if member is not None:
+        initial.update(action=RequestAction.MODIFY, user_count=1, users=[member])
+    return initial
+
+
 async def register(request: Request) -> Response:
     """The e-commerce access request: create an account, add or remove users; drawn signature."""
     tenant = request.state.tenant
@@ -92,31 +123,7 @@ async def register(request: Request) -> Response:
     admin = await _admin_membership(request)
     typed_allowed = plugin_settings(tenant, LumenSettings).typed_signature
     if request.method == "GET":
-        initial: dict[str, Any] = {}
-        wanted = request.query_params.get("action")
-        if wanted in (RequestAction.ADD, RequestAction.MODIFY, RequestAction.REMOVE, RequestAction.CREATE):
-            initial["action"] = wanted
-        if admin is not None and user is not None:
-            account: Account = admin.account
-            initial.update(
-                customer_number=account.number,
-                company=account.name,
-                admin_first_name=user.first_name,
-                admin_last_name=user.last_name,
-                admin_email=user.email,
-                is_admin="yes",
-            )
-            initial.setdefault("action", RequestAction.ADD)
-            async with tenant_db(request) as db:
-                customer = await db.scalar(select(LumenCustomer).where(LumenCustomer.number == account.number))
-            if customer is not None:
-                initial.update(address=customer.address, city=customer.city, postal_code=customer.postal_code)
-            phone = (account.plugin_data or {}).get("phone") or (customer.phone if customer else "")
-            if phone:
-                initial["phone"] = format_phone(phone)
-            member = await _member_to_modify(request, account)
-            if member is not None:
-                initial.update(action=RequestAction.MODIFY, user_count=1, users=[member])
+        initial = await _initial_request(request, user, admin)
         form = await AccessRequestForm.from_request(request, **initial)
         return await _render_register(request, form, typed_allowed)
     form = await AccessRequestForm.from_request(request)

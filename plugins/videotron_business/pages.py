@@ -253,15 +253,7 @@ async def register(request: Request) -> Response:
     if request.method != "POST":
         return await render(request, template, context)
     if not form.validate():
-        proposal = suggest_username(form.email.data or "")
-        if form.username.errors and proposal and "@" not in (form.username.data or ""):
-            form.username.errors.append(
-                _(
-                    "Suggestion: %(suggestion)s (the part of your e-mail address before the @, "
-                    "because @ is not accepted).",
-                    suggestion=proposal,
-                )
-            )
+        _suggest_username(form)
         return await render(request, template, context)
     tenant = request.state.tenant
     number = normalize_account_number(form.account_number.data)
@@ -285,17 +277,9 @@ async def register(request: Request) -> Response:
             return await render(request, template, context)
         if await services.holder_of(db, record.number) is not None:
             await db.commit()
-            form.account_number.errors.append(
-                _(
-                    "An online access already exists for this account: only the account holder may register, "
-                    "once. If you are a secondary user, ask the holder to add you under Your account."
-                )
-            )
+            form.account_number.errors.append(_already_registered())
             return await render(request, template, context)
-        services.check_password_extras(tenant, form.password, email=form.email.data, username=form.username.data)
-        if await username_taken(db, form.username.data):
-            form.username.errors.append(_("This username is not available. Choose another one."))
-        if form.username.errors or form.email.errors or form.password.errors:
+        if not await _holder_details_accepted(db, tenant, form):
             return await render(request, template, context)
         owner = await find_user_by_email(db, form.email.data)
         if owner is not None:
@@ -314,12 +298,7 @@ async def register(request: Request) -> Response:
             user = await services.register_holder(db, request, record, data, via="registration")
         except IntegrityError:  # another registration of this account (or this username) won the race
             await db.rollback()
-            form.account_number.errors.append(
-                _(
-                    "An online access already exists for this account: only the account holder may register, "
-                    "once. If you are a secondary user, ask the holder to add you under Your account."
-                )
-            )
+            form.account_number.errors.append(_already_registered())
             return await render(request, template, context)
         if normalize_email(record.email_on_file) != user.email_normalized:
             queue_mail(
@@ -332,6 +311,34 @@ async def register(request: Request) -> Response:
             )
         await db.commit()
     return redirect(request, "/videotron/registered")
+
+
+def _already_registered() -> str:
+    """The answer when the account already has its holder's access."""
+    return _(
+        "An online access already exists for this account: only the account holder may register, "
+        "once. If you are a secondary user, ask the holder to add you under Your account."
+    )
+
+
+def _suggest_username(form: HolderRegistrationForm) -> None:
+    """Under a refused username, propose the e-mail address's part before the @."""
+    proposal = suggest_username(form.email.data or "")
+    if form.username.errors and proposal and "@" not in (form.username.data or ""):
+        form.username.errors.append(
+            _(
+                "Suggestion: %(suggestion)s (the part of your e-mail address before the @, because @ is not accepted).",
+                suggestion=proposal,
+            )
+        )
+
+
+async def _holder_details_accepted(db: AsyncSession, tenant: Tenant, form: HolderRegistrationForm) -> bool:
+    """The tenant's password rules and a free username; errors go next to the fields."""
+    services.check_password_extras(tenant, form.password, email=form.email.data, username=form.username.data)
+    if await username_taken(db, form.username.data):
+        form.username.errors.append(_("This username is not available. Choose another one."))
+    return not (form.username.errors or form.email.errors or form.password.errors)
 
 
 async def registered(request: Request) -> Response:
