@@ -30,6 +30,7 @@ from core.identity.current import current_membership, current_user, login_requir
 from core.identity.events import UserEvent
 from core.identity.firing import fire
 from core.identity.flows import (
+    InvitationLetter,
     activate_user,
     change_email,
     invite_user,
@@ -133,6 +134,7 @@ __all__ = [
     "Bucket",
     "DemoAccount",
     "EmailAddress",
+    "InvitationLetter",
     "Membership",
     "NavItem",
     "PasswordPolicy",

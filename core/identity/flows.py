@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
@@ -226,6 +229,25 @@ async def change_email(db: AsyncSession, tenant: Tenant, user: User, new_email: 
     await fire(db, tenant, "email_changed", user, {"old_email": old_email, "new_email": new_email})
 
 
+@dataclass(frozen=True)
+class InvitationLetter:
+    """The token and mail of an invitation; a plugin whose invitations differ passes its own.
+
+    ``path`` holds ``{token}``; the mail gets ``link`` (absolute) and ``path`` (relative) to it,
+    ``valid_for`` and ``context``. ``locale`` None: the invited user's.
+    """
+
+    template: str = "identity/invitation"
+    path: str = "/invitation/{token}"
+    purpose: str = INVITE
+    valid_for: timedelta = INVITATION_VALID_FOR
+    context: Mapping[str, Any] = field(default_factory=dict)
+    locale: str | None = None
+
+
+CORE_INVITATION = InvitationLetter()
+
+
 async def invite_user(
     db: AsyncSession,
     tenant: Tenant,
@@ -237,10 +259,15 @@ async def invite_user(
     role: str = Role.MEMBER,
     permissions: list[str] | None = None,
     invited_by: User | None = None,
+    company: str = "",
+    plugin_data: dict[str, Any] | None = None,
+    letter: InvitationLetter = CORE_INVITATION,
 ) -> User:
     """Invite someone to ``account``: an ``invited`` user with a membership and a set-password link.
 
-    Someone who already has an identity on the tenant is added to the account and told by mail.
+    Someone who already has an identity on the tenant is added to the account and told by mail; one
+    still ``invited`` gets a new link (older ones stop working). Audits ``identity.invited`` and fires
+    ``invited``. ``company`` and ``plugin_data`` go to a user created here.
     """
     existing = await find_user_by_email(db, email)
     context: dict[str, Any] = {"account": account, "inviter": invited_by}
@@ -262,24 +289,12 @@ async def invite_user(
             first_name=first_name,
             last_name=last_name,
             status=UserStatus.INVITED,
+            company=company,
             locale=invited_by.locale if invited_by else None,
+            plugin_data=plugin_data,
         )
         await grant_membership(db, user, account, role, permissions)
-        await revoke_tokens(db, user, INVITE)
-        raw = await issue_token(db, INVITE, valid_for=INVITATION_VALID_FOR, user=user, payload={"account": account.id})
-        queue_mail(
-            db,
-            tenant,
-            user.email,
-            "identity/invitation",
-            {
-                **context,
-                "user": user,
-                "link": _link(tenant, f"/invitation/{raw}"),
-                "valid_for": Duration(INVITATION_VALID_FOR),
-            },
-            locale=user.locale,
-        )
+        await _send_invitation(db, tenant, user, account, letter, context)
     audit(
         db,
         "identity.invited",
@@ -294,6 +309,30 @@ async def invite_user(
     )
     await fire(db, tenant, "invited", user, {"account": account, "role": role, "permissions": list(permissions or [])})
     return user
+
+
+async def _send_invitation(
+    db: AsyncSession, tenant: Tenant, user: User, account: Account, letter: InvitationLetter, context: dict[str, Any]
+) -> None:
+    """A new single-use link for ``user`` (older ones stop working), mailed as ``letter`` says."""
+    await revoke_tokens(db, user, letter.purpose)
+    raw = await issue_token(db, letter.purpose, valid_for=letter.valid_for, user=user, payload={"account": account.id})
+    path = letter.path.format(token=raw)
+    queue_mail(
+        db,
+        tenant,
+        user.email,
+        letter.template,
+        {
+            **context,
+            **letter.context,
+            "user": user,
+            "path": path,
+            "link": _link(tenant, path),
+            "valid_for": Duration(letter.valid_for),
+        },
+        locale=letter.locale or user.locale,
+    )
 
 
 async def activate_user(db: AsyncSession, tenant: Tenant, user: User, *, notify: bool = True) -> None:

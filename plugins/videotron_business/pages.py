@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.api import (
     Account,
+    InvitationLetter,
     Membership,
     Role,
     RootRoute,
@@ -33,14 +34,13 @@ from core.api import (
     client_ip,
     confirm_email,
     consume_token,
-    create_user,
     current_locale,
     current_user,
     find_user_by_email,
     find_user_by_username,
     flash,
-    grant_membership,
     hash_password,
+    invite_user,
     issue_token,
     login_required,
     normalize_email,
@@ -465,37 +465,37 @@ async def _may_invite(db: AsyncSession, account: Account, email: str) -> bool:
 async def _invite(
     db: AsyncSession, request: Request, account: Account, *, first_name: str, last_name: str, email: str, entry: int
 ) -> User:
+    """Invite a secondary user through the core's invitation, with Vidéotron's link (5 days) and mail."""
     tenant = request.state.tenant
     holder = await current_user(request)
     data = {services.PLUGIN: {"account": account.number, "authorized_user": entry, "role": "secondary"}}
-    user = await _former_secondary(db, account, email)
-    if user is None:
-        user = await create_user(
-            db,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            status=UserStatus.INVITED,
-            company=account.name,
-            locale=holder.locale if holder else None,
-            plugin_data=data,
-        )
-    else:  # someone removed earlier from this account comes back: same identity, new invitation
-        user.status = UserStatus.INVITED
-        user.first_name, user.last_name = first_name, last_name
-        user.password_hash = None
-        user.plugin_data = data
-    await grant_membership(db, user, account, Role.MEMBER)
-    await service(tenant, VideotronBackend).link_user(db, account.number, entry, user.id)
-    raw = await issue_token(db, INVITATION, valid_for=ACTIVATION_VALID_FOR, user=user, payload={"account": account.id})
-    queue_mail(
-        db,
-        tenant,
-        user.email,
-        "videotron_business/invitation",
-        {"user": user, "holder": holder, "account": account, "path": f"/videotron/invitation/{raw}", **rules_context()},
+    returning = await _former_secondary(db, account, email)
+    if returning is not None:  # someone removed earlier from this account comes back: same identity, new invitation
+        returning.status = UserStatus.INVITED
+        returning.first_name, returning.last_name = first_name, last_name
+        returning.password_hash = None
+        returning.plugin_data = data
+    letter = InvitationLetter(
+        template="videotron_business/invitation",
+        path="/videotron/invitation/{token}",
+        purpose=INVITATION,
+        valid_for=ACTIVATION_VALID_FOR,
+        context={"holder": holder, **rules_context()},
         locale=_tenant_locale(request, current_locale()),
     )
+    user = await invite_user(
+        db,
+        tenant,
+        account,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        invited_by=holder,
+        company=account.name,
+        plugin_data=data,
+        letter=letter,
+    )
+    await service(tenant, VideotronBackend).link_user(db, account.number, entry, user.id)
     audit(
         db,
         "videotron_business.secondary_user_invited",

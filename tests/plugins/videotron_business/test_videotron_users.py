@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from core.api import Membership, User
+from core.api import ActionToken, Membership, User
+from core.audit.models import AuditEvent
 from core.testing import csrf_of, mail_text
 from plugins.videotron_business.demo import DEMO_PASSWORD
 from plugins.videotron_business.models import RegistryAuthorizedUser
@@ -53,6 +56,25 @@ async def test_invite_a_secondary_user_from_the_registry(vclient, mailbox, porta
     assert "Marie Tremblay" in mail_text(message)
     page = await vclient.get("/videotron/users")
     assert "Invitation sent" in page.text
+
+
+async def test_the_invitation_goes_through_the_core_with_its_audit_entries_and_a_five_day_link(
+    vclient, mailbox, portal, vtenant
+):
+    await holder(vclient)
+    luc = await entry_id(portal, vtenant, LUC)
+    await post_form(vclient, f"/videotron/users/{luc}/invite", {}, page="/videotron/users")
+    async with portal.database.session(vtenant.id) as db:
+        user = await db.scalar(select(User).where(User.email_normalized == LUC))
+        actions = list(await db.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(user.id))))
+        token = await db.scalar(select(ActionToken).where(ActionToken.user_id == user.id))
+    assert user.status == "invited"
+    assert user.company  # the account's name, as the holder's registry gives it
+    assert "identity.invited" in actions  # the core's entry
+    assert "videotron_business.secondary_user_invited" in actions  # and the provider's
+    assert token.purpose == "vb_invitation"
+    assert abs(token.expires_at - token.created_at - timedelta(days=5)) < timedelta(seconds=1)
+    assert "/videotron/invitation/" in mail_text(await mailbox.last(LUC))
 
 
 async def test_the_portal_accesses_of_the_users_page_load_in_one_statement(vclient, portal, vtenant, queries):
