@@ -84,6 +84,7 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
+from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
@@ -148,6 +149,7 @@ __all__ = [
     "RegistryImporter",
     "Role",
     "RootRoute",
+    "RowChecks",
     "RowError",
     "Rows",
     "Rule",
@@ -216,6 +218,7 @@ __all__ = [
     "normalize_username",
     "normalized_address",
     "open_ticket",
+    "parse_amount",
     "parse_id",
     "parse_int",
     "parse_time",

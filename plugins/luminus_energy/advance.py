@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from core.api import audit, current_user, flash, format_date, format_money, queue_mail, redirect_to, render
 from core.api import gettext as _
-from plugins.luminus_energy.backend import AdvanceFacts
+from plugins.luminus_energy.customer_page import Ctx, customer_page
 from plugins.luminus_energy.models import AdvanceChange, Contract, Frequency, SupplyPoint, Tariff
+from plugins.luminus_energy.records import AdvanceFacts
 from plugins.luminus_energy.rules import (
     FREQUENCY_MONTHS,
     AdvanceSituation,
@@ -26,7 +27,6 @@ from plugins.luminus_energy.rules import (
     recommended_amount,
 )
 from plugins.luminus_energy.settings import LuminusSettings
-from plugins.luminus_energy.web import Ctx, customer_page
 
 
 @dataclass

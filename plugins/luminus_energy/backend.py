@@ -11,12 +11,11 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, bindparam, case, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.api import utcnow
@@ -34,84 +33,33 @@ from plugins.luminus_energy.models import (
     ReadingSource,
     Register,
     SupplyPoint,
-    Tariff,
 )
 from plugins.luminus_energy.paging import PAGE_SIZE, AnyRow, KeysetStatements, Page, PageRequest, make_page, page_params
+from plugins.luminus_energy.queries import (
+    ADVANCE_CHANGES,
+    BALANCE,
+    CLOSED_UNTIL,
+    CONTRACT_SITE,
+    CONTRACT_SITES,
+    CUSTOMER,
+    CUSTOMER_INVOICE,
+    INVOICE_LINE,
+    INVOICE_LINES,
+    INVOICE_PAGES,
+    MANDATE,
+    METER_HISTORY,
+    METER_READINGS,
+    OPEN_PERIODS,
+    OVERDUE_CANDIDATES,
+    PAYMENT_PAGES,
+    PERIOD_ADVANCES,
+    SUPPLY_POINT,
+    SUPPLY_POINTS,
+)
+from plugins.luminus_energy.records import AdvanceFacts, ContractSite, InvoiceFacts, InvoiceLine, PaymentLine
 from plugins.luminus_energy.rules import invoice_status
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    """An invoice with what was paid on it and its status today."""
-
-    invoice: Invoice
-    paid: Decimal
-    status: str
-    paid_on: date | None = None  # the day of the latest payment on it
-
-    @property
-    def outstanding(self) -> Decimal:
-        """What remains to be paid (0 for credit notes)."""
-        if self.invoice.kind == InvoiceKind.CREDIT_NOTE or self.invoice.cancelled:
-            return Decimal("0")
-        return max(Decimal("0"), self.invoice.amount - self.paid)
-
-
-@dataclass(frozen=True)
-class PaymentLine:
-    """A payment with the number of the invoice it paid (empty when it was not allocated)."""
-
-    payment: Payment
-    invoice_number: str
-
-
-@dataclass(frozen=True)
-class ContractSite:
-    """A contract with its supply point and its tariff."""
-
-    contract: Contract
-    point: SupplyPoint
-    tariff: Tariff
-
-
-@dataclass(frozen=True)
-class AdvanceFacts:
-    """What the advance pages need of one contract.
-
-    Its site and tariff; its open billing period (the one containing today, else the latest) with the
-    advances invoiced in it; the registers of its meter and their readings, newest first; the history of
-    its advance, newest first.
-    """
-
-    contract: Contract
-    point: SupplyPoint
-    tariff: Tariff
-    period: BillingPeriod | None
-    advances: list[Advance]
-    registers: list[Register]
-    readings: list[MeterReading]
-    changes: list[AdvanceChange]
-
-
-@dataclass(frozen=True)
-class InvoiceFacts:
-    """What the document of one invoice prints besides the invoice itself.
-
-    The contract's site and tariff; the billing period; for a settlement or a credit note closing a period,
-    the advances invoiced in it and the registers of the meter with their readings (newest first); for a
-    reminder fee, the invoice it relates to; the customer's active direct-debit mandate.
-    """
-
-    line: InvoiceLine
-    site: ContractSite | None
-    period: BillingPeriod | None
-    advances: list[Advance]
-    registers: list[Register]
-    readings: list[MeterReading]
-    related: Invoice | None
-    mandate: DirectDebitMandate | None
 
 
 @runtime_checkable
@@ -195,150 +143,6 @@ class LuminusBackend(Protocol):
         self, db: AsyncSession, customer: Customer, *, iban: str, holder: str, scope: str, user_id: int | None
     ) -> DirectDebitMandate:
         """Activate direct debit."""
-
-
-def _paid_per_invoice(customer_id: BindParameter[int]) -> Subquery:
-    """What the customer bound as ``customer_id`` paid on each of their invoices (``invoice_id``, ``total``) and
-    when they last paid on it (``last``)."""
-    return (
-        select(Payment.invoice_id, func.sum(Payment.amount).label("total"), func.max(Payment.paid_on).label("last"))
-        .where(Payment.customer_id == customer_id, Payment.invoice_id.is_not(None))
-        .group_by(Payment.invoice_id)
-        .subquery()
-    )
-
-
-CUSTOMER_ID = bindparam("customer_id", type_=Integer)
-
-
-def _invoice_lines_statement() -> Select[Invoice, Decimal | None, date | None]:
-    """The invoices of the customer bound as ``customer_id`` (unordered), with what was paid on each and when."""
-    paid = _paid_per_invoice(CUSTOMER_ID)
-    return (
-        select(Invoice, paid.c.total, paid.c.last)
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(Invoice.customer_id == CUSTOMER_ID)
-    )
-
-
-def _overdue_candidates_statement() -> Select[str, Decimal, Decimal | None]:
-    """(number, amount, paid) of the invoices of the customer bound as ``customer_id`` that fell due before
-    ``today`` and can be overdue (neither cancelled nor credit notes), newest first; the invoices not fully paid
-    among them are the overdue ones (compared in Python, on the amounts as the invoice list sees them)."""
-    customer_id = bindparam("customer_id", type_=Integer)
-    paid = _paid_per_invoice(customer_id)
-    return (
-        select(Invoice.number, Invoice.amount, paid.c.total)
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(
-            Invoice.customer_id == customer_id,
-            Invoice.cancelled.is_(False),
-            Invoice.kind != InvoiceKind.CREDIT_NOTE,
-            Invoice.due_date < bindparam("today", type_=Date),
-        )
-        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
-    )
-
-
-def _balance_statement() -> Select[Decimal | None, Decimal | None]:
-    """(invoiced, paid) of the customer bound as ``customer_id``.
-
-    Invoiced: every invoice not cancelled, less every credit note; paid: every payment.
-    """
-    customer_id = bindparam("customer_id", type_=Integer)
-    signed = case(
-        (Invoice.kind == InvoiceKind.CREDIT_NOTE, -Invoice.amount),
-        (Invoice.cancelled.is_(False), Invoice.amount),
-        else_=0,
-    )
-    invoiced = select(func.sum(signed)).where(Invoice.customer_id == customer_id)
-    paid = select(func.sum(Payment.amount)).where(Payment.customer_id == customer_id)
-    return select(invoiced.scalar_subquery(), paid.scalar_subquery())
-
-
-# Built once, with bound parameters: building and keying these statements cost more than running them.
-CUSTOMER = select(Customer).where(Customer.number == bindparam("number", type_=String))
-SUPPLY_POINTS = (
-    select(SupplyPoint)
-    .where(SupplyPoint.customer_id == bindparam("customer_id", type_=Integer))
-    .order_by(SupplyPoint.ean)
-)
-SUPPLY_POINT = select(SupplyPoint).where(
-    SupplyPoint.id == bindparam("point_id", type_=Integer),
-    SupplyPoint.customer_id == bindparam("customer_id", type_=Integer),
-)
-CONTRACT_SITES = (
-    select(Contract, SupplyPoint, Tariff)
-    .join(SupplyPoint, SupplyPoint.id == Contract.supply_point_id)
-    .join(Tariff, Tariff.id == Contract.tariff_id)
-    .where(Contract.customer_id == bindparam("customer_id", type_=Integer))
-    .order_by(Contract.number)
-)
-# the open billing periods of the contracts, each with the advances invoiced in it (a period without any
-# comes once, with None); a contract's periods come the newest first
-OPEN_PERIODS = (
-    select(BillingPeriod, Advance)
-    .outerjoin(Advance, Advance.billing_period_id == BillingPeriod.id)
-    .where(BillingPeriod.contract_id.in_(bindparam("contract_ids", expanding=True)), BillingPeriod.closed.is_(False))
-    .order_by(BillingPeriod.contract_id, BillingPeriod.start_date.desc(), BillingPeriod.id)
-)
-# the point's contracts as a subquery: the database reads them first, then only their periods
-CLOSED_UNTIL = select(func.max(BillingPeriod.end_date)).where(
-    BillingPeriod.contract_id.in_(
-        select(Contract.id).where(Contract.supply_point_id == bindparam("point_id", type_=Integer))
-    ),
-    BillingPeriod.closed.is_(True),
-)
-ADVANCE_CHANGES = (
-    select(AdvanceChange)
-    .where(AdvanceChange.contract_id.in_(bindparam("contract_ids", expanding=True)))
-    .order_by(AdvanceChange.changed_at.desc(), AdvanceChange.id.desc())
-)
-CONTRACT_SITE = CONTRACT_SITES.where(Contract.id == bindparam("contract_id", type_=Integer))
-PERIOD_ADVANCES = (
-    select(Advance)
-    .where(Advance.billing_period_id == bindparam("period_id", type_=Integer))
-    .order_by(Advance.due_date, Advance.id)
-)
-CUSTOMER_INVOICE = select(Invoice).where(
-    Invoice.id == bindparam("invoice_id", type_=Integer),
-    Invoice.customer_id == bindparam("customer_id", type_=Integer),
-)
-INVOICE_ROWS = _invoice_lines_statement()
-INVOICE_LINES = INVOICE_ROWS.order_by(Invoice.issue_date.desc(), Invoice.id.desc())
-INVOICE_LINE = INVOICE_ROWS.where(Invoice.id == bindparam("invoice_id", type_=Integer))
-INVOICE_PAGES = KeysetStatements.build(INVOICE_ROWS, Invoice.issue_date, Invoice.id, Invoice.customer_id == CUSTOMER_ID)
-PAYMENT_PAGES = KeysetStatements.build(
-    select(Payment, Invoice.number)
-    .outerjoin(Invoice, Invoice.id == Payment.invoice_id)
-    .where(Payment.customer_id == CUSTOMER_ID),
-    Payment.paid_on,
-    Payment.id,
-    Payment.customer_id == CUSTOMER_ID,
-)
-OVERDUE_CANDIDATES = _overdue_candidates_statement()
-BALANCE = _balance_statement()
-# the registers of the supply points with their readings (a register without any comes once, with None)
-METER_HISTORY = (
-    select(Register, MeterReading)
-    .outerjoin(MeterReading, MeterReading.register_id == Register.id)
-    .where(Register.supply_point_id.in_(bindparam("point_ids", expanding=True)))
-    .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
-)
-METER_READINGS = (
-    select(MeterReading)
-    .where(MeterReading.register_id.in_(bindparam("register_ids", expanding=True)))
-    .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
-)
-MANDATE = (
-    select(DirectDebitMandate)
-    .where(
-        DirectDebitMandate.customer_id == bindparam("customer_id", type_=Integer),
-        DirectDebitMandate.active.is_(True),
-    )
-    .order_by(DirectDebitMandate.id.desc())
-    .limit(1)
-)
 
 
 def _current_period(periods: list[BillingPeriod], today: date) -> BillingPeriod | None:

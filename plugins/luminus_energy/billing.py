@@ -8,15 +8,15 @@ from starlette.responses import Response
 
 from core.api import audit, flash, format_date, redirect_to, render, url_for
 from core.api import gettext as _
-from plugins.luminus_energy.backend import InvoiceLine, PaymentLine
+from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.invoice_document import build_document
 from plugins.luminus_energy.labels import kind_label, kind_labels, status_labels
 from plugins.luminus_energy.models import Invoice
 from plugins.luminus_energy.paging import Cursor, Page, PageRequest
 from plugins.luminus_energy.pdf import invoice_pdf
+from plugins.luminus_energy.records import InvoiceLine, PaymentLine
 from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.tickets import open_request, request_problem
-from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
 @customer_page(permission="billing")

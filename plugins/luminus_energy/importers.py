@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, is_digits, lazy_gettext
+from core.api import RegistryImporter, RowChecks, RowError, Rows, Tenant, is_digits, lazy_gettext, parse_amount
 from core.api import gettext as _
 from plugins.luminus_energy.ean import compact, ean_problem
 from plugins.luminus_energy.models import (
@@ -41,25 +41,26 @@ POINT_COLUMNS = (
 )
 REGISTER_CODES = {"single", "day", "night", "excl_night", "gas"}
 LANGUAGES = {"fr_BE", "nl_BE", "en"}
+ENERGIES = {energy.value for energy in Energy}
+FREQUENCIES = {frequency.value for frequency in Frequency}
+SOURCES = {source.value for source in ReadingSource}
+KINDS = {kind.value for kind in InvoiceKind}
 
 
 async def validate_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Customer numbers are digits and unique in the file; names present; language known."""
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
-        number = (row.get("number") or "").strip()
+    check = RowChecks()
+    for row in check.each(rows):
+        number = check.cell(row, "number")
         if not is_digits(number) or len(number) > 20:
-            errors.append(RowError(line, "number", _("A customer number contains digits only.")))
-        elif number in seen:
-            errors.append(RowError(line, "number", _("This customer number appears twice in the file.")))
-        seen.add(number)
-        if not (row.get("name") or "").strip():
-            errors.append(RowError(line, "name", _("The company name is required.")))
-        language = (row.get("language") or "fr_BE").strip()
-        if language not in LANGUAGES:
-            errors.append(RowError(line, "language", _("Use fr_BE or nl_BE.")))
-    return errors
+            check.fail("number", _("A customer number contains digits only."))
+        else:
+            check.unique("number", number, _("This customer number appears twice in the file."))
+        if not check.cell(row, "name"):
+            check.fail("name", _("The company name is required."))
+        if check.cell(row, "language", "fr_BE") not in LANGUAGES:
+            check.fail("language", _("Use fr_BE or nl_BE."))
+    return check.errors
 
 
 async def apply_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -83,29 +84,18 @@ async def apply_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
 
 async def validate_points(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Known customer, valid Belgian EAN (GS1 check digit), energy and register codes."""
-    errors: list[RowError] = []
+    check = RowChecks()
     numbers = set(await db.scalars(select(Customer.number)))
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
-        if (row.get("customer_number") or "").strip() not in numbers:
-            errors.append(RowError(line, "customer_number", _("Unknown customer number: import the customers first.")))
-        ean = compact(row.get("ean") or "")
-        problem = ean_problem(ean)
-        if problem:
-            errors.append(RowError(line, "ean", problem))
-        elif ean in seen:
-            errors.append(RowError(line, "ean", _("This EAN appears twice in the file.")))
-        seen.add(ean)
-        energy = (row.get("energy") or "").strip()
-        if energy not in {e.value for e in Energy}:
-            errors.append(RowError(line, "energy", _("Use electricity or gas.")))
-        codes = [c.strip() for c in (row.get("registers") or "").split(";") if c.strip()]
+    for row in check.each(rows):
+        check.choice(row, "customer_number", numbers, _("Unknown customer number: import the customers first."))
+        _ean(check, row, unique=True)
+        check.choice(row, "energy", ENERGIES, _("Use electricity or gas."))
+        codes = [c.strip() for c in check.cell(row, "registers").split(";") if c.strip()]
         if not codes or any(c not in REGISTER_CODES for c in codes):
-            errors.append(RowError(line, "registers", _("Registers: single, day;night, excl_night or gas.")))
+            check.fail("registers", _("Registers: single, day;night, excl_night or gas."))
         for column in ("street", "postcode", "city"):
-            if not (row.get(column) or "").strip():
-                errors.append(RowError(line, column, _("This column is required.")))
-    return errors
+            check.required(row, column)
+    return check.errors
 
 
 async def apply_points(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -140,33 +130,16 @@ async def apply_points(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
     return count
 
 
-# -- shared cell parsing ----------------------------------------------------------------------------------
-
-
-def _date(row: dict[str, str], column: str, errors: list[RowError], line: int, *, required: bool = True) -> date | None:
-    raw = (row.get(column) or "").strip()
-    if not raw:
-        if required:
-            errors.append(RowError(line, column, _("This column is required.")))
+def _ean(check: RowChecks, row: dict[str, str], *, unique: bool = False) -> str | None:
+    """The row's EAN, compacted, when it is a valid Belgian one (and, with ``unique``, new in the file)."""
+    ean = compact(row.get("ean") or "")
+    problem = ean_problem(ean)
+    if problem:
+        check.fail("ean", problem)
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append(RowError(line, column, _("Use a date like 2026-01-31.")))
-        return None
-
-
-def _decimal(row: dict[str, str], column: str, errors: list[RowError], line: int) -> Decimal | None:
-    raw = (row.get(column) or "").strip().replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        errors.append(RowError(line, column, _("Use a number like 123.45.")))
-        return None
-    if not value.is_finite() or value < 0:
-        errors.append(RowError(line, column, _("Use a number like 123.45.")))
-        return None
-    return value
+    if unique:
+        check.unique("ean", ean, _("This EAN appears twice in the file."))
+    return ean
 
 
 # -- tariffs -----------------------------------------------------------------------------------------------
@@ -176,15 +149,13 @@ TARIFF_COLUMNS = ("code", "name", "energy", "unit_price", "fixed_monthly", "vat_
 
 async def validate_tariffs(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Codes present, energy known, prices numeric."""
-    errors: list[RowError] = []
-    for line, row in enumerate(rows, start=2):
-        if not (row.get("code") or "").strip():
-            errors.append(RowError(line, "code", _("This column is required.")))
-        if (row.get("energy") or "").strip() not in {e.value for e in Energy}:
-            errors.append(RowError(line, "energy", _("Use electricity or gas.")))
+    check = RowChecks()
+    for row in check.each(rows):
+        check.required(row, "code")
+        check.choice(row, "energy", ENERGIES, _("Use electricity or gas."))
         for column in ("unit_price", "fixed_monthly", "vat_rate"):
-            _decimal(row, column, errors, line)
-    return errors
+            check.amount(row, column)
+    return check.errors
 
 
 async def apply_tariffs(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -197,9 +168,9 @@ async def apply_tariffs(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
             db.add(tariff)
         tariff.name = (row.get("name") or code).strip()
         tariff.energy = row["energy"].strip()
-        tariff.unit_price = Decimal(row["unit_price"].strip().replace(",", "."))
-        tariff.fixed_monthly = Decimal(row["fixed_monthly"].strip().replace(",", "."))
-        tariff.vat_rate = Decimal(row["vat_rate"].strip().replace(",", "."))
+        tariff.unit_price = parse_amount(row["unit_price"])
+        tariff.fixed_monthly = parse_amount(row["fixed_monthly"])
+        tariff.vat_rate = parse_amount(row["vat_rate"])
     await db.flush()
     return len(rows)
 
@@ -223,36 +194,39 @@ CONTRACT_COLUMNS = (
 
 async def validate_contracts(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Known customer, EAN of that customer, known tariff, dates, frequency and amounts."""
-    errors: list[RowError] = []
+    check = RowChecks()
     customers = {c.number: c.id for c in await db.scalars(select(Customer))}
     points = {p.ean: p.customer_id for p in await db.scalars(select(SupplyPoint))}
     tariff_codes = set(await db.scalars(select(Tariff.code)))
-    for line, row in enumerate(rows, start=2):
-        customer_id = customers.get((row.get("customer_number") or "").strip())
-        if customer_id is None:
-            errors.append(RowError(line, "customer_number", _("Unknown customer number: import the customers first.")))
-        ean = compact(row.get("ean") or "")
-        if ean_problem(ean):
-            errors.append(RowError(line, "ean", str(ean_problem(ean))))
-        elif points.get(ean) is None or points.get(ean) != customer_id:
-            errors.append(RowError(line, "ean", _("This EAN is not a supply point of this customer.")))
-        if not (row.get("number") or "").strip():
-            errors.append(RowError(line, "number", _("This column is required.")))
-        if (row.get("tariff_code") or "").strip() not in tariff_codes:
-            errors.append(RowError(line, "tariff_code", _("Unknown tariff: import the tariffs first.")))
-        start = _date(row, "start_date", errors, line)
-        end = _date(row, "end_date", errors, line, required=False)
-        if start and end and end < start:
-            errors.append(RowError(line, "end_date", _("The end date must come after the start date.")))
-        if (row.get("billing_frequency") or "").strip() not in {f.value for f in Frequency}:
-            errors.append(RowError(line, "billing_frequency", _("Use monthly or quarterly.")))
-        _decimal(row, "advance_amount", errors, line)
-        _decimal(row, "estimated_annual_consumption", errors, line)
-        period_start = _date(row, "period_start", errors, line)
-        period_end = _date(row, "period_end", errors, line)
-        if period_start and period_end and period_end <= period_start:
-            errors.append(RowError(line, "period_end", _("The end date must come after the start date.")))
-    return errors
+    for row in check.each(rows):
+        customer_id = _customer(check, row, customers)
+        ean = _ean(check, row)
+        if ean is not None and (points.get(ean) is None or points.get(ean) != customer_id):
+            check.fail("ean", _("This EAN is not a supply point of this customer."))
+        check.required(row, "number")
+        check.choice(row, "tariff_code", tariff_codes, _("Unknown tariff: import the tariffs first."))
+        _period(check, row, "start_date", "end_date", open_ended=True)
+        check.choice(row, "billing_frequency", FREQUENCIES, _("Use monthly or quarterly."))
+        check.amount(row, "advance_amount")
+        check.amount(row, "estimated_annual_consumption")
+        _period(check, row, "period_start", "period_end")
+    return check.errors
+
+
+def _customer(check: RowChecks, row: dict[str, str], customers: dict[str, int]) -> int | None:
+    """The id of the row's known customer; an unknown number is a problem."""
+    customer_id = customers.get(check.cell(row, "customer_number"))
+    if customer_id is None:
+        check.fail("customer_number", _("Unknown customer number: import the customers first."))
+    return customer_id
+
+
+def _period(check: RowChecks, row: dict[str, str], start: str, end: str, *, open_ended: bool = False) -> None:
+    """Two dates, the end after the start; an ``open_ended`` one (a contract) may lack an end or end on day one."""
+    first = check.date(row, start)
+    last = check.date(row, end, required=not open_ended)
+    if first and last and (last < first if open_ended else last <= first):
+        check.fail(end, _("The end date must come after the start date."))
 
 
 async def apply_contracts(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -270,8 +244,8 @@ async def apply_contracts(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
             "start_date": date.fromisoformat(row["start_date"].strip()),
             "end_date": date.fromisoformat(row["end_date"].strip()) if (row.get("end_date") or "").strip() else None,
             "billing_frequency": row["billing_frequency"].strip(),
-            "advance_amount": Decimal(row["advance_amount"].strip().replace(",", ".")),
-            "estimated_annual_consumption": Decimal(row["estimated_annual_consumption"].strip().replace(",", ".")),
+            "advance_amount": parse_amount(row["advance_amount"]),
+            "estimated_annual_consumption": parse_amount(row["estimated_annual_consumption"]),
         }
         if contract is None:
             contract = Contract(number=number, **values)
@@ -306,23 +280,21 @@ READING_COLUMNS = ("ean", "register", "date", "value", "source")
 
 async def validate_readings(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Existing EAN and register, date, whole index, known source."""
-    errors: list[RowError] = []
+    check = RowChecks()
     registers = {
         (ean, code)
         for ean, code in await db.execute(
             select(SupplyPoint.ean, Register.code).join(Register, Register.supply_point_id == SupplyPoint.id)
         )
     }
-    for line, row in enumerate(rows, start=2):
-        ean = compact(row.get("ean") or "")
-        if (ean, (row.get("register") or "").strip()) not in registers:
-            errors.append(RowError(line, "register", _("Unknown EAN or register: import the supply points first.")))
-        _date(row, "date", errors, line)
-        if not is_digits((row.get("value") or "").strip()):
-            errors.append(RowError(line, "value", _("An index contains digits only.")))
-        if (row.get("source") or "").strip() not in {s.value for s in ReadingSource}:
-            errors.append(RowError(line, "source", _("Use grid_operator, customer or estimated.")))
-    return errors
+    for row in check.each(rows):
+        if (compact(row.get("ean") or ""), check.cell(row, "register")) not in registers:
+            check.fail("register", _("Unknown EAN or register: import the supply points first."))
+        check.date(row, "date")
+        if not is_digits(check.cell(row, "value")):
+            check.fail("value", _("An index contains digits only."))
+        check.choice(row, "source", SOURCES, _("Use grid_operator, customer or estimated."))
+    return check.errors
 
 
 async def apply_readings(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -362,24 +334,20 @@ PAYMENT_COLUMNS = ("customer_number", "invoice_number", "paid_on", "amount", "me
 
 async def validate_invoices(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Known customer (and contract of that customer), kind, dates and amount."""
-    errors: list[RowError] = []
+    check = RowChecks()
     customers = {c.number: c.id for c in await db.scalars(select(Customer))}
     contracts = {c.number: c.customer_id for c in await db.scalars(select(Contract))}
-    for line, row in enumerate(rows, start=2):
-        customer_id = customers.get((row.get("customer_number") or "").strip())
-        if customer_id is None:
-            errors.append(RowError(line, "customer_number", _("Unknown customer number: import the customers first.")))
-        if not (row.get("number") or "").strip():
-            errors.append(RowError(line, "number", _("This column is required.")))
-        if (row.get("kind") or "").strip() not in {k.value for k in InvoiceKind}:
-            errors.append(RowError(line, "kind", _("Use advance, settlement, credit_note or reminder_fee.")))
-        _date(row, "issue_date", errors, line)
-        _date(row, "due_date", errors, line)
-        _decimal(row, "amount", errors, line)
-        contract_number = (row.get("contract_number") or "").strip()
+    for row in check.each(rows):
+        customer_id = _customer(check, row, customers)
+        check.required(row, "number")
+        check.choice(row, "kind", KINDS, _("Use advance, settlement, credit_note or reminder_fee."))
+        check.date(row, "issue_date")
+        check.date(row, "due_date")
+        check.amount(row, "amount")
+        contract_number = check.cell(row, "contract_number")
         if contract_number and contracts.get(contract_number) != customer_id:
-            errors.append(RowError(line, "contract_number", _("This contract does not belong to this customer.")))
-    return errors
+            check.fail("contract_number", _("This contract does not belong to this customer."))
+    return check.errors
 
 
 async def apply_invoices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -396,7 +364,7 @@ async def apply_invoices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
         invoice.kind = row["kind"].strip()
         invoice.issue_date = date.fromisoformat(row["issue_date"].strip())
         invoice.due_date = date.fromisoformat(row["due_date"].strip())
-        invoice.amount = Decimal(row["amount"].strip().replace(",", "."))
+        invoice.amount = parse_amount(row["amount"])
         invoice.contract_id = contracts.get((row.get("contract_number") or "").strip())
     await db.flush()
     return len(rows)
@@ -404,19 +372,17 @@ async def apply_invoices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
 
 async def validate_payments(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Known customer, invoice of that customer, date and amount."""
-    errors: list[RowError] = []
+    check = RowChecks()
     customers = {c.number: c.id for c in await db.scalars(select(Customer))}
     invoices = {i.number: i.customer_id for i in await db.scalars(select(Invoice))}
-    for line, row in enumerate(rows, start=2):
-        customer_id = customers.get((row.get("customer_number") or "").strip())
-        if customer_id is None:
-            errors.append(RowError(line, "customer_number", _("Unknown customer number: import the customers first.")))
-        invoice_number = (row.get("invoice_number") or "").strip()
+    for row in check.each(rows):
+        customer_id = _customer(check, row, customers)
+        invoice_number = check.cell(row, "invoice_number")
         if invoice_number and invoices.get(invoice_number) != customer_id:
-            errors.append(RowError(line, "invoice_number", _("This invoice does not belong to this customer.")))
-        _date(row, "paid_on", errors, line)
-        _decimal(row, "amount", errors, line)
-    return errors
+            check.fail("invoice_number", _("This invoice does not belong to this customer."))
+        check.date(row, "paid_on")
+        check.amount(row, "amount")
+    return check.errors
 
 
 async def apply_payments(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -429,7 +395,7 @@ async def apply_payments(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
                 customer_id=customers[row["customer_number"].strip()],
                 invoice_id=invoices.get((row.get("invoice_number") or "").strip()),
                 paid_on=date.fromisoformat(row["paid_on"].strip()),
-                amount=Decimal(row["amount"].strip().replace(",", ".")),
+                amount=parse_amount(row["amount"]),
                 method=(row.get("method") or "transfer").strip() or "transfer",
             )
         )

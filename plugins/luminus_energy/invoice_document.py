@@ -12,7 +12,6 @@ from dateutil.relativedelta import relativedelta
 
 from core.api import format_date, format_number
 from core.api import gettext as _
-from plugins.luminus_energy.backend import InvoiceFacts
 from plugins.luminus_energy.labels import energy_label, register_label
 from plugins.luminus_energy.models import (
     Advance,
@@ -26,6 +25,7 @@ from plugins.luminus_energy.models import (
     Register,
     Tariff,
 )
+from plugins.luminus_energy.records import InvoiceFacts
 from plugins.luminus_energy.rules import months_between
 
 CENT = Decimal("0.01")

@@ -28,9 +28,9 @@ from core.api import (
     render,
 )
 from core.api import gettext as _
+from plugins.luminus_energy.customer_page import Ctx, customer_page
 from plugins.luminus_energy.models import MandateScope
 from plugins.luminus_energy.tickets import open_request, request_problem
-from plugins.luminus_energy.web import Ctx, customer_page
 
 # IBAN length per SEPA country (ISO 13616 registry).
 SEPA_IBAN_LENGTHS = {

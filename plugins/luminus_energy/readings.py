@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from core.api import audit, flash, format_date, format_number, parse_id, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.chart import consumption_chart
+from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.formats import numeric_date, parse_day
 from plugins.luminus_energy.labels import register_label
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
@@ -22,7 +23,6 @@ from plugins.luminus_energy.rules import (
     monthly_consumption,
     parse_index,
 )
-from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
 class Meter(NamedTuple):

@@ -9,13 +9,13 @@ from starlette.responses import RedirectResponse, Response
 
 from core.api import flash, format_date, plugin_settings, render, url_for
 from core.api import gettext as _
-from plugins.luminus_energy.backend import InvoiceLine
 from plugins.luminus_energy.billing import invoice_href
+from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.models import InvoiceKind, ServiceRequest
 from plugins.luminus_energy.pdf import moving_document_pdf
+from plugins.luminus_energy.records import InvoiceLine
 from plugins.luminus_energy.settings import LuminusSettings
 from plugins.luminus_energy.tickets import open_request, request_problem
-from plugins.luminus_energy.web import Ctx, customer_page, path_int
 
 
 async def moving(request: Request) -> Response:

@@ -14,11 +14,11 @@ from starlette.responses import Response
 
 from core.api import audit, format_date, format_money, render
 from core.api import gettext as _
+from plugins.luminus_energy.customer_page import Ctx, customer_page
 from plugins.luminus_energy.formats import numeric_date
 from plugins.luminus_energy.labels import kind_label
 from plugins.luminus_energy.models import Contract, Invoice, InvoiceKind, Payment, SupplyPoint
 from plugins.luminus_energy.pdf import statement_pdf
-from plugins.luminus_energy.web import Ctx, customer_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SPAN_YEARS = 7

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from core.api import TicketCategory, current_membership, current_user, get_portal, open_ticket, utcnow
 from core.api import gettext as _
+from plugins.luminus_energy.customer_page import Ctx
 from plugins.luminus_energy.models import ServiceRequest
-from plugins.luminus_energy.web import Ctx
 
 
 def category(ctx: Ctx, code: str) -> TicketCategory:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, gettext, lazy_gettext, normalize_email
+from core.api import RegistryImporter, RowChecks, RowError, Rows, Tenant, gettext, lazy_gettext, normalize_email
 
 from .backend import normalize_serial, serial_format_ok
 from .catalog import COUNTRY_CODES, DOC_TYPES, FAMILIES, LANGUAGES, TOPICS, family_of
@@ -24,27 +24,25 @@ LEGACY_COLUMNS = ("email", "username", "first_name", "last_name", "company", "co
 
 async def validate_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of a devices CSV (serial format, duplicates, product, country, date)."""
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    check = RowChecks()
+    for row in check.each(rows):
         serial = normalize_serial(row.get("serial_number", ""))
         if not serial_format_ok(serial):
-            errors.append(RowError(line, "serial_number", gettext("The serial number must look like AB123Z.")))
-        elif serial in seen:
-            errors.append(RowError(line, "serial_number", gettext("This serial number appears twice in the file.")))
-        seen.add(serial)
-        if family_of(row.get("product", "").strip()) is None:
-            errors.append(RowError(line, "product", gettext("Unknown product.")))
-        country = row.get("country", "").strip().upper()
-        if country and country not in COUNTRY_CODES:
-            errors.append(RowError(line, "country", gettext("Unknown country code.")))
-        sold_on = row.get("sold_on", "").strip()
-        if sold_on:
-            try:
-                date.fromisoformat(sold_on)
-            except ValueError:
-                errors.append(RowError(line, "sold_on", gettext("Dates are written YYYY-MM-DD.")))
-    return errors
+            check.fail("serial_number", gettext("The serial number must look like AB123Z."))
+        else:
+            check.unique("serial_number", serial, gettext("This serial number appears twice in the file."))
+        if family_of(check.cell(row, "product")) is None:
+            check.fail("product", gettext("Unknown product."))
+        _country(check, row)
+        check.date(row, "sold_on", required=False)
+    return check.errors
+
+
+def _country(check: RowChecks, row: dict[str, str]) -> None:
+    """An optional ISO country code."""
+    country = check.cell(row, "country").upper()
+    if country and country not in COUNTRY_CODES:
+        check.fail("country", gettext("Unknown country code."))
 
 
 async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -74,26 +72,20 @@ async def apply_devices(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
 
 async def validate_legacy(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of a legacy accounts CSV (e-mail, username, duplicates, country)."""
-    errors: list[RowError] = []
-    emails: set[str] = set()
-    usernames: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    check = RowChecks()
+    for row in check.each(rows):
         email = normalize_email(row.get("email", ""))
         if "@" not in email or " " in email:
-            errors.append(RowError(line, "email", gettext("Enter a valid e-mail address.")))
-        elif email in emails:
-            errors.append(RowError(line, "email", gettext("This e-mail address appears twice in the file.")))
-        emails.add(email)
-        username = row.get("username", "").strip().lower()
+            check.fail("email", gettext("Enter a valid e-mail address."))
+        else:
+            check.unique("email", email, gettext("This e-mail address appears twice in the file."))
+        username = check.cell(row, "username").lower()
         if not username:
-            errors.append(RowError(line, "username", gettext("The username is missing.")))
-        elif username in usernames:
-            errors.append(RowError(line, "username", gettext("This username appears twice in the file.")))
-        usernames.add(username)
-        country = row.get("country", "").strip().upper()
-        if country and country not in COUNTRY_CODES:
-            errors.append(RowError(line, "country", gettext("Unknown country code.")))
-    return errors
+            check.fail("username", gettext("The username is missing."))
+        else:
+            check.unique("username", username, gettext("This username appears twice in the file."))
+        _country(check, row)
+    return check.errors
 
 
 async def apply_legacy(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:

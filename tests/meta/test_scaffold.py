@@ -98,7 +98,8 @@ def test_cli_generates_an_in_tree_plugin_with_its_tests(tmp_path):
     package = tmp_path / "plugins" / "acme_gas"
     for relative in (
         "__init__.py",
-        "pages.py",
+        "routes.py",
+        "notes.py",
         "forms.py",
         "models.py",
         "demo.py",

@@ -1,4 +1,4 @@
-"""Shared page plumbing: the signed-in customer, the backend, the contact block."""
+"""Page plumbing shared by the customer pages: the signed-in customer, the backend, the contact block."""
 
 from __future__ import annotations
 
