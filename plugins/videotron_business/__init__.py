@@ -23,7 +23,7 @@ from core.api import (
 )
 from core.api import gettext as _
 from plugins.videotron_business import models as _models  # noqa: F401 - registers the tables
-from plugins.videotron_business import policies
+from plugins.videotron_business import rules
 from plugins.videotron_business.backend import LocalBackend, VideotronBackend
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def portique_plugin_info() -> PluginInfo:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.videotron_business.pages import routes
+    from plugins.videotron_business.routes import routes
 
     return routes()
 
@@ -114,12 +114,12 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
 
 @hookimpl
 def portique_username_policy(tenant: Tenant) -> UsernamePolicy:
-    return policies.username_policy()
+    return rules.username_policy()
 
 
 @hookimpl
 def portique_password_policy(tenant: Tenant) -> PasswordPolicy:
-    return policies.password_policy()
+    return rules.password_policy()
 
 
 @hookimpl
@@ -129,12 +129,12 @@ def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
 
 @hookimpl
 def portique_activation_policy(tenant: Tenant, user: User | None) -> ActivationPolicy:
-    return policies.activation_policy()
+    return rules.activation_policy()
 
 
 @hookimpl
 async def portique_send_confirmation(tenant: Tenant, user: User, db: AsyncSession) -> bool | None:
-    from plugins.videotron_business.pages import send_confirmation
+    from plugins.videotron_business.activation import send_confirmation
 
     return await send_confirmation(db, tenant, user)
 

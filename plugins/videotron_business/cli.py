@@ -19,9 +19,9 @@ def videotron() -> None:
 @click.argument("account_number")
 def send_activation_command(slug: str, account_number: str) -> None:
     """Mail the activation e-mail (5-day link) to the address on file of ACCOUNT_NUMBER."""
-    from plugins.videotron_business import services
+    from plugins.videotron_business import accounts
+    from plugins.videotron_business.activation import send_activation
     from plugins.videotron_business.backend import VideotronBackend
-    from plugins.videotron_business.pages import send_activation
 
     portal = make_portal()
 
@@ -34,7 +34,7 @@ def send_activation_command(slug: str, account_number: str) -> None:
             record = await service(tenant, VideotronBackend).find_account(db, account_number)
             if record is None:
                 raise click.ClickException(f"no account {account_number!r} in the registry of {slug!r}")
-            if await services.holder_of(db, record.number) is not None:
+            if await accounts.holder_of(db, record.number) is not None:
                 raise click.ClickException("this account already has a registered holder")
             await send_activation(db, tenant, record, actor="operator")
             await db.commit()

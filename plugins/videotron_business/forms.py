@@ -1,4 +1,4 @@
-"""Forms of the Vidéotron Business pages; username and password rules are those of :mod:`.policies`."""
+"""Forms of the Vidéotron Business pages; username and password rules are those of :mod:`.rules`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from core.api import PortiqueForm, is_digits, is_email_address, lazy_gettext
+from core.api import PortiqueForm, Tenant, is_digits, is_email_address, lazy_gettext, password_problems
 from plugins.videotron_business.backend import is_postal_code, normalize_account_number
-from plugins.videotron_business.policies import password_errors, suggest_username, username_errors
+from plugins.videotron_business.rules import password_errors, suggest_username, username_errors
 
 _NAME_FORBIDDEN = re.compile(r"[<>{}\\\x00-\x1f]")
 
@@ -208,3 +208,10 @@ class InvitationForm(PortiqueForm):
     username = username_field()
     password = password_field()
     password_confirm = password_confirm_field()
+
+
+def check_password_extras(tenant: Tenant, field: Any, *, email: str, username: str) -> None:
+    """Add the core's extra password checks (common passwords, e-mail or username inside) to ``field``."""
+    for problem in password_problems(tenant, field.data or "", email=email, username=username):
+        if problem not in field.errors:
+            field.errors.append(problem)

@@ -217,14 +217,14 @@ async def test_a_missing_username_gets_the_local_part_proposal(vclient):
 async def test_a_concurrent_second_registration_is_stopped_by_the_database(
     vclient, tenant_client, vtenant, monkeypatch, portal
 ):
-    from plugins.videotron_business import services
+    from plugins.videotron_business import accounts
 
     assert (await register(vclient)).status_code == 303
 
     async def nobody(db, number):  # the race: both requests checked before either committed
         return None
 
-    monkeypatch.setattr(services, "holder_of", nobody)
+    monkeypatch.setattr(accounts, "holder_of", nobody)
     second = tenant_client(vtenant)
     second.headers["Accept-Language"] = "en-CA"
     response = await register(second, username="autre.personne", email="autre@cabinet-nguyen.example")

@@ -1,4 +1,4 @@
-"""Vidéotron Business identity rules: usernames, passwords, activation, sign-in identifier.
+"""Vidéotron Business identity rules: usernames, passwords, activation and the purposes of its links.
 
 The rules are exactly those of Vidéotron's help page: a username has 8 to 50 characters made of
 letters, digits and ``. - _`` and never a space or ``= + < > # @``; a password has 6 to 16
@@ -19,6 +19,13 @@ FORBIDDEN_CHARS = " =+<>#@"
 USERNAME_EXTRA_CHARS = ".-_"
 ACTIVATION_VALID_FOR = timedelta(days=5)
 """Lifetime of an activation e-mail link and of a registration confirmation link."""
+
+PLUGIN = "videotron_business"
+"""Key of the plugin's data on a user (``plugin_data``) and of its throttle counters."""
+ACTIVATION = "vb_activation"
+CONFIRM = "vb_confirm"
+INVITATION = "vb_invitation"
+"""Token purposes of the plugin's links (all valid 5 days)."""
 
 _USERNAME_ALLOWED = re.compile(r"[A-Za-z0-9._-]")
 

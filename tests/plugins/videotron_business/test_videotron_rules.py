@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.videotron_business import policies
-from plugins.videotron_business.policies import (
+from plugins.videotron_business import rules
+from plugins.videotron_business.rules import (
     password_errors,
     password_policy,
     suggest_username,
@@ -128,7 +128,7 @@ def test_every_broken_rule_is_reported() -> None:
 
 
 def test_activation_policy_is_five_days_without_resend() -> None:
-    policy = policies.activation_policy()
+    policy = rules.activation_policy()
     assert policy.confirmation_valid_for.days == 5
     assert policy.offer_resend is False
     assert "customer service" in str(policy.expired_help)
