@@ -122,7 +122,7 @@ def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
 
 @hookimpl
 def portique_permissions(tenant: Tenant) -> list[Permission]:
-    from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
+    from plugins.lumen_ecommerce.rules import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
     return [
         Permission(PERM_ORDER, lazy_gettext("Place orders")),

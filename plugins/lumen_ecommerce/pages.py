@@ -42,16 +42,7 @@ from core.api import (
     utcnow,
     visible_tenant_ids,
 )
-from plugins.lumen_ecommerce.access_requests import (
-    ADMIN_ROLES,
-    PERM_ORDER,
-    PERM_ORDER_APPROVAL,
-    PERMISSION_OF_CHOICE,
-    check_request,
-    describe_permission,
-    file_request,
-    store_request,
-)
+from plugins.lumen_ecommerce.access_requests import file_request, store_request
 from plugins.lumen_ecommerce.backend import CustomerRegistry
 from plugins.lumen_ecommerce.evidence import TERMS, decode_signature
 from plugins.lumen_ecommerce.forms import AccessRequestForm, OrderDecisionForm, add_error
@@ -62,6 +53,14 @@ from plugins.lumen_ecommerce.models import (
     LumenOrderLine,
     OrderStatus,
     RequestAction,
+)
+from plugins.lumen_ecommerce.request_checks import check_request
+from plugins.lumen_ecommerce.rules import (
+    ADMIN_ROLES,
+    PERM_ORDER,
+    PERM_ORDER_APPROVAL,
+    PERMISSION_OF_CHOICE,
+    describe_permission,
 )
 from plugins.lumen_ecommerce.settings import LumenSettings
 
