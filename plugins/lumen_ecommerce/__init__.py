@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from core.api import (
     Account,
@@ -17,7 +17,6 @@ from core.api import (
     Permission,
     PluginInfo,
     RegistryImporter,
-    RootRoute,
     Tenant,
     TicketCategory,
     User,
@@ -68,34 +67,16 @@ def portique_stylesheets(tenant: Tenant) -> list[str]:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    from plugins.lumen_ecommerce import pages
+    from plugins.lumen_ecommerce.routes import routes
 
-    return [
-        RootRoute("/register", pages.register, methods=["GET", "POST"], name="lumen_register"),
-        RootRoute("/register/done", pages.register_done, name="lumen_register_done"),
-        Route("/requests", pages.requests_list, name="lumen_requests"),
-        Route("/requests/{request_id:id}/pdf", pages.request_pdf, name="lumen_request_pdf"),
-        Route("/catalogue", pages.catalogue, name="lumen_catalogue"),
-        Route("/cart", pages.cart_page, methods=["GET", "POST"], name="lumen_cart"),
-        Route("/cart/add", pages.cart_add, methods=["POST"], name="lumen_cart_add"),
-        Route("/cart/checkout", pages.checkout, methods=["POST"], name="lumen_checkout"),
-        Route("/orders", pages.orders, name="lumen_orders"),
-        Route("/orders/{order_id:id}", pages.order_detail, name="lumen_order"),
-        Route("/orders/{order_id:id}/decide", pages.order_decide, methods=["POST"], name="lumen_order_decide"),
-    ]
+    return routes()
 
 
 @hookimpl
 def portique_operator_routes() -> list[BaseRoute]:
-    from plugins.lumen_ecommerce import pages
+    from plugins.lumen_ecommerce.routes import operator_routes
 
-    return [
-        Route(
-            "/lumen/requests/{tenant_slug}/{request_id:id}/pdf",
-            pages.operator_request_pdf,
-            name="lumen_operator_request_pdf",
-        )
-    ]
+    return operator_routes()
 
 
 @hookimpl
@@ -110,9 +91,9 @@ def portique_nav_items(tenant: Tenant, user: User | None) -> list[NavItem]:
 
 @hookimpl
 def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
-    from plugins.lumen_ecommerce import pages
+    from plugins.lumen_ecommerce.widgets import account_widget
 
-    return [Widget("lumen_ecommerce/widgets/account.html", load=pages.account_widget, order=10)]
+    return [Widget("lumen_ecommerce/widgets/account.html", load=account_widget, order=10)]
 
 
 @hookimpl
@@ -122,7 +103,7 @@ def portique_login_identifiers(tenant: Tenant) -> tuple[str, ...]:
 
 @hookimpl
 def portique_permissions(tenant: Tenant) -> list[Permission]:
-    from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
+    from plugins.lumen_ecommerce.rules import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
     return [
         Permission(PERM_ORDER, lazy_gettext("Place orders")),

@@ -39,8 +39,8 @@ def list_requests(slug: str) -> None:
 @click.argument("reference")
 def retry(slug: str, reference: str) -> None:
     """Provision again an approved request whose provisioning failed (REFERENCE like DA-000012)."""
-    from plugins.lumen_ecommerce.access_requests import retry_provisioning
     from plugins.lumen_ecommerce.models import LumenAccessRequest, RequestStatus
+    from plugins.lumen_ecommerce.provisioning import retry_provisioning
 
     portal = make_portal()
 

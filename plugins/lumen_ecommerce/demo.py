@@ -19,8 +19,8 @@ from core.api import (
     grant_membership,
     utcnow,
 )
-from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 from plugins.lumen_ecommerce.backend import upsert_customer, upsert_product
+from plugins.lumen_ecommerce.rules import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
 DEMO_PASSWORD = "Lumen-Demo-2026!"  # noqa: S105 - printed by `portique demo` for trying the journeys
 ACCOUNT_NUMBER = "100300"

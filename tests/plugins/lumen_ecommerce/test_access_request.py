@@ -261,9 +261,9 @@ async def test_operator_downloads_the_pdf_on_the_console_host(client, app, porta
 async def test_registry_lookups_are_throttled_per_ip_and_keep_the_input(client, monkeypatch):
     from limits import parse
 
-    from plugins.lumen_ecommerce import pages
+    from plugins.lumen_ecommerce import registration
 
-    monkeypatch.setattr(pages, "LOOKUPS_PER_IP", parse("3/hour"))
+    monkeypatch.setattr(registration, "LOOKUPS_PER_IP", parse("3/hour"))
     for number in ("111111", "222222", "333333"):
         csrf = await page_csrf(client)
         response = await client.post("/register", data=request_data(csrf, customer_number=number))

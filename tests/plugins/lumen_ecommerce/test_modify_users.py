@@ -13,8 +13,8 @@ from core.api import Account, ApprovalRequest, Membership, User
 from core.audit.models import AuditEvent
 from core.staff.accounts import create_staff
 from core.testing import csrf_of, mail_text
-from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL
 from plugins.lumen_ecommerce.models import LumenAccessRequest
+from plugins.lumen_ecommerce.rules import PERM_ORDER, PERM_ORDER_APPROVAL
 
 from .conftest import page_csrf, request_data, sign_in
 

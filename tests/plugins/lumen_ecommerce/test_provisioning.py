@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from core.api import ApprovalRequest, ApprovalStatus, Membership, User, resolve, utcnow
 from core.testing import csrf_of, mail_links, mail_text
-from plugins.lumen_ecommerce import access_requests as service
-from plugins.lumen_ecommerce.access_requests import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES, make_username
+from plugins.lumen_ecommerce import provisioning
 from plugins.lumen_ecommerce.models import LumenAccessRequest
+from plugins.lumen_ecommerce.provisioning import make_username
+from plugins.lumen_ecommerce.rules import PERM_ORDER, PERM_ORDER_APPROVAL, PERM_PRICES
 
 from .conftest import page_csrf, request_data, sign_in
 
@@ -94,7 +95,7 @@ async def test_failed_provisioning_keeps_the_signed_request(client, portal, lume
     async def broken(*args, **kwargs):
         raise RuntimeError("directory unavailable")
 
-    monkeypatch.setattr(service, "provision", broken)
+    monkeypatch.setattr(provisioning, "provision", broken)
     await decide(portal, lumen, ApprovalStatus.APPROVED)
     async with portal.database.session(lumen.id) as db:
         row = await db.scalar(select(LumenAccessRequest))
@@ -108,7 +109,7 @@ async def test_failed_provisioning_keeps_the_signed_request(client, portal, lume
     async with portal.database.session(lumen.id) as db:
         row = await db.scalar(select(LumenAccessRequest))
         assert row is not None
-        await service.retry_provisioning(db, lumen, row)
+        await provisioning.retry_provisioning(db, lumen, row)
         await db.commit()
         assert row.status == "provisioned"
         assert row.error == ""
