@@ -95,7 +95,7 @@ from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
 from core.web.redirects import redirect, redirect_to, safe_next
-from core.web.rendering import prefixed, render, url_for
+from core.web.rendering import page_path, page_url, prefixed, render, url_for
 from core.web.routing import RootRoute
 
 T = TypeVar("T")
@@ -218,6 +218,8 @@ __all__ = [
     "normalize_username",
     "normalized_address",
     "open_ticket",
+    "page_path",
+    "page_url",
     "parse_amount",
     "parse_id",
     "parse_int",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the types of what the portal holds; ``core.wiring`` builds 
     from core.tenancy.models import Tenant
     from core.tenancy.registry import TenantRegistry
     from core.ticketing.categories import TicketCategory
+    from core.web.routing import TenantRouters
     from core.web.templating import Templates
 
 _current: ContextVar[Portal] = ContextVar("portique_portal")
@@ -48,6 +49,7 @@ class Portal:
     session_store: SessionStore
     mail_backend: MailBackend
     cache: dict[Any, Any] = field(default_factory=dict)
+    routers: TenantRouters = field(init=False)
 
     def activate(self) -> None:
         """Make this portal the current one (for the request, job or command in progress)."""
@@ -83,6 +85,10 @@ class Portal:
     def theme(self, tenant: Tenant | None) -> Any:
         """The tenant's theme (the default theme on the operator host)."""
         return load_theme(tenant.theme if tenant else "default")
+
+    def page_url(self, tenant: Tenant, name: str, /, **params: object) -> str:
+        """The absolute URL of the tenant's page ``name`` (a route name), for mails and commands."""
+        return self.tenant_url(tenant, self.routers.path_for(tenant, name, **params))
 
     def tenant_url(self, tenant: Tenant, path: str = "/") -> str:
         """An absolute URL of a tenant page, for mails: on its own hostname when it has one."""

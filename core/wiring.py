@@ -11,6 +11,7 @@ from core.portal import Portal
 from core.sessions.store import DatabaseSessionStore, RedisSessionStore, SessionStore
 from core.settings import Settings
 from core.tenancy.registry import TenantRegistry
+from core.web.routing import TenantRouters
 from core.web.templating import Templates
 
 
@@ -23,7 +24,7 @@ def build_portal(settings: Settings, plugins: PluginManager | None = None) -> Po
         session_store = RedisSessionStore(settings.redis_url)
     else:
         session_store = DatabaseSessionStore(database, companion=SESSION_WITH_PRINCIPAL)
-    return Portal(
+    portal = Portal(
         settings=settings,
         plugins=plugins,
         database=database,
@@ -33,3 +34,5 @@ def build_portal(settings: Settings, plugins: PluginManager | None = None) -> Po
         session_store=session_store,
         mail_backend=make_backend(settings),
     )
+    portal.routers = TenantRouters(portal)
+    return portal

@@ -48,8 +48,9 @@ INVITE = "invite"
 EMAIL_CHANGE = "email_change"
 
 
-def _link(tenant: Tenant, path: str) -> str:
-    return get_portal().tenant_url(tenant, path)
+def _link(tenant: Tenant, route: str, /, **params: object) -> str:
+    """The absolute URL of the tenant's page ``route`` (a route name), for a mail."""
+    return get_portal().page_url(tenant, route, **params)
 
 
 async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> None:
@@ -67,7 +68,11 @@ async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> Non
         tenant,
         user.email,
         "identity/confirm",
-        {"user": user, "link": _link(tenant, f"/confirm/{raw}"), "valid_for": Duration(policy.confirmation_valid_for)},
+        {
+            "user": user,
+            "link": _link(tenant, "confirm", token=raw),
+            "valid_for": Duration(policy.confirmation_valid_for),
+        },
         locale=user.locale,
     )
 
@@ -81,7 +86,7 @@ async def send_password_reset(db: AsyncSession, tenant: Tenant, user: User) -> N
         tenant,
         user.email,
         "identity/reset",
-        {"user": user, "link": _link(tenant, f"/password/reset/{raw}"), "valid_for": Duration(RESET_VALID_FOR)},
+        {"user": user, "link": _link(tenant, "password_reset", token=raw), "valid_for": Duration(RESET_VALID_FOR)},
         locale=user.locale,
     )
 
@@ -92,17 +97,12 @@ def tell_already_registered(db: AsyncSession, tenant: Tenant, user: User) -> Non
     The page answers as for a new access, so registration never tells whether an address is known;
     a provider's own registration calls this too (``core.api``).
     """
-    portal = get_portal()
     queue_mail(
         db,
         tenant,
         user.email,
         "identity/already_registered",
-        {
-            "user": user,
-            "login_link": portal.tenant_url(tenant, "/login"),
-            "reset_link": portal.tenant_url(tenant, "/password/forgot"),
-        },
+        {"user": user, "login_link": _link(tenant, "login"), "reset_link": _link(tenant, "password_forgot")},
         locale=user.locale,
     )
 
@@ -197,7 +197,7 @@ async def change_email(db: AsyncSession, tenant: Tenant, user: User, new_email: 
             {
                 "user": user,
                 "new_email": new_email,
-                "link": _link(tenant, f"/profile/email/{raw}"),
+                "link": _link(tenant, "profile_email_confirm", token=raw),
                 "valid_for": Duration(EMAIL_CHANGE_VALID_FOR),
             },
             locale=user.locale,
@@ -233,12 +233,12 @@ async def change_email(db: AsyncSession, tenant: Tenant, user: User, new_email: 
 class InvitationLetter:
     """The token and mail of an invitation; a plugin whose invitations differ passes its own.
 
-    ``path`` holds ``{token}``; the mail gets ``link`` (absolute) and ``path`` (relative) to it,
+    ``route`` names the page that takes the link's ``token``; the mail gets the absolute ``link`` to it,
     ``valid_for`` and ``context``. ``locale`` None: the invited user's.
     """
 
     template: str = "identity/invitation"
-    path: str = "/invitation/{token}"
+    route: str = "invitation"
     purpose: str = INVITE
     valid_for: timedelta = INVITATION_VALID_FOR
     context: Mapping[str, Any] = field(default_factory=dict)
@@ -278,7 +278,7 @@ async def invite_user(
             tenant,
             existing.email,
             "identity/added",
-            {**context, "user": existing, "link": _link(tenant, "/")},
+            {**context, "user": existing, "link": _link(tenant, "home")},
             locale=existing.locale,
         )
         user = existing
@@ -317,7 +317,6 @@ async def _send_invitation(
     """A new single-use link for ``user`` (older ones stop working), mailed as ``letter`` says."""
     await revoke_tokens(db, user, letter.purpose)
     raw = await issue_token(db, letter.purpose, valid_for=letter.valid_for, user=user, payload={"account": account.id})
-    path = letter.path.format(token=raw)
     queue_mail(
         db,
         tenant,
@@ -327,8 +326,7 @@ async def _send_invitation(
             **context,
             **letter.context,
             "user": user,
-            "path": path,
-            "link": _link(tenant, path),
+            "link": _link(tenant, letter.route, token=raw),
             "valid_for": Duration(letter.valid_for),
         },
         locale=letter.locale or user.locale,
@@ -347,7 +345,7 @@ async def activate_user(db: AsyncSession, tenant: Tenant, user: User, *, notify:
             tenant,
             user.email,
             "identity/activated",
-            {"user": user, "link": _link(tenant, "/login")},
+            {"user": user, "link": _link(tenant, "login")},
             locale=user.locale,
         )
     audit(db, "identity.activated", tenant_id=tenant.id, actor_type="system", subject_type="user", subject_id=user.id)

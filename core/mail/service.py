@@ -23,6 +23,7 @@ def render_mail(tenant: Tenant | None, template: str, context: Mapping[str, Any]
         "theme": portal.theme(tenant),
         "locale": locale,
         "tenant_url": (lambda path="/": portal.tenant_url(tenant, path)) if tenant else None,
+        "page_url": (lambda name, **params: portal.page_url(tenant, name, **params)) if tenant else None,
         **context,
     }
     with use_locale(locale, portal.translations(tenant, locale)):

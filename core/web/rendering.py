@@ -15,6 +15,7 @@ from core.i18n import current_locale
 from core.identity.current import current_user
 from core.plugins import flatten
 from core.portal import get_portal
+from core.tenancy.models import Tenant
 from core.web.nav import NavItem
 from core.web.templating import bind_csrf_token
 
@@ -28,6 +29,19 @@ def path_for(request: Request, name: str, /, **params: Any) -> str:
     """The path of the tenant's route ``name`` inside the tenant (``/luminus/invoices``)."""
     router = request.scope.get("router") or request.app.router
     return str(router.url_path_for(name, **params))
+
+
+def page_path(tenant: Tenant, name: str, /, **params: Any) -> str:
+    """The path inside the tenant of its page ``name`` (a route name), where there is no request."""
+    return get_portal().routers.path_for(tenant, name, **params)
+
+
+def page_url(tenant: Tenant, name: str, /, **params: Any) -> str:
+    """The absolute URL of the tenant's page ``name`` (a route name), where there is no request: mails, commands.
+
+    On the tenant's own hostname when it has one, else under ``/t/<slug>`` of the public URL.
+    """
+    return get_portal().page_url(tenant, name, **params)
 
 
 def url_for(request: Request, name: str, /, **params: Any) -> str:

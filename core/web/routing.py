@@ -66,14 +66,12 @@ async def operator_home(request: Request) -> Response:
     return await render(request, "operator_home.html", {"tenants": portal.registry.all()})
 
 
-class Dispatcher:
-    """Sends a request to its tenant's router, the operator router, or the operator's 404 page."""
+class TenantRouters:
+    """The router of each tenant, built once per tenant configuration, and its pages' paths by route name."""
 
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
         self._routers: dict[tuple[int, str], Router] = {}
-        operator = [Route("/", operator_home), *flatten(portal.plugins.hook.portique_operator_routes())]
-        self.operator_router = Router(routes=protect_routes(operator, inner=retry_on_conflict))
 
     def router_for(self, tenant: Tenant) -> Router:
         """The cached router of a tenant (rebuilt when the tenant's configuration changes)."""
@@ -84,6 +82,23 @@ class Dispatcher:
                 del self._routers[stale]
             router = self._routers[key] = Router(routes=tenant_routes(self.portal, tenant))
         return router
+
+    def path_for(self, tenant: Tenant, name: str, /, **params: object) -> str:
+        """The path inside the tenant of its page ``name`` (``/videotron/invitation/…``), without a request."""
+        return str(self.router_for(tenant).url_path_for(name, **params))
+
+
+class Dispatcher:
+    """Sends a request to its tenant's router, the operator router, or the operator's 404 page."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        operator = [Route("/", operator_home), *flatten(portal.plugins.hook.portique_operator_routes())]
+        self.operator_router = Router(routes=protect_routes(operator, inner=retry_on_conflict))
+
+    def router_for(self, tenant: Tenant) -> Router:
+        """The tenant's router (the portal keeps one per tenant configuration)."""
+        return self.portal.routers.router_for(tenant)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.get("state", {})

@@ -42,10 +42,12 @@ from core.api import (
     hash_password,
     issue_token,
     lazy_gettext,
+    page_path,
+    page_url,
     password_problems,
     plugin_settings,
     queue_mail,
-    redirect,
+    redirect_to,
     register_user,
     render,
     service,
@@ -108,7 +110,7 @@ async def send_migration_mail(
         "omicron_registration/migrate",
         {
             "legacy": legacy,
-            "link": get_portal().tenant_url(tenant, f"/omicron/migrate/{raw}"),
+            "link": page_url(tenant, "omicron_migrate_complete", token=raw),
             "days": days,
             "registered": registration is not None,
             "keeps_password": bool((registration or {}).get("password_hash")),
@@ -165,7 +167,7 @@ async def divert_registration(tenant: Tenant, form: Any, db: AsyncSession) -> st
         if legacy is not None:
             await send_migration_mail(db, tenant, legacy, current_locale())
         audit(db, "omicron.migration_requested", tenant_id=tenant.id, via="registration")
-        return "/omicron/migrate/sent"
+        return page_path(tenant, "omicron_migrate_sent")
     if any(field.errors for field in form):
         return None
     legacy = await migration_candidate(db, tenant, email)
@@ -372,7 +374,7 @@ async def complete_page(request: Request) -> Response:
             ),
             "warning",
         )
-    return redirect(request, "/omicron/welcome")
+    return redirect_to(request, "omicron_welcome")
 
 
 async def _legacy_by_id(db: AsyncSession, tenant: Tenant, legacy_id: int) -> LegacyRecord | None:

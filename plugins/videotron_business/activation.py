@@ -28,6 +28,7 @@ from core.api import (
     find_user_by_email,
     flash,
     issue_token,
+    page_url,
     queue_mail,
     redirect,
     redirect_to,
@@ -74,7 +75,7 @@ async def activation_request(request: Request) -> Response:
                         db, tenant, record, actor="customer", request=request, requested_in=current_locale()
                     )
                     await db.commit()
-        return redirect(request, "/videotron/activation/sent")
+        return redirect_to(request, "videotron_activation_sent")
     return await render(request, "videotron_business/activation_request.html", {"form": form})
 
 
@@ -101,7 +102,12 @@ async def send_activation(
         tenant,
         record.email_on_file,
         "videotron_business/activation",
-        {"record": record, "path": f"/videotron/activate/{raw}", "expires_at": expires, **rules_context()},
+        {
+            "record": record,
+            "link": page_url(tenant, "videotron_activate", token=raw),
+            "expires_at": expires,
+            **rules_context(),
+        },
         locale=mail_locale(tenant, record.locale, requested_in),
     )
     audit(
@@ -180,7 +186,7 @@ async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> boo
         tenant,
         user.email,
         "videotron_business/confirm",
-        {"user": user, "record": record, "path": f"/videotron/confirm/{raw}", **rules_context()},
+        {"user": user, "record": record, "link": page_url(tenant, "videotron_confirm", token=raw), **rules_context()},
         locale=user.locale,
     )
     return True

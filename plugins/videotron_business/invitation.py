@@ -81,7 +81,7 @@ async def invite_secondary_user(
         returning.plugin_data = data
     letter = InvitationLetter(
         template="videotron_business/invitation",
-        path="/videotron/invitation/{token}",
+        route="videotron_invitation",
         purpose=INVITATION,
         valid_for=ACTIVATION_VALID_FOR,
         context={"holder": holder, **rules_context()},

@@ -31,6 +31,7 @@ from core.api import (
     normalize_email,
     queue_mail,
     redirect,
+    redirect_to,
     register_user,
     render,
     service,
@@ -139,7 +140,7 @@ async def register(request: Request) -> Response:
             await hash_password(form.password.data)
             await answer_known_address(db, tenant, owner, request=request)
             await db.commit()
-            return redirect(request, "/videotron/registered")
+            return redirect_to(request, "videotron_registered")
         data = NewHolder(
             username=form.username.data,
             email=form.email.data,
@@ -162,7 +163,7 @@ async def register(request: Request) -> Response:
                 locale=_mail_locale(request, record.locale),
             )
         await db.commit()
-    return redirect(request, "/videotron/registered")
+    return redirect_to(request, "videotron_registered")
 
 
 def _already_registered() -> str:

@@ -62,3 +62,18 @@ async def test_links_keep_the_tenant_path_prefix(url_prefix, make_tenant, app):
         assert f'href="/t/one{url_prefix}/items/7"' in page.text
         done = await client.post(f"/t/one{url_prefix}/items/new", data={"csrf_token": csrf_of(page.text)})
         assert done.headers["location"] == f"/t/one{url_prefix}/items/7"
+
+
+async def test_links_built_without_a_request_follow_the_prefix_and_the_tenant_host(url_prefix, make_tenant, portal):
+    from starlette.routing import NoMatchFound
+
+    from core.api import page_path, page_url
+
+    one = await make_tenant("one", plugins=["moving"])
+    hosted = await make_tenant("hosted", plugins=["moving"], hostnames=["portal.moving.example"])
+    assert page_path(one, "moving_item", item_id=7) == f"{url_prefix}/items/7"
+    assert page_url(one, "moving_item", item_id=7).endswith(f"/t/one{url_prefix}/items/7")
+    assert page_url(hosted, "moving_item", item_id=7).split("://", 1)[1] == f"portal.moving.example{url_prefix}/items/7"
+    assert page_url(one, "login").endswith("/t/one/login")
+    with pytest.raises(NoMatchFound):
+        page_path(one, "no_such_page")
