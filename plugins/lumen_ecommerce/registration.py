@@ -30,7 +30,7 @@ from core.api import (
     login_required,
     parse_int,
     plugin_settings,
-    prefixed,
+    redirect_to,
     render,
     service,
     tenant_db,
@@ -47,10 +47,6 @@ from plugins.lumen_ecommerce.settings import LumenSettings
 
 LOOKUPS_PER_IP = parse("30/hour")
 SIGNED_PER_IP = parse("10/hour")
-
-
-def _go(request: Request, path: str) -> RedirectResponse:
-    return RedirectResponse(prefixed(request, path), status_code=303)
 
 
 async def _admin_membership(request: Request) -> Membership | None:
@@ -104,7 +100,7 @@ async def register(request: Request) -> Response:
     form = await AccessRequestForm.from_request(request)
     raw = await request.form()
     if form.action.data == RequestAction.RECOVER:
-        return _go(request, "/password/forgot")
+        return redirect_to(request, "password_forgot")
     if "refresh_users" in raw:
         wanted_count = parse_int(str(raw.get("user_count", "1")).strip()) or len(form.users.entries)
         form.resize_users(wanted_count)
@@ -146,7 +142,7 @@ async def register(request: Request) -> Response:
         await throttle.hit(*signed)
         reference, status = row.reference, row.status
     request.state.session.set("lumen_request", {"reference": reference, "status": str(status), "id": row.id})
-    return _go(request, "/register/done")
+    return redirect_to(request, "lumen_register_done")
 
 
 async def _member_to_modify(request: Request, account: Account) -> dict[str, str] | None:
@@ -207,7 +203,7 @@ async def register_done(request: Request) -> Response:
     """Thank-you page after a signed request: what happens next (seed steps 5 and 6)."""
     info = request.state.session.get("lumen_request")
     if not info:
-        return _go(request, "/register")
+        return redirect_to(request, "lumen_register")
     return await render(request, "lumen_ecommerce/register_done.html", {"info": info})
 
 

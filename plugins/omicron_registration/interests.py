@@ -13,7 +13,7 @@ from core.api import (
     flash,
     gettext,
     login_required,
-    redirect,
+    redirect_to,
     render,
     tenant_db,
     utcnow,
@@ -51,7 +51,7 @@ async def interests_page(request: Request) -> Response:
                 db.add(UserInterest(user_id=user.id, kind="topic", code=code))
             await db.commit()
             flash(request, gettext("Your dashboard now follows the products and topics you chose."), "success")
-            return redirect(request, "/")
+            return redirect_to(request, "home")
         families, topics = await interests_of(db, user.id)
     return await render(
         request,

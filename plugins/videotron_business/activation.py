@@ -30,7 +30,6 @@ from core.api import (
     issue_token,
     page_url,
     queue_mail,
-    redirect,
     redirect_to,
     render,
     revoke_tokens,
@@ -169,7 +168,7 @@ async def activate(request: Request) -> Response:
             return await link_problem(request, "registered")
     await sign_in(request, user, remember=False)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
-    return redirect(request, "/")
+    return redirect_to(request, "home")
 
 
 async def send_confirmation(db: AsyncSession, tenant: Tenant, user: User) -> bool | None:
@@ -208,7 +207,7 @@ async def confirm(request: Request) -> Response:
         await db.commit()
     await sign_in(request, user, remember=False)
     flash(request, _("Your e-mail address is confirmed. Welcome to your Business customer space."), "success")
-    return redirect(request, "/")
+    return redirect_to(request, "home")
 
 
 def mask_email(email: str) -> str:

@@ -29,7 +29,7 @@ from core.api import (
     hash_password,
     invite_user,
     normalize_username,
-    redirect,
+    redirect_to,
     render,
     service,
     sign_in,
@@ -145,7 +145,7 @@ async def invitation(request: Request) -> Response:
         await db.commit()
     if user.status != UserStatus.ACTIVE:  # the account holder suspended the access meanwhile
         flash(request, _("Your password is saved. Your access is suspended: ask the account holder to restore it."))
-        return redirect(request, "/login")
+        return redirect_to(request, "login")
     await sign_in(request, user, remember=False)
     flash(request, _("Welcome to your Business customer space. Your access is ready."), "success")
-    return redirect(request, "/")
+    return redirect_to(request, "home")

@@ -30,7 +30,6 @@ from core.api import (
     hash_password,
     normalize_email,
     queue_mail,
-    redirect,
     redirect_to,
     register_user,
     render,
@@ -99,7 +98,7 @@ async def register_holder(
 async def register(request: Request) -> Response:
     """Registration with account number and postal code; only the holder, once per account."""
     if await current_user(request) is not None:
-        return redirect(request, "/")
+        return redirect_to(request, "home")
     form = await HolderRegistrationForm.from_request(request)
     context = {"form": form, **rules_context()}
     template = "videotron_business/register.html"

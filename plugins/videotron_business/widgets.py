@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from core.api import Widget, current_membership, prefixed, service, tenant_db, url_for
+from core.api import Widget, current_membership, service, tenant_db, url_for
 from plugins.videotron_business.backend import VideotronBackend, format_postal_code
 
 
@@ -32,8 +32,8 @@ async def load_overview(request: Request) -> Mapping[str, Any]:
 async def load_help(request: Request) -> Mapping[str, Any]:
     """Links to the two ticket categories."""
     return {
-        "billing_url": prefixed(request, "/support/new/billing"),
-        "technical_url": prefixed(request, "/support/new/technical"),
+        "billing_url": url_for(request, "support_new", category="billing"),
+        "technical_url": url_for(request, "support_new", category="technical"),
     }
 
 
