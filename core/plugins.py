@@ -18,6 +18,7 @@ from core.plugin_info import PluginInfo
 from core.services import ServiceRegistry, offers_of
 
 if TYPE_CHECKING:
+    from core.hook_relay import HookRelay
     from core.tenancy.models import Tenant
 
 ENTRY_POINT_GROUP = "portique.plugins"
@@ -112,22 +113,22 @@ class PluginManager:
         return infos
 
     @property
-    def hook(self) -> Any:
+    def hook(self) -> HookRelay:
         """The relay over every plugin (start-up hooks, CLI)."""
-        return self.pm.hook
+        return cast("HookRelay", self.pm.hook)
 
     @property
     def provider_names(self) -> list[str]:
         """Plugins a tenant may enable (everything but the default ones)."""
         return [name for name in self.modules if name not in self.default_names]
 
-    def for_tenant(self, tenant: Tenant) -> TenantHooks:
+    def for_tenant(self, tenant: Tenant) -> HookRelay:
         """Hook relay restricted to the tenant's enabled plugins (cached per plugin set)."""
         key = tuple(sorted(set(tenant.plugins or [])))
         hooks = self._tenant_hooks.get(key)
         if hooks is None:
             hooks = self._tenant_hooks[key] = TenantHooks(self, key)
-        return hooks
+        return cast("HookRelay", hooks)
 
     def enabled_names(self, tenant: Tenant) -> list[str]:
         """Default plugins and the tenant's own, sorted, that are actually installed."""

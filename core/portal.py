@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.plugins import PluginManager, TenantHooks, flatten
+from core.plugins import PluginManager, flatten
 from core.settings import Settings
 from core.web.themes import load_theme
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the types of what the portal holds; ``core.wiring`` builds 
     from jinja2 import Environment
 
     from core.db.engine import Database
+    from core.hook_relay import HookRelay
     from core.i18n.catalogs import Catalogs
     from core.mail.backends import MailBackend
     from core.sessions.store import SessionStore
@@ -55,7 +56,7 @@ class Portal:
         """Make this portal the current one (for the request, job or command in progress)."""
         _current.set(self)
 
-    def hooks(self, tenant: Tenant) -> TenantHooks:
+    def hooks(self, tenant: Tenant) -> HookRelay:
         """Hook relay restricted to the tenant's plugins."""
         return self.plugins.for_tenant(tenant)
 

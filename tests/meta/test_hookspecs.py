@@ -197,3 +197,29 @@ def test_the_boilerplate_check_catches_a_hook_that_repeats_the_convention():
     module.portique_static_dirs = portique_static_dirs  # type: ignore[attr-defined]
     plugins = PluginManager({"lumen_ecommerce": module}, entry_point_plugins=False)
     assert folder_boilerplate(plugins) == ["lumen_ecommerce.portique_static_dirs"]
+
+
+def _relay_signature(spec: types.FunctionType) -> tuple[list[tuple[str, str]], str]:
+    """What calling ``spec`` through the relay takes (keywords) and answers, as ``HookRelay`` writes it."""
+    signature = inspect.signature(spec)
+    answer = str(signature.return_annotation)
+    first = (getattr(spec, f"{hookspecs.PROJECT}_spec", None) or {}).get("firstresult", False)
+    return [(p.name, str(p.annotation)) for p in signature.parameters.values()], answer if first else f"list[{answer}]"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_the_typed_relay_answers_what_the_spec_says(hook):
+    from core.hook_relay import HookRelay
+
+    method = getattr(HookRelay, hook, None)
+    assert method is not None, f"add {hook} to core.hook_relay.HookRelay"
+    signature = inspect.signature(method)
+    params = [(p.name, str(p.annotation)) for p in signature.parameters.values() if p.name != "self"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in list(signature.parameters.values())[1:])
+    assert (params, str(signature.return_annotation)) == _relay_signature(getattr(hookspecs, hook))
+
+
+def test_the_typed_relay_has_no_hook_the_contract_lacks():
+    from core.hook_relay import HookRelay
+
+    assert sorted(name for name in vars(HookRelay) if name.startswith("portique_")) == HOOKS
