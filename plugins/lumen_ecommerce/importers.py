@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, lazy_gettext
+from core.api import RegistryImporter, RowChecks, RowError, Rows, Tenant, lazy_gettext
 from plugins.lumen_ecommerce.backend import NUMBER, normalize_customer_number, upsert_customer, upsert_product
 from plugins.lumen_ecommerce.forms import normalize_postal_code
 from plugins.lumen_ecommerce.units import unit_code
@@ -18,23 +18,21 @@ STATUSES = {"active": True, "actif": True, "inactive": False, "inactif": False}
 
 async def validate_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of a customers CSV (numbers, names, statuses, postal codes, duplicates)."""
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    check = RowChecks()
+    for row in check.each(rows):
         number = normalize_customer_number(row.get("number", ""))
         if not NUMBER.match(number):
-            errors.append(RowError(line, "number", str(lazy_gettext("A customer number has 4 to 10 digits."))))
-        elif number in seen:
-            errors.append(RowError(line, "number", str(lazy_gettext("This customer number appears twice."))))
-        seen.add(number)
-        if not row.get("name", "").strip():
-            errors.append(RowError(line, "name", str(lazy_gettext("The name is missing."))))
-        if row.get("status", "").strip().lower() not in STATUSES:
-            errors.append(RowError(line, "status", str(lazy_gettext("The status is “active” or “inactive”."))))
-        postal = row.get("postal_code", "").strip()
+            check.fail("number", lazy_gettext("A customer number has 4 to 10 digits."))
+        else:
+            check.unique("number", number, lazy_gettext("This customer number appears twice."))
+        if not check.cell(row, "name"):
+            check.fail("name", lazy_gettext("The name is missing."))
+        if check.cell(row, "status").lower() not in STATUSES:
+            check.fail("status", lazy_gettext("The status is “active” or “inactive”."))
+        postal = check.cell(row, "postal_code")
         if postal and normalize_postal_code(postal) is None:
-            errors.append(RowError(line, "postal_code", str(lazy_gettext("This is not a Canadian postal code."))))
-    return errors
+            check.fail("postal_code", lazy_gettext("This is not a Canadian postal code."))
+    return check.errors
 
 
 async def apply_customers(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -63,21 +61,19 @@ def _price(value: str) -> Decimal | None:
 
 async def validate_products(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of a products CSV (SKU, names, prices, duplicates)."""
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
-        sku = row.get("sku", "").strip()
+    check = RowChecks()
+    for row in check.each(rows):
+        sku = check.cell(row, "sku")
         if not sku or len(sku) > 40:
-            errors.append(RowError(line, "sku", str(lazy_gettext("The product code is missing or too long."))))
-        elif sku in seen:
-            errors.append(RowError(line, "sku", str(lazy_gettext("This product code appears twice."))))
-        seen.add(sku)
+            check.fail("sku", lazy_gettext("The product code is missing or too long."))
+        else:
+            check.unique("sku", sku, lazy_gettext("This product code appears twice."))
         for column in ("name_fr", "name_en"):
-            if not row.get(column, "").strip():
-                errors.append(RowError(line, column, str(lazy_gettext("The name is missing."))))
+            if not check.cell(row, column):
+                check.fail(column, lazy_gettext("The name is missing."))
         if _price(row.get("price", "")) is None:
-            errors.append(RowError(line, "price", str(lazy_gettext("The price is a positive amount, like 12.50."))))
-    return errors
+            check.fail("price", lazy_gettext("The price is a positive amount, like 12.50."))
+    return check.errors
 
 
 async def apply_products(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:

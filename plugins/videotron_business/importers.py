@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import RegistryImporter, RowError, Rows, Tenant, is_digits, lazy_gettext, normalize_email
+from core.api import RegistryImporter, RowChecks, RowError, Rows, Tenant, is_digits, lazy_gettext, normalize_email
 from core.api import gettext as _
 from plugins.videotron_business.backend import is_postal_code, normalize_account_number, normalize_postal_code
 from plugins.videotron_business.models import (
@@ -52,25 +52,23 @@ def _lines(value: str) -> list[tuple[str, str, str, str]]:
 
 async def validate_accounts(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of an accounts file (numbers, e-mails, postal codes, line kinds, duplicates)."""
-    errors: list[RowError] = []
-    seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    check = RowChecks()
+    for row in check.each(rows):
         number = normalize_account_number(row.get("account_number", ""))
         if not _valid_number(number):
-            errors.append(RowError(line, "account_number", _("An account number has 6 to 20 digits.")))
-        elif number in seen:
-            errors.append(RowError(line, "account_number", _("This account number appears twice in the file.")))
-        seen.add(number)
+            check.fail("account_number", _("An account number has 6 to 20 digits."))
+        else:
+            check.unique("account_number", number, _("This account number appears twice in the file."))
         if "@" not in row.get("email_on_file", "") or len(row.get("email_on_file", "")) > 254:
-            errors.append(RowError(line, "email_on_file", _("Enter a valid e-mail address.")))
+            check.fail("email_on_file", _("Enter a valid e-mail address."))
         if not is_postal_code(row.get("postal_code", "")):
-            errors.append(RowError(line, "postal_code", _("Enter a valid postal code, for example H2X 1Y4.")))
+            check.fail("postal_code", _("Enter a valid postal code, for example H2X 1Y4."))
         if row.get("locale") and row["locale"] not in LOCALES:
-            errors.append(RowError(line, "locale", _("The language must be fr_CA or en_CA.")))
+            check.fail("locale", _("The language must be fr_CA or en_CA."))
         for kind, *_rest in _lines(row.get("service_lines", "")):
             if kind not in LINE_KINDS:
-                errors.append(RowError(line, "service_lines", _("Unknown service kind: %(kind)s", kind=kind)))
-    return errors
+                check.fail("service_lines", _("Unknown service kind: %(kind)s", kind=kind))
+    return check.errors
 
 
 async def apply_accounts(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
@@ -107,17 +105,17 @@ async def apply_accounts(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
 
 async def validate_users(db: AsyncSession, tenant: Tenant, rows: Rows) -> list[RowError]:
     """Every problem of an authorized-users file (unknown account, e-mail, type)."""
-    errors: list[RowError] = []
-    for line, row in enumerate(rows, start=2):
+    check = RowChecks()
+    for row in check.each(rows):
         number = normalize_account_number(row.get("account_number", ""))
         exists = await db.scalar(select(RegistryAccount.id).where(RegistryAccount.number == number))
         if exists is None:
-            errors.append(RowError(line, "account_number", _("No account has this number; import it first.")))
+            check.fail("account_number", _("No account has this number; import it first."))
         if "@" not in row.get("email", ""):
-            errors.append(RowError(line, "email", _("Enter a valid e-mail address.")))
+            check.fail("email", _("Enter a valid e-mail address."))
         if row.get("type", "") not in tuple(AuthorizedUserType):
-            errors.append(RowError(line, "type", _("The type must be secondary or technical.")))
-    return errors
+            check.fail("type", _("The type must be secondary or technical."))
+    return check.errors
 
 
 async def apply_users(db: AsyncSession, tenant: Tenant, rows: Rows) -> int:
