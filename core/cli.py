@@ -1,4 +1,9 @@
-"""The ``portique`` command line: serve, worker, db, tenants, plugins, demo (and plugins' commands)."""
+"""The ``portique`` command line: serve, worker, db, tenants, plugins, demo (and plugins' commands).
+
+A command imports what only it needs (the server, the worker, Alembic, metrics) inside its function,
+so ``portique --help`` and the short commands start without loading them; none of these imports
+dodges a cycle (the layers contract in pyproject.toml holds at module level).
+"""
 
 from __future__ import annotations
 

@@ -24,9 +24,11 @@ from core.identity.invitation import accept_invitation
 from core.identity.models import User, UserStatus
 from core.identity.passwords import hash_password, verify_password
 from core.identity.rules import (
+    RESET_VALID_FOR,
     Duration,
     activation_policy,
     login_identifiers,
+    password_policy,
     password_problems,
     session_policy,
     username_policy,
@@ -346,8 +348,6 @@ def _has_errors(form: PortiqueForm) -> bool:
 
 
 def _password_help(tenant: Any) -> str:
-    from core.identity.rules import password_policy
-
     return str(password_policy(tenant).help_text or "")
 
 
@@ -548,8 +548,6 @@ async def _send_reset_link(request: Request, identifiers: tuple[str, ...], typed
 
 async def forgot_sent(request: Request) -> Response:
     """``/password/forgot/sent``: check your mailbox."""
-    from core.identity.rules import RESET_VALID_FOR
-
     if request.state.tenant is None:
         raise HTTPException(status_code=404)
     context = {"valid_for": Duration(RESET_VALID_FOR), "by_username": recovers_by_username(request.state.tenant)}

@@ -7,6 +7,7 @@ import functools
 
 import click
 
+from core.commands import make_portal, run
 from core.mail.inbound.imap import ImapAccount, poll_once
 from core.mail.inbound.receiver import start_receiver
 from core.portal import Portal
@@ -73,8 +74,6 @@ def mail_in(
     once: bool,
 ) -> None:
     """Take replies by e-mail into their tickets (SMTP/LMTP receiver, or an IMAP poller with --imap)."""
-    from core.commands import make_portal, run
-
     if imap_host and (not imap_user or not imap_password):
         raise click.UsageError("--imap needs --imap-user and --imap-password (or PORTIQUE_IMAP_PASSWORD)")
     portal = make_portal()
