@@ -19,13 +19,15 @@ import httpx
 from sqlalchemy import event
 
 from bench.infra import DEFAULT_POSTGRES, database
+from bench.providers import PROVIDER_PAGES, cookie_in
 from bench.run import TICKETS
 
-PAGES = {
-    "dashboard": ("/", "session_cookie", None),
-    "tickets": ("/tickets", "session_cookie", None),
-    "invoices": ("/luminus/invoices", "luminus_cookie", "luminus"),
+PAGES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "dashboard": ("/", ("session_cookie",), None),
+    "tickets": ("/tickets", ("session_cookie",), None),
+    **{page.key: (page.path, ("providers", page.portal.plugin), page.portal.slug) for page in PROVIDER_PAGES},
 }
+"""Page name -> (path, keys of its session cookie in the seed, tenant slug; None: the first bench tenant)."""
 
 
 async def _drive(names: list[str], seed: dict[str, Any], requests: int, profile: str) -> None:
@@ -47,9 +49,10 @@ async def _drive(names: list[str], seed: dict[str, Any], requests: int, profile:
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app):
         for name in names:
-            path, cookie_key, slug = PAGES[name]
+            path, cookie_keys, slug = PAGES[name]
+            cookie = cookie_in(seed, cookie_keys)
             host = f"{slug or seed['tenants'][0]}.localhost"
-            headers = {"Cookie": f"portique_session={seed[cookie_key]}"}
+            headers = {"Cookie": f"portique_session={cookie}"}
             async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as client:
                 for _ in range(5):  # warm the per-tenant caches
                     assert (await client.get(path, headers=headers)).status_code == 200

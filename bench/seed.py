@@ -1,7 +1,8 @@
 """``python -m bench.seed``: fill a freshly migrated database for a scenario, through the core's services.
 
-Prints one JSON object on stdout: the tenant slugs, the signed-in user's credentials and the cookie
-value of a session already signed in as that user (for the dashboard scenario).
+Prints one JSON object on stdout: the tenant slugs, the signed-in user's credentials, the cookie
+value of a session already signed in as that user (for the dashboard scenario), and under
+``providers`` the cookie of a signed-in demo customer on each provider's demo portal.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from bench.providers import PORTALS, ProviderPortal, seed_provider_portal
 from core.api import (
     Role,
     UserStatus,
     create_user,
-    find_user_by_email,
     get_or_create_account,
     grant_membership,
-    resolve,
     utcnow,
 )
 from core.plugins import PluginManager
@@ -31,8 +31,6 @@ from core.tenancy.service import create_tenant
 from core.wiring import build_portal
 
 USER_EMAIL = "bench@example.com"
-LUMINUS = "luminus"
-LUMINUS_CUSTOMER = "pme@boulangerie-dupont.be"
 USER_NAME = "bench"
 USER_PASSWORD = "Bench-password-2026"  # noqa: S105 - a throw-away account in a throw-away database
 
@@ -97,7 +95,7 @@ async def seed(portal: Portal, tenants: int, tickets: int = 0) -> dict[str, Any]
         "tenants": slugs,
         "user": {"login": USER_NAME, "email": USER_EMAIL, "password": USER_PASSWORD},
         "session_cookie": await signed_in_session(portal, first.id, user_id),
-        "luminus_cookie": await seed_luminus(portal),
+        "providers": {provider.plugin: await seed_provider(portal, provider) for provider in PORTALS},
     }
 
 
@@ -118,19 +116,10 @@ async def signed_in_session(portal: Portal, tenant_id: int, user_id: int) -> str
     return raw
 
 
-async def seed_luminus(portal: Portal) -> str:
-    """A Luminus portal with its demo customers; returns a session cookie of the customer with most invoices."""
-    async with portal.database.session() as db:
-        tenant = await create_tenant(
-            db, portal.plugins, slug=LUMINUS, name="Bench Luminus", plugins=["luminus_energy"], locales=["fr_BE"]
-        )
-        await db.commit()
-    async with portal.database.session(tenant.id) as db:
-        await resolve(portal.hooks(tenant).portique_demo_data(tenant=tenant, db=db))
-        await db.commit()
-        user = await find_user_by_email(db, LUMINUS_CUSTOMER)
-    assert user is not None
-    return await signed_in_session(portal, tenant.id, user.id)
+async def seed_provider(portal: Portal, provider: ProviderPortal) -> str:
+    """The provider's demo portal; returns the cookie of a session of its demo customer."""
+    tenant_id, user_id = await seed_provider_portal(portal, provider)
+    return await signed_in_session(portal, tenant_id, user_id)
 
 
 def main() -> None:
