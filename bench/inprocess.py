@@ -30,7 +30,7 @@ PAGES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
 """Page name -> (path, keys of its session cookie in the seed, tenant slug; None: the first bench tenant)."""
 
 
-async def _drive(names: list[str], seed: dict[str, Any], requests: int, profile: str) -> None:
+async def _drive(names: list[str], seed: dict[str, Any], requests: int, profile: str, sort: str = "tottime") -> None:
     from core.app import create_app
 
     app = create_app(access_log=False)
@@ -87,7 +87,7 @@ async def _drive(names: list[str], seed: dict[str, Any], requests: int, profile:
 
                     stats = pstats.Stats(profiler)
                     print(f"{stats.total_calls / requests:,.0f} Python calls per request")  # type: ignore[attr-defined]
-                    stats.sort_stats("tottime").print_stats(25)
+                    stats.sort_stats(sort).print_stats(25)
 
 
 def main() -> None:
@@ -98,11 +98,14 @@ def main() -> None:
     parser.add_argument("--pages", default="dashboard,tickets", help=f"among {', '.join(PAGES)}")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", choices=("pyinstrument", "cprofile", "none"), default="pyinstrument")
+    parser.add_argument(
+        "--sort", choices=("tottime", "cumulative", "ncalls"), default="tottime", help="cProfile's order"
+    )
     args = parser.parse_args()
     names = [n.strip() for n in args.pages.split(",") if n.strip()]
     with database(args.database, 4, args.postgres, tickets=TICKETS) as db:
         os.environ.update(db.env)
-        asyncio.run(_drive(names, db.seed, args.requests, args.profile))
+        asyncio.run(_drive(names, db.seed, args.requests, args.profile, args.sort))
 
 
 if __name__ == "__main__":
