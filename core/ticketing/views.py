@@ -31,6 +31,7 @@ from core.ticketing.models import OPEN_STATUSES, Ticket, TicketAttachment, Ticke
 from core.ticketing.service import ACCESS_PURPOSE, can_reopen, customer_reply, customer_set_status, open_ticket
 from core.ticketing.sla import BusinessCalendar
 from core.web.flow import flash, tenant_db
+from core.web.ids import ID_MAX, parse_id
 from core.web.redirects import redirect
 from core.web.rendering import render
 
@@ -184,20 +185,23 @@ def _visible(user: User) -> ColumnElement[bool]:
     return or_(Ticket.requester_user_id == user.id, Ticket.account_id.in_(_administered_accounts(user.id)))
 
 
-def _newest_visible() -> Select[Ticket]:
-    """The first page of :func:`_visible` tickets of the user bound as ``user_id``, newest first.
+def _visible_page() -> Select[Ticket]:
+    """A page of :func:`_visible` tickets of the user bound as ``user_id``, newest first, from the id
+    ``at_most`` down (keyset paging), with one more row than a page to tell whether more follow.
 
     An ``OR`` of the two conditions would make the database walk all the tenant's tickets; a union
     of the user's and the accounts' tickets reads each through its own index.
     """
     user_id = bindparam("user_id", type_=Integer)
-    mine = select(Ticket.id).where(Ticket.requester_user_id == user_id)
-    accounts = select(Ticket.id).where(Ticket.account_id.in_(_administered_accounts(user_id)))
-    return select(Ticket).where(Ticket.id.in_(union(mine, accounts))).order_by(Ticket.id.desc()).limit(PAGE_SIZE)
+    at_most = bindparam("at_most", type_=Integer)
+    mine = select(Ticket.id).where(Ticket.requester_user_id == user_id, Ticket.id <= at_most)
+    accounts = select(Ticket.id).where(Ticket.account_id.in_(_administered_accounts(user_id)), Ticket.id <= at_most)
+    query = select(Ticket).where(Ticket.id.in_(union(mine, accounts)))
+    return query.order_by(Ticket.id.desc()).limit(PAGE_SIZE + 1)
 
 
 # Built once: building and keying the statement cost more than running it.
-NEWEST_VISIBLE = _newest_visible()
+VISIBLE_PAGE = _visible_page()
 
 
 async def my_tickets(request: Request) -> Response:
@@ -205,13 +209,22 @@ async def my_tickets(request: Request) -> Response:
     user = await current_user(request)
     if user is None:
         return RedirectResponse(login_url(request), status_code=303)
+    before = parse_id(request.query_params.get("before"))
     async with tenant_db(request) as db:
-        tickets = list(await db.scalars(NEWEST_VISIBLE, {"user_id": user.id}))
+        at_most = before - 1 if before is not None else ID_MAX
+        tickets = list(await db.scalars(VISIBLE_PAGE, {"user_id": user.id, "at_most": at_most}))
+    older = tickets[PAGE_SIZE - 1].id if len(tickets) > PAGE_SIZE else None
     names = {c.code: c.name for c in get_portal().categories(request.state.tenant)}
     return await render(
         request,
         "ticketing/list.html",
-        {"tickets": tickets, "category_names": names, "status_labels": status_labels()},
+        {
+            "tickets": tickets[:PAGE_SIZE],
+            "older": older,
+            "paged": before is not None,
+            "category_names": names,
+            "status_labels": status_labels(),
+        },
     )
 
 

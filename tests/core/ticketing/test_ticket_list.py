@@ -95,3 +95,34 @@ async def test_list_shows_the_newest_page(alpha, tenant_client, portal, make_use
     await sign_in(client, alpha, user)
     expected = [f"REF-{n}" for n in range(PAGE_SIZE + 4, 4, -1)]
     assert _listed((await client.get("/tickets")).text) == expected
+    page = (await client.get("/tickets")).text
+    older = re.search(r'href="(/tickets\?before=\d+)" rel="next"', page)
+    assert older is not None, "a link to the older tickets"
+    second = (await client.get(older.group(1))).text
+    assert _listed(second) == [f"REF-{n}" for n in range(4, -1, -1)]  # the rest, once each
+    assert 'rel="next"' not in second and 'href="/tickets">' in second  # the end, and the way back
+    assert _listed((await client.get("/tickets?before=1")).text) == []
+    assert (await client.get("/tickets?before=not-a-number")).status_code == 200  # the first page
+
+
+async def test_paging_never_shows_another_customers_tickets(alpha, tenant_client, portal, make_user, sign_in):
+    owner = await make_user(alpha, "owner@example.com")
+    other = await make_user(alpha, "other@example.com")
+    async with portal.database.session(alpha.id) as db:
+        now = utcnow()
+        for n in range(PAGE_SIZE + 3):
+            db.add(
+                Ticket(
+                    reference=f"REF-{n}",
+                    category="account",
+                    subject=f"Ticket {n}",
+                    requester_user_id=owner.id,
+                    requester_email=owner.email,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await db.commit()
+    client = tenant_client(alpha)
+    await sign_in(client, alpha, other)
+    assert _listed((await client.get("/tickets?before=999999")).text) == []
