@@ -100,7 +100,8 @@ async def test_list_shows_the_newest_page(alpha, tenant_client, portal, make_use
     assert older is not None, "a link to the older tickets"
     second = (await client.get(older.group(1))).text
     assert _listed(second) == [f"REF-{n}" for n in range(4, -1, -1)]  # the rest, once each
-    assert 'rel="next"' not in second and 'href="/tickets">' in second  # the end, and the way back
+    assert 'rel="next"' not in second  # the end
+    assert 'href="/tickets">' in second  # and the way back
     assert _listed((await client.get("/tickets?before=1")).text) == []
     assert (await client.get("/tickets?before=not-a-number")).status_code == 200  # the first page
 
