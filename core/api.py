@@ -94,6 +94,7 @@ from core.web.flow import flash, tenant_db
 from core.web.forms import PortiqueForm, WholeNumberField
 from core.web.ids import ID_MAX, is_digits, parse_id, parse_int
 from core.web.nav import NavItem, Widget
+from core.web.paging import IdPage, PageBound
 from core.web.redirects import redirect, redirect_to, safe_next
 from core.web.rendering import page_path, page_url, prefixed, render, url_for
 from core.web.routing import RootRoute
@@ -135,9 +136,11 @@ __all__ = [
     "Bucket",
     "DemoAccount",
     "EmailAddress",
+    "IdPage",
     "InvitationLetter",
     "Membership",
     "NavItem",
+    "PageBound",
     "PasswordPolicy",
     "PeriodicJob",
     "Permission",

@@ -31,7 +31,7 @@ from core.ticketing.models import OPEN_STATUSES, Ticket, TicketAttachment, Ticke
 from core.ticketing.service import ACCESS_PURPOSE, can_reopen, customer_reply, customer_set_status, open_ticket
 from core.ticketing.sla import BusinessCalendar
 from core.web.flow import flash, tenant_db
-from core.web.ids import ID_MAX, parse_id
+from core.web.paging import IdPage, PageBound
 from core.web.redirects import redirect
 from core.web.rendering import render
 
@@ -209,22 +209,14 @@ async def my_tickets(request: Request) -> Response:
     user = await current_user(request)
     if user is None:
         return RedirectResponse(login_url(request), status_code=303)
-    before = parse_id(request.query_params.get("before"))
+    bound = PageBound.of(request)
     async with tenant_db(request) as db:
-        at_most = before - 1 if before is not None else ID_MAX
-        tickets = list(await db.scalars(VISIBLE_PAGE, {"user_id": user.id, "at_most": at_most}))
-    older = tickets[PAGE_SIZE - 1].id if len(tickets) > PAGE_SIZE else None
+        rows = list(await db.scalars(VISIBLE_PAGE, {"user_id": user.id, "at_most": bound.at_most}))
     names = {c.code: c.name for c in get_portal().categories(request.state.tenant)}
     return await render(
         request,
         "ticketing/list.html",
-        {
-            "tickets": tickets[:PAGE_SIZE],
-            "older": older,
-            "paged": before is not None,
-            "category_names": names,
-            "status_labels": status_labels(),
-        },
+        {"page": IdPage.of(rows, PAGE_SIZE, bound), "category_names": names, "status_labels": status_labels()},
     )
 
 

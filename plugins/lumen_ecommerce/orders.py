@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.api import (
+    IdPage,
     Membership,
+    PageBound,
     Role,
     User,
     audit,
@@ -30,21 +32,30 @@ from plugins.lumen_ecommerce.forms import OrderDecisionForm
 from plugins.lumen_ecommerce.models import LumenOrder, LumenOrderLine, OrderStatus
 from plugins.lumen_ecommerce.rules import ADMIN_ROLES
 
+ORDERS_PER_PAGE = 25
+ORDERS_PAGE = (
+    select(LumenOrder)
+    .where(
+        LumenOrder.account_id == bindparam("account_id", type_=Integer),
+        LumenOrder.id <= bindparam("at_most", type_=Integer),
+    )
+    .order_by(LumenOrder.id.desc())
+    .limit(ORDERS_PER_PAGE + 1)
+)
+"""A page of the account's orders from the id ``at_most`` down, with one more to tell whether more follow."""
+
 
 @login_required
 async def orders(request: Request) -> Response:
-    """The account's order history."""
+    """The account's order history, newest first, a page at a time."""
     membership = await require_member(request)
+    bound = PageBound.of(request)
     async with tenant_db(request) as db:
-        rows = (
-            await db.scalars(
-                select(LumenOrder).where(LumenOrder.account_id == membership.account_id).order_by(LumenOrder.id.desc())
-            )
-        ).all()
+        rows = list(await db.scalars(ORDERS_PAGE, {"account_id": membership.account_id, "at_most": bound.at_most}))
     return await render(
         request,
         "lumen_ecommerce/orders.html",
-        {"orders": rows, "money": money, "is_admin": membership.role in ADMIN_ROLES},
+        {"page": IdPage.of(rows, ORDERS_PER_PAGE, bound), "money": money, "is_admin": membership.role in ADMIN_ROLES},
     )
 
 

@@ -184,3 +184,43 @@ async def test_lumen_pages_do_not_exist_on_another_tenant(make_tenant, tenant_cl
     client = tenant_client("acme")
     assert (await client.get("/lumen/catalogue")).status_code == 404
     assert (await client.get("/lumen/requests/1/pdf")).status_code == 404
+
+
+async def test_the_order_history_comes_a_page_at_a_time(make_client, lumen, portal):
+    import re
+    from decimal import Decimal
+
+    from plugins.lumen_ecommerce.orders import ORDERS_PER_PAGE
+
+    client = await make_client("jbelanger")
+    async with portal.database.session(lumen.id) as db:
+        account_id = await _account_of(db, "jbelanger")
+        before = set(await db.scalars(select(LumenOrder.id).where(LumenOrder.account_id == account_id)))
+        db.add_all(
+            LumenOrder(account_id=account_id, buyer_name="Bulk", total=Decimal("1.00"))
+            for _ in range(ORDERS_PER_PAGE + 2)
+        )
+        await db.commit()
+        ids = sorted(
+            set(await db.scalars(select(LumenOrder.id).where(LumenOrder.account_id == account_id))), reverse=True
+        )
+    assert len(ids) == len(before) + ORDERS_PER_PAGE + 2
+
+    def shown(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r'href="/lumen/orders/(\d+)"', html)]
+
+    first = (await client.get("/lumen/orders")).text
+    assert shown(first) == ids[:ORDERS_PER_PAGE]
+    older = re.search(r'href="(/lumen/orders\?before=\d+)" rel="next"', first)
+    assert older is not None
+    second = (await client.get(older.group(1))).text
+    assert shown(second) == ids[ORDERS_PER_PAGE : 2 * ORDERS_PER_PAGE]
+    assert 'href="/lumen/orders">Most recent' in second
+
+
+async def _account_of(db, username: str) -> int:
+    from core.api import Membership, User
+
+    return await db.scalar(
+        select(Membership.account_id).join(User, User.id == Membership.user_id).where(User.username == username)
+    )
