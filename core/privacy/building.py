@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.service import record as audit
@@ -37,25 +37,28 @@ VALID_FOR = timedelta(days=7)
 STORAGE_NAMESPACE = "privacy-exports"
 BATCH = 5
 """Exports built per run of the job; the rest wait for the next run."""
+STALE_AFTER = timedelta(hours=1)
+"""A request still ``building`` this long after a worker took it lost that worker (a restart): it is built again."""
+
+
+def _claimable() -> ColumnElement[bool]:
+    """Pending requests, and those whose build was interrupted."""
+    stale = and_(ExportRequest.status == ExportStatus.BUILDING, ExportRequest.claimed_at < utcnow() - STALE_AFTER)
+    return or_(ExportRequest.status == ExportStatus.PENDING, stale)
 
 
 async def _claim(portal: Portal) -> list[int]:
-    """Take up to ``BATCH`` pending requests for this worker."""
+    """Take up to ``BATCH`` requests for this worker."""
     async with portal.database.session() as db:
         ids = list(
-            await db.scalars(
-                select(ExportRequest.id)
-                .where(ExportRequest.status == ExportStatus.PENDING)
-                .order_by(ExportRequest.id)
-                .limit(BATCH)
-            )
+            await db.scalars(select(ExportRequest.id).where(_claimable()).order_by(ExportRequest.id).limit(BATCH))
         )
         claimed = []
         for export_id in ids:
             result = await db.execute(
                 update(ExportRequest)
-                .where(ExportRequest.id == export_id, ExportRequest.status == ExportStatus.PENDING)
-                .values(status=ExportStatus.BUILDING)
+                .where(ExportRequest.id == export_id, _claimable())
+                .values(status=ExportStatus.BUILDING, claimed_at=utcnow())
             )
             if getattr(result, "rowcount", 1):  # another worker may have taken it first
                 claimed.append(export_id)

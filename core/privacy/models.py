@@ -38,6 +38,7 @@ class ExportRequest(TenantOwned, Base):
     storage_key: Mapped[str | None] = mapped_column(String(200), default=None)
     size: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     built_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     downloaded_at: Mapped[datetime | None] = mapped_column(default=None)

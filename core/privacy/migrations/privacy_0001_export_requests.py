@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('storage_key', sa.String(length=200), nullable=True),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('built_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('expires_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('downloaded_at', core.db.types.UTCDateTime(timezone=True), nullable=True),

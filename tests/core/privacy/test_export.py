@@ -208,3 +208,24 @@ async def test_requested_built_and_downloaded_are_audited_and_the_mail_speaks_fr
             )
         )
     assert actions == ["privacy.export_requested", "privacy.export_built", "privacy.export_downloaded"]
+
+
+async def test_a_build_interrupted_by_a_restart_is_taken_again_once(
+    portal, tenant, make_user, tenant_client, time_machine
+):
+    time_machine.move_to(utcnow(), tick=False)
+    await make_user(tenant, "ada@example.com")
+    client = tenant_client(tenant)
+    await sign_in(client, "ada@example.com", remember=True)
+    await ask_for_export(client)
+    async with portal.database.session(tenant.id) as db:
+        export = await db.scalar(select(ExportRequest))
+        export.status, export.claimed_at = ExportStatus.BUILDING, utcnow()  # a worker took it, then died
+        await db.commit()
+    assert await build_pending_exports(portal) == 0  # still its worker's
+
+    time_machine.shift(timedelta(hours=1, minutes=1))
+    assert await build_pending_exports(portal) == 1
+    assert await build_pending_exports(portal) == 0
+    [export] = await _exports(portal, tenant)
+    assert export.status == ExportStatus.READY
