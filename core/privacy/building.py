@@ -33,7 +33,7 @@ log = logging.getLogger("portique.privacy")
 HOOK = "portique_export_user_data"
 TOKEN_PURPOSE = "privacy_export"  # noqa: S105 - the purpose of the action tokens, not a secret
 VALID_FOR = timedelta(days=7)
-"""How long the download link (and the stored archive) lives."""
+"""How long the download link (and the stored archive) lives; the profile section and the link page say 7 days."""
 STORAGE_NAMESPACE = "privacy-exports"
 BATCH = 5
 """Exports built per run of the job; the rest wait for the next run."""
@@ -107,7 +107,8 @@ async def _build(portal: Portal, db: AsyncSession, tenant: Tenant, export: Expor
     export.expires_at = export.built_at + VALID_FOR
     raw = await issue_token(db, TOKEN_PURPOSE, valid_for=VALID_FOR, user=user, payload={"export": export.id})
     link = portal.tenant_url(tenant, f"/profile/export/{raw}")
-    queue_mail(db, tenant, user.email, "privacy/export_ready", {"user": user, "link": link, "days": 7}, locale=locale)
+    letter = {"user": user, "link": link, "days": VALID_FOR.days}
+    queue_mail(db, tenant, user.email, "privacy/export_ready", letter, locale=locale)
     audit(
         db,
         "privacy.export_built",
