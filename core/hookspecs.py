@@ -435,7 +435,7 @@ def portique_export_user_data(
 
     :param tenant: the user's tenant.
     :param user: the user whose data is exported (``user.id``, ``user.email``).
-    :param db: a session scoped to the tenant, read-only for the plugin (nothing is committed).
+    :param db: a session scoped to the tenant; read through it, never write (the core commits it with the export).
     :return: :class:`core.api.ExportPart` objects (name, JSON-able data, :class:`core.api.ExportFile`
         files), or ``None`` when the plugin holds nothing about the user.
     """
