@@ -76,14 +76,3 @@ async def ask_for_export(db: AsyncSession, user: User, *, request: Request | Non
         export=export.id,
     )
     return Asked(export)
-
-
-async def latest_export(db: AsyncSession, user: User) -> ExportRequest | None:
-    """The user's most recent export request (what the profile page shows)."""
-    found: ExportRequest | None = await db.scalar(
-        select(ExportRequest)
-        .where(ExportRequest.user_id == user.id)
-        .order_by(ExportRequest.created_at.desc(), ExportRequest.id.desc())
-        .limit(1)
-    )
-    return found
