@@ -84,6 +84,7 @@ from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
+from core.privacy.parts import ExportFile, ExportPart
 from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
@@ -136,6 +137,8 @@ __all__ = [
     "Bucket",
     "DemoAccount",
     "EmailAddress",
+    "ExportFile",
+    "ExportPart",
     "IdPage",
     "InvitationLetter",
     "Membership",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from core.imports import RegistryImporter
     from core.periodic import PeriodicJob
     from core.plugin_info import PluginInfo
+    from core.privacy.parts import ExportPart
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
     from core.web.nav import NavItem, Widget
@@ -64,6 +65,10 @@ class HookRelay(Protocol):
     def portique_divert_registration(
         self, *, tenant: Tenant, form: Form, db: AsyncSession
     ) -> list[Awaitable[str | None] | str | None]: ...
+
+    def portique_export_user_data(
+        self, *, tenant: Tenant, user: User, db: AsyncSession
+    ) -> list[Awaitable[list[ExportPart]] | list[ExportPart] | None]: ...
 
     def portique_locale_dirs(self) -> list[dict[str, Path]]: ...
 

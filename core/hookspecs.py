@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from core.imports import RegistryImporter
     from core.periodic import PeriodicJob
     from core.plugin_info import PluginInfo
+    from core.privacy.parts import ExportPart
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
     from core.web.nav import NavItem, Widget
@@ -378,7 +379,7 @@ def portique_approval_fields(tenant: Tenant, approval: ApprovalRequest) -> list[
 
 
 # ---------------------------------------------------------------------------------------------
-# Data hooks: back-office services, registry imports, demo data.
+# Data hooks: back-office services, registry imports, demo data, a customer's data export.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -415,4 +416,26 @@ def portique_demo_data(tenant: Tenant, db: AsyncSession) -> Awaitable[list[DemoA
     :param tenant: the demo tenant.
     :param db: a tenant-scoped session, committed by the caller.
     :return: :class:`~core.demo.DemoAccount` entries to print.
+    """
+
+
+@hookspec
+def portique_export_user_data(
+    tenant: Tenant, user: User, db: AsyncSession
+) -> Awaitable[list[ExportPart]] | list[ExportPart] | None:
+    """What the plugin holds about ``user``, for the export they asked for on their profile (*async-capable*).
+
+    The core's worker builds the customer's ZIP from the core's ``core.json`` (profile, memberships,
+    sessions, audit entries, tickets) and each enabled plugin's answer: a part is written as
+    ``<plugin>/<part name>.json``, its files under ``<plugin>/<part name>/``. Answer only data of
+    this user (through their memberships' accounts, or rows naming their id): never another
+    customer's. The call runs in the user's language, so labels and PDFs read as on their pages.
+    Render documents with the code the pages use (an invoice PDF is the one the page serves). An
+    exception fails the whole export (the customer may ask again), so answer what you have.
+
+    :param tenant: the user's tenant.
+    :param user: the user whose data is exported (``user.id``, ``user.email``).
+    :param db: a session scoped to the tenant; read through it, never write (the core commits it with the export).
+    :return: :class:`core.api.ExportPart` objects (name, JSON-able data, :class:`core.api.ExportFile`
+        files), or ``None`` when the plugin holds nothing about the user.
     """

@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.identity.plugin",
     "core.approvals.plugin",
     "core.ticketing.plugin",
+    "core.privacy.plugin",
     "core.console.plugin",
     "core.devmail.plugin",
 )

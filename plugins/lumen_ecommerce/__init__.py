@@ -13,6 +13,7 @@ from core.api import (
     AccountUsersPolicy,
     ApprovalField,
     ApprovalRequest,
+    ExportPart,
     NavItem,
     Permission,
     PluginInfo,
@@ -167,3 +168,10 @@ def portique_demo_data(tenant: Tenant, db: AsyncSession) -> Any:
     from plugins.lumen_ecommerce.demo import create_demo_data
 
     return create_demo_data(tenant, db)
+
+
+@hookimpl
+async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list[ExportPart]:
+    from plugins.lumen_ecommerce.privacy import export_user_data
+
+    return await export_user_data(tenant, user, db)

@@ -12,6 +12,7 @@ from wtforms import Form
 from core.api import (
     ActivationPolicy,
     DemoAccount,
+    ExportPart,
     NavItem,
     Permission,
     PluginInfo,
@@ -186,3 +187,10 @@ async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccou
     from plugins.luminus_energy.demo import create_demo_data
 
     return await create_demo_data(tenant, db)
+
+
+@hookimpl
+async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list[ExportPart]:
+    from plugins.luminus_energy.privacy import export_user_data
+
+    return await export_user_data(tenant, user, db)

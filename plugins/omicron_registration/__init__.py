@@ -11,6 +11,7 @@ from core.api import (
     ActivationPolicy,
     ApprovalRequest,
     DemoAccount,
+    ExportPart,
     NavItem,
     PeriodicJob,
     PluginInfo,
@@ -190,3 +191,10 @@ async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccou
     from .demo import create_demo_data
 
     return await create_demo_data(tenant, db)
+
+
+@hookimpl
+async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list[ExportPart]:
+    from .privacy import export_user_data
+
+    return await export_user_data(tenant, user, db)

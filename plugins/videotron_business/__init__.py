@@ -9,6 +9,7 @@ from core.api import (
     AccountUsersPolicy,
     ActivationPolicy,
     DemoAccount,
+    ExportPart,
     NavItem,
     PasswordPolicy,
     PluginInfo,
@@ -176,3 +177,10 @@ def portique_cli(group: click.Group) -> None:
     from plugins.videotron_business.cli import videotron
 
     group.add_command(videotron)
+
+
+@hookimpl
+async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list[ExportPart]:
+    from plugins.videotron_business.privacy import export_user_data
+
+    return await export_user_data(tenant, user, db)

@@ -249,3 +249,17 @@ def test_hook_portique_activation_policy():
 
 def test_hook_portique_account_users_policy():
     _first("portique_account_users_policy", lambda tenant, account: ANSWER, account=None)
+
+
+async def test_hook_portique_export_user_data():
+    from core.privacy.parts import ExportFile, ExportPart
+
+    async def export(tenant: Tenant, user: Any, db: Any) -> list[ExportPart]:
+        return [ExportPart("things", {"owner": user}, (ExportFile("a.pdf", "application/pdf", b"%PDF"),))]
+
+    plugins = _probe(portique_export_user_data=export)
+    [part] = await _answered(_only_probe(plugins, "portique_export_user_data", tenant=_tenant(), user="ada", db=None))
+    assert part.name == "things"
+    assert part.data == {"owner": "ada"}
+    assert part.files[0].content == b"%PDF"
+    assert plugins.hook_implemented("probe", "portique_export_user_data")

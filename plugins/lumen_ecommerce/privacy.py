@@ -1,0 +1,90 @@
+"""The user's Lumen data for their export: the access requests they signed or sent (with the signed PDF
+kept as evidence) and the orders they placed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.api import ExportFile, ExportPart, Tenant, User
+from plugins.lumen_ecommerce.models import LumenAccessRequest, LumenOrder, LumenOrderLine
+
+
+async def _access_requests(db: AsyncSession, user: User) -> tuple[list[dict[str, Any]], list[ExportFile]]:
+    """Requests the user sent signed in, or signed with their address before they had an access."""
+    rows = await db.scalars(
+        select(LumenAccessRequest)
+        .where(
+            or_(
+                LumenAccessRequest.submitted_by == user.id,
+                func.lower(LumenAccessRequest.signer_email) == user.email.lower(),
+            )
+        )
+        .order_by(LumenAccessRequest.signed_at, LumenAccessRequest.id)
+    )
+    data, files = [], []
+    for row in rows:
+        pdf = f"lumen-{row.reference}.pdf" if row.pdf else ""
+        if row.pdf:  # the PDF made when it was signed: its evidence, never rendered again
+            files.append(ExportFile(pdf, "application/pdf", row.pdf))
+        data.append(
+            {
+                "reference": row.reference,
+                "action": row.action,
+                "customer_number": row.customer_number,
+                "company": row.company,
+                "content": row.content,
+                "content_hash": row.content_hash,
+                "signer_name": row.signer_name,
+                "signer_email": row.signer_email,
+                "signature_typed": row.signature_typed,
+                "signed_at": row.signed_at,
+                "ip": row.ip,
+                "user_agent": row.user_agent,
+                "locale": row.locale,
+                "status": row.status,
+                "reason": row.reason,
+                "decided_at": row.decided_at,
+                "pdf": pdf,
+            }
+        )
+    return data, files
+
+
+async def _orders(db: AsyncSession, user: User) -> list[dict[str, Any]]:
+    """The orders the user placed, with their lines."""
+    orders = list(await db.scalars(select(LumenOrder).where(LumenOrder.user_id == user.id).order_by(LumenOrder.id)))
+    lines = await db.scalars(
+        select(LumenOrderLine)
+        .where(LumenOrderLine.order_id.in_([order.id for order in orders]))
+        .order_by(LumenOrderLine.id)
+    )
+    by_order: dict[int, list[dict[str, Any]]] = {}
+    for line in lines:
+        by_order.setdefault(line.order_id, []).append(
+            {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price}
+        )
+    return [
+        {
+            "number": order.id,
+            "status": order.status,
+            "buyer_name": order.buyer_name,
+            "total": order.total,
+            "note": order.note,
+            "reason": order.reason,
+            "created_at": order.created_at,
+            "decided_at": order.decided_at,
+            "lines": by_order.get(order.id, []),
+        }
+        for order in orders
+    ]
+
+
+async def export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list[ExportPart]:
+    """Two parts: ``access_requests`` (with their signed PDFs) and ``orders``."""
+    requests, pdfs = await _access_requests(db, user)
+    parts = [ExportPart("access_requests", requests, tuple(pdfs))] if requests else []
+    orders = await _orders(db, user)
+    return [*parts, ExportPart("orders", orders)] if orders else parts
