@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
 from core.console.demo import demo_staff
+from core.console.macros import models as _macro_models  # noqa: F401 - registers the table
 from core.console.routes import console_routes
+from core.console.saved_views import models as _view_models  # noqa: F401 - registers the table
 from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
