@@ -7,7 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
 from core.console.demo import demo_staff
+from core.console.macros import models as _macro_models  # noqa: F401 - registers the table
+from core.console.macros.demo import demo_macros
 from core.console.routes import console_routes
+from core.console.saved_views import models as _view_models  # noqa: F401 - registers the table
 from core.demo import DemoAccount
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo
@@ -38,4 +41,6 @@ def portique_cli(group: click.Group) -> None:
 
 @hookimpl
 async def portique_demo_data(tenant: Tenant, db: AsyncSession) -> list[DemoAccount]:
-    return await demo_staff(tenant, db)
+    accounts = await demo_staff(tenant, db)
+    await demo_macros(tenant, db)
+    return accounts

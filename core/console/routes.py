@@ -11,6 +11,8 @@ from starlette.routing import BaseRoute, Route
 
 from core.console import admin, approvals, auth, quarantine, satisfaction, tickets, users
 from core.console.auth import Handler, staff_required
+from core.console.macros import pages as macro_pages
+from core.console.saved_views import pages as view_pages
 from core.web.redirects import redirect
 
 
@@ -38,6 +40,26 @@ def helpdesk_routes() -> list[BaseRoute]:
         Route("/console/quarantine", staff_required(quarantine.quarantine), name="console_quarantine"),
         Route("/console/quarantine/{mail_id:id}.eml", staff_required(quarantine.raw_message)),
         Route("/console/satisfaction", staff_required(satisfaction.satisfaction), name="console_satisfaction"),
+    ]
+
+
+def helper_routes() -> list[BaseRoute]:
+    """The agents' helpers: reply macros (managed by operators) and saved queue views."""
+    return [
+        Route("/console/macros", staff_required(macro_pages.macro_list, operator=True), name="console_macros"),
+        Route("/console/macros/new", staff_required(macro_pages.macro_edit, operator=True), methods=["GET", "POST"]),
+        Route(
+            "/console/macros/{macro_id:id}",
+            staff_required(macro_pages.macro_edit, operator=True),
+            methods=["GET", "POST"],
+        ),
+        Route(
+            "/console/macros/{macro_id:id}/delete",
+            staff_required(macro_pages.macro_delete, operator=True),
+            methods=["POST"],
+        ),
+        Route("/console/tickets/views", staff_required(view_pages.save_view), methods=["POST"]),
+        Route("/console/tickets/views/{view_id:id}/delete", staff_required(view_pages.delete_view), methods=["POST"]),
     ]
 
 
@@ -86,4 +108,5 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/audit", staff_required(admin.audit_log, operator=True)),
         Route("/console/outbox", staff_required(admin.outbox, operator=True)),
         *helpdesk_routes(),
+        *helper_routes(),
     ]

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, and_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.console.language import language_names
+from core.console.macros.picker import MacroPicker, picker_for
+from core.console.macros.reply_state import ReplyState
+from core.console.macros.service import macros_by_id, record_use
+from core.console.saved_views.filters import query_of, view_filters
+from core.console.saved_views.forms import SaveViewForm
+from core.console.saved_views.service import views_for
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -115,11 +124,18 @@ async def assignable_staff(db: AsyncSession, tenant_id: int) -> list[Staff]:
 
 
 async def queue(request: Request) -> Response:
-    """The ticket queue across the tenants the staff member may see."""
+    """The ticket queue across the tenants the staff member may see, filtered by the query string."""
+    return await queue_page(request, dict(request.query_params))
+
+
+async def queue_page(request: Request, params: Mapping[str, str], *, view_form: SaveViewForm | None = None) -> Response:
+    """The queue filtered by ``params``, with the saved views and the "save these filters" form.
+
+    ``view_form`` is a save form sent with a problem: the page answers 400 with its errors.
+    """
     staff: Staff = request.state.staff
     allowed: list[int] = request.state.staff_tenants
-    params = request.query_params
-    filters = {key: params.get(key, "") for key in ("tenant", "status", "category", "assignee", "sla", "after")}
+    filters = {key: str(params.get(key, "")) for key in ("tenant", "status", "category", "assignee", "sla", "after")}
     tenant_ids = allowed
     chosen_tenant = parse_id(filters["tenant"])
     if chosen_tenant is not None and chosen_tenant in allowed:
@@ -132,6 +148,7 @@ async def queue(request: Request) -> Response:
             t.id: t for t in await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name))
         }
         staff_names = {s.id: s.name for s in await db.scalars(select(Staff))}
+        views = await views_for(db, staff, allowed)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_query = ""
@@ -156,7 +173,11 @@ async def queue(request: Request) -> Response:
             "no_due": NO_DUE,
             "is_breached": is_breached,
             "assignable": [(s.id, s.name) for s in await _all_assignable(allowed)],
+            "views": [(view, query_of(view.filters)) for view in views],
+            "view_filters": view_filters(filters, allowed),
+            "view_form": view_form or SaveViewForm(),
         },
+        status_code=400 if view_form is not None else 200,
     )
 
 
@@ -209,45 +230,74 @@ async def bulk_assign(request: Request) -> Response:
     return redirect(request, "/console/tickets")
 
 
+async def _send_reply(
+    request: Request, db: AsyncSession, tenant: Tenant, ticket: Ticket, form: FormData, reply: ReplyState
+) -> str:
+    """Send the reply (or note) and count the macros it used; the problem to show, or ``""`` once committed."""
+    files = ReplyForm().attachments
+    uploads = await read_uploads(form, files, Limits.for_tenant(tenant))
+    if not reply.body:
+        return _("Write a message first.")
+    if uploads is None:
+        return " ".join(str(message) for message in files.errors)
+    staff: Staff = request.state.staff
+    await staff_reply(
+        db,
+        tenant,
+        ticket,
+        staff,
+        body=reply.body,
+        internal=reply.internal,
+        status=reply.status if reply.status in STATUSES else None,
+        files=uploads,
+        request=request,
+    )
+    for macro in await macros_by_id(db, reply.used_macros, [tenant.id]):
+        record_use(db, staff, macro, ticket, request)
+    await db.commit()
+    return ""
+
+
+def _insert_macro(form: FormData, macros: MacroPicker, reply: ReplyState) -> tuple[ReplyState, str]:
+    """The reply form with the chosen macro inserted, or unchanged with the problem to show."""
+    picked = str(form.get("macro") or "")
+    choice = macros.find(parse_id(picked))
+    if not picked:
+        return reply, _("Choose a reply macro first.")
+    if choice is None:  # another tenant's, deleted, or never existed: all the same to the agent
+        return reply, _("This reply macro is not available.")
+    return reply.inserting(choice), ""
+
+
 async def ticket_page(request: Request) -> Response:
-    """A ticket with its whole thread (internal notes included), reply, status and assignment."""
+    """A ticket with its whole thread (internal notes included), reply, status and assignment.
+
+    The reply form also inserts a reply macro (``action=macro``): the page comes back with the macro's
+    text after what was typed; the macros inserted ride along and are counted when the reply is sent.
+    """
     staff: Staff = request.state.staff
     ticket_id = int(request.path_params["ticket_id"])
     tenant, ticket = await _load(request, ticket_id)
     portal = get_portal()
     error = ""
-    draft = ""
+    reply = ReplyState()
     async with portal.database.session(tenant.id) as db:
         ticket = await db.get(Ticket, ticket_id)  # type: ignore[assignment]
         candidates = await assignable_staff(db, tenant.id)
+        requester = await db.get(User, ticket.requester_user_id) if ticket.requester_user_id else None
+        macros = await picker_for(db, ticket, requester, staff)
         if request.method == "POST":
             form = await request.form()
             action = form.get("action")
+            if action in ("reply", "macro"):
+                reply = ReplyState.of(form, macros)
             if action == "reply":
-                body = str(form.get("body") or "").strip()[:10_000]
-                status = str(form.get("status") or "")
-                draft = body
-                files = ReplyForm().attachments
-                uploads = await read_uploads(form, files, Limits.for_tenant(tenant))
-                if not body:
-                    error = _("Write a message first.")
-                elif uploads is None:
-                    error = " ".join(str(message) for message in files.errors)
-                else:
-                    await staff_reply(
-                        db,
-                        tenant,
-                        ticket,
-                        staff,
-                        body=body,
-                        internal=form.get("internal") == "1",
-                        status=status if status in STATUSES else None,
-                        files=uploads,
-                        request=request,
-                    )
-                    await db.commit()
+                error = await _send_reply(request, db, tenant, ticket, form, reply)
+                if not error:
                     flash(request, _("Saved."), "success")
                     return redirect(request, f"/console/tickets/{ticket.id}")
+            elif action == "macro":
+                reply, error = _insert_macro(form, macros, reply)
             elif action == "status" and form.get("status") in STATUSES:
                 await staff_set_status(db, tenant, ticket, staff, str(form.get("status")), request=request)
                 await db.commit()
@@ -276,7 +326,6 @@ async def ticket_page(request: Request) -> Response:
             )
         )
         rating = await db.scalar(select(TicketRating).where(TicketRating.ticket_id == ticket.id))
-        requester = await db.get(User, ticket.requester_user_id) if ticket.requester_user_id else None
         account = await db.get(Account, ticket.account_id) if ticket.account_id else None
         recent_condition = (
             Ticket.requester_user_id == ticket.requester_user_id
@@ -309,7 +358,9 @@ async def ticket_page(request: Request) -> Response:
             "rating": rating,
             "breached": is_breached(ticket, utcnow()),
             "error": error,
-            "draft": draft,
+            "reply": reply,
+            "macros": macros,
+            "customer_language": language_names({macros.customer_locale})[macros.customer_locale],
         },
         status_code=400 if error else 200,
     )

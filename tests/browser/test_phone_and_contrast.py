@@ -5,7 +5,8 @@ Each portal's run signs in with every account ``portique demo`` prints, follows 
 (every kind of page once per portal; a provider's own pages once per account, as their content depends
 on the customer), and checks each page. A desktop pass then runs axe again where link-styled buttons
 stand in a page (the ✕ of a row, "request a copy", "ask to cancel"). The console pages are checked in
-the default theme on the operator host, and in each portal's theme on its own console.
+the default theme on the operator host, and in each portal's theme on its own console; they include
+the reply macros (``/console/macros``, the demo's macro of each language) and the queue's saved views.
 """
 
 from __future__ import annotations
@@ -369,6 +370,11 @@ def test_every_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_s
     for slug in PORTALS:  # the walk reached the pages behind each portal's sign-in
         assert sum(path.startswith(f"/t/{slug}/") for path in findings.visited) >= 12, (slug, findings.visited)
     assert any(path.startswith("/console/") for path in findings.visited)
+    # the reply macros (the demo's, one per language) and a ticket page with the macro choice
+    for page in ("/console/macros", "/console/macros/new", "/t/lumen/console/tickets"):
+        assert page in findings.visited, page
+    assert any(re.fullmatch(r"/console/macros/\d+", path) for path in findings.visited)
+    assert any(re.fullmatch(r"/t/[a-z]+/console/tickets/\d+", path) for path in findings.visited)
 
 
 def test_phone_menu_works_without_javascript(run_async, live_server, browser):
