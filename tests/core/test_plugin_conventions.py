@@ -45,6 +45,7 @@ def test_the_core_default_plugins_get_the_folders_of_their_package():
     core = ROOT / "core"
     assert plugins.template_dirs("identity") == [core / "identity" / "templates"]
     assert plugins.static_dirs() == {
+        "console": core / "console" / "static",
         "identity": core / "identity" / "static",
         "ticketing": core / "ticketing" / "static",
     }
