@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, quarantine, satisfaction, tickets, users
+from core.console import admin, approvals, auth, first_sign_in, quarantine, satisfaction, staff, tickets, users
 from core.console.auth import Handler, staff_required
 from core.web.redirects import redirect
 
@@ -38,6 +38,27 @@ def helpdesk_routes() -> list[BaseRoute]:
         Route("/console/quarantine", staff_required(quarantine.quarantine), name="console_quarantine"),
         Route("/console/quarantine/{mail_id:id}.eml", staff_required(quarantine.raw_message)),
         Route("/console/satisfaction", staff_required(satisfaction.satisfaction), name="console_satisfaction"),
+    ]
+
+
+def operators_only(handler: Handler) -> Handler:
+    """A staff-management page: operators on the operator host (a tenant's console answers 404), agents get 403."""
+    return staff_required(operator_host_only(handler), operator=True, agent_status=403)
+
+
+def staff_routes() -> list[BaseRoute]:
+    """Staff management, and a new staff member's way in (the mailed link, the two-step setup)."""
+    return [
+        Route("/console/staff", operators_only(staff.staff_list), name="console_staff"),
+        Route("/console/staff/new", operators_only(staff.staff_new), methods=["GET", "POST"]),
+        Route("/console/staff/{staff_id:id}", operators_only(staff.staff_page), methods=["GET", "POST"]),
+        Route(
+            "/console/password/{token}",
+            operator_host_only(first_sign_in.set_password),
+            methods=["GET", "POST"],
+            name="console_set_password",
+        ),
+        Route("/console/two-step", first_sign_in.two_step_setup, methods=["GET", "POST"], name="console_two_step"),
     ]
 
 
@@ -86,4 +107,5 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/audit", staff_required(admin.audit_log, operator=True)),
         Route("/console/outbox", staff_required(admin.outbox, operator=True)),
         *helpdesk_routes(),
+        *staff_routes(),
     ]
