@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from core.i18n import lazy_gettext as _l
-from core.identity.forms import MultiCheckboxField, confirm_password_field, name_field, new_password_field
+from core.identity.forms import EmailAddress, MultiCheckboxField, confirm_password_field, name_field, new_password_field
 from core.staff.models import StaffRole
 from core.web.forms import PortiqueForm
 
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch")]
+LANGUAGES = (("en", "English"), ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch"))
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def role_choices() -> list[tuple[str, Any]]:
+def role_choices() -> list[SelectChoice]:
     """The two roles, with what each may do."""
     return [
-        (StaffRole.AGENT.value, _l("Agent: the tickets of the chosen tenants (and categories)")),
-        (StaffRole.OPERATOR.value, _l("Operator: every tenant, and the administration pages")),
+        SelectChoice(StaffRole.AGENT.value, _l("Agent: the tickets of the chosen tenants (and categories)")),
+        SelectChoice(StaffRole.OPERATOR.value, _l("Operator: every tenant, and the administration pages")),
     ]
 
 
@@ -43,8 +44,8 @@ class StaffScopeForm(PortiqueForm):
 
     def offer(self, tenants: list[tuple[int, str]], categories: list[tuple[str, str]]) -> None:
         """Set the tenants and categories one may choose from."""
-        self.tenants.choices = tenants
-        self.categories.choices = categories
+        self.tenants.choices = [SelectChoice(value, label) for value, label in tenants]
+        self.categories.choices = [SelectChoice(value, label) for value, label in categories]
 
 
 class StaffCreateForm(StaffScopeForm):
@@ -52,11 +53,13 @@ class StaffCreateForm(StaffScopeForm):
 
     email = EmailField(
         _l("E-mail address"),
-        [InputRequired(message=_l("Enter the e-mail address.")), Length(max=254)],
+        [InputRequired(message=_l("Enter the e-mail address.")), Length(max=254), EmailAddress(special_use=True)],
         filters=[_strip],
     )
     name = name_field(_l("Name"))
-    locale = SelectField(_l("Language of the mails"), choices=LANGUAGES, default="en")
+    locale = SelectField(
+        _l("Language of the mails"), choices=[SelectChoice(code, name) for code, name in LANGUAGES], default="en"
+    )
 
 
 class SetPasswordForm(PortiqueForm):
