@@ -42,7 +42,7 @@ async def set_password(request: Request) -> Response:
             return await render(request, "console/link_problem.html", context, status_code=400)
         if request.method == "POST" and form.validate():
             try:
-                await set_password_with_link(db, raw, form.password.data)
+                await set_password_with_link(db, raw, form.password.data, request=request)
             except StaffError as exc:
                 form.password.errors = [exc.message]
             else:

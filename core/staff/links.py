@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
+from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.identity.passwords import hash_password
 from core.identity.tokens import TokenProblem, hash_token, new_raw_token, well_formed
@@ -56,8 +58,10 @@ async def check_link(db: AsyncSession, raw: str) -> LinkCheck:
     return LinkCheck(link, staff)
 
 
-async def set_password_with_link(db: AsyncSession, raw: str, password: str) -> LinkCheck:
-    """Use a link: the staff member's password becomes ``password`` (the caller commits).
+async def set_password_with_link(
+    db: AsyncSession, raw: str, password: str, *, request: Request | None = None
+) -> LinkCheck:
+    """Use a link: the staff member's password becomes ``password``, audited (the caller commits).
 
     Raises :class:`StaffError` for a password too weak, leaving the link unused.
     """
@@ -68,4 +72,13 @@ async def set_password_with_link(db: AsyncSession, raw: str, password: str) -> L
         raise StaffError("password", problem)
     check.link.used_at = utcnow()
     check.staff.password_hash = await hash_password(password)
+    audit(
+        db,
+        "console.staff_password_set",
+        request=request,
+        actor_type="staff",
+        actor_id=check.staff.id,
+        subject_type="staff",
+        subject_id=check.staff.id,
+    )
     return check
