@@ -23,9 +23,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from core.cli import main
+from core.console.demo import AGENT as DEMO_AGENT
 from core.identity.models import UserStatus
 from core.identity.users import create_user, find_user_by_email, find_user_by_username
-from core.console.demo import AGENT as DEMO_AGENT
 from core.staff.links import issue_link
 from core.staff.models import Staff
 from core.tenancy.service import create_tenant
