@@ -151,7 +151,9 @@ async def queue(request: Request) -> Response:
         kept = {k: v for k, v in filters.items() if v and k != "after"}
         kept["after"] = encode_cursor(rows[-1])
         next_query = urlencode(kept)
-    categories = sorted({c.code: c.name for t in tenants.values() for c in portal.categories(t)}.items())
+    mine: list[str] | None = request.state.staff_categories
+    offered = {c.code: c.name for t in tenants.values() for c in portal.categories(t) if mine is None or c.code in mine}
+    categories = sorted(offered.items())
     return await render(
         request,
         "console/queue.html",

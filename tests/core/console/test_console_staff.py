@@ -59,6 +59,9 @@ async def test_the_list_shows_role_scope_state_two_step_and_last_sign_in(operato
     assert "Set up" in olive
     assert "Never" not in olive
     assert 'href="/console/staff"' in page.text  # in the navigation
+    french = await operator_client.get("/console/staff", headers={"Accept-Language": "fr"})
+    assert "<h1>Personnel</h1>" in french.text
+    assert "Non configurée" in french.text
 
 
 async def test_an_operator_adds_an_agent_who_sets_a_password_and_signs_in(
@@ -135,6 +138,7 @@ async def test_scope_edit_and_category_scope_limits_the_agents_queue(
         await staff_login(client, agent)
         queue = await client.get("/console/tickets")
         assert billing.reference not in queue.text
+        assert f'<option value="{billing.category}"' not in queue.text  # nor offered as a filter
         assert (await client.get(f"/console/tickets/{billing.id}")).status_code == 404
 
 
