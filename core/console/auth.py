@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,9 +21,12 @@ from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
+from core.identity.totp import new_secret
 from core.portal import get_portal
-from core.staff.accounts import check_credentials, tenant_ids_of
+from core.staff.accounts import categories_of, check_credentials, tenant_ids_of
 from core.staff.models import Staff
+from core.staff.status import session_ended
+from core.staff.two_step import setup_due
 from core.web.forms import PortiqueForm
 from core.web.redirects import safe_next
 from core.web.rendering import prefixed, render
@@ -31,6 +35,8 @@ STAFF_LIFETIME = timedelta(hours=10)
 STAFF_IDLE = timedelta(minutes=30)
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+SETUP_TIME = timedelta(minutes=10)
+SETUP_KEY = "console:two_step_setup"
 _MISSING = object()
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -49,16 +55,20 @@ class StaffLoginForm(PortiqueForm):
 
 
 async def current_staff(request: Request) -> Staff | None:
-    """The active staff member signed in on this session, or ``None`` (cached on the request)."""
+    """The active staff member signed in on this session, or ``None`` (cached on the request).
+
+    The session of a staff member disabled since it began is signed out.
+    """
     cached = request.state._state.get("staff", _MISSING)
     if cached is not _MISSING:
         return cached  # type: ignore[no-any-return]
     staff = None
-    staff_id = request.state.session.staff_id
-    if staff_id is not None:
+    session = request.state.session
+    if session.staff_id is not None:
         async with get_portal().database.session() as db:
-            staff = await db.get(Staff, staff_id)
-        if staff is not None and not staff.active:
+            staff = await db.get(Staff, session.staff_id)
+        if staff is None or not staff.active or session_ended(staff, session.record.created_at):
+            session.sign_out()
             staff = None
     request.state.staff = staff
     return staff
@@ -74,10 +84,20 @@ async def visible_tenant_ids(request: Request, staff: Staff) -> list[int]:
     return allowed
 
 
-def staff_required(handler: Handler, *, operator: bool = False) -> Handler:
+async def _categories(staff: Staff) -> list[str] | None:
+    if staff.is_operator:
+        return None
+    async with get_portal().database.session() as db:
+        return await categories_of(db, staff)
+
+
+def staff_required(handler: Handler, *, operator: bool = False, agent_status: int = 404) -> Handler:
     """Send signed-out visitors to the console sign-in; 404 to staff without access to this tenant.
 
-    With ``operator=True`` agents get a 404 too (approvals, users, tenant administration, imports…).
+    With ``operator=True`` agents get ``agent_status`` (404: approvals, users, tenant administration,
+    imports…; 403 where the page's existence is no secret, like staff management). The handler finds
+    the staff member's tenants in ``request.state.staff_tenants`` and categories (``None``: every
+    category) in ``request.state.staff_categories``.
     """
 
     @functools.wraps(handler)
@@ -89,8 +109,9 @@ def staff_required(handler: Handler, *, operator: bool = False) -> Handler:
                 prefixed(request, "/console/login") + "?next=" + quote(here, safe=""), status_code=303
             )
         if operator and not staff.is_operator:
-            raise HTTPException(status_code=404)
+            raise HTTPException(status_code=agent_status)
         request.state.staff_tenants = await visible_tenant_ids(request, staff)
+        request.state.staff_categories = await _categories(staff)
         if request.state.tenant is not None and not request.state.staff_tenants:
             raise HTTPException(status_code=404)
         return await handler(request)
@@ -113,6 +134,39 @@ async def _recent_failures(email: str) -> int:
     return int(count or 0)
 
 
+async def start_staff_session(request: Request, db: AsyncSession, staff: Staff) -> None:
+    """Sign ``staff`` in on this session: the last sign-in is recorded and audited (``db`` commits)."""
+    staff.last_login_at = utcnow()
+    audit(
+        db,
+        "console.login",
+        request=request,
+        actor_type="staff",
+        actor_id=staff.id,
+        subject_type="staff",
+        subject_id=staff.id,
+    )
+    await db.commit()
+    request.state.session.sign_in(
+        staff_id=staff.id,
+        persistent=False,
+        lifetime=STAFF_LIFETIME,
+        idle=STAFF_IDLE,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    request.state.staff = staff
+
+
+def start_two_step_setup(request: Request, staff: Staff, target: str) -> Response:
+    """The password was right but ``staff`` has no authenticator yet: on to setting one up."""
+    request.state.session.set(
+        SETUP_KEY,
+        {"staff_id": staff.id, "secret": new_secret(), "next": target, "until": (utcnow() + SETUP_TIME).isoformat()},
+    )
+    return RedirectResponse(prefixed(request, "/console/two-step"), status_code=303)
+
+
 async def login(request: Request) -> Response:
     """The console sign-in page (e-mail, password, authenticator code)."""
     form = await StaffLoginForm.from_request(request)
@@ -127,39 +181,21 @@ async def login(request: Request) -> Response:
         else:
             async with get_portal().database.session() as db:
                 staff = await check_credentials(db, email, form.password.data, form.code.data or "")
-                tenant = request.state.tenant
+                if staff is not None and setup_due(staff):
+                    return start_two_step_setup(request, staff, target)
                 if staff is not None:
-                    staff.last_login_at = utcnow()
-                    audit(
-                        db,
-                        "console.login",
-                        request=request,
-                        actor_type="staff",
-                        actor_id=staff.id,
-                        subject_type="staff",
-                        subject_id=staff.id,
-                    )
-                else:
-                    audit(
-                        db,
-                        "console.login_failed",
-                        request=request,
-                        tenant_id=tenant.id if tenant else None,
-                        subject_type="staff",
-                        subject_id=email[:60],
-                    )
-                await db.commit()
-            if staff is not None:
-                request.state.session.sign_in(
-                    staff_id=staff.id,
-                    persistent=False,
-                    lifetime=STAFF_LIFETIME,
-                    idle=STAFF_IDLE,
-                    ip=client_ip(request),
-                    user_agent=request.headers.get("user-agent", ""),
+                    await start_staff_session(request, db, staff)
+                    return RedirectResponse(target, status_code=303)
+                tenant = request.state.tenant
+                audit(
+                    db,
+                    "console.login_failed",
+                    request=request,
+                    tenant_id=tenant.id if tenant else None,
+                    subject_type="staff",
+                    subject_id=email[:60],
                 )
-                request.state.staff = staff
-                return RedirectResponse(target, status_code=303)
+                await db.commit()
             problem = _("The e-mail, password or authenticator code is not correct.")
             status = 400
     elif request.method == "POST":

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, quarantine, satisfaction, tickets, users
+from core.console import admin, approvals, auth, first_sign_in, quarantine, satisfaction, staff, tickets, users
 from core.console.auth import Handler, staff_required
 from core.console.macros import pages as macro_pages
 from core.console.saved_views import pages as view_pages
@@ -63,6 +63,27 @@ def helper_routes() -> list[BaseRoute]:
     ]
 
 
+def operators_only(handler: Handler) -> Handler:
+    """A staff-management page: operators on the operator host (a tenant's console answers 404), agents get 403."""
+    return staff_required(operator_host_only(handler), operator=True, agent_status=403)
+
+
+def staff_routes() -> list[BaseRoute]:
+    """Staff management, and a new staff member's way in (the mailed link, the two-step setup)."""
+    return [
+        Route("/console/staff", operators_only(staff.staff_list), name="console_staff"),
+        Route("/console/staff/new", operators_only(staff.staff_new), methods=["GET", "POST"]),
+        Route("/console/staff/{staff_id:id}", operators_only(staff.staff_page), methods=["GET", "POST"]),
+        Route(
+            "/console/password/{token}",
+            operator_host_only(first_sign_in.set_password),
+            methods=["GET", "POST"],
+            name="console_set_password",
+        ),
+        Route("/console/two-step", first_sign_in.two_step_setup, methods=["GET", "POST"], name="console_two_step"),
+    ]
+
+
 def console_routes() -> list[BaseRoute]:
     """Every console page."""
     return [
@@ -109,4 +130,5 @@ def console_routes() -> list[BaseRoute]:
         Route("/console/outbox", staff_required(admin.outbox, operator=True)),
         *helpdesk_routes(),
         *helper_routes(),
+        *staff_routes(),
     ]

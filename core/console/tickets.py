@@ -84,9 +84,20 @@ def decode_cursor(value: str) -> tuple[datetime, int] | None:
         return None
 
 
-def queue_query(tenant_ids: list[int], filters: dict[str, str], staff: Staff, now: datetime) -> Select[Any]:
-    """The filtered queue, ordered by SLA due time then id (served by ``ix_ticketing_tickets_queue``)."""
+def queue_query(
+    tenant_ids: list[int],
+    filters: dict[str, str],
+    staff: Staff,
+    now: datetime,
+    categories: list[str] | None = None,
+) -> Select[Any]:
+    """The filtered queue, ordered by SLA due time then id (served by ``ix_ticketing_tickets_queue``).
+
+    ``categories`` limits it to an agent's ticket categories (``None``: every category).
+    """
     query = select(Ticket).where(Ticket.tenant_id.in_(tenant_ids))
+    if categories is not None:
+        query = query.where(Ticket.category.in_(categories))
     status = filters.get("status") or "active"
     if status == "active":
         query = query.where(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
@@ -143,7 +154,8 @@ async def queue_page(request: Request, params: Mapping[str, str], *, view_form: 
     now = utcnow()
     portal = get_portal()
     async with portal.database.session() as db:
-        rows = list(await db.scalars(queue_query(tenant_ids, filters, staff, now).limit(PAGE_SIZE + 1)))
+        query = queue_query(tenant_ids, filters, staff, now, request.state.staff_categories)
+        rows = list(await db.scalars(query.limit(PAGE_SIZE + 1)))
         tenants = {
             t.id: t for t in await db.scalars(select(Tenant).where(Tenant.id.in_(allowed)).order_by(Tenant.name))
         }
@@ -156,7 +168,9 @@ async def queue_page(request: Request, params: Mapping[str, str], *, view_form: 
         kept = {k: v for k, v in filters.items() if v and k != "after"}
         kept["after"] = encode_cursor(rows[-1])
         next_query = urlencode(kept)
-    categories = sorted({c.code: c.name for t in tenants.values() for c in portal.categories(t)}.items())
+    mine: list[str] | None = request.state.staff_categories
+    offered = {c.code: c.name for t in tenants.values() for c in portal.categories(t) if mine is None or c.code in mine}
+    categories = sorted(offered.items())
     return await render(
         request,
         "console/queue.html",
@@ -194,11 +208,14 @@ async def _all_assignable(tenant_ids: list[int]) -> list[Staff]:
 
 
 async def _load(request: Request, ticket_id: int) -> tuple[Tenant, Ticket]:
-    """The ticket if the staff member may see its tenant; 404 otherwise (never says it exists)."""
+    """The ticket if the staff member may see its tenant and category; 404 otherwise (never says it exists)."""
     async with get_portal().database.session() as db:
         ticket = await db.get(Ticket, ticket_id)
         tenant = await db.get(Tenant, ticket.tenant_id) if ticket is not None else None
+    categories: list[str] | None = request.state.staff_categories
     if ticket is None or tenant is None or ticket.tenant_id not in request.state.staff_tenants:
+        raise HTTPException(status_code=404)
+    if categories is not None and ticket.category not in categories:
         raise HTTPException(status_code=404)
     return tenant, ticket
 

@@ -22,14 +22,16 @@ class EmailAddress:
     An empty value passes (pair it with ``InputRequired`` when the address is required).
 
     :param message: the error shown next to the field (a translated default).
+    :param special_use: accept the ``.test`` domain too (staff of a private set-up).
     """
 
-    def __init__(self, message: Any = None) -> None:
+    def __init__(self, message: Any = None, *, special_use: bool = False) -> None:
         self.message = message
+        self.special_use = special_use
 
     def __call__(self, form: Any, field: Any) -> None:
         value = field.data
-        if value and not is_email_address(value):
+        if value and not is_email_address(value, special_use=self.special_use):
             raise ValidationError(str(self.message or _l("Enter a valid e-mail address, like name@example.com.")))
 
 

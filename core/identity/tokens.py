@@ -38,7 +38,7 @@ class TokenCheck:
         return self.problem is None
 
 
-# What :func:`issue_token` hands out (``secrets.token_urlsafe(32)``: 43 characters of the URL-safe
+# What :func:`new_raw_token` hands out (``secrets.token_urlsafe(32)``: 43 characters of the URL-safe
 # alphabet); anything else in a link was never issued and is not looked up.
 _WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
@@ -46,6 +46,11 @@ _WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{16,100}")
 def hash_token(raw: str) -> str:
     """The stored form of a token."""
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_raw_token() -> str:
+    """A fresh random token (256 bits, URL-safe) of the form :func:`well_formed` accepts."""
+    return secrets.token_urlsafe(32)
 
 
 def well_formed(raw: object) -> bool:
@@ -62,7 +67,7 @@ async def issue_token(
     payload: dict[str, Any] | None = None,
 ) -> str:
     """Create a token for ``purpose``; returns the raw value to put in a link (never stored)."""
-    raw = secrets.token_urlsafe(32)
+    raw = new_raw_token()
     db.add(
         ActionToken(
             token_hash=hash_token(raw),

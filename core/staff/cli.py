@@ -77,6 +77,7 @@ def staff_renew_totp(email: str) -> None:
             member = await db.scalar(select(Staff).where(Staff.email == email.strip().lower()))
             if member is not None:
                 member.totp_secret = new_secret()
+                member.totp_setup_due = False
                 audit(db, "console.totp_renewed", actor_type="system", subject_type="staff", subject_id=member.id)
                 await db.commit()
             return member

@@ -1,4 +1,5 @@
-"""Staff accounts of the operator console: operators see every tenant, agents the tenants given to them."""
+"""Staff accounts of the operator console: operators see every tenant, agents the tenants (and ticket
+categories) given to them, and the set-password links mailed to new staff."""
 
 from __future__ import annotations
 
@@ -33,11 +34,20 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when two-step sign-in was reset: the person sets it up again at the next sign-in.
+    totp_setup_due: Mapped[bool] = mapped_column(default=False)
+    # Sessions signed in before this moment are over (the account was disabled).
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def is_operator(self) -> bool:
         """Operators see and administer every tenant."""
         return self.role == StaffRole.OPERATOR
+
+    @property
+    def two_step_set_up(self) -> bool:
+        """Signing in asks for a code from an authenticator app."""
+        return bool(self.totp_secret)
 
 
 class StaffTenant(Base):
@@ -49,3 +59,27 @@ class StaffTenant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("console_staff.id", ondelete="CASCADE"), index=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+
+
+class StaffCategory(Base):
+    """A ticket category an agent works on; an agent without any works on every category."""
+
+    __tablename__ = "console_staff_categories"
+    __table_args__ = (UniqueConstraint("staff_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("console_staff.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(60))
+
+
+class StaffLink(Base):
+    """A single-use set-password link mailed to a staff member (only the token's SHA-256 is stored)."""
+
+    __tablename__ = "console_staff_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("console_staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)

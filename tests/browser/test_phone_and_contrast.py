@@ -6,7 +6,8 @@ Each portal's run signs in with every account ``portique demo`` prints, follows 
 on the customer), and checks each page. A desktop pass then runs axe again where link-styled buttons
 stand in a page (the ✕ of a row, "request a copy", "ask to cancel"). The console pages are checked in
 the default theme on the operator host, and in each portal's theme on its own console; they include
-the reply macros (``/console/macros``, the demo's macro of each language) and the queue's saved views.
+the reply macros (``/console/macros``, the demo's macro of each language), the queue's saved views, and
+the staff pages with their forms sent empty and the set-password page of a new staff member.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from core.cli import main
+from core.console.demo import AGENT as DEMO_AGENT
 from core.identity.models import UserStatus
 from core.identity.users import create_user, find_user_by_email, find_user_by_username
+from core.staff.links import issue_link
 from core.staff.models import Staff
 from core.tenancy.service import create_tenant
 from core.testing import LiveServer, accessibility_problems, horizontal_overflow, tenant_by_slug
@@ -62,6 +65,7 @@ class Demo:
 
     accounts: dict[str, list[DemoAccount]] = field(default_factory=dict)
     operator: tuple[str, str] = ("", "")
+    staff_link: str = ""  # a set-password link of the demo agent (the page a new staff member opens)
 
 
 def _parse_demo(output: str) -> Demo:
@@ -109,6 +113,9 @@ def _seed(run_async: Any, server: LiveServer) -> tuple[Demo, str]:
             operator = await db.scalar(select(Staff).where(Staff.email == demo.operator[0]))
             assert operator is not None
             operator.totp_secret = secret
+            agent = await db.scalar(select(Staff).where(Staff.email == DEMO_AGENT))
+            assert agent is not None
+            demo.staff_link = "/console/password/" + await issue_link(db, agent)
             await db.commit()
         demo.accounts["acme"] = [DemoAccount("ada@acme.example", "a long passphrase 2026", console=False)]
         for slug, accounts in demo.accounts.items():
@@ -299,6 +306,20 @@ def check_menu(page: Any, findings: Findings) -> None:
         findings.problems.append(f"{where}: Escape does not close the menu")
 
 
+def _staff_forms(page: Any, server: LiveServer, demo: Demo, findings: Findings) -> None:
+    """The staff pages' forms sent empty (the error summary and the messages next to the fields), and the
+    set-password page a new staff member opens from the mailed link."""
+    page.goto(server.url + "/console/staff/new")
+    with page.expect_navigation():
+        page.locator("main form.stacked button[type=submit]").click()
+    check_page(page, findings, phone=True)
+    page.context.clear_cookies()
+    page.goto(server.url + demo.staff_link)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    check_page(page, findings, phone=True)
+
+
 PORTALS = ["lumen", "luminus", "omicron", "videotron", "acme"]  # acme: no provider plugin, the default theme
 
 
@@ -338,6 +359,7 @@ def check_portal(browser: Any, server: LiveServer, demo: Demo, secret: str, slug
         sign_in_operator(page, server, demo, secret)
         findings.account = "operator"
         operator_host.crawl(("/console",), "operator", scope="/console")
+        _staff_forms(page, server, demo, findings)
     phone.close()
 
     desktop = browser.new_context(viewport=DESKTOP, locale="en-US")
@@ -375,6 +397,8 @@ def test_every_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_s
         assert page in findings.visited, page
     assert any(re.fullmatch(r"/console/macros/\d+", path) for path in findings.visited)
     assert any(re.fullmatch(r"/t/[a-z]+/console/tickets/\d+", path) for path in findings.visited)
+    for staff_page in ("/console/staff", "/console/staff/new", "/console/password/"):
+        assert any(path.startswith(staff_page) for path in findings.visited), staff_page
 
 
 def test_phone_menu_works_without_javascript(run_async, live_server, browser):

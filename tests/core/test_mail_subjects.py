@@ -57,7 +57,7 @@ CORE_MAILS = templates(ROOT / "core")
 SAMPLE_NAMES = (
     *("user", "holder", "account", "ticket", "row", "order", "mandate", "message", "person", "request"),
     *("device", "invoice", "advance", "link", "path", "serial", "subject", "name", "staff", "legacy"),
-    *("record", "customer", "buyer", "contact"),
+    *("record", "customer", "buyer", "contact", "inviter"),
 )
 
 
