@@ -190,6 +190,8 @@ def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
 def portique_stylesheets(tenant: Tenant) -> list[str]:
     """Extra stylesheets for every page of the tenant, after the theme's.
 
+    Asked once per tenant configuration and kept: answer from the tenant alone, not from the request.
+
     :param tenant: the current tenant.
     :return: URLs (usually ``/static/plugins/<name>/<file>.css``).
     """

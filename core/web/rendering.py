@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 from core.i18n import current_locale
 from core.identity.current import current_user
 from core.plugins import flatten
-from core.portal import get_portal
+from core.portal import Portal, get_portal
 from core.tenancy.models import Tenant
 from core.web.nav import NavItem
 from core.web.templating import bind_csrf_token
@@ -68,6 +68,15 @@ def _locale_choices(locales: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((code, name[:1].upper() + name[1:]) for code, name in names)
 
 
+def tenant_stylesheets(portal: Portal, tenant: Tenant) -> list[str]:
+    """The stylesheets the tenant's plugins add, asked once per tenant configuration (they depend on nothing else)."""
+    key = ("stylesheets", tenant.id, tenant.updated_at)
+    found: list[str] | None = portal.cache.get(key)
+    if found is None:
+        found = portal.cache[key] = flatten(portal.hooks(tenant).portique_stylesheets(tenant=tenant))
+    return found
+
+
 async def page_context(request: Request, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the base layout needs, plus ``context``."""
     portal = get_portal()
@@ -80,7 +89,7 @@ async def page_context(request: Request, context: Mapping[str, Any] | None = Non
         items: list[NavItem] = flatten(hooks.portique_nav_items(tenant=tenant, user=user))
         placed = [replace(item, path=nav_path(request, item)) for item in items]
         nav = sorted(placed, key=lambda item: (item.order, item.path))
-        stylesheets = flatten(hooks.portique_stylesheets(tenant=tenant))
+        stylesheets = tenant_stylesheets(portal, tenant)
     theme = portal.theme(tenant)
     csrf_token = request.state.session.csrf_token
     bind_csrf_token(csrf_token)
