@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.plugins import PluginManager, flatten
 from core.settings import Settings
@@ -17,6 +17,7 @@ from core.web.themes import load_theme
 if TYPE_CHECKING:  # the types of what the portal holds; ``core.wiring`` builds them
     from babel.support import Translations
     from jinja2 import Environment
+    from starlette.routing import Router
 
     from core.db.engine import Database
     from core.hook_relay import HookRelay
@@ -26,10 +27,19 @@ if TYPE_CHECKING:  # the types of what the portal holds; ``core.wiring`` builds 
     from core.tenancy.models import Tenant
     from core.tenancy.registry import TenantRegistry
     from core.ticketing.categories import TicketCategory
-    from core.web.routing import TenantRouters
     from core.web.templating import Templates
 
 _current: ContextVar[Portal] = ContextVar("portique_portal")
+
+
+class TenantRouting(Protocol):
+    """What the portal keeps of the tenants' routing (``core.web.routing.TenantRouters`` implements it)."""
+
+    def router_for(self, tenant: Tenant) -> Router:
+        """The tenant's router."""
+
+    def path_for(self, tenant: Tenant, name: str, /, **params: object) -> str:
+        """The path inside the tenant of its page ``name``."""
 
 
 def get_portal() -> Portal:
@@ -50,7 +60,7 @@ class Portal:
     session_store: SessionStore
     mail_backend: MailBackend
     cache: dict[Any, Any] = field(default_factory=dict)
-    routers: TenantRouters = field(init=False)
+    routers: TenantRouting = field(init=False)
 
     def activate(self) -> None:
         """Make this portal the current one (for the request, job or command in progress)."""
