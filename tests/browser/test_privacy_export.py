@@ -36,7 +36,8 @@ def test_fr_luminus_customer_exports_and_downloads_their_data(run_async, live_se
     assert horizontal_overflow(page) == 0
     check_accessibility(page)
 
-    (mail,) = live_server.wait_for_mail("luminus", count=1, timeout=40)  # the worker's job runs every 10 s
+    # the worker's job runs every 10 s, then renders every invoice PDF: give a loaded machine time
+    (mail,) = live_server.wait_for_mail("luminus", count=1, timeout=120)
     assert mail["Subject"] == "L’exportation de vos données est prête"
     link = next(link for link in mail_links(mail) if "/profile/export/" in link)
     with page.expect_download() as info:
