@@ -31,6 +31,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.approvals.plugin",
     "core.ticketing.plugin",
     "core.console.plugin",
+    "core.oidc.plugin",
     "core.devmail.plugin",
 )
 

@@ -249,3 +249,11 @@ def test_hook_portique_activation_policy():
 
 def test_hook_portique_account_users_policy():
     _first("portique_account_users_policy", lambda tenant, account: ANSWER, account=None)
+
+
+async def test_hook_portique_oidc_claims():
+    plugins = _probe(portique_oidc_claims=lambda tenant, user, scopes, db: {"probe_level": len(scopes)})
+    answers = plugins.for_tenant(_tenant()).portique_oidc_claims(
+        tenant=_tenant(), user=None, scopes=["openid", "profile"], db=None
+    )
+    assert {"probe_level": 2} in [await _answered(answer) for answer in answers]
