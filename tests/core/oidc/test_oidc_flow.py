@@ -169,10 +169,8 @@ async def test_consent_for_third_party_remembered_skipped_for_first_party(
     await code_flow(app, customer, "alpha.test", partner)  # remembered: no page the second time
 
     french = browser("alpha.test")
+    french.headers["Accept-Language"] = "fr"
     await signed_in(french)
-    await french.post(
-        "/profile/locale", data={"csrf_token": csrf_of((await french.get("/profile")).text), "locale": "fr"}
-    )
     other = await make_client(tenants["alpha"])
     rp2 = relying_party(app, "alpha.test", other)
     url2, _ = rp2.create_authorization_url("https://alpha.test/oidc/authorize", code_verifier=generate_token(48))
