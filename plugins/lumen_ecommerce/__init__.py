@@ -26,6 +26,7 @@ from core.api import (
     lazy_gettext,
 )
 from plugins.lumen_ecommerce import models as _models  # noqa: F401 - registers the tables
+from plugins.lumen_ecommerce.oidc_claims import lumen_claims
 from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
 
@@ -167,3 +168,10 @@ def portique_demo_data(tenant: Tenant, db: AsyncSession) -> Any:
     from plugins.lumen_ecommerce.demo import create_demo_data
 
     return create_demo_data(tenant, db)
+
+
+@hookimpl
+async def portique_oidc_claims(
+    tenant: Tenant, user: User, scopes: list[str], db: AsyncSession
+) -> dict[str, Any] | None:
+    return await lumen_claims(user, scopes, db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.api import (
     Account,
@@ -25,6 +25,7 @@ from core.api import gettext as _
 from plugins.videotron_business import models as _models  # noqa: F401 - registers the tables
 from plugins.videotron_business import rules
 from plugins.videotron_business.backend import LocalBackend, VideotronBackend
+from plugins.videotron_business.oidc_claims import videotron_claims
 
 if TYPE_CHECKING:
     import click
@@ -176,3 +177,8 @@ def portique_cli(group: click.Group) -> None:
     from plugins.videotron_business.cli import videotron
 
     group.add_command(videotron)
+
+
+@hookimpl
+def portique_oidc_claims(tenant: Tenant, user: User, scopes: list[str]) -> dict[str, Any] | None:
+    return videotron_claims(user, scopes)
