@@ -33,7 +33,7 @@ def redirect_uri_problem(uri: str) -> str | None:
     return None
 
 
-def client_problems(name: str, redirect_uris: list[str]) -> dict[str, str]:
+def client_problems(name: str, redirect_uris: list[str], logout_uris: list[str] | None = None) -> dict[str, str]:
     """The registration form's problems by field."""
     errors: dict[str, str] = {}
     if not name:
@@ -46,6 +46,11 @@ def client_problems(name: str, redirect_uris: list[str]) -> dict[str, str]:
         problem = redirect_uri_problem(uri)
         if problem:
             errors["redirect_uris"] = problem
+            break
+    for uri in logout_uris or []:
+        problem = redirect_uri_problem(uri)
+        if problem:
+            errors["logout_uris"] = problem
             break
     return errors
 

@@ -20,6 +20,14 @@ from core.web.flow import flash
 from core.web.redirects import redirect
 from core.web.rendering import render
 
+EMPTY_FORM: dict[str, object] = {
+    "name": "",
+    "redirect_uris": "",
+    "logout_uris": "",
+    "confidential": True,
+    "first_party": False,
+}
+
 
 def _lines(value: object) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
@@ -32,7 +40,7 @@ async def clients(request: Request) -> Response:
         raise HTTPException(status_code=404)  # clients belong to a tenant: its own /console
     staff: Staff = request.state.staff
     errors: dict[str, str] = {}
-    values = {"name": "", "redirect_uris": "", "confidential": True, "first_party": False}
+    values = EMPTY_FORM
     created = None
     async with get_portal().database.session(tenant.id) as db:
         if request.method == "POST":
@@ -40,11 +48,13 @@ async def clients(request: Request) -> Response:
             values = {
                 "name": str(form.get("name") or "").strip(),
                 "redirect_uris": str(form.get("redirect_uris") or ""),
+                "logout_uris": str(form.get("logout_uris") or ""),
                 "confidential": form.get("kind") != "public",
                 "first_party": form.get("first_party") == "1",
             }
             uris = _lines(values["redirect_uris"])
-            errors = client_problems(str(values["name"]), uris)
+            logout_uris = _lines(values["logout_uris"])
+            errors = client_problems(str(values["name"]), uris, logout_uris)
             if not errors:
                 created = await register_client(
                     db,
@@ -52,6 +62,7 @@ async def clients(request: Request) -> Response:
                     redirect_uris=uris,
                     confidential=bool(values["confidential"]),
                     first_party=bool(values["first_party"]),
+                    post_logout_redirect_uris=logout_uris,
                 )
                 audit(
                     db,
@@ -65,7 +76,7 @@ async def clients(request: Request) -> Response:
                     public=created.client.is_public,
                 )
                 await db.commit()
-                values = {"name": "", "redirect_uris": "", "confidential": True, "first_party": False}
+                values = EMPTY_FORM
         rows = list(await db.scalars(select(OidcClient).order_by(OidcClient.name)))
     return await render(
         request,

@@ -44,6 +44,7 @@ def metadata(tenant: Tenant) -> dict[str, Any]:
         "userinfo_endpoint": f"{issuer}/oidc/userinfo",
         "revocation_endpoint": f"{issuer}/oidc/revoke",
         "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "end_session_endpoint": f"{issuer}/oidc/logout",
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "refresh_token"],

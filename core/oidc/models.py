@@ -51,6 +51,11 @@ class OidcClient(ClientMixin, TenantOwned, Base):
         """A public client (a browser or mobile app) has no secret and must use PKCE."""
         return self.secret_digest is None
 
+    @property
+    def client_metadata(self) -> dict[str, Any]:
+        """The registered metadata Authlib's end-session endpoint reads (post-logout addresses)."""
+        return {"post_logout_redirect_uris": self.post_logout_redirect_uris}
+
     # -- Authlib's ClientMixin ---------------------------------------------------------------
 
     def get_client_id(self) -> str:

@@ -6,7 +6,7 @@ import click
 from starlette.routing import BaseRoute, Route
 
 from core.hookspecs import hookimpl
-from core.oidc import consent, console, endpoints
+from core.oidc import consent, console, endpoints, logout
 from core.oidc import models as _models  # noqa: F401 - registers the tables
 from core.oidc.cli import oidc
 from core.plugin_info import PluginInfo
@@ -26,6 +26,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/oidc/token", endpoints.token, methods=["POST"], name="oidc_token"),
         Route("/oidc/userinfo", endpoints.userinfo, methods=["GET", "POST"], name="oidc_userinfo"),
         Route("/oidc/revoke", endpoints.revoke, methods=["POST"], name="oidc_revoke"),
+        Route("/oidc/logout", logout.logout, methods=["GET", "POST"], name="oidc_logout"),
         *console.console_routes(),
     ]
 

@@ -17,6 +17,7 @@ from core.tenancy.models import Tenant
 
 PASSWORD = "correct horse battery"
 CALLBACK = "https://rp.example/callback"
+AFTER_LOGOUT = "https://rp.example/bye"
 
 
 @pytest.fixture
@@ -61,7 +62,12 @@ def make_client(portal: Portal) -> Callable[..., Awaitable[Registered]]:
     async def make(tenant: Tenant, *, confidential: bool = True, first_party: bool = False) -> Registered:
         async with portal.database.session(tenant.id) as db:
             registered = await register_client(
-                db, name="Partner app", redirect_uris=[CALLBACK], confidential=confidential, first_party=first_party
+                db,
+                name="Partner app",
+                redirect_uris=[CALLBACK],
+                confidential=confidential,
+                first_party=first_party,
+                post_logout_redirect_uris=[AFTER_LOGOUT],
             )
             await db.commit()
         return registered
