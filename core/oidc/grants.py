@@ -13,7 +13,7 @@ from typing import Any
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode, UserInfo
-from joserfc.jwk import ECKey
+from joserfc.jwk import RSAKey
 from sqlalchemy import select, update
 
 from core.db.base import utcnow
@@ -159,7 +159,7 @@ class TenantOpenIDCode(OpenIDCode):
     def get_encode_header(self, client: OidcClient) -> dict[str, str]:
         return {"alg": ALGORITHM, "kid": signing_key(self.context.db).kid, "typ": "JWT"}
 
-    def resolve_client_private_key(self, client: OidcClient) -> ECKey:
+    def resolve_client_private_key(self, client: OidcClient) -> RSAKey:
         return private_key(signing_key(self.context.db))
 
     def get_client_claims(self, client: OidcClient) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Per-tenant signing keys: ES256 pairs, the private half encrypted at rest, rotation, the published JWKS.
+"""Per-tenant signing keys: RS256 pairs (RSA 2048; OpenID Connect Discovery requires RS256), the private half encrypted at rest, rotation, the published JWKS.
 
 The newest unretired key signs. ``rotate`` retires it and makes a new one; a retired key stays in
 the JWKS for :data:`PUBLISHED_AFTER_RETIREMENT`, longer than any ID token it signed lives.
@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
-from joserfc.jwk import ECKey
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,8 +21,8 @@ from core.db.base import utcnow
 from core.oidc.models import OidcKey
 from core.portal import get_portal
 
-ALGORITHM = "ES256"
-CURVE = "P-256"
+ALGORITHM = "RS256"
+KEY_BITS = 2048
 ID_TOKEN_LIFETIME = timedelta(hours=1)
 PUBLISHED_AFTER_RETIREMENT = ID_TOKEN_LIFETIME + timedelta(minutes=5)
 
@@ -35,17 +35,17 @@ def _fernet() -> Fernet:
 
 def new_key() -> OidcKey:
     """A fresh key pair as a row (not yet added to a session)."""
-    key = ECKey.generate_key(CURVE)
+    key = RSAKey.generate_key(KEY_BITS)
     kid = key.thumbprint()
     public = {**key.as_dict(private=False), "kid": kid, "alg": ALGORITHM, "use": "sig"}
     encrypted = _fernet().encrypt(json.dumps(key.as_dict(private=True)).encode()).decode()
     return OidcKey(kid=kid, alg=ALGORITHM, private_jwk_encrypted=encrypted, public_jwk=public)
 
 
-def private_key(row: OidcKey) -> ECKey:
+def private_key(row: OidcKey) -> RSAKey:
     """The private key of a row, decrypted."""
     data = json.loads(_fernet().decrypt(row.private_jwk_encrypted.encode()))
-    return ECKey.import_key(data, {"kid": row.kid, "alg": row.alg})
+    return RSAKey.import_key(data, {"kid": row.kid, "alg": row.alg})
 
 
 def signing_key(db: Session) -> OidcKey:

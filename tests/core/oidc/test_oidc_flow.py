@@ -10,6 +10,7 @@ import pytest
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+from authlib.oidc.discovery import OpenIDProviderMetadata
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -68,7 +69,7 @@ async def id_claims(app: Any, host: str, id_token: str, audience: str) -> dict:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"https://{host}") as http:
         config = (await http.get("/.well-known/openid-configuration")).json()
         keys = KeySet.import_key_set((await http.get(config["jwks_uri"].replace(f"https://{host}", ""))).json())
-    decoded = jwt.decode(id_token, keys, algorithms=["ES256"])
+    decoded = jwt.decode(id_token, keys, algorithms=["RS256"])
     jwt.JWTClaimsRegistry(iss={"essential": True, "value": config["issuer"]}, aud={"value": audience}).validate(
         decoded.claims
     )
@@ -186,3 +187,4 @@ async def test_discovery_under_the_tenant_path(app, make_tenant):
         config = (await http.get("/t/gamma/.well-known/openid-configuration")).json()
     assert config["issuer"] == "https://portal.test/t/gamma"
     assert config["token_endpoint"] == "https://portal.test/t/gamma/oidc/token"
+    OpenIDProviderMetadata(config).validate()  # Authlib's check of OpenID Connect Discovery 1.0
