@@ -1,4 +1,6 @@
-"""Per-tenant signing keys: RS256 pairs (RSA 2048; OpenID Connect Discovery requires RS256), the private half encrypted at rest, rotation, the published JWKS.
+"""Per-tenant signing keys: RS256 pairs, the private half encrypted at rest, rotation, the published JWKS.
+
+RS256 (RSA 2048): OpenID Connect Discovery requires every provider to offer it.
 
 The newest unretired key signs. ``rotate`` retires it and makes a new one; a retired key stays in
 the JWKS for :data:`PUBLISHED_AFTER_RETIREMENT`, longer than any ID token it signed lives.
