@@ -187,6 +187,24 @@ def portique_dashboard_widgets(tenant: Tenant, user: User) -> list[Widget]:
 
 
 @hookspec
+def portique_oidc_claims(
+    tenant: Tenant, user: User, scopes: list[str], db: AsyncSession
+) -> Awaitable[dict[str, Any]] | dict[str, Any] | None:
+    """Claims the plugin adds to the user's ID token and userinfo answer (*async-capable*).
+
+    Called when the tenant's OpenID Connect provider signs a customer in to another application.
+    Name claims after the plugin (``lumen_customer_number``) and answer only for the scopes that
+    cover them; a claim the core sets (``sub``, ``email``, ``name``…) is never replaced.
+
+    :param tenant: the current tenant.
+    :param user: the signed-in user.
+    :param scopes: the scopes the client was granted (``openid``, ``profile``, ``email``…).
+    :param db: a tenant-scoped session, to read the user's accounts or the plugin's tables.
+    :return: a mapping of claim name to a JSON value, or ``None``.
+    """
+
+
+@hookspec
 def portique_stylesheets(tenant: Tenant) -> list[str]:
     """Extra stylesheets for every page of the tenant, after the theme's.
 

@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.ticketing.plugin",
     "core.privacy.plugin",
     "core.console.plugin",
+    "core.oidc.plugin",
     "core.devmail.plugin",
 )
 

@@ -27,6 +27,7 @@ from core.api import (
     lazy_gettext,
 )
 from plugins.lumen_ecommerce import models as _models  # noqa: F401 - registers the tables
+from plugins.lumen_ecommerce.oidc_claims import lumen_claims
 from plugins.lumen_ecommerce.settings import NAME, LumenSettings
 
 
@@ -175,3 +176,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from plugins.lumen_ecommerce.privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+async def portique_oidc_claims(
+    tenant: Tenant, user: User, scopes: list[str], db: AsyncSession
+) -> dict[str, Any] | None:
+    return await lumen_claims(user, scopes, db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.api import (
     Account,
@@ -26,6 +26,7 @@ from core.api import gettext as _
 from plugins.videotron_business import models as _models  # noqa: F401 - registers the tables
 from plugins.videotron_business import rules
 from plugins.videotron_business.backend import LocalBackend, VideotronBackend
+from plugins.videotron_business.oidc_claims import videotron_claims
 
 if TYPE_CHECKING:
     import click
@@ -184,3 +185,8 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from plugins.videotron_business.privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+def portique_oidc_claims(tenant: Tenant, user: User, scopes: list[str]) -> dict[str, Any] | None:
+    return videotron_claims(user, scopes)

@@ -423,3 +423,83 @@ def test_phone_menu_works_without_javascript(run_async, live_server, browser):
     page.wait_for_url("**/t/acme/login")
     assert page.locator("h1").is_visible()
     context.close()
+
+
+def test_oidc_consent_and_console_pages_fit_a_phone_and_pass_axe(run_async, live_server, browser):
+    """The OIDC pages no link leads to (consent, sign-out confirmation, a broken request) and the
+    console's client pages, in every theme."""
+    from core.oidc.clients import register_client
+    from core.staff.accounts import create_staff
+    from core.web.themes import available_themes
+
+    secret = pyotp.random_base32()
+    themes = available_themes()
+    client_ids: dict[str, str] = {}
+
+    async def body(portal: Any) -> None:
+        async with portal.database.session() as db:
+            for theme in themes:
+                await create_tenant(db, portal.plugins, slug=f"oidc-{theme}", name="Portal", theme=theme)
+            operator = await create_staff(
+                db, email="op@ops.test", name="Op", password="op password 2026", role="operator"
+            )
+            operator.totp_secret = secret
+            await db.commit()
+        for theme in themes:
+            tenant = await tenant_by_slug(portal, f"oidc-{theme}")
+            async with portal.database.session(tenant.id) as db:
+                await create_user(
+                    db, email="ada@example.com", password="a long passphrase 2026", status=UserStatus.ACTIVE
+                )
+                registered = await register_client(
+                    db,
+                    name="Partner app",
+                    redirect_uris=["https://rp.example/cb"],
+                    confidential=True,
+                    first_party=False,
+                )
+                client_ids[theme] = registered.client.client_id
+                await db.commit()
+
+    run_async(body)
+    findings = Findings()
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    for theme in themes:
+        prefix = f"/t/oidc-{theme}"
+        sign_in(page, live_server, prefix, DemoAccount("ada@example.com", "a long passphrase 2026", console=False))
+        query = (
+            f"response_type=code&client_id={client_ids[theme]}&scope=openid+profile+email"
+            f"&code_challenge={'a' * 43}&code_challenge_method=S256&redirect_uri="
+        )
+        for path in (
+            f"/oidc/authorize?{query}https%3A%2F%2Frp.example%2Fcb",  # the consent page
+            f"/oidc/authorize?{query}https%3A%2F%2Felsewhere.example%2F",  # an unregistered address
+            "/oidc/logout",  # the sign-out confirmation
+        ):
+            page.goto(live_server.url + prefix + path)
+            assert page.locator("main h1").is_visible(), page.content()
+            findings.visited.append(prefix + path)
+            check_page(page, findings, phone=True)
+        page.context.clear_cookies()
+        page.goto(live_server.url + prefix + "/console/login")
+        page.fill("#email", "op@ops.test")
+        page.fill("#password", "op password 2026")
+        page.fill("#code", pyotp.TOTP(secret).now())
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        page.goto(live_server.url + prefix + "/console/oidc/clients")
+        check_page(page, findings, phone=True)
+        page.fill("#c-uris", "http://shop.example/cb")  # refused: the error messages
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        check_page(page, findings, phone=True)
+        page.fill("#c-name", "Shop")
+        page.fill("#c-uris", "https://shop.example/cb")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        assert "Client secret" in page.content()
+        check_page(page, findings, phone=True)
+    context.close()
+    assert not findings.problems, findings.report()

@@ -263,3 +263,11 @@ async def test_hook_portique_export_user_data():
     assert part.data == {"owner": "ada"}
     assert part.files[0].content == b"%PDF"
     assert plugins.hook_implemented("probe", "portique_export_user_data")
+
+
+async def test_hook_portique_oidc_claims():
+    plugins = _probe(portique_oidc_claims=lambda tenant, user, scopes, db: {"probe_level": len(scopes)})
+    answers = plugins.for_tenant(_tenant()).portique_oidc_claims(
+        tenant=_tenant(), user=None, scopes=["openid", "profile"], db=None
+    )
+    assert {"probe_level": 2} in [await _answered(answer) for answer in answers]
