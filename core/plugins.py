@@ -28,6 +28,7 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.web.plugin",
     "core.identity.plugin",
+    "core.consent.plugin",
     "core.approvals.plugin",
     "core.ticketing.plugin",
     "core.console.plugin",

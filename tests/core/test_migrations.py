@@ -102,7 +102,7 @@ def test_every_migrations_folder_is_a_branch_with_a_labelled_first_revision() ->
     answers = plugins.hook.portique_migrations_dir()  # the web plugin's: the core's own branch
     assert [set(answer) for answer in answers] == [{"core"}]
     dirs = branch_dirs(plugins)
-    assert set(dirs) == {"core", "identity", "approvals", "ticketing", "console", *plugins.provider_names}
+    assert set(dirs) == {"core", "identity", "approvals", "ticketing", "consent", "console", *plugins.provider_names}
     for label, (owner, folder) in dirs.items():
         assert owner == label or label == "core"
         first = sorted(Path(folder).glob("*_0001_*.py"))
