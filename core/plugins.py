@@ -31,6 +31,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.consent.plugin",
     "core.approvals.plugin",
     "core.ticketing.plugin",
+    "core.retention.plugin",
     "core.console.plugin",
     "core.devmail.plugin",
 )
