@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from core.tenancy.models import Tenant
 
@@ -16,6 +16,14 @@ class ConsentSettings(BaseModel):
     terms_url: str = Field(default="", max_length=500)
     privacy_version: str = Field(default="", max_length=VERSION_MAX)
     privacy_url: str = Field(default="", max_length=500)
+
+    @field_validator("terms_url", "privacy_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """An address customers can open: empty, or ``https://`` / ``http://``."""
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("use an address starting with https://")
+        return value
 
 
 def consent_settings(tenant: Tenant) -> ConsentSettings:

@@ -147,3 +147,12 @@ async def test_the_versions_are_checked_when_the_tenant_is_saved(tenant, portal)
         with pytest.raises(TenantError) as raised:
             await update_tenant(db, portal.plugins, fresh, settings={"consent": {"terms_version": "x" * 41}})
     assert raised.value.field == "settings.consent.terms_version"
+
+
+async def test_the_documents_addresses_are_web_addresses(tenant, portal):
+    async with portal.database.session() as db:
+        fresh = await db.get(Tenant, tenant.id)
+        assert fresh is not None
+        with pytest.raises(TenantError) as raised:
+            await update_tenant(db, portal.plugins, fresh, settings={"consent": {"terms_url": "javascript:alert(1)"}})
+    assert raised.value.field == "settings.consent.terms_url"
