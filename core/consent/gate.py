@@ -41,6 +41,6 @@ async def consent_redirect(request: Request, user_id: int) -> Response | None:
     if not due:
         remember_accepted(request, key)
         return None
-    here = request.url.path + ("?" + request.url.query if request.url.query else "")
     root = request.scope.get("root_path", "")
+    here = request.url.path.removeprefix(root) + ("?" + request.url.query if request.url.query else "")
     return RedirectResponse(f"{root}{CONSENT_PATH}?next={quote(here, safe='')}", status_code=303)
