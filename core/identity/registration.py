@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from core.audit.service import record as audit
-from core.consent.documents import current_documents
+from core.consent.documents import registration_documents
 from core.consent.records import REGISTRATION, record_acceptance
 from core.db.base import utcnow
 from core.identity.approval import request_approval
@@ -52,7 +52,8 @@ async def register_user(
 ) -> Outcome:
     """Register ``user`` (just created with ``create_user``, in ``db``'s transaction; the caller commits).
 
-    Records the acceptance of the tenant's current documents (user, version, time, IP; audited
+    Records the acceptance of the tenant's current documents and of the plugins' own
+    (``portique_consent_documents``; user, version, time, IP; audited
     ``consent.accepted``), audits ``identity.registered``, fires ``registered`` with ``data`` (the
     form's public values), then follows the activation policy: a confirmation link
     (``portique_send_confirmation`` lets a plugin send its own), the operators' queue, or
@@ -64,7 +65,7 @@ async def register_user(
     """
     activation = policy or activation_policy(tenant, user)
     await db.flush()  # the user's id, for its consent records
-    record_acceptance(db, tenant, user.id, current_documents(tenant), via=REGISTRATION, request=request)
+    record_acceptance(db, tenant, user.id, registration_documents(tenant), via=REGISTRATION, request=request)
     audit(db, "identity.registered", request=request, tenant_id=tenant.id, subject_type="user", subject_id=user.id)
     await fire(db, tenant, "registered", user, data)
     if activation.email_confirmation:

@@ -319,4 +319,7 @@ async def test_lumen_provisioning_after_approval(reference, make_tenant, tenant_
         decision = {"csrf_token": csrf_of(card.text), "decision": "approve"}
         assert (await console.post(f"/console/approvals/{approval.id}", data=decision)).status_code == 303
     for email in ("emilie.cote@tremblay.example", "luc.gagne@tremblay.example"):
-        assert await trace(portal, recorder, tenant, email) == reference["direct"], email
+        found = await trace(portal, recorder, tenant, email)
+        assert (found.events, found.audit) == (reference["direct"].events, reference["direct"].audit), email
+        # besides the tenant's documents, the commitment signed with the access request
+        assert found.consent == sorted([*ACCEPTED, "lumen_ecommerce.commitment:2026-11:registration"]), email
