@@ -399,7 +399,8 @@ THEMES = ["default", "lumen", "luminus", "omicron", "videotron"]
 
 
 def test_the_consent_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_server, browser):
-    """The page asking a signed-in customer to accept new versions of the terms and privacy notice."""
+    """The page asking a signed-in customer to accept new versions of the terms and privacy notice, and
+    the registration form listing the documents."""
     consent = {
         "terms_version": "2",
         "terms_url": "https://example.com/terms",
@@ -427,6 +428,10 @@ def test_the_consent_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, 
     page = context.new_page()
     page.set_default_timeout(10_000)
     for theme in THEMES:
+        page.context.clear_cookies()
+        page.goto(live_server.tenant_url(f"t-{theme}", "/register"))  # the documents' links by the checkbox
+        assert page.locator("ul.consent-documents a").count() == 2
+        check_page(page, findings, phone=True)
         sign_in(page, live_server, f"/t/t-{theme}", DemoAccount("ada@acme.example", "a long passphrase 2026", False))
         assert urlsplit(page.url).path == f"/t/t-{theme}/consent", page.url
         check_page(page, findings, phone=True)

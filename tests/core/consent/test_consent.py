@@ -57,6 +57,9 @@ async def test_registration_records_the_current_versions_with_time_and_address(t
         "password_confirm": PASSWORD,
         "accept_terms": "y",
     }
+    page = await tenant_client(tenant).get("/register")
+    assert 'href="https://acme.example/terms"' in page.text  # read before accepting
+    assert "Privacy notice (version 1)" in page.text
     assert (await post_form(tenant_client(tenant), "/register", form)).status_code == 303
     async with portal.database.session(tenant.id) as db:
         user = await db.scalar(select(User).where(User.email_normalized == "grace@example.com"))
