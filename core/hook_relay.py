@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from core.approvals.fields import ApprovalField
     from core.approvals.models import ApprovalRequest
+    from core.consent.documents import Document
     from core.demo import DemoAccount
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
@@ -57,6 +58,8 @@ class HookRelay(Protocol):
     ) -> list[list[ApprovalField] | None]: ...
 
     def portique_cli(self, *, group: click.Group) -> list[None]: ...
+
+    def portique_consent_documents(self, *, tenant: Tenant) -> list[list[Document]]: ...
 
     def portique_dashboard_widgets(self, *, tenant: Tenant, user: User) -> list[list[Widget]]: ...
 

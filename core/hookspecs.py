@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from core.approvals.fields import ApprovalField
     from core.approvals.models import ApprovalRequest
+    from core.consent.documents import Document
     from core.demo import DemoAccount
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
@@ -355,6 +356,20 @@ def portique_on_user_event(tenant: Tenant, event: UserEvent) -> Awaitable[None] 
 
     :param tenant: the current tenant.
     :param event: the :class:`~core.identity.events.UserEvent`.
+    """
+
+
+@hookspec
+def portique_consent_documents(tenant: Tenant) -> list[Document]:
+    """The plugin's own documents a customer accepts by registering on this tenant (Lumen: the
+    commitment of its signed access request), besides the tenant's terms of use and privacy notice.
+
+    ``register_user`` records the acceptance of each (user, document, version, time, IP) on every
+    registration path. Unlike the tenant's two documents, a new version is not asked of customers
+    already registered.
+
+    :param tenant: the current tenant.
+    :return: :class:`~core.consent.documents.Document` items (``core.api.ConsentDocument``).
     """
 
 

@@ -28,9 +28,11 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.web.plugin",
     "core.identity.plugin",
+    "core.consent.plugin",
     "core.approvals.plugin",
     "core.ticketing.plugin",
     "core.privacy.plugin",
+    "core.retention.plugin",
     "core.console.plugin",
     "core.oidc.plugin",
     "core.devmail.plugin",

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from core.audit.models import AuditEvent
 from core.audit.service import record as audit
-from core.console import registry
+from core.console import privacy_fields, registry
 from core.console.language import tenant_words
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -91,6 +91,14 @@ def _tenant_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, 
     return errors, settings
 
 
+def _error_field(field: str) -> str:
+    """The form field a :class:`TenantError` is about: a privacy field, else the first part of its name."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[0] == "settings" and parts[1] in privacy_fields.SECTIONS:
+        return privacy_fields.field_name(parts[1], parts[2])
+    return parts[0]
+
+
 async def tenant_edit(request: Request) -> Response:
     """Create (``/console/tenants/new``) or change a tenant; plugin settings are validated by the plugin."""
     staff: Staff = request.state.staff
@@ -108,9 +116,12 @@ async def tenant_edit(request: Request) -> Response:
             if not slug:
                 values["slug"] = str(form.get("slug") or "").strip().lower()
             errors, settings = _tenant_problems(values)
+            privacy, sections, privacy_errors = privacy_fields.read_fields(form)
+            values["privacy"] = privacy
+            errors.update(privacy_errors)
             if not errors:
-                data = {k: v for k, v in values.items() if k != "settings_text"}
-                data["settings"] = settings
+                data = {k: v for k, v in values.items() if k not in ("settings_text", "privacy")}
+                data["settings"] = {**settings, **sections}
                 try:
                     if tenant is None:
                         tenant = await create_tenant(db, portal.plugins, **data)
@@ -119,7 +130,7 @@ async def tenant_edit(request: Request) -> Response:
                         await update_tenant(db, portal.plugins, tenant, **data)
                         action = "console.tenant_changed"
                 except TenantError as exc:
-                    errors[exc.field.split(".")[0]] = exc.message
+                    errors[_error_field(exc.field)] = exc.message
                 else:
                     audit(
                         db,
@@ -149,7 +160,10 @@ async def tenant_edit(request: Request) -> Response:
                 "subdivision": tenant.subdivision or "",
                 "ticket_prefix": tenant.ticket_prefix,
                 "enabled": tenant.enabled,
-                "settings_text": json.dumps(tenant.settings, indent=2, ensure_ascii=False),
+                "settings_text": json.dumps(
+                    privacy_fields.other_settings(tenant.settings), indent=2, ensure_ascii=False
+                ),
+                "privacy": privacy_fields.shown_values(tenant.settings),
             }
         else:
             values = {
@@ -166,6 +180,7 @@ async def tenant_edit(request: Request) -> Response:
                 "ticket_prefix": "TKT",
                 "enabled": True,
                 "settings_text": "{}",
+                "privacy": privacy_fields.shown_values({}),
             }
     return await render(
         request,

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from core.consent.gate import consent_redirect
 from core.identity.models import Account, Membership, User, UserStatus
 from core.identity.principal import Principal, loaded_principal
 from core.portal import get_portal
@@ -87,8 +88,8 @@ def login_url(request: Request) -> str:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def login_required(handler: Handler) -> Handler:
-    """Redirect signed-out visitors to the sign-in page; 404 on the operator host."""
+def signed_in_only(handler: Handler) -> Handler:
+    """Redirect signed-out visitors to the sign-in page; 404 on the operator host (no consent check)."""
 
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
@@ -97,5 +98,21 @@ def login_required(handler: Handler) -> Handler:
         if await current_user(request) is None:
             return RedirectResponse(login_url(request), status_code=303)
         return await handler(request)
+
+    return wrapped
+
+
+def login_required(handler: Handler) -> Handler:
+    """Redirect signed-out visitors to the sign-in page, and customers who have a new version of the
+    tenant's terms or privacy notice to accept to the consent page first; 404 on the operator host."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        if request.state.tenant is None:
+            raise HTTPException(status_code=404)
+        user = await current_user(request)
+        if user is None:
+            return RedirectResponse(login_url(request), status_code=303)
+        return await consent_redirect(request, user.id) or await handler(request)
 
     return wrapped

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from core.audit.service import client_ip
 from core.audit.service import record as audit
+from core.consent.documents import current_documents
 from core.db.base import utcnow
 from core.db.retry import retrying
 from core.i18n import current_locale, ngettext
@@ -236,7 +237,12 @@ async def register(request: Request) -> Response:
     form = await registration_form_class(request).from_request(request)
     if not policy.enabled and "username" in form:
         del form.username
-    context: dict[str, Any] = {"form": form, "username_policy": policy, "password_help": _password_help(tenant)}
+    context: dict[str, Any] = {
+        "form": form,
+        "username_policy": policy,
+        "password_help": _password_help(tenant),
+        "consent_documents": current_documents(tenant),
+    }
     if request.method == "GET":
         return await render(request, "identity/register.html", context)
 

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.approvals.fields import ApprovalField, payload_fields
 from core.approvals.models import ApprovalRequest
+from core.consent.page import consent_page
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
@@ -18,6 +19,7 @@ from core.identity import account, pages, profile
 from core.identity import models as _models  # noqa: F401 - registers the tables
 from core.identity.approval import apply_decision
 from core.identity.cleanup import purge_expired
+from core.identity.current import signed_in_only
 from core.identity.models import User
 from core.periodic import PeriodicJob
 from core.plugin_info import PluginInfo
@@ -52,6 +54,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/password/forgot/sent", pages.forgot_sent, name="password_forgot_sent"),
         Route("/password/reset/{token}", pages.reset, methods=GET_POST, name="password_reset"),
         Route("/invitation/{token}", pages.invitation, methods=GET_POST, name="invitation"),
+        Route("/consent", signed_in_only(consent_page), methods=GET_POST, name="consent"),
         Route("/profile", profile.profile, methods=GET_POST, name="profile"),
         Route("/profile/locale", profile.save_locale, methods=["POST"], name="profile_locale"),
         Route("/profile/password", profile.change_password, methods=GET_POST, name="profile_password"),

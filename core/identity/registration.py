@@ -2,7 +2,8 @@
 
 Every registration path goes through :func:`register_user`, the core's ``/register`` page and the
 providers' own pages alike, so the same events (``registered``, then ``activated`` when the access
-is ready) and audit entries (``identity.registered``, ``identity.activated``) follow every new user.
+is ready) and audit entries (``identity.registered``, ``identity.activated``) follow every new user,
+and the consent records of the tenant's current terms of use and privacy notice (``core.consent``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from core.audit.service import record as audit
+from core.consent.documents import registration_documents
+from core.consent.records import REGISTRATION, record_acceptance
 from core.db.base import utcnow
 from core.identity.approval import request_approval
 from core.identity.firing import fire
@@ -49,15 +52,20 @@ async def register_user(
 ) -> Outcome:
     """Register ``user`` (just created with ``create_user``, in ``db``'s transaction; the caller commits).
 
-    Audits ``identity.registered``, fires ``registered`` with ``data`` (the form's public values),
-    then follows the activation policy: a confirmation link (``portique_send_confirmation`` lets a
-    plugin send its own), the operators' queue, or activation at once (``activated``).
+    Records the acceptance of the tenant's current documents and of the plugins' own
+    (``portique_consent_documents``; user, version, time, IP; audited
+    ``consent.accepted``), audits ``identity.registered``, fires ``registered`` with ``data`` (the
+    form's public values), then follows the activation policy: a confirmation link
+    (``portique_send_confirmation`` lets a plugin send its own), the operators' queue, or
+    activation at once (``activated``).
 
     :param policy: the activation to follow instead of the tenant's, for a provider that proved the
         address or got the approval another way (an activation link sent to the address on file,
         a signed and approved access request, a migrated account).
     """
     activation = policy or activation_policy(tenant, user)
+    await db.flush()  # the user's id, for its consent records
+    record_acceptance(db, tenant, user.id, registration_documents(tenant), via=REGISTRATION, request=request)
     audit(db, "identity.registered", request=request, tenant_id=tenant.id, subject_type="user", subject_id=user.id)
     await fire(db, tenant, "registered", user, data)
     if activation.email_confirmation:

@@ -53,7 +53,8 @@ def validate_tenant(values: dict[str, Any], plugins: PluginManager) -> dict[str,
         raise TenantError("default_locale", "must be one of the tenant's locales")
     values["locales"], values["default_locale"] = list(locales), default
     settings = dict(values.get("settings") or {})
-    for name in values.get("plugins", []):
+    present_defaults = [name for name in plugins.default_names if name in settings]
+    for name in [*values.get("plugins", []), *present_defaults]:
         model = plugins.infos[name].settings_model
         if model is not None:
             try:

@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from core.consent.gate import consent_redirect
 from core.i18n.middleware import remember_chosen_locale
 from core.identity.current import current_user
 from core.identity.flows import LOCALE_OFFER
@@ -21,6 +22,9 @@ async def home(request: Request) -> Response:
     user = await current_user(request)
     if user is None:
         return await render(request, "home.html")
+    gate = await consent_redirect(request, user.id)
+    if gate is not None:
+        return gate
     hooks = get_portal().hooks(tenant)
     widgets = sorted(flatten(hooks.portique_dashboard_widgets(tenant=tenant, user=user)), key=lambda w: w.order)
     rendered = []

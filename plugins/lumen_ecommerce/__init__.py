@@ -13,6 +13,7 @@ from core.api import (
     AccountUsersPolicy,
     ApprovalField,
     ApprovalRequest,
+    ConsentDocument,
     ExportPart,
     NavItem,
     Permission,
@@ -53,6 +54,15 @@ def portique_plugin_info() -> PluginInfo:
             "ticket_prefix": "LUM",
         },
     )
+
+
+@hookimpl
+def portique_consent_documents(tenant: Tenant) -> list[ConsentDocument]:
+    from plugins.lumen_ecommerce.evidence import TERMS_VERSION
+
+    return [
+        ConsentDocument(f"{NAME}.commitment", TERMS_VERSION, label=lazy_gettext("Commitment of the access request"))
+    ]
 
 
 @hookimpl

@@ -31,6 +31,8 @@ TERMS = lazy_gettext(
     "for damages resulting from a breach of this agreement or from unauthorised use of the software. I acknowledge "
     "that access to the online store may be cancelled at any time with thirty (30) days' notice."
 )
+TERMS_VERSION = "2026-11"
+"""The version of :data:`TERMS` recorded when a customer registers (change it with the text)."""
 
 
 def decode_signature(data_url: str) -> bytes | None:

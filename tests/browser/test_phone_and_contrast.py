@@ -503,3 +503,50 @@ def test_oidc_consent_and_console_pages_fit_a_phone_and_pass_axe(run_async, live
         check_page(page, findings, phone=True)
     context.close()
     assert not findings.problems, findings.report()
+
+
+def test_the_consent_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_server, browser):
+    """The page asking a signed-in customer to accept new versions of the terms and privacy notice, and
+    the registration form listing the documents."""
+    from core.web.themes import available_themes
+
+    themes = available_themes()
+    consent = {
+        "terms_version": "2",
+        "terms_url": "https://example.com/terms",
+        "privacy_version": "3",
+        "privacy_url": "https://example.com/privacy",
+    }
+
+    async def body(portal: Any) -> None:
+        for theme in themes:
+            async with portal.database.session() as db:
+                tenant = await create_tenant(
+                    db, portal.plugins, slug=f"t-{theme}", name=f"Theme {theme}", theme=theme,
+                    locales=["en", "fr"], default_locale="en", settings={"consent": consent},
+                )  # fmt: skip
+                await db.commit()
+            async with portal.database.session(tenant.id) as db:
+                await create_user(
+                    db, email="ada@acme.example", password="a long passphrase 2026", status=UserStatus.ACTIVE
+                )
+                await db.commit()
+
+    run_async(body)
+    findings = Findings()
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    for theme in themes:
+        page.context.clear_cookies()
+        page.goto(live_server.tenant_url(f"t-{theme}", "/register"))  # the documents' links by the checkbox
+        assert page.locator("ul.consent-documents a").count() == 2
+        check_page(page, findings, phone=True)
+        sign_in(page, live_server, f"/t/t-{theme}", DemoAccount("ada@acme.example", "a long passphrase 2026", False))
+        assert urlsplit(page.url).path == f"/t/t-{theme}/consent", page.url
+        check_page(page, findings, phone=True)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert urlsplit(page.url).path == f"/t/t-{theme}/", page.url
+    context.close()
+    assert not findings.problems, findings.report()

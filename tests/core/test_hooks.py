@@ -128,6 +128,11 @@ def test_hook_portique_permissions():
     assert _only_probe(plugins, "portique_permissions", tenant=_tenant()) == [ANSWER]
 
 
+def test_hook_portique_consent_documents():
+    plugins = _probe(portique_consent_documents=lambda tenant: [ANSWER])
+    assert _only_probe(plugins, "portique_consent_documents", tenant=_tenant()) == [ANSWER]
+
+
 def test_hook_portique_periodic_jobs():
     plugins = _probe(portique_periodic_jobs=lambda: [ANSWER])
     assert [ANSWER] in plugins.hook.portique_periodic_jobs()

@@ -4,7 +4,9 @@ Each path is driven through HTTP as a person would (forms, the links of the mail
 approval) on a tenant that also enables a small recorder plugin listening to
 ``portique_on_user_event``. The core's own ``/register`` gives the reference: with an e-mail
 confirmation, ``registered`` → ``email_confirmed`` → ``activated``; without one, ``registered`` →
-``activated``; and the matching ``identity.*`` audit entries. A provider's path must give the same.
+``activated``; and the matching ``identity.*`` audit entries. A provider's path must give the same,
+and the same consent records: every tenant here sets versions of its terms and privacy notice, and
+each path records their acceptance at registration.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import select
 
 from core.api import ActivationPolicy, ApprovalRequest, PluginInfo, User, hookimpl
 from core.audit.models import AuditEvent
+from core.consent.models import ConsentRecord
 from core.staff.accounts import create_staff
 from core.testing import csrf_of, mail_links
 
@@ -29,6 +32,8 @@ AUDITED = ("identity.registered", "identity.email_confirmed", "identity.approval
 PASSWORD = "Registration-Events-2026"
 RECORDER = "event_recorder"
 INSTANT = "instant_access"
+CONSENT = {"terms_version": "2026-03", "privacy_version": "4"}
+ACCEPTED = ["privacy:4:registration", "terms:2026-03:registration"]
 
 
 @dataclass
@@ -77,16 +82,29 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
+def make_tenant(make_tenant: Any) -> Any:
+    """The core's ``make_tenant``, every tenant asking for its terms (2026-03) and privacy notice (4)."""
+
+    async def make(slug: str, **values: Any) -> Any:
+        settings = {**values.pop("settings", {}), "consent": CONSENT}
+        return await make_tenant(slug, settings=settings, **values)
+
+    return make
+
+
+@pytest.fixture
 def portique_extra_plugins(recorder: Recorder) -> dict[str, Any]:
     return {RECORDER: recorder.plugin(), INSTANT: instant_access_plugin()}
 
 
 @dataclass
 class Trace:
-    """What one registration left: the lifecycle events heard and the ``identity.*`` audit entries."""
+    """What one registration left: the lifecycle events heard, the ``identity.*`` audit entries and
+    the consent records (``document:version:via``)."""
 
     events: list[str]
     audit: list[str]
+    consent: list[str]
 
 
 async def trace(portal: Any, recorder: Recorder, tenant: Any, email: str) -> Trace:
@@ -100,7 +118,9 @@ async def trace(portal: Any, recorder: Recorder, tenant: Any, email: str) -> Tra
             .order_by(AuditEvent.id)
         )
         audit = [action for action in actions if action in AUDITED]
-    return Trace(recorder.heard.get((tenant.id, email.lower()), []), audit)
+        records = await db.scalars(select(ConsentRecord).where(ConsentRecord.user_id == user.id))
+        consent = sorted(f"{r.document}:{r.version}:{r.via}" for r in records)
+    return Trace(recorder.heard.get((tenant.id, email.lower()), []), audit, consent)
 
 
 async def link(mailbox: Any, to: str, marker: str) -> str:
@@ -152,8 +172,11 @@ async def test_the_core_paths_emit_the_lifecycle_events_and_audit_entries(refere
     assert reference["confirm"] == Trace(
         ["registered", "email_confirmed", "activated"],
         ["identity.registered", "identity.email_confirmed", "identity.activated"],
+        ACCEPTED,
     )
-    assert reference["direct"] == Trace(["registered", "activated"], ["identity.registered", "identity.activated"])
+    assert reference["direct"] == Trace(
+        ["registered", "activated"], ["identity.registered", "identity.activated"], ACCEPTED
+    )
 
 
 # -- Vidéotron ---------------------------------------------------------------------------------------------
@@ -296,4 +319,7 @@ async def test_lumen_provisioning_after_approval(reference, make_tenant, tenant_
         decision = {"csrf_token": csrf_of(card.text), "decision": "approve"}
         assert (await console.post(f"/console/approvals/{approval.id}", data=decision)).status_code == 303
     for email in ("emilie.cote@tremblay.example", "luc.gagne@tremblay.example"):
-        assert await trace(portal, recorder, tenant, email) == reference["direct"], email
+        found = await trace(portal, recorder, tenant, email)
+        assert (found.events, found.audit) == (reference["direct"].events, reference["direct"].audit), email
+        # besides the tenant's documents, the commitment signed with the access request
+        assert found.consent == sorted([*ACCEPTED, "lumen_ecommerce.commitment:2026-11:registration"]), email

@@ -266,3 +266,46 @@ async def test_the_console_previews_an_xlsx_workbook_too(operator_client, alpha,
     assert preview.status_code == 200
     assert "Preview: 2 valid rows" in preview.text
     assert "1001" in preview.text
+
+
+async def test_tenant_privacy_fields_show_and_save_consent_versions_and_retention_periods(
+    operator_client, alpha, make_staff, portal
+):
+    await _operator(operator_client, make_staff)
+    form = await operator_client.get("/console/tenants/alpha")
+    assert 'name="retention_audit_days" value="365"' in form.text
+    assert 'name="retention_closed_ticket_days" value="730"' in form.text
+    data = {
+        "csrf_token": csrf_of(form.text),
+        "name": "Alpha",
+        "plugins": "helpdesk_alpha",
+        "locales": "en",
+        "default_locale": "en",
+        "settings": "{}",
+        "enabled": "1",
+        "consent_terms_version": "2026-03",
+        "consent_terms_url": "https://alpha.example/terms",
+        "consent_privacy_version": "4",
+        "consent_privacy_url": "",
+        "retention_audit_days": "90",
+        "retention_outbox_body_days": "0",
+        "retention_closed_ticket_days": "400",
+    }
+    bad = await operator_client.post("/console/tenants/alpha", data=data)
+    assert bad.status_code == 400
+    assert "Enter a number of days between 1 and 36500." in bad.text
+    assert 'value="2026-03"' in bad.text
+    too_long = await operator_client.post(
+        "/console/tenants/alpha", data={**data, "retention_outbox_body_days": "7", "consent_privacy_version": "9" * 41}
+    )
+    assert too_long.status_code == 400
+    assert 'id="t-consent_privacy_version-error"' in too_long.text
+    saved = await operator_client.post("/console/tenants/alpha", data={**data, "retention_outbox_body_days": "7"})
+    assert saved.status_code == 303
+    async with portal.database.session() as db:
+        settings = await db.scalar(select(Tenant.settings).where(Tenant.slug == "alpha"))
+    assert settings["retention"] == {"audit_days": 90, "outbox_body_days": 7, "closed_ticket_days": 400}
+    assert settings["consent"]["terms_version"] == "2026-03"
+    again = await operator_client.get("/console/tenants/alpha")
+    assert 'name="retention_audit_days" value="90"' in again.text
+    assert '"retention"' not in again.text  # edited as fields, not in the JSON
