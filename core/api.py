@@ -85,6 +85,7 @@ from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
 from core.privacy.parts import ExportFile, ExportPart
+from core.privacy.rules import DeletionRule
 from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
@@ -135,6 +136,7 @@ __all__ = [
     "ApprovalStatus",
     "Base",
     "Bucket",
+    "DeletionRule",
     "DemoAccount",
     "EmailAddress",
     "ExportFile",

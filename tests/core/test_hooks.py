@@ -263,3 +263,22 @@ async def test_hook_portique_export_user_data():
     assert part.data == {"owner": "ada"}
     assert part.files[0].content == b"%PDF"
     assert plugins.hook_implemented("probe", "portique_export_user_data")
+
+
+async def test_hook_portique_deletion_rules():
+    from core.privacy.rules import DeletionRule
+
+    async def erase() -> dict[str, int]:
+        return {"things_removed": 1}
+
+    async def rules(tenant: Tenant, user: Any, db: Any) -> DeletionRule:
+        return DeletionRule(refusal=None, keeps=("The invoices.",), removes=(f"The things of {user}.",), erase=erase)
+
+    plugins = _probe(portique_deletion_rules=rules)
+    rule = await _answered(_only_probe(plugins, "portique_deletion_rules", tenant=_tenant(), user="ada", db=None))
+    assert rule.refusal is None
+    assert rule.keeps == ("The invoices.",)
+    assert rule.removes == ("The things of ada.",)
+    assert rule.erase is not None
+    assert await rule.erase() == {"things_removed": 1}
+    assert plugins.hook_implemented("probe", "portique_deletion_rules")
