@@ -19,7 +19,7 @@ async def ask_for_deletion(client: httpx.AsyncClient, password: str = PASSWORD) 
     return await client.post("/profile/delete", data={"csrf_token": csrf_of(page.text), "current_password": password})
 
 
-async def after_grace(portal: Portal, time_machine, days: int = DEFAULT_GRACE_DAYS) -> int:  # noqa: ANN001
+async def after_grace(portal: Portal, time_machine, days: int = DEFAULT_GRACE_DAYS) -> int:
     """Move the frozen clock past the grace period and run the worker's job; how many deletions were done."""
     time_machine.shift(timedelta(days=days, minutes=1))
     return await carry_out_due_deletions(portal)
