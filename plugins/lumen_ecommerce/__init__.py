@@ -13,6 +13,7 @@ from core.api import (
     AccountUsersPolicy,
     ApprovalField,
     ApprovalRequest,
+    DeletionRule,
     ExportPart,
     NavItem,
     Permission,
@@ -175,3 +176,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from plugins.lumen_ecommerce.privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from plugins.lumen_ecommerce.privacy import deletion_rule
+
+    return deletion_rule(tenant, user, db)

@@ -8,6 +8,7 @@ from core.api import (
     Account,
     AccountUsersPolicy,
     ActivationPolicy,
+    DeletionRule,
     DemoAccount,
     ExportPart,
     NavItem,
@@ -184,3 +185,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from plugins.videotron_business.privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+async def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from plugins.videotron_business.privacy import deletion_rule
+
+    return await deletion_rule(tenant, user, db)
