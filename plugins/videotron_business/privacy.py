@@ -81,9 +81,9 @@ async def _refusal(db: AsyncSession, backend: VideotronBackend, user: User) -> s
         if count:
             return ngettext(
                 "You hold account %(number)s, on which %(count)s secondary user remains. Remove the secondary "
-                "users first on the page Users of my account, then delete your account.",
+                "users first under Your account, User management, then delete your account.",
                 "You hold account %(number)s, on which %(count)s secondary users remain. Remove the secondary "
-                "users first on the page Users of my account, then delete your account.",
+                "users first under Your account, User management, then delete your account.",
                 count,
                 number=number,
                 count=count,
