@@ -6,7 +6,8 @@ Each portal's run signs in with every account ``portique demo`` prints, follows 
 on the customer), and checks each page. A desktop pass then runs axe again where link-styled buttons
 stand in a page (the ✕ of a row, "request a copy", "ask to cancel"). The console pages are checked in
 the default theme on the operator host, and in each portal's theme on its own console; they include
-the reply macros (``/console/macros``, the demo's macro of each language) and the queue's saved views.
+the reply macros (``/console/macros``, the demo's macro of each language), the queue's saved views, and
+the privacy pages ("Delete my account" in each portal, the operators' ``/console/privacy``).
 """
 
 from __future__ import annotations
@@ -375,6 +376,9 @@ def test_every_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_s
         assert page in findings.visited, page
     assert any(re.fullmatch(r"/console/macros/\d+", path) for path in findings.visited)
     assert any(re.fullmatch(r"/t/[a-z]+/console/tickets/\d+", path) for path in findings.visited)
+    # the privacy pages: "Delete my account" in each portal, the operators' privacy requests
+    for page in ["/console/privacy", *(f"/t/{slug}/profile/delete" for slug in PORTALS)]:
+        assert page in findings.visited, page
 
 
 def test_phone_menu_works_without_javascript(run_async, live_server, browser):
