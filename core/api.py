@@ -86,6 +86,7 @@ from core.plugin_info import PluginInfo
 from core.plugins import resolve, resolve_one
 from core.portal import Portal, get_portal
 from core.privacy.parts import ExportFile, ExportPart
+from core.privacy.rules import DeletionRule
 from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
@@ -137,6 +138,7 @@ __all__ = [
     "Base",
     "Bucket",
     "ConsentDocument",
+    "DeletionRule",
     "DemoAccount",
     "EmailAddress",
     "ExportFile",

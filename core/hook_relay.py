@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from core.periodic import PeriodicJob
     from core.plugin_info import PluginInfo
     from core.privacy.parts import ExportPart
+    from core.privacy.rules import DeletionRule
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
     from core.web.nav import NavItem, Widget
@@ -62,6 +63,10 @@ class HookRelay(Protocol):
     def portique_consent_documents(self, *, tenant: Tenant) -> list[list[Document]]: ...
 
     def portique_dashboard_widgets(self, *, tenant: Tenant, user: User) -> list[list[Widget]]: ...
+
+    def portique_deletion_rules(
+        self, *, tenant: Tenant, user: User, db: AsyncSession
+    ) -> list[Awaitable[DeletionRule | None] | DeletionRule | None]: ...
 
     def portique_demo_data(self, *, tenant: Tenant, db: AsyncSession) -> list[Awaitable[list[DemoAccount]]]: ...
 

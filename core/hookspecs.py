@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from core.periodic import PeriodicJob
     from core.plugin_info import PluginInfo
     from core.privacy.parts import ExportPart
+    from core.privacy.rules import DeletionRule
     from core.tenancy.models import Tenant
     from core.ticketing.categories import TicketCategory
     from core.web.nav import NavItem, Widget
@@ -473,4 +474,28 @@ def portique_export_user_data(
     :param db: a session scoped to the tenant; read through it, never write (the core commits it with the export).
     :return: :class:`core.api.ExportPart` objects (name, JSON-able data, :class:`core.api.ExportFile`
         files), or ``None`` when the plugin holds nothing about the user.
+    """
+
+
+@hookspec
+def portique_deletion_rules(
+    tenant: Tenant, user: User, db: AsyncSession
+) -> Awaitable[DeletionRule | None] | DeletionRule | None:
+    """What the plugin says about deleting ``user``'s account (*async-capable*).
+
+    Called when the customer opens "Delete my account" on their profile (the page shows each
+    plugin's refusal, what it keeps and what it removes), when they confirm it, and again by the
+    worker when the grace period is over: a refusal then (the situation changed during the grace
+    period) stops the deletion. When no plugin refuses, the worker calls each rule's ``erase`` in
+    one transaction with the core's part (the user row anonymised, sessions and links revoked,
+    memberships removed, tickets kept with the requester anonymised). Touch only rows of this user:
+    never another customer's. Keep what a law obliges you to keep (invoices, signed evidence) and
+    anonymise what names the person in it where you can.
+
+    :param tenant: the user's tenant.
+    :param user: the user whose account is to be deleted (still whole when ``erase`` runs).
+    :param db: a session scoped to the tenant; read through it when answering, write through it in
+        ``erase`` (the core commits).
+    :return: a :class:`core.api.DeletionRule` (refusal, keeps, removes, erase), or ``None`` when the
+        plugin holds nothing about the user.
     """

@@ -14,6 +14,7 @@ from core.api import (
     ApprovalField,
     ApprovalRequest,
     ConsentDocument,
+    DeletionRule,
     ExportPart,
     NavItem,
     Permission,
@@ -193,3 +194,10 @@ async def portique_oidc_claims(
     tenant: Tenant, user: User, scopes: list[str], db: AsyncSession
 ) -> dict[str, Any] | None:
     return await lumen_claims(user, scopes, db)
+
+
+@hookimpl
+def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from plugins.lumen_ecommerce.privacy import deletion_rule
+
+    return deletion_rule(tenant, user, db)

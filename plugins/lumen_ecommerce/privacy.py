@@ -1,14 +1,15 @@
-"""The user's Lumen data for their export: the access requests they signed or sent (with the signed PDF
-kept as evidence) and the orders they placed."""
+"""The user's Lumen data for their export (the access requests they signed or sent, with the signed PDF
+kept as evidence, and the orders they placed) and the rules of their account's deletion: the signed
+evidence (the PDF and the signer's data) is kept, the orders lose the buyer's name and note."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import ExportFile, ExportPart, Tenant, User
+from core.api import DeletionRule, ExportFile, ExportPart, Tenant, User, gettext
 from plugins.lumen_ecommerce.models import LumenAccessRequest, LumenOrder, LumenOrderLine
 
 
@@ -88,3 +89,39 @@ async def export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list
     parts = [ExportPart("access_requests", requests, tuple(pdfs))] if requests else []
     orders = await _orders(db, user)
     return [*parts, ExportPart("orders", orders)] if orders else parts
+
+
+async def _erase(db: AsyncSession, user: User) -> dict[str, int]:
+    """Orders stay with the company's account, without the buyer; the signed requests stay as signed."""
+    orders = await db.execute(
+        update(LumenOrder).where(LumenOrder.user_id == user.id).values(user_id=None, buyer_name="", note="")
+    )
+    evidence = await db.scalar(
+        select(func.count(LumenAccessRequest.id)).where(
+            or_(
+                LumenAccessRequest.submitted_by == user.id,
+                func.lower(LumenAccessRequest.signer_email) == user.email.lower(),
+            )
+        )
+    )
+    return {"orders_anonymised": int(getattr(orders, "rowcount", 0) or 0), "signed_requests_kept": evidence or 0}
+
+
+def deletion_rule(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    """Never refused: the signed access requests are kept as evidence, the orders are anonymised."""
+
+    async def erase() -> dict[str, int]:
+        return await _erase(db, user)
+
+    return DeletionRule(
+        keeps=(
+            gettext(
+                "The access requests you signed are kept as evidence: the signed PDF, your name, "
+                "your e-mail address and the signature's details."
+            ),
+        ),
+        removes=(
+            gettext("Your name and notes are removed from the orders you placed; the orders stay with your company."),
+        ),
+        erase=erase,
+    )

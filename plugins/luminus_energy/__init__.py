@@ -11,6 +11,7 @@ from wtforms import Form
 
 from core.api import (
     ActivationPolicy,
+    DeletionRule,
     DemoAccount,
     ExportPart,
     NavItem,
@@ -194,3 +195,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from plugins.luminus_energy.privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from plugins.luminus_energy.privacy import deletion_rule
+
+    return deletion_rule(tenant, user, db)

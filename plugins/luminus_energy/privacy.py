@@ -1,18 +1,41 @@
-"""The customer's Luminus data for their export: customers, supply points, contracts, invoices (with their
-PDFs), payments, readings and direct-debit mandate, of the accounts they may see on their pages."""
+"""The customer's Luminus data for their export (customers, supply points, contracts, invoices with their
+PDFs, payments, readings and direct-debit mandate, of the accounts they may see on their pages) and the
+rules of their account's deletion: invoices and payments kept for the legal retention period (Belgium:
+7 years, the ``archive_years`` setting), the rest that names the person anonymised."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import Account, ExportFile, ExportPart, Membership, Tenant, User, plugin_settings, service
+from core.api import (
+    Account,
+    DeletionRule,
+    ExportFile,
+    ExportPart,
+    Membership,
+    Tenant,
+    User,
+    gettext,
+    plugin_settings,
+    service,
+)
 from plugins.luminus_energy.backend import LuminusBackend
 from plugins.luminus_energy.invoice_document import build_document
-from plugins.luminus_energy.models import Contract, Customer, MeterReading, Payment, Register, SupplyPoint
+from plugins.luminus_energy.models import (
+    AdvanceChange,
+    Contract,
+    Customer,
+    DirectDebitMandate,
+    MeterReading,
+    Payment,
+    Register,
+    ServiceRequest,
+    SupplyPoint,
+)
 from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.settings import LuminusSettings, local_today
@@ -135,3 +158,77 @@ async def export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list
         customers.append(data)
         files += pdfs
     return [ExportPart("customers", customers, tuple(files))] if customers else []
+
+
+async def _sole_customers(db: AsyncSession, backend: LuminusBackend, user: User) -> list[Customer]:
+    """The customers of the user's accounts on which no other portal user remains."""
+    accounts = list(
+        await db.scalars(
+            select(Account).join(Membership, Membership.account_id == Account.id).where(Membership.user_id == user.id)
+        )
+    )
+    found = []
+    for account in accounts:
+        others = await db.scalar(
+            select(func.count(Membership.id)).where(Membership.account_id == account.id, Membership.user_id != user.id)
+        )
+        customer = None if others else await backend.customer(db, account.number)
+        if customer is not None:
+            found.append(customer)
+    return found
+
+
+async def _erase(db: AsyncSession, backend: LuminusBackend, user: User) -> dict[str, int]:
+    """Anonymise what names the person; invoices and payments (and what they are addressed to) stay."""
+    customers = await _sole_customers(db, backend, user)
+    ids = [customer.id for customer in customers]
+    for customer in customers:
+        customer.email = customer.e_invoice_email = ""
+        customer.e_invoice = False
+    mandates = await db.execute(
+        update(DirectDebitMandate)
+        .where(DirectDebitMandate.customer_id.in_(ids))
+        .values(iban="", holder="", active=False, signed_by_user_id=None)
+    )
+    await db.execute(
+        update(DirectDebitMandate).where(DirectDebitMandate.signed_by_user_id == user.id).values(signed_by_user_id=None)
+    )
+    readings = await db.execute(
+        update(MeterReading).where(MeterReading.entered_by_user_id == user.id).values(entered_by_user_id=None)
+    )
+    await db.execute(update(AdvanceChange).where(AdvanceChange.user_id == user.id).values(user_id=None))
+    requests = await db.execute(
+        update(ServiceRequest).where(ServiceRequest.user_id == user.id).values(user_id=None, details={})
+    )
+    return {
+        "customers_anonymised": len(customers),
+        "mandates_anonymised": int(getattr(mandates, "rowcount", 0) or 0),
+        "readings_unlinked": int(getattr(readings, "rowcount", 0) or 0),
+        "service_requests_anonymised": int(getattr(requests, "rowcount", 0) or 0),
+    }
+
+
+def deletion_rule(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    """Never refused: invoices and payments stay for the retention period, the rest is anonymised."""
+    backend = service(tenant, LuminusBackend)
+    years = plugin_settings(tenant, LuminusSettings).archive_years
+
+    async def erase() -> dict[str, int]:
+        return await _erase(db, backend, user)
+
+    return DeletionRule(
+        keeps=(
+            gettext(
+                "Your invoices and payments are kept for %(years)s years, as the law requires, "
+                "with the name and address they are made out to.",
+                years=years,
+            ),
+        ),
+        removes=(
+            gettext(
+                "Your e-mail addresses, your direct-debit mandate, the meter readings you entered and "
+                "the details of your requests are anonymised."
+            ),
+        ),
+        erase=erase,
+    )

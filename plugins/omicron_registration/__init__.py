@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 from core.api import (
     ActivationPolicy,
     ApprovalRequest,
+    DeletionRule,
     DemoAccount,
     ExportPart,
     NavItem,
@@ -198,3 +199,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
     from .privacy import export_user_data
 
     return await export_user_data(tenant, user, db)
+
+
+@hookimpl
+def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from .privacy import deletion_rule
+
+    return deletion_rule(tenant, user, db)

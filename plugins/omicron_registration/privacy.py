@@ -1,14 +1,15 @@
-"""The customer's OMICRON data for their export: registered and waiting devices, dashboard interests,
-and the former account their access was migrated from."""
+"""The customer's OMICRON data for their export (registered and waiting devices, dashboard interests, the
+former account their access was migrated from) and the rules of their account's deletion: the devices are
+released (another owner may register them), interests and the former account removed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import ExportPart, Tenant, User
+from core.api import DeletionRule, ExportPart, Tenant, User, gettext
 
 from .models import ClaimedDevice, Device, LegacyAccount, UserInterest, WaitingDevice
 from .settings import NAME
@@ -76,3 +77,32 @@ async def export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list
         "former_account": await _former_account(db, user),
     }
     return [ExportPart("devices", devices), ExportPart("profile", profile)]
+
+
+async def _erase(db: AsyncSession, user: User) -> dict[str, int]:
+    """Release the devices, forget the waiting ones, the interests and the former account."""
+    done = {}
+    for key, model in (
+        ("devices_released", ClaimedDevice),
+        ("waiting_devices_removed", WaitingDevice),
+        ("interests_removed", UserInterest),
+        ("former_accounts_removed", LegacyAccount),
+    ):
+        result = await db.execute(delete(model).where(model.user_id == user.id))
+        done[key] = int(getattr(result, "rowcount", 0) or 0)
+    return done
+
+
+def deletion_rule(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    """Never refused: the devices are released, the interests and the former account removed."""
+
+    async def erase() -> dict[str, int]:
+        return await _erase(db, user)
+
+    return DeletionRule(
+        removes=(
+            gettext("Your registered devices are released: another owner can register them."),
+            gettext("Your dashboard interests and your former account are removed."),
+        ),
+        erase=erase,
+    )

@@ -8,6 +8,7 @@ from core.api import (
     Account,
     AccountUsersPolicy,
     ActivationPolicy,
+    DeletionRule,
     DemoAccount,
     ExportPart,
     NavItem,
@@ -190,3 +191,10 @@ async def portique_export_user_data(tenant: Tenant, user: User, db: AsyncSession
 @hookimpl
 def portique_oidc_claims(tenant: Tenant, user: User, scopes: list[str]) -> dict[str, Any] | None:
     return videotron_claims(user, scopes)
+
+
+@hookimpl
+async def portique_deletion_rules(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    from plugins.videotron_business.privacy import deletion_rule
+
+    return await deletion_rule(tenant, user, db)

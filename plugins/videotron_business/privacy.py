@@ -1,15 +1,17 @@
-"""The user's Vidéotron Business data for their export: their role on each account; a holder also gets the
-account as the registry knows it, its services and the secondary users they named."""
+"""The user's Vidéotron Business data for their export (their role on each account; a holder also gets the
+account as the registry knows it, its services and the secondary users they named) and the rules of their
+account's deletion: a holder cannot delete it while secondary users remain on the account."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.api import Account, ExportPart, Membership, Role, Tenant, User, service
+from core.api import Account, DeletionRule, ExportPart, Membership, Role, Tenant, User, gettext, ngettext, service
 from plugins.videotron_business.backend import AuthorizedUser, VideotronBackend
+from plugins.videotron_business.models import AuthorizedUserType, HolderRegistration, RegistryAuthorizedUser
 
 
 def _person(person: AuthorizedUser) -> dict[str, Any]:
@@ -58,3 +60,63 @@ async def export_user_data(tenant: Tenant, user: User, db: AsyncSession) -> list
     )
     accounts = [await _account(db, backend, user, membership, account) for membership, account in rows]
     return [ExportPart("accounts", accounts)] if accounts else []
+
+
+async def _held_accounts(db: AsyncSession, user: User) -> list[str]:
+    """The numbers of the accounts the user holds."""
+    query = (
+        select(Account.number)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.user_id == user.id, Membership.role == Role.HOLDER)
+        .order_by(Account.number)
+    )
+    return list(await db.scalars(query))
+
+
+async def _refusal(db: AsyncSession, backend: VideotronBackend, user: User) -> str | None:
+    """Why a holder may not delete their account yet: the secondary users still on it, and the way out."""
+    for number in await _held_accounts(db, user):
+        people = await backend.authorized_users(db, number)
+        count = sum(1 for p in people if p.kind == AuthorizedUserType.SECONDARY and p.user_id != user.id)
+        if count:
+            return ngettext(
+                "You hold account %(number)s, on which %(count)s secondary user remains. Remove the secondary "
+                "users first under Your account, User management, then delete your account.",
+                "You hold account %(number)s, on which %(count)s secondary users remain. Remove the secondary "
+                "users first under Your account, User management, then delete your account.",
+                count,
+                number=number,
+                count=count,
+            )
+    return None
+
+
+async def _erase(db: AsyncSession, user: User) -> dict[str, int]:
+    """Unlink the user from the people the accounts name, and forget their holder registrations."""
+    unlinked = await db.execute(
+        update(RegistryAuthorizedUser).where(RegistryAuthorizedUser.user_id == user.id).values(user_id=None)
+    )
+    registrations = await db.execute(delete(HolderRegistration).where(HolderRegistration.user_id == user.id))
+    return {
+        "accesses_unlinked": int(getattr(unlinked, "rowcount", 0) or 0),
+        "holder_registrations_removed": int(getattr(registrations, "rowcount", 0) or 0),
+    }
+
+
+async def deletion_rule(tenant: Tenant, user: User, db: AsyncSession) -> DeletionRule:
+    """Refused to a holder while secondary users remain; otherwise only the portal access goes."""
+    backend = service(tenant, VideotronBackend)
+
+    async def erase() -> dict[str, int]:
+        return await _erase(db, user)
+
+    return DeletionRule(
+        refusal=await _refusal(db, backend, user),
+        keeps=(
+            gettext(
+                "Your Vidéotron Business accounts and services stay as they are: "
+                "only your access to this portal is removed."
+            ),
+        ),
+        erase=erase,
+    )

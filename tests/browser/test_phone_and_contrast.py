@@ -6,8 +6,9 @@ Each portal's run signs in with every account ``portique demo`` prints, follows 
 on the customer), and checks each page. A desktop pass then runs axe again where link-styled buttons
 stand in a page (the ✕ of a row, "request a copy", "ask to cancel"). The console pages are checked in
 the default theme on the operator host, and in each portal's theme on its own console; they include
-the reply macros (``/console/macros``, the demo's macro of each language), the queue's saved views, and
-the staff pages with their forms sent empty and the set-password page of a new staff member.
+the reply macros (``/console/macros``, the demo's macro of each language), the queue's saved views,
+the staff pages with their forms sent empty and the set-password page of a new staff member, and the
+privacy pages ("Delete my account" in each portal, the operators' ``/console/privacy``).
 """
 
 from __future__ import annotations
@@ -397,6 +398,9 @@ def test_every_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_s
         assert page in findings.visited, page
     assert any(re.fullmatch(r"/console/macros/\d+", path) for path in findings.visited)
     assert any(re.fullmatch(r"/t/[a-z]+/console/tickets/\d+", path) for path in findings.visited)
+    # the privacy pages: "Delete my account" in each portal, the operators' privacy requests
+    for page in ["/console/privacy", *(f"/t/{slug}/profile/delete" for slug in PORTALS)]:
+        assert page in findings.visited, page
     for staff_page in ("/console/staff", "/console/staff/new", "/console/password/"):
         assert any(path.startswith(staff_page) for path in findings.visited), staff_page
 

@@ -276,3 +276,22 @@ async def test_hook_portique_oidc_claims():
         tenant=_tenant(), user=None, scopes=["openid", "profile"], db=None
     )
     assert {"probe_level": 2} in [await _answered(answer) for answer in answers]
+
+
+async def test_hook_portique_deletion_rules():
+    from core.privacy.rules import DeletionRule
+
+    async def erase() -> dict[str, int]:
+        return {"things_removed": 1}
+
+    async def rules(tenant: Tenant, user: Any, db: Any) -> DeletionRule:
+        return DeletionRule(refusal=None, keeps=("The invoices.",), removes=(f"The things of {user}.",), erase=erase)
+
+    plugins = _probe(portique_deletion_rules=rules)
+    rule = await _answered(_only_probe(plugins, "portique_deletion_rules", tenant=_tenant(), user="ada", db=None))
+    assert rule.refusal is None
+    assert rule.keeps == ("The invoices.",)
+    assert rule.removes == ("The things of ada.",)
+    assert rule.erase is not None
+    assert await rule.erase() == {"things_removed": 1}
+    assert plugins.hook_implemented("probe", "portique_deletion_rules")
