@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, quarantine, satisfaction, tickets, users
+from core.console import admin, approvals, auth, care, quarantine, satisfaction, tickets, users
 from core.console.auth import Handler, staff_required
 from core.console.macros import pages as macro_pages
 from core.console.saved_views import pages as view_pages
@@ -77,6 +77,7 @@ def console_routes() -> list[BaseRoute]:
             methods=["GET", "POST"],
             name="console_ticket",
         ),
+        Route("/console/tickets/{ticket_id:id}/care/{code}", staff_required(care.run_action), methods=["POST"]),
         Route(
             "/console/tickets/{ticket_id:id}/attachments/{attachment_id:id}",
             staff_required(tickets.attachment),
