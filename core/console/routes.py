@@ -39,6 +39,8 @@ def helpdesk_routes() -> list[BaseRoute]:
     return [
         Route("/console/quarantine", staff_required(quarantine.quarantine), name="console_quarantine"),
         Route("/console/quarantine/{mail_id:id}.eml", staff_required(quarantine.raw_message)),
+        Route("/console/quarantine/{mail_id:id}/attach", staff_required(quarantine.attach), methods=["POST"]),
+        Route("/console/quarantine/{mail_id:id}/discard", staff_required(quarantine.discard_mail), methods=["POST"]),
         Route("/console/satisfaction", staff_required(satisfaction.satisfaction), name="console_satisfaction"),
     ]
 
