@@ -89,7 +89,7 @@ from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
-from core.ticketing.care.actions import CareAction, CareContext, CareInput, CareRefusedError
+from core.ticketing.care.actions import CareAction, CareContext, CareDone, CareInput, CareRefusedError
 from core.ticketing.care.generic import (
     care_change_email,
     care_password_reset,
@@ -147,6 +147,7 @@ __all__ = [
     "Bucket",
     "CareAction",
     "CareContext",
+    "CareDone",
     "CareInput",
     "CareRefusedError",
     "DemoAccount",
