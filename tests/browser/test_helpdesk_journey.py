@@ -82,7 +82,7 @@ def test_open_reply_by_mail_answer_with_a_macro_resolve_rate_and_see_the_score(
     assert "zoe@example.com" in agent.locator(".care-account").inner_text()
     check_accessibility(agent)  # the care panel with its actions
     sent_before = len(server.mail_files("alpha"))
-    agent.get_by_role("button", name="Send a password-reset link").click()
+    agent.get_by_role("button", name="E-mail a password-reset link").click()
     assert agent.get_by_text("Done: Password-reset link sent to zoe@example.com.").is_visible()
     assert agent.get_by_text("Care action by Agent Smith").is_visible()  # the internal note
     reset = server.wait_for_mail("alpha", count=sent_before + 1)

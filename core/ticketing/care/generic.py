@@ -34,7 +34,7 @@ def care_password_reset() -> CareAction:
     """Send a password-reset link to the address on file (``core.identity.flows.send_password_reset``)."""
     return CareAction(
         code="password_reset",
-        label=lazy_gettext("Send a password-reset link"),
+        label=lazy_gettext("E-mail a password-reset link"),
         help=lazy_gettext("The link goes to the address on file."),
         run=_password_reset,
     )
@@ -94,7 +94,7 @@ def care_resend_confirmation() -> CareAction:
     """Send the confirmation (or the plugin's activation) again (``core.identity.flows.send_confirmation``)."""
     return CareAction(
         code="resend_confirmation",
-        label=lazy_gettext("Resend the confirmation e-mail"),
+        label=lazy_gettext("E-mail the confirmation again"),
         help=lazy_gettext("Older links stop working."),
         run=_resend_confirmation,
     )

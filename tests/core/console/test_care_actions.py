@@ -75,9 +75,9 @@ async def test_the_ticket_page_shows_the_requesters_account_and_the_actions_of_i
     assert "Requester&#39;s account" in page or "Requester's account" in page
     assert "C-100 Ann&#39;s shop" in page or "C-100 Ann's shop" in page
     assert "Never" in page  # last sign-in
-    for label in ("Send a password-reset link", "Unlock sign-in", "Change the e-mail address"):
+    for label in ("E-mail a password-reset link", "Unlock sign-in", "Change the e-mail address"):
         assert label in page
-    assert "Resend the confirmation e-mail" not in page  # not offered on this category
+    assert "E-mail the confirmation again" not in page  # not offered on this category
     french = (await operator_client.get(f"/console/tickets/{ticket.id}", headers={"Accept-Language": "fr"})).text
     assert "Compte du demandeur" in french
     assert "Envoyer un lien de réinitialisation du mot de passe" in french
@@ -183,7 +183,7 @@ async def test_an_unknown_requester_gets_no_actions(operator_client, make_staff,
     ticket = await _ticket(portal, alpha, "billing", email="stranger@example.com", fields={"customer_number": "1"})
     await _signed_in_agent(operator_client, make_staff, alpha)
     page = (await operator_client.get(f"/console/tickets/{ticket.id}")).text
-    assert "Send a password-reset link" not in page
+    assert "E-mail a password-reset link" not in page
     response = await _post(operator_client, ticket, "password_reset")
     follow = await operator_client.get(response.headers["location"])
     assert "The requester has no user on this portal." in follow.text
