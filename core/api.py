@@ -91,7 +91,17 @@ from core.row_checks import RowChecks, parse_amount
 from core.services import ServiceError, conformance_problems
 from core.storage import Storage, StorageError, get_storage
 from core.tenancy.models import Tenant
+from core.ticketing.care.actions import CareAction, CareContext, CareDone, CareInput, CareRefusedError
+from core.ticketing.care.generic import (
+    care_change_email,
+    care_password_reset,
+    care_resend_confirmation,
+    care_restore_membership,
+    care_temporary_password,
+    care_unlock_sign_in,
+)
 from core.ticketing.categories import TicketCategory, TicketField
+from core.ticketing.models import Ticket
 from core.ticketing.service import open_ticket
 from core.web.flow import flash, tenant_db
 from core.web.forms import PortiqueForm, WholeNumberField
@@ -137,6 +147,11 @@ __all__ = [
     "ApprovalStatus",
     "Base",
     "Bucket",
+    "CareAction",
+    "CareContext",
+    "CareDone",
+    "CareInput",
+    "CareRefusedError",
     "ConsentDocument",
     "DeletionRule",
     "DemoAccount",
@@ -169,6 +184,7 @@ __all__ = [
     "StorageError",
     "Tenant",
     "TenantOwned",
+    "Ticket",
     "TicketCategory",
     "TicketField",
     "TokenCheck",
@@ -184,6 +200,12 @@ __all__ = [
     "answer_known_address",
     "approve_user",
     "audit",
+    "care_change_email",
+    "care_password_reset",
+    "care_resend_confirmation",
+    "care_restore_membership",
+    "care_temporary_password",
+    "care_unlock_sign_in",
     "change_email",
     "check_token",
     "client_ip",

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from core.privacy.parts import ExportPart
     from core.privacy.rules import DeletionRule
     from core.tenancy.models import Tenant
+    from core.ticketing.care.actions import CareAction
     from core.ticketing.categories import TicketCategory
+    from core.ticketing.models import Ticket
     from core.web.nav import NavItem, Widget
 
 
@@ -57,6 +59,8 @@ class HookRelay(Protocol):
     def portique_approval_fields(
         self, *, tenant: Tenant, approval: ApprovalRequest
     ) -> list[list[ApprovalField] | None]: ...
+
+    def portique_care_actions(self, *, tenant: Tenant, ticket: Ticket) -> list[list[CareAction]]: ...
 
     def portique_cli(self, *, group: click.Group) -> list[None]: ...
 

@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from core.privacy.parts import ExportPart
     from core.privacy.rules import DeletionRule
     from core.tenancy.models import Tenant
+    from core.ticketing.care.actions import CareAction
     from core.ticketing.categories import TicketCategory
+    from core.ticketing.models import Ticket
     from core.web.nav import NavItem, Widget
 
 PROJECT = "portique"
@@ -385,6 +387,23 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
 
     :param tenant: the current tenant.
     :return: :class:`~core.ticketing.categories.TicketCategory` objects.
+    """
+
+
+@hookspec
+def portique_care_actions(tenant: Tenant, ticket: Ticket) -> list[CareAction]:
+    """Customer-care actions offered on ``ticket``, run by an agent on the requester's account.
+
+    Look at ``ticket.category`` and answer the actions of your own care categories (an empty list
+    for the others); the core adds its everyday ones (password-reset link, unlock sign-in) on every
+    ticket. An action calls an existing service (the core's ``care_*`` actions in ``core.api`` do);
+    the console checks that the agent may work on the tenant and that the action is offered, then
+    audits the run and notes it in the thread. Codes are unique on a ticket: on a clash the first
+    answer wins.
+
+    :param tenant: the ticket's tenant.
+    :param ticket: the ticket the console shows.
+    :return: :class:`~core.ticketing.care.actions.CareAction` objects.
     """
 
 

@@ -1,10 +1,15 @@
-"""The quarantine of inbound mail: what reached no ticket (unknown sender, forged address, auto-reply…)."""
+"""The quarantine of inbound mail: what reached no ticket (unknown sender, forged address, auto-reply…).
+
+Staff who may see a quarantined mail attach it to a ticket of its tenant (by reference) or discard it
+(:mod:`core.ticketing.quarantine_release`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,7 +20,10 @@ from core.portal import get_portal
 from core.staff.models import Staff
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
+from core.ticketing.quarantine_release import ReleaseRefusedError, attach_to_ticket, delete_raw, discard, ticket_for
+from core.web.flow import flash
 from core.web.ids import parse_id, parse_int
+from core.web.redirects import redirect
 from core.web.rendering import render
 
 PAGE = 100
@@ -97,3 +105,49 @@ async def raw_message(request: Request) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+async def _visible_row(request: Request, db: AsyncSession) -> QuarantinedMail:
+    """The quarantined mail of the path if this staff member may see it; 404 otherwise."""
+    row: QuarantinedMail | None = await db.scalar(
+        _visible(request).where(QuarantinedMail.id == request.path_params["mail_id"])
+    )
+    if row is None:
+        raise HTTPException(status_code=404)
+    return row
+
+
+async def attach(request: Request) -> Response:
+    """``POST /console/quarantine/{id}/attach``: add the mail to the ticket typed (``reference``) of its tenant."""
+    staff: Staff = request.state.staff
+    reference = str((await request.form()).get("reference") or "")
+    portal = get_portal()
+    async with portal.database.session() as db:
+        tenant_id = (await _visible_row(request, db)).tenant_id
+    async with portal.database.session(tenant_id) as db:  # the ticket's writes need the tenant's session
+        row = await _visible_row(request, db)
+        try:
+            ticket = await ticket_for(db, row, reference)
+            await attach_to_ticket(db, row, ticket, staff, request=request)
+        except ReleaseRefusedError as refused:
+            await db.rollback()
+            flash(request, str(refused), "error")
+            return redirect(request, "/console/quarantine")
+        key = row.storage_key
+        await db.commit()
+    await delete_raw(key)
+    flash(request, _("The mail was added to ticket %(reference)s.", reference=ticket.reference), "success")
+    return redirect(request, "/console/quarantine")
+
+
+async def discard_mail(request: Request) -> Response:
+    """``POST /console/quarantine/{id}/discard``: drop the mail and its raw message."""
+    staff: Staff = request.state.staff
+    async with get_portal().database.session() as db:
+        row = await _visible_row(request, db)
+        key = row.storage_key
+        await discard(db, row, staff, request=request)
+        await db.commit()
+    await delete_raw(key)
+    flash(request, _("The mail was discarded."), "success")
+    return redirect(request, "/console/quarantine")

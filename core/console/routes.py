@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, first_sign_in, quarantine, satisfaction, staff, tickets, users
+from core.console import admin, approvals, auth, care, first_sign_in, quarantine, satisfaction, staff, tickets, users
 from core.console.auth import Handler, staff_required
 from core.console.macros import pages as macro_pages
 from core.console.saved_views import pages as view_pages
@@ -39,6 +39,8 @@ def helpdesk_routes() -> list[BaseRoute]:
     return [
         Route("/console/quarantine", staff_required(quarantine.quarantine), name="console_quarantine"),
         Route("/console/quarantine/{mail_id:id}.eml", staff_required(quarantine.raw_message)),
+        Route("/console/quarantine/{mail_id:id}/attach", staff_required(quarantine.attach), methods=["POST"]),
+        Route("/console/quarantine/{mail_id:id}/discard", staff_required(quarantine.discard_mail), methods=["POST"]),
         Route("/console/satisfaction", staff_required(satisfaction.satisfaction), name="console_satisfaction"),
     ]
 
@@ -98,6 +100,7 @@ def console_routes() -> list[BaseRoute]:
             methods=["GET", "POST"],
             name="console_ticket",
         ),
+        Route("/console/tickets/{ticket_id:id}/care/{code}", staff_required(care.run_action), methods=["POST"]),
         Route(
             "/console/tickets/{ticket_id:id}/attachments/{attachment_id:id}",
             staff_required(tickets.attachment),

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.console.care_panel import care_panel
 from core.console.language import language_names
 from core.console.macros.picker import MacroPicker, picker_for
 from core.console.macros.reply_state import ReplyState
@@ -207,7 +208,7 @@ async def _all_assignable(tenant_ids: list[int]) -> list[Staff]:
         )
 
 
-async def _load(request: Request, ticket_id: int) -> tuple[Tenant, Ticket]:
+async def load_ticket(request: Request, ticket_id: int) -> tuple[Tenant, Ticket]:
     """The ticket if the staff member may see its tenant and category; 404 otherwise (never says it exists)."""
     async with get_portal().database.session() as db:
         ticket = await db.get(Ticket, ticket_id)
@@ -231,7 +232,9 @@ async def bulk_assign(request: Request) -> Response:
     if None in ids or (target and target_id is None):
         flash(request, _("Some of the chosen tickets or the assignee do not exist. Nothing was changed."), "error")
         return redirect(request, "/console/tickets")
-    loaded = [await _load(request, ticket_id) for ticket_id in ids if ticket_id is not None]  # 404 before any change
+    loaded = [
+        await load_ticket(request, ticket_id) for ticket_id in ids if ticket_id is not None
+    ]  # 404 before any change
     changed = 0
     for tenant, found in loaded:
         async with get_portal().database.session(tenant.id) as db:
@@ -294,7 +297,7 @@ async def ticket_page(request: Request) -> Response:
     """
     staff: Staff = request.state.staff
     ticket_id = int(request.path_params["ticket_id"])
-    tenant, ticket = await _load(request, ticket_id)
+    tenant, ticket = await load_ticket(request, ticket_id)
     portal = get_portal()
     error = ""
     reply = ReplyState()
@@ -344,6 +347,7 @@ async def ticket_page(request: Request) -> Response:
         )
         rating = await db.scalar(select(TicketRating).where(TicketRating.ticket_id == ticket.id))
         account = await db.get(Account, ticket.account_id) if ticket.account_id else None
+        care = await care_panel(db, tenant, ticket)
         recent_condition = (
             Ticket.requester_user_id == ticket.requester_user_id
             if ticket.requester_user_id
@@ -378,6 +382,7 @@ async def ticket_page(request: Request) -> Response:
             "reply": reply,
             "macros": macros,
             "customer_language": language_names({macros.customer_locale})[macros.customer_locale],
+            **care,
         },
         status_code=400 if error else 200,
     )
@@ -385,7 +390,7 @@ async def ticket_page(request: Request) -> Response:
 
 async def attachment(request: Request) -> Response:
     """Download an attachment of a ticket the staff member may see."""
-    tenant, ticket = await _load(request, int(request.path_params["ticket_id"]))
+    tenant, ticket = await load_ticket(request, int(request.path_params["ticket_id"]))
     async with get_portal().database.session(tenant.id) as db:
         found = await db.scalar(
             select(TicketAttachment).where(

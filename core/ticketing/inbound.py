@@ -124,7 +124,7 @@ async def _thread(portal: Portal, db: AsyncSession, tenant: Tenant, mail: Inboun
     ticket, staff = placed
     if ticket.status == TicketStatus.CLOSED:
         return Outcome("quarantined", Reason.TICKET_CLOSED)
-    files, refused = await _check_files(tenant, mail)
+    files, refused = await checked_files(tenant, mail)
     body = mail.body[:MAX_BODY]
     if not body and not files:
         return Outcome("quarantined", Reason.EMPTY)
@@ -238,7 +238,7 @@ async def _assignee(db: AsyncSession, tenant: Tenant, ticket: Ticket) -> StaffAc
     return await _staff(db, tenant, staff_id=ticket.assignee_id) if ticket.assignee_id is not None else None
 
 
-async def _check_files(tenant: Tenant, mail: InboundMail) -> tuple[list[Upload], list[str]]:
+async def checked_files(tenant: Tenant, mail: InboundMail) -> tuple[list[Upload], list[str]]:
     """The files that pass the web form's checks (up to the tenant's count), and the names of the others."""
     limits = Limits.for_tenant(tenant)
     accepted: list[Upload] = []

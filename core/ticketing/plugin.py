@@ -15,9 +15,12 @@ from core.plugin_info import PluginInfo
 from core.tenancy.models import Tenant
 from core.ticketing import models as _models  # noqa: F401 - registers the tables
 from core.ticketing import rating_views, views
+from core.ticketing.care.actions import CareAction
+from core.ticketing.care.generic import everyday_actions
 from core.ticketing.inbound import purge_quarantine
 from core.ticketing.jobs import record_breaches, tickets_group
 from core.ticketing.mail_in import mail_in
+from core.ticketing.models import Ticket
 from core.web.nav import NavItem, Widget
 
 
@@ -77,3 +80,8 @@ def portique_periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("ticketing.record_breaches", timedelta(minutes=1), record_breaches),
         PeriodicJob("ticketing.purge_quarantine", timedelta(hours=1), purge_quarantine),
     ]
+
+
+@hookimpl
+def portique_care_actions(tenant: Tenant, ticket: Ticket) -> list[CareAction]:
+    return everyday_actions()

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 from core.api import (
     ActivationPolicy,
     ApprovalRequest,
+    CareAction,
     DeletionRule,
     DemoAccount,
     ExportPart,
@@ -19,6 +20,7 @@ from core.api import (
     RegistryImporter,
     SessionPolicy,
     Tenant,
+    Ticket,
     TicketCategory,
     User,
     UserEvent,
@@ -106,6 +108,13 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
     from .tickets import categories
 
     return categories()
+
+
+@hookimpl
+def portique_care_actions(tenant: Tenant, ticket: Ticket) -> list[CareAction]:
+    from .tickets import care_actions
+
+    return care_actions(ticket)
 
 
 @hookimpl

@@ -9,7 +9,16 @@ must be changed at the next sign-in (no reset e-mail).
 
 from __future__ import annotations
 
-from core.api import TicketCategory, TicketField, lazy_gettext
+from core.api import (
+    CareAction,
+    Ticket,
+    TicketCategory,
+    TicketField,
+    care_change_email,
+    care_resend_confirmation,
+    care_temporary_password,
+    lazy_gettext,
+)
 
 
 def _registration_email() -> TicketField:
@@ -104,3 +113,14 @@ def categories() -> list[TicketCategory]:
             order=60,
         ),
     ]
+
+
+def care_actions(ticket: Ticket) -> list[CareAction]:
+    """The operator actions that solve each care category (the core adds the reset link and unlocking)."""
+    if ticket.category in ("omicron_no_confirmation", "omicron_link_broken"):
+        return [care_resend_confirmation()]
+    if ticket.category == "omicron_no_email_access":
+        return [care_change_email(prefill_from="new_email")]
+    if ticket.category == "omicron_no_reset_mail":
+        return [care_temporary_password()]
+    return []

@@ -8,6 +8,7 @@ from core.api import (
     Account,
     AccountUsersPolicy,
     ActivationPolicy,
+    CareAction,
     DeletionRule,
     DemoAccount,
     ExportPart,
@@ -16,10 +17,14 @@ from core.api import (
     PluginInfo,
     RegistryImporter,
     Tenant,
+    Ticket,
     TicketCategory,
+    TicketField,
     User,
     UsernamePolicy,
     Widget,
+    care_resend_confirmation,
+    care_restore_membership,
     hookimpl,
     lazy_gettext,
 )
@@ -109,7 +114,25 @@ def portique_ticket_categories(tenant: Tenant) -> list[TicketCategory]:
             sla_hours=8,
             order=20,
         ),
+        TicketCategory(
+            code="access",
+            name=lazy_gettext("Access to my online account"),
+            help=lazy_gettext(
+                "Activation e-mail not received or expired, account locked, or access suspended by the account holder."
+            ),
+            fields=(TicketField("username", lazy_gettext("Your username, if you have one")),),
+            sla_hours=8,
+            anonymous=True,
+            order=30,
+        ),
     ]
+
+
+@hookimpl
+def portique_care_actions(tenant: Tenant, ticket: Ticket) -> list[CareAction]:
+    if ticket.category != "access":
+        return []
+    return [care_resend_confirmation(), care_restore_membership()]
 
 
 # -- identity ------------------------------------------------------------------------------------

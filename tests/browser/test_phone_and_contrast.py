@@ -8,7 +8,8 @@ stand in a page (the ✕ of a row, "request a copy", "ask to cancel"). The conso
 the default theme on the operator host, and in each portal's theme on its own console; they include
 the reply macros (``/console/macros``, the demo's macro of each language), the queue's saved views,
 the staff pages with their forms sent empty and the set-password page of a new staff member, and the
-privacy pages ("Delete my account" in each portal, the operators' ``/console/privacy``).
+privacy pages ("Delete my account" in each portal, the operators' ``/console/privacy``). The rating
+page, reached only from a resolution mail, is walked on its own in every theme.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from core.staff.links import issue_link
 from core.staff.models import Staff
 from core.tenancy.service import create_tenant
 from core.testing import LiveServer, accessibility_problems, horizontal_overflow, tenant_by_slug
+from core.ticketing.categories import TicketCategory
+from core.ticketing.satisfaction import rating_links
 from core.ticketing.service import open_ticket
 
 pytestmark = pytest.mark.browser
@@ -554,3 +557,50 @@ def test_the_consent_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, 
         assert urlsplit(page.url).path == f"/t/t-{theme}/", page.url
     context.close()
     assert not findings.problems, findings.report()
+
+
+def test_the_rating_page_fits_a_phone_and_passes_axe_in_every_theme(run_async, live_server, browser):
+    from core.web.themes import available_themes
+
+    themes = available_themes()
+
+    async def body(portal: Any) -> dict[str, str]:
+        links = {}
+        for theme in themes:
+            async with portal.database.session() as db:
+                tenant = await create_tenant(
+                    db, portal.plugins, slug=f"rate-{theme}", name=f"Rate {theme}", theme=theme, locales=["en"]
+                )
+                await db.commit()
+            async with portal.database.session(tenant.id) as db:
+                ticket = await open_ticket(
+                    db,
+                    tenant,
+                    TicketCategory(code="general", name="General"),
+                    subject="Where is my order?",
+                    body="It has not come.",
+                    fields={},
+                    files=[],
+                    email="rater@example.com",
+                    name="Rita",
+                    locale="en",
+                )
+                links[theme] = (await rating_links(db, ticket))["good"]
+                await db.commit()
+        return links
+
+    links = run_async(body)
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    for theme, path in links.items():
+        page.goto(live_server.tenant_url(f"rate-{theme}", path))
+        assert page.locator(".rating-recorded").is_visible(), theme
+        assert accessibility_problems(page) == [], theme
+        assert horizontal_overflow(page) <= 0, theme
+        page.get_by_label("Your comment (optional)").fill("Quick and clear.")
+        page.get_by_role("button", name="Send").click()
+        assert page.locator(".rating-done").is_visible(), theme
+        assert accessibility_problems(page) == [], theme
+        assert horizontal_overflow(page) <= 0, theme
+    context.close()

@@ -123,6 +123,15 @@ def test_hook_portique_ticket_categories():
     assert _only_probe(plugins, "portique_ticket_categories", tenant=_tenant()) == [ANSWER]
 
 
+def test_hook_portique_care_actions():
+    plugins = _probe(portique_care_actions=lambda tenant, ticket: [ANSWER])
+    tenant = _tenant()
+    assert _only_probe(plugins, "portique_care_actions", tenant=tenant, ticket=object()) == [ANSWER]
+    offered = plugins.for_tenant(tenant).portique_care_actions(tenant=tenant, ticket=object())
+    assert [ANSWER] in offered  # beside the core's everyday actions
+    assert any(action.code == "password_reset" for answer in offered if answer != [ANSWER] for action in answer)
+
+
 def test_hook_portique_permissions():
     plugins = _probe(portique_permissions=lambda tenant: [ANSWER])
     assert _only_probe(plugins, "portique_permissions", tenant=_tenant()) == [ANSWER]

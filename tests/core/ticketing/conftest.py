@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 
 from core.api import (
+    CareAction,
     RegistryImporter,
     RowError,
     TicketCategory,
     TicketField,
+    care_change_email,
+    care_restore_membership,
     create_user,
     get_or_create_account,
     hookimpl,
@@ -87,6 +90,11 @@ def _plugin(name: str, categories: list[TicketCategory]) -> types.ModuleType:
             ),
         ]
 
+    @hookimpl
+    def portique_care_actions(tenant: Tenant, ticket: Any) -> list[CareAction]:
+        return [care_change_email(), care_restore_membership()] if ticket.category == "account" else []
+
+    module.portique_care_actions = portique_care_actions  # type: ignore[attr-defined]
     module.portique_registry_importers = portique_registry_importers  # type: ignore[attr-defined]
     module.portique_plugin_info = portique_plugin_info  # type: ignore[attr-defined]
     module.portique_ticket_categories = portique_ticket_categories  # type: ignore[attr-defined]

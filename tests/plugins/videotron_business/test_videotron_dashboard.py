@@ -38,7 +38,7 @@ async def test_dashboard_shows_the_account_overview_and_help(vclient):
 
 async def test_help_categories(portal, vtenant, vclient):
     categories = portal.categories(vtenant)
-    assert [c.code for c in categories] == ["billing", "technical"]
+    assert [c.code for c in categories] == ["billing", "technical", "access"]
     support = await vclient.get("/support")
     assert support.status_code == 200
     assert "For any general question about your bill" in support.text
