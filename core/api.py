@@ -17,7 +17,7 @@ from core.audit.service import client_ip
 from core.audit.service import record as audit
 from core.commands import make_portal
 from core.commands import run as run_command
-from core.consent.documents import Document as ConsentDocument
+from core.consent.document import Document as ConsentDocument
 from core.console.auth import current_staff, staff_required, visible_tenant_ids
 from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount

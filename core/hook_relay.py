@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from core.approvals.fields import ApprovalField
     from core.approvals.models import ApprovalRequest
-    from core.consent.documents import Document
+    from core.consent.document import Document
     from core.demo import DemoAccount
     from core.identity.events import UserEvent
     from core.identity.models import Account, User

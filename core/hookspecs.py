@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from core.approvals.fields import ApprovalField
     from core.approvals.models import ApprovalRequest
-    from core.consent.documents import Document
+    from core.consent.document import Document
     from core.demo import DemoAccount
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
@@ -372,7 +372,7 @@ def portique_consent_documents(tenant: Tenant) -> list[Document]:
     already registered.
 
     :param tenant: the current tenant.
-    :return: :class:`~core.consent.documents.Document` items (``core.api.ConsentDocument``).
+    :return: :class:`~core.consent.document.Document` items (``core.api.ConsentDocument``).
     """
 
 

@@ -8,7 +8,8 @@ from starlette.requests import Request
 
 from core.audit.service import client_ip
 from core.audit.service import record as audit
-from core.consent.documents import Document, current_documents
+from core.consent.document import Document
+from core.consent.documents import current_documents
 from core.consent.models import ConsentRecord
 from core.tenancy.models import Tenant
 
