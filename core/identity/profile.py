@@ -20,7 +20,8 @@ from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
 from core.identity.models import Membership, User, UserStatus
 from core.identity.pages import _password_help, link_problem, tenant_session, throttled
-from core.identity.passwords import hash_password, verify_password
+from core.identity.passwords import hash_password
+from core.identity.reauthentication import confirm_current_password
 from core.identity.rules import password_problems, session_policy
 from core.identity.signin import complete_login
 from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
@@ -120,13 +121,10 @@ async def change_password(request: Request) -> Response:
         context = {"form": form, "forced": forced, "password_help": _password_help(tenant), "me": me}
         if request.method == "GET" or not form.validate():
             return await render(request, "identity/password.html", context)
-        bucket = Bucket(LOGIN_PER_ACCOUNT, ("reauth", str(tenant.id), str(me.id)))
-        wait = await get_throttle().retry_after(bucket)
-        if wait:
-            return await throttled(request, wait)
-        if not await verify_password(me.password_hash, form.current_password.data):
-            await get_throttle().hit(bucket)
-            form.current_password.errors = [_("The current password is incorrect.")]
+        confirmed = await confirm_current_password(request, me, form.current_password)
+        if isinstance(confirmed, Response):
+            return confirmed
+        if not confirmed:
             return await render(request, "identity/password.html", context)
         problems = password_problems(tenant, form.password.data, email=me.email, username=me.username)
         if form.password.data == form.current_password.data:
@@ -165,13 +163,10 @@ async def change_email(request: Request) -> Response:
         context = {"form": form, "me": me}
         if request.method == "GET" or not form.validate():
             return await render(request, "identity/email.html", context)
-        bucket = Bucket(LOGIN_PER_ACCOUNT, ("reauth", str(tenant.id), str(me.id)))
-        wait = await get_throttle().retry_after(bucket)
-        if wait:
-            return await throttled(request, wait)
-        if not await verify_password(me.password_hash, form.current_password.data):
-            await get_throttle().hit(bucket)
-            form.current_password.errors = [_("The current password is incorrect.")]
+        confirmed = await confirm_current_password(request, me, form.current_password)
+        if isinstance(confirmed, Response):
+            return confirmed
+        if not confirmed:
             return await render(request, "identity/email.html", context)
         taken = await find_user_by_email(db, form.email.data)
         if taken is None:

@@ -11,9 +11,7 @@ from core.i18n import gettext as _
 from core.i18n.formatting import format_date
 from core.identity.current import current_user, login_required
 from core.identity.models import User, UserStatus
-from core.identity.pages import throttled
-from core.identity.passwords import verify_password
-from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
+from core.identity.reauthentication import confirm_current_password
 from core.identity.tokens import check_token, consume_token
 from core.portal import get_portal
 from core.privacy.deletion_asking import CANCEL_PURPOSE, ask_for_deletion, cancel_deletion, pending_deletion
@@ -53,13 +51,10 @@ async def delete_account(request: Request) -> Response:
         }
         if request.method == "GET" or pending is not None or context["refusals"] or not form.validate():
             return await render(request, "privacy/delete_account.html", context)
-        bucket = Bucket(LOGIN_PER_ACCOUNT, ("reauth", str(tenant.id), str(me.id)))
-        wait = await get_throttle().retry_after(bucket)
-        if wait:
-            return await throttled(request, wait)
-        if not await verify_password(me.password_hash, form.current_password.data):
-            await get_throttle().hit(bucket)
-            form.current_password.errors = [_("The current password is incorrect.")]
+        confirmed = await confirm_current_password(request, me, form.current_password)
+        if isinstance(confirmed, Response):
+            return confirmed
+        if not confirmed:
             return await render(request, "privacy/delete_account.html", context)
         deletion = await ask_for_deletion(portal, db, tenant, me, request=request)
         await db.commit()

@@ -19,7 +19,8 @@ from core.identity.flows import (
     set_temporary_password,
 )
 from core.identity.models import Membership, UserStatus
-from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle, login_buckets
+from core.identity.reauthentication import reauthentication_bucket
+from core.identity.throttle import get_throttle, login_buckets
 from core.identity.users import find_user_by_email
 from core.mail.addresses import is_email_address
 from core.ticketing.care.actions import CareAction, CareContext, CareDone, CareInput, CareRefusedError
@@ -43,7 +44,7 @@ def care_password_reset() -> CareAction:
 async def _unlock_sign_in(context: CareContext) -> CareDone:
     user = context.user
     _ip_buckets, account_buckets = login_buckets(context.tenant.id, "", f"user:{user.id}")
-    reauth = Bucket(LOGIN_PER_ACCOUNT, ("reauth", str(context.tenant.id), str(user.id)))
+    reauth = reauthentication_bucket(context.tenant.id, user.id)
     await get_throttle().clear(*account_buckets, reauth)
     return CareDone(_("Sign-in unlocked after too many attempts."))
 
