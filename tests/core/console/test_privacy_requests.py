@@ -51,3 +51,83 @@ async def test_agents_get_a_404(operator_client, alpha, make_staff):
     await staff_login(operator_client, agent)
 
     assert (await operator_client.get("/console/privacy")).status_code == 404
+
+
+async def test_an_operator_downloads_a_customers_archive_on_request(
+    operator_client, alpha, beta, make_user, make_staff, portal
+):
+    import io
+    import json
+    import zipfile
+
+    from sqlalchemy import select
+
+    from core.audit.models import AuditEvent
+    from core.testing import csrf_of
+
+    ann = await make_user(alpha, "ann@example.com")
+    await make_user(beta, "bea@example.com")
+    operator = await make_staff("op@ops.test", role="operator")
+    await staff_login(operator_client, operator)
+    page = await operator_client.get("/console/privacy")
+    assert "Export a customer" in page.text
+
+    answer = await operator_client.post(
+        "/console/privacy", data={"csrf_token": csrf_of(page.text), "tenant": alpha.id, "email": "ANN@example.com"}
+    )
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/zip"
+    assert answer.headers["cache-control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        core = json.loads(archive.read("core.json"))
+    assert core["profile"]["email"] == "ann@example.com"
+    assert "bea@example.com" not in answer.content.decode("latin-1")
+    async with portal.database.session(alpha.id) as db:
+        entry = await db.scalar(select(AuditEvent).where(AuditEvent.action == "privacy.export_by_operator"))
+    assert entry.actor_id == operator.id
+    assert entry.subject_id == str(ann.id)
+
+
+async def test_the_export_form_says_what_is_wrong_next_to_the_field(
+    operator_client, alpha, beta, make_user, make_staff
+):
+    from core.testing import csrf_of
+
+    await make_user(beta, "bea@example.com")
+    operator = await make_staff("op@ops.test", role="operator")
+    await staff_login(operator_client, operator)
+    page = await operator_client.get("/console/privacy")
+    csrf = csrf_of(page.text)
+
+    unknown = await operator_client.post(
+        "/console/privacy", data={"csrf_token": csrf, "tenant": alpha.id, "email": "bea@example.com"}
+    )
+    assert unknown.status_code == 400
+    assert "No customer of this tenant has this e-mail address." in unknown.text  # bea is beta's, not alpha's
+    assert 'value="bea@example.com"' in unknown.text
+    bad = await operator_client.post(
+        "/console/privacy", data={"csrf_token": csrf, "tenant": alpha.id, "email": "not an address"}
+    )
+    assert bad.status_code == 400
+    assert "valid e-mail address" in bad.text
+    foreign = await operator_client.post(
+        "/console/privacy", data={"csrf_token": csrf, "tenant": 999999, "email": "bea@example.com"}
+    )
+    assert foreign.status_code == 400
+    assert "Choose one of your tenants." in foreign.text
+
+
+async def test_the_export_needs_the_forms_token_and_an_operator(operator_client, alpha, make_user, make_staff):
+    from core.testing import csrf_of
+
+    await make_user(alpha, "ann@example.com")
+    operator = await make_staff("op@ops.test", role="operator")
+    await staff_login(operator_client, operator)
+    asked = {"tenant": alpha.id, "email": "ann@example.com"}
+    assert (await operator_client.post("/console/privacy", data=asked)).status_code == 403  # no token
+
+    agent = await make_staff("agent@ops.test", tenants=[alpha])
+    await staff_login(operator_client, agent)
+    csrf = csrf_of((await operator_client.get("/console/tickets")).text)
+    assert (await operator_client.post("/console/privacy", data={**asked, "csrf_token": csrf})).status_code == 404
