@@ -6,6 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
+from authlib.oauth2.rfc6749.errors import InsecureTransportError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -56,12 +58,15 @@ async def oauth2_request(request: Request, *, with_form: bool = True) -> Starlet
     if with_form and request.method == "POST":
         form = await request.form()
         form_items = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
-    return StarletteOAuth2Request(
-        request,
-        query=dict(query_items),
-        form=dict(form_items),
-        items=query_items + form_items,
-    )
+    try:
+        return StarletteOAuth2Request(
+            request,
+            query=dict(query_items),
+            form=dict(form_items),
+            items=query_items + form_items,
+        )
+    except InsecureTransportError:  # plain HTTP off loopback: the protocol forbids it, a 400 says so
+        raise HTTPException(status_code=400, detail="OpenID Connect needs HTTPS.") from None
 
 
 def starlette_response(status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
