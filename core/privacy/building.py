@@ -106,7 +106,7 @@ async def _build(portal: Portal, db: AsyncSession, tenant: Tenant, export: Expor
     export.built_at = utcnow()
     export.expires_at = export.built_at + VALID_FOR
     raw = await issue_token(db, TOKEN_PURPOSE, valid_for=VALID_FOR, user=user, payload={"export": export.id})
-    link = portal.tenant_url(tenant, f"/profile/export/{raw}")
+    link = portal.page_url(tenant, "privacy_export_download", token=raw)
     letter = {"user": user, "link": link, "days": VALID_FOR.days}
     queue_mail(db, tenant, user.email, "privacy/export_ready", letter, locale=locale)
     audit(

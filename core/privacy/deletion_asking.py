@@ -64,7 +64,7 @@ async def ask_for_deletion(
     await db.flush()
     mark_pending(user, deletion.due_at)
     raw = await issue_token(db, CANCEL_PURPOSE, valid_for=grace, user=user, payload={"deletion": deletion.id})
-    link = portal.tenant_url(tenant, f"/profile/delete/cancel/{raw}")
+    link = portal.page_url(tenant, "privacy_delete_cancel_link", token=raw)
     locale = user.locale if user.locale in tenant.locales else tenant.default_locale
     letter = {"user": user, "link": link, "due_at": deletion.due_at, "days": grace.days}
     queue_mail(db, tenant, user.email, "privacy/deletion_requested", letter, locale=locale)

@@ -30,7 +30,12 @@ def portique_routes() -> list[BaseRoute]:
         Route("/profile/export/{token}", export_pages.download_export, name="privacy_export_download"),
         Route("/profile/delete", deletion_pages.delete_account, methods=["GET", "POST"], name="privacy_delete"),
         Route("/profile/delete/cancel", deletion_pages.cancel_from_profile, methods=["POST"]),
-        Route("/profile/delete/cancel/{token}", deletion_pages.cancel_from_link, methods=["GET", "POST"]),
+        Route(
+            "/profile/delete/cancel/{token}",
+            deletion_pages.cancel_from_link,
+            methods=["GET", "POST"],
+            name="privacy_delete_cancel_link",
+        ),
         *operator_pages.routes(),
     ]
 
