@@ -58,7 +58,7 @@ def _parameters(route: ApiRoute) -> list[dict[str, Any]]:
     return parameters
 
 
-def _operation(route: ApiRoute, refs: dict[tuple[type[BaseModel], JsonSchemaMode], Any]) -> dict[str, Any]:
+def _operation(route: ApiRoute, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     error = _content(refs[(ErrorBody, "serialization")])
     responses: dict[str, Any] = {}
     if route.response is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -140,8 +140,9 @@ class ApiCall:
                     .limit(1)
                 )
             ).first()
-            found = row[0] if row is not None else None
-            if found is not None:
+            found = None
+            if row is not None:
+                found = row[0]
                 found.__dict__["account"] = row[1]
             self._membership.append(found)
         return self._membership[0]
@@ -156,7 +157,7 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
-def error_response(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, body: ErrorBody, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The JSON answer of an error."""
     return JSONResponse(
         body.model_dump(mode="json"), status_code=status, headers={"Cache-Control": "no-store", **(headers or {})}

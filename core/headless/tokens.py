@@ -38,7 +38,7 @@ def native_client_id(tenant: Tenant) -> str:
 async def native_client(db: AsyncSession, tenant: Tenant) -> OidcClient:
     """The tenant's native client, made on first use (public, first party, no redirect address)."""
     client_id = native_client_id(tenant)
-    found = await db.scalar(select(OidcClient).where(OidcClient.client_id == client_id))
+    found: OidcClient | None = await db.scalar(select(OidcClient).where(OidcClient.client_id == client_id))
     if found is not None:
         return found
     client = OidcClient(client_id=client_id, name=CLIENT_NAME, first_party=True, scopes=SCOPE, redirect_uris=[])
@@ -47,7 +47,7 @@ async def native_client(db: AsyncSession, tenant: Tenant) -> OidcClient:
             db.add(client)
     except IntegrityError:  # another request made it first
         found = await db.scalar(select(OidcClient).where(OidcClient.client_id == client_id))
-        assert found is not None
+        assert isinstance(found, OidcClient)
         return found
     return client
 

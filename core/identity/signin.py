@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -65,7 +65,7 @@ async def record_login(
     if password and user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
     user.last_login_at = utcnow()
-    details = {**data, **({"via": via} if via else {})}
+    details: dict[str, Any] = {**data, **({"via": via} if via else {})}
     audit(
         db,
         "identity.login",

@@ -15,7 +15,8 @@ async def test_the_profile_changes_with_the_pages_checks(api, desk):
     client = await signed_in(api)
     changed = await client.patch("/api/v1/me", json={"first_name": "Augusta", "locale": "fr"})
     assert changed.status_code == 200
-    assert changed.json()["first_name"] == "Augusta" and changed.json()["locale"] == "fr"
+    assert changed.json()["first_name"] == "Augusta"
+    assert changed.json()["locale"] == "fr"
     assert changed.json()["last_name"] == "L"
     bad = await client.patch("/api/v1/me", json={"first_name": "", "locale": "xx", "last_name": "<b>"})
     assert bad.status_code == 422
@@ -26,7 +27,8 @@ async def test_the_profile_changes_with_the_pages_checks(api, desk):
 async def test_open_list_read_and_reply_with_a_file(api, desk):
     client = await signed_in(api)
     missing = await client.post("/api/v1/tickets", json={"category": "meter", "subject": "S", "description": "D"})
-    assert missing.status_code == 422 and "reading" in missing.json()["fields"]
+    assert missing.status_code == 422
+    assert "reading" in missing.json()["fields"]
     unknown = await client.post("/api/v1/tickets", json={"category": "nope", "subject": "S", "description": "D"})
     assert unknown.status_code == 422
     created = await client.post(
@@ -36,7 +38,8 @@ async def test_open_list_read_and_reply_with_a_file(api, desk):
     assert created.status_code == 201, created.text
     reference = created.json()["reference"]
     listed = (await client.get("/api/v1/tickets")).json()
-    assert [t["reference"] for t in listed["items"]] == [reference] and listed["next_before"] is None
+    assert [t["reference"] for t in listed["items"]] == [reference]
+    assert listed["next_before"] is None
     replied = await client.post(
         f"/api/v1/tickets/{reference}/replies",
         data={"body": "Here it is"},
@@ -51,7 +54,8 @@ async def test_open_list_read_and_reply_with_a_file(api, desk):
         data={"body": "A program"},
         files=[("attachments", ("x.pdf", b"MZ\x90\x00" + b"\x00" * 64, "application/pdf"))],
     )
-    assert refused.status_code == 422 and refused.json()["fields"]["attachments"]
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["attachments"]
     read = (await client.get(f"/api/v1/tickets/{reference}")).json()
     assert read["fields"] == {"reading": 1234} or read["fields"] == {"reading": "1234"}
     assert len(read["messages"]) == 2

@@ -24,10 +24,12 @@ async def actions(portal, tenant) -> list[str]:
 async def test_sign_in_gives_tokens_that_open_the_profile(api, tenants, customers, portal):
     client = api("alpha.test")
     tokens = await tokens_of(client)
-    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 3600
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 3600
     me = await client.get("/api/v1/me", headers=bearer(tokens["access_token"]))
     assert me.status_code == 200
-    assert me.json()["email"] == "ada@example.com" and me.json()["two_step"] is False
+    assert me.json()["email"] == "ada@example.com"
+    assert me.json()["two_step"] is False
     assert me.headers["cache-control"] == "no-store"
     assert {"identity.login", "oidc.token_issued", "api.signed_in"} <= set(await actions(portal, tenants["alpha"]))
 
@@ -37,11 +39,15 @@ async def test_a_wrong_password_and_an_unknown_login_get_the_same_answer(api, te
     wrong = await sign_in(client, password="not the password")
     unknown = await sign_in(client, login="nobody@example.com")
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {
-        "error": "invalid_credentials",
-        "message": "The sign-in details are incorrect.",
-        "fields": {},
-    }
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {
+            "error": "invalid_credentials",
+            "message": "The sign-in details are incorrect.",
+            "fields": {},
+        }
+    )
 
 
 async def test_sign_in_is_throttled_per_account(api, tenants, customers):
@@ -50,7 +56,8 @@ async def test_sign_in_is_throttled_per_account(api, tenants, customers):
         assert (await sign_in(client, password="wrong")).status_code == 401
     locked = await sign_in(client)  # even the right password waits
     assert locked.status_code == 429
-    assert locked.json()["error"] == "throttled" and int(locked.headers["retry-after"]) > 0
+    assert locked.json()["error"] == "throttled"
+    assert int(locked.headers["retry-after"]) > 0
 
 
 async def test_a_bad_body_is_a_422_with_field_errors(api, tenants, customers):
@@ -69,15 +76,20 @@ async def test_two_step_users_answer_a_challenge_with_their_code(api, tenants, c
     first = await sign_in(client)
     assert first.status_code == 200
     body = first.json()
-    assert body["status"] == "mfa_required" and body["tokens"] is None and body["challenge_expires_in"] == 300
+    assert body["status"] == "mfa_required"
+    assert body["tokens"] is None
+    assert body["challenge_expires_in"] == 300
     step = {"challenge": body["challenge"], "code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
     wrong = await client.post("/api/v1/auth/second-step", json=step)
-    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_code"
+    assert wrong.status_code == 401
+    assert wrong.json()["error"] == "invalid_code"
     step["code"] = pyotp.TOTP(secret).now()
     done = await client.post("/api/v1/auth/second-step", json=step)
-    assert done.status_code == 200 and done.json()["status"] == "signed_in"
+    assert done.status_code == 200
+    assert done.json()["status"] == "signed_in"
     again = await client.post("/api/v1/auth/second-step", json=step)  # a challenge is used once
-    assert again.status_code == 401 and again.json()["error"] == "invalid_challenge"
+    assert again.status_code == 401
+    assert again.json()["error"] == "invalid_challenge"
     forged = await client.post("/api/v1/auth/second-step", json={**step, "challenge": "x" * 43})
     assert forged.status_code == 401
 
@@ -90,7 +102,9 @@ async def test_the_challenge_expires(frozen, api, tenants, customers, portal):
     client = api("alpha.test")
     challenge = (await sign_in(client)).json()["challenge"]
     frozen.shift(timedelta(minutes=6))
-    late = await client.post("/api/v1/auth/second-step", json={"challenge": challenge, "code": pyotp.TOTP(secret).now()})
+    late = await client.post(
+        "/api/v1/auth/second-step", json={"challenge": challenge, "code": pyotp.TOTP(secret).now()}
+    )
     assert late.status_code == 401
 
 
@@ -101,9 +115,11 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_sign_in(ap
     assert second["refresh_token"] != first["refresh_token"]
     assert (await client.get("/api/v1/me", headers=bearer(second["access_token"]))).status_code == 200
     reused = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
-    assert reused.status_code == 401 and reused.json()["error"] == "invalid_grant"
+    assert reused.status_code == 401
+    assert reused.json()["error"] == "invalid_grant"
     revoked = await client.get("/api/v1/me", headers=bearer(second["access_token"]))
-    assert revoked.status_code == 401 and revoked.headers["www-authenticate"].startswith("Bearer")
+    assert revoked.status_code == 401
+    assert revoked.headers["www-authenticate"].startswith("Bearer")
     after = await client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
     assert after.status_code == 401
     events = await actions(portal, tenants["alpha"])
@@ -147,7 +163,8 @@ async def test_a_session_cookie_is_no_bearer_token(api, tenants, customers):
     page = api("alpha.test")
     await signed_in(page)
     response = await page.get("/api/v1/me")
-    assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
     posted = await page.post("/api/v1/auth/sign-out")  # no CSRF check, and still no cookie authentication
     assert posted.status_code == 401
 
@@ -156,7 +173,11 @@ async def test_an_oidc_clients_token_is_not_an_api_token(api, tenants, customers
     from core.oidc.models import OidcToken, digest
 
     async with portal.database.session(tenants["alpha"].id) as db:
-        db.add(OidcToken(grant_id="g-1", client_id="partner", user_id=customers["alpha"].id, access_digest=digest("t" * 42)))
+        db.add(
+            OidcToken(
+                grant_id="g-1", client_id="partner", user_id=customers["alpha"].id, access_digest=digest("t" * 42)
+            )
+        )
         await db.commit()
     response = await api("alpha.test").get("/api/v1/me", headers=bearer("t" * 42))
     assert response.status_code == 401
@@ -165,11 +186,16 @@ async def test_an_oidc_clients_token_is_not_an_api_token(api, tenants, customers
 async def test_errors_are_json_everywhere(api, tenants, customers):
     client = api("alpha.test")
     missing = await client.get("/api/v1/nothing-here")
-    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found"
     method = await client.delete("/api/v1/me")
-    assert method.status_code == 405 and method.json()["error"] == "method_not_allowed"
-    garbage = await client.post("/api/v1/auth/sign-in", content=b"{not json", headers={"content-type": "application/json"})
-    assert garbage.status_code == 422 and garbage.headers["content-type"] == "application/json"
+    assert method.status_code == 405
+    assert method.json()["error"] == "method_not_allowed"
+    garbage = await client.post(
+        "/api/v1/auth/sign-in", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert garbage.status_code == 422
+    assert garbage.headers["content-type"] == "application/json"
 
 
 async def test_a_disabled_native_client_stops_the_apps(api, tenants, customers, portal):
