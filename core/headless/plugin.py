@@ -20,7 +20,7 @@ def portique_plugin_info() -> PluginInfo:
 
 @hookimpl
 def portique_routes(tenant: Tenant) -> list[BaseRoute]:
-    return tenant_routes(tenant)
+    return tenant_routes()
 
 
 @hookimpl

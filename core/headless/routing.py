@@ -185,7 +185,6 @@ def _path_endpoint(routes: Sequence[ApiRoute], authenticate: Authenticator) -> C
             log.exception("API endpoint %s %s failed", route.method, route.path)
             return error_response(500, ErrorBody(error="server_error"))
 
-    endpoint.__portique_csrf__ = True  # type: ignore[attr-defined]  # bearer tokens only: no cookie, no CSRF
     endpoint.__name__ = route_name(routes[0])
     return endpoint
 
@@ -212,7 +211,10 @@ def route_name(route: ApiRoute) -> str:
 
 
 def starlette_routes(routes: Sequence[ApiRoute], authenticate: Authenticator) -> list[BaseRoute]:
-    """One Starlette route per API path (every method on it), then a JSON 404 for any other API path."""
+    """One Starlette route per API path (every method on it), then a JSON 404 for any other API path.
+
+    The paths are relative to ``/api/v1``, where the tenant's API is mounted.
+    """
     by_path: dict[str, list[ApiRoute]] = {}
     for route in routes:
         same = by_path.setdefault(route.path, [])
@@ -220,18 +222,15 @@ def starlette_routes(routes: Sequence[ApiRoute], authenticate: Authenticator) ->
             raise ValueError(f"two API routes answer {route.method} {route.path}")
         same.append(route)
     placed: list[BaseRoute] = [
-        Route(PREFIX + path, _path_endpoint(group, authenticate), methods=_ALL, name=route_name(group[0]))
+        Route(path, _path_endpoint(group, authenticate), methods=_ALL, name=route_name(group[0]))
         for path, group in by_path.items()
     ]
-    placed.append(Route(PREFIX + "/{rest:path}", _not_found, methods=_ALL, name="api_not_found"))
+    placed.append(Route("/{rest:path}", _not_found, methods=_ALL, name="api_not_found"))
     return placed
 
 
 async def _not_found(request: Request) -> Response:
     return error_response(404, ErrorBody(error="not_found"))
-
-
-_not_found.__portique_csrf__ = True  # type: ignore[attr-defined]
 
 
 def schema_routes(routes: Sequence[ApiRoute]) -> list[ApiRoute]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from core.headless.auth import auth_routes, require_bearer
 from core.headless.openapi import REFERENCE_SERVER, document
@@ -46,10 +47,31 @@ async def openapi_json(request: Request) -> Response:
     return JSONResponse(tenant_schema(request.state.tenant), headers={"Cache-Control": "no-cache"})
 
 
-openapi_json.__portique_csrf__ = True  # type: ignore[attr-defined]  # a GET without a session
+class TenantApi:
+    """The ASGI app mounted at ``/api/v1`` on every tenant: the tenant's API router, built on first use.
+
+    The routes depend on the tenant's plugins; the router is kept until the tenant's configuration
+    changes, as the tenant's pages are.
+    """
+
+    def __init__(self) -> None:
+        self._routers: dict[int, tuple[str, Router]] = {}
+
+    def router_for(self, tenant: Tenant) -> Router:
+        """The tenant's API router (rebuilt when the tenant changed)."""
+        version = tenant.updated_at.isoformat() if tenant.updated_at else ""
+        kept = self._routers.get(tenant.id)
+        if kept is None or kept[0] != version:
+            schema = Route("/openapi.json", openapi_json, name="api_openapi")
+            routes = starlette_routes(api_routes(get_portal().hooks(tenant), tenant), require_bearer)
+            kept = self._routers[tenant.id] = (version, Router(routes=[schema, *routes]))
+        return kept[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tenant = Request(scope).state.tenant
+        await self.router_for(tenant)(scope, receive, send)
 
 
-def tenant_routes(tenant: Tenant) -> list[BaseRoute]:
-    """The Starlette routes of the tenant's API, the schema first."""
-    schema = Route(PREFIX + "/openapi.json", openapi_json, name="api_openapi")
-    return [schema, *starlette_routes(api_routes(get_portal().hooks(tenant), tenant), require_bearer)]
+def tenant_routes() -> list[BaseRoute]:
+    """The API's mount (the CSRF check leaves a mounted app alone: the API takes bearer tokens only)."""
+    return [Mount(PREFIX, app=TenantApi(), name="api")]

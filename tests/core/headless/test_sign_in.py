@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEvent
 from core.identity.models import User
 from core.identity.totp import new_secret
-from tests.core.headless.conftest import bearer, sign_in, tokens_of
+from tests.core.headless.conftest import PASSWORD, bearer, sign_in, tokens_of
 
 
 async def actions(portal, tenant) -> list[str]:
@@ -208,3 +208,12 @@ async def test_a_disabled_native_client_stops_the_apps(api, tenants, customers, 
         await db.commit()
     assert (await client.get("/api/v1/me", headers=bearer(tokens["access_token"]))).status_code == 401
     assert (await sign_in(client)).json()["error"] == "client_disabled"
+
+
+async def test_the_api_answers_under_the_tenants_path_too(api, tenants, customers, portal):
+    client = api("portal.test")
+    answer = await client.post("/t/alpha/api/v1/auth/sign-in", json={"login": "ada@example.com", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    token = answer.json()["tokens"]["access_token"]
+    assert (await client.get("/t/alpha/api/v1/me", headers=bearer(token))).json()["email"] == "ada@example.com"
+    assert (await client.get("/t/beta/api/v1/me", headers=bearer(token))).status_code == 401
