@@ -79,13 +79,14 @@ async def sign_in(call: ApiCall) -> SignInAnswer:
             403, "account_not_active", "This account cannot sign in yet.", fields={"status": [check.refused]}
         )
     user = check.user
-    await get_throttle().clear(*check.account_buckets)
     if user.totp_secret:
         challenge = await issue_token(call.db, CHALLENGE_PURPOSE, valid_for=CHALLENGE_LIFETIME, user=user)
         await call.db.commit()
         lifetime = int(CHALLENGE_LIFETIME.total_seconds())
         return SignInAnswer(status="mfa_required", challenge=challenge, challenge_expires_in=lifetime)
-    return await _signed_in(call, user, password=typed.password, step="password")
+    answer = await _signed_in(call, user, password=typed.password, step="password")
+    await get_throttle().clear(*check.account_buckets)
+    return answer
 
 
 async def second_step(call: ApiCall) -> SignInAnswer:

@@ -34,6 +34,10 @@ async def _hello(call: ApiCall) -> Greeting:
     return Greeting(text=f"Hello {call.me.first_name}", tenant=call.tenant.slug)
 
 
+async def _boom(call: ApiCall) -> None:
+    raise RuntimeError("the back office went away")
+
+
 DESK = types.ModuleType("api_desk")
 DESK.portique_plugin_info = hookimpl(lambda: PluginInfo(name="api_desk", version="1.0", title="Desk"))  # type: ignore[attr-defined]
 DESK.portique_ticket_categories = hookimpl(  # type: ignore[attr-defined]
@@ -47,7 +51,10 @@ DESK.portique_ticket_categories = hookimpl(  # type: ignore[attr-defined]
     ]
 )
 DESK.portique_api_routes = hookimpl(  # type: ignore[attr-defined]
-    lambda tenant: [ApiRoute("/desk/hello", _hello, name="desk_hello", summary="Greet", response=Greeting)]
+    lambda tenant: [
+        ApiRoute("/desk/hello", _hello, name="desk_hello", summary="Greet", response=Greeting),
+        ApiRoute("/desk/boom", _boom, name="desk_boom", summary="Fail"),
+    ]
 )
 
 

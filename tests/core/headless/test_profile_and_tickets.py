@@ -87,3 +87,10 @@ async def test_a_plugin_endpoint_gets_the_user_and_tenant(api, desk, tenants, cu
     assert (await api("desk.test").get("/api/v1/desk/hello")).status_code == 401
     other = await signed_in(api, "alpha.test")  # a tenant without the plugin
     assert (await other.get("/api/v1/desk/hello")).status_code == 404
+
+
+async def test_a_failing_endpoint_is_a_json_500(api, desk):
+    client = await signed_in(api)
+    answer = await client.get("/api/v1/desk/boom")
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "server_error", "message": "", "fields": {}}

@@ -217,3 +217,20 @@ async def test_the_api_answers_under_the_tenants_path_too(api, tenants, customer
     token = answer.json()["tokens"]["access_token"]
     assert (await client.get("/t/alpha/api/v1/me", headers=bearer(token))).json()["email"] == "ada@example.com"
     assert (await client.get("/t/beta/api/v1/me", headers=bearer(token))).status_code == 401
+
+
+async def test_wrong_codes_are_throttled_per_account(api, tenants, customers, portal):
+    async with portal.database.session(tenants["alpha"].id) as db:
+        user = await db.get(User, customers["alpha"].id)
+        user.totp_secret = secret = new_secret()
+        await db.commit()
+    client = api("alpha.test")
+    challenge = (await sign_in(client)).json()["challenge"]
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    for _ in range(5):
+        answer = await client.post("/api/v1/auth/second-step", json={"challenge": challenge, "code": wrong})
+        assert answer.status_code == 401
+    right = {"challenge": challenge, "code": pyotp.TOTP(secret).now()}
+    locked = await client.post("/api/v1/auth/second-step", json=right)
+    assert locked.status_code == 429
+    assert locked.json()["error"] == "throttled"
