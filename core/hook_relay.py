@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.approvals.models import ApprovalRequest
     from core.consent.document import Document
     from core.demo import DemoAccount
+    from core.headless.routing import ApiRoute
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
     from core.identity.policies import (
@@ -89,6 +90,8 @@ class HookRelay(Protocol):
     def portique_migrations_dir(self) -> list[dict[str, Path]]: ...
 
     def portique_nav_items(self, *, tenant: Tenant, user: User | None) -> list[list[NavItem]]: ...
+
+    def portique_api_routes(self, *, tenant: Tenant) -> list[list[ApiRoute]]: ...
 
     def portique_oidc_claims(
         self, *, tenant: Tenant, user: User, scopes: list[str], db: AsyncSession

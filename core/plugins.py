@@ -35,6 +35,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.retention.plugin",
     "core.console.plugin",
     "core.oidc.plugin",
+    "core.headless.plugin",
     "core.devmail.plugin",
 )
 

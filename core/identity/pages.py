@@ -19,11 +19,12 @@ from core.i18n import current_locale, ngettext
 from core.i18n import gettext as _
 from core.identity import flows, registration
 from core.identity.confirmation import confirm_email
+from core.identity.credentials import check_password, find_login
 from core.identity.current import current_user
 from core.identity.forms import EmailForm, LoginForm, RecoveryForm, RegistrationForm, SetPasswordForm
 from core.identity.invitation import accept_invitation
 from core.identity.models import User, UserStatus
-from core.identity.passwords import hash_password, verify_password
+from core.identity.passwords import hash_password
 from core.identity.rules import (
     RESET_VALID_FOR,
     Duration,
@@ -41,16 +42,13 @@ from core.identity.throttle import (
     REGISTER_PER_IP,
     Bucket,
     get_throttle,
-    login_buckets,
     mail_buckets,
     username_check_buckets,
 )
 from core.identity.tokens import TokenCheck, TokenProblem, check_token, consume_token
 from core.identity.users import (
-    as_typed_for_lookup,
     create_user,
     find_user_by_email,
-    find_user_by_username,
     identifier_key,
     normalize_email,
     username_taken,
@@ -97,17 +95,6 @@ def login_label(identifiers: tuple[str, ...]) -> str:
     return _("E-mail address")
 
 
-async def find_login(db: AsyncSession, identifiers: tuple[str, ...], login: str) -> User | None:
-    """The user a ``login`` value designates on this tenant, per the accepted identifiers (NFKC, any case)."""
-    login = as_typed_for_lookup(login)
-    user = None
-    if "username" in identifiers:
-        user = await find_user_by_username(db, login)
-    if user is None and "email" in identifiers and "@" in login:
-        user = await find_user_by_email(db, login)
-    return user
-
-
 # -- sign in and out ----------------------------------------------------------------------------
 
 
@@ -128,49 +115,17 @@ async def login(request: Request) -> Response:
     if request.method == "GET" or not form.validate():
         return await render(request, "identity/login.html", context)
 
-    ip = client_ip(request)
-    login_value = form.login.data
     async with tenant_session(request) as db:
-        user = await find_login(db, identifiers, login_value)
-        # End the read before hashing: the connection goes back to the pool instead of being held
-        # while the password waits for a hashing thread (the user stays loaded: no expiry on commit).
-        await db.commit()
-        # The per-account limit counts the account, whichever identifier was typed (username, e-mail,
-        # any case or width); an identifier that designates no account counts under its normalised form.
-        account_key = f"user:{user.id}" if user is not None else "login:" + identifier_key(login_value)
-        ip_buckets, account_buckets = login_buckets(tenant.id, ip, account_key)
-        throttle = get_throttle()
-        wait = await throttle.retry_after(*ip_buckets, *account_buckets)
-        if wait:
-            audit(db, "identity.login_throttled", request=request, login=login_value[:100], retry_after=wait)
-            await db.commit()
-            return await throttled(request, wait)
-        ok = await verify_password(user.password_hash if user else None, form.password.data)
-        if not ok or user is None:
-            await throttle.hit(*ip_buckets, *account_buckets)
-            audit(
-                db,
-                "identity.login_failed",
-                request=request,
-                subject_type="user" if user else "",
-                subject_id=user.id if user else "",
-                login=login_value[:100],
-            )
-            await db.commit()
+        check = await check_password(request, db, form.login.data, form.password.data, identifiers)
+        if check.wait:
+            return await throttled(request, check.wait)
+        user = check.user
+        if user is None:
             form.login.errors = []
             form.password.errors = [_("The sign-in details are incorrect. Check them and try again.")]
             return await render(request, "identity/login.html", context)
-        if user.status != UserStatus.ACTIVE:
-            audit(
-                db,
-                "identity.login_refused",
-                request=request,
-                subject_type="user",
-                subject_id=user.id,
-                status=user.status,
-            )
-            await db.commit()
-            return await render(request, "identity/login.html", {**context, "refused": user.status})
+        if check.refused:
+            return await render(request, "identity/login.html", {**context, "refused": check.refused})
         if user.totp_secret:
             request.state.session.set(
                 "totp_pending",
@@ -183,7 +138,7 @@ async def login(request: Request) -> Response:
             )
             return redirect(request, "/login/code")
         await complete_login(request, db, user, remember=bool(form.remember.data), password=form.password.data)
-        await throttle.clear(*account_buckets)
+        await get_throttle().clear(*check.account_buckets)
     if user.must_change_password:
         return redirect(request, "/profile/password")
     if request.state.session.get("force_totp_setup"):

@@ -16,6 +16,7 @@ from core.i18n import gettext as _
 from core.i18n.middleware import remember_chosen_locale
 from core.identity import flows, totp
 from core.identity.account import managed_membership
+from core.identity.credentials import check_code, code_wait
 from core.identity.current import current_user, login_required
 from core.identity.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm, TotpForm
 from core.identity.models import Membership, User, UserStatus
@@ -24,7 +25,6 @@ from core.identity.passwords import hash_password
 from core.identity.reauthentication import confirm_current_password
 from core.identity.rules import password_problems, session_policy
 from core.identity.signin import complete_login
-from core.identity.throttle import LOGIN_PER_ACCOUNT, Bucket, get_throttle
 from core.identity.tokens import consume_token
 from core.identity.users import find_user_by_email
 from core.mail.service import queue_mail
@@ -328,9 +328,7 @@ async def login_code(request: Request) -> Response:
     form = await TotpForm.from_request(request)
     if request.method == "GET" or not form.validate():
         return await render(request, "identity/login_code.html", {"form": form})
-    bucket = Bucket(LOGIN_PER_ACCOUNT, ("totp", str(tenant.id), str(pending["user_id"])))
-    throttle = get_throttle()
-    wait = await throttle.retry_after(bucket)
+    wait = await code_wait(tenant.id, int(pending["user_id"]))
     if wait:
         return await throttled(request, wait)
     async with tenant_session(request) as db:
@@ -338,10 +336,7 @@ async def login_code(request: Request) -> Response:
         if user is None or user.status != UserStatus.ACTIVE or not user.totp_secret:
             session.pop("totp_pending")
             return redirect(request, "/login")
-        if not totp.code_ok(user.totp_secret, form.code.data):
-            await throttle.hit(bucket)
-            audit(db, "identity.login_failed", request=request, subject_type="user", subject_id=user.id, step="totp")
-            await db.commit()
+        if not await check_code(request, db, user, form.code.data):
             form.code.errors = [_("This code is not valid. Check the time of your device and try again.")]
             return await render(request, "identity/login_code.html", {"form": form})
         session.pop("totp_pending")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -44,9 +44,6 @@ async def complete_login(
 ) -> None:
     """Finish a sign-in: rehash if needed, rotate the session, audit, fire ``logged_in``, commit."""
     tenant = request.state.tenant
-    if password and user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = await hash_password(password)
-    user.last_login_at = utcnow()
     await sign_in(request, user, remember=remember)
     if user.must_change_password:
         request.state.session.set("force_password_change", True)
@@ -55,6 +52,20 @@ async def complete_login(
         roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
         if roles & set(required):
             request.state.session.set("force_totp_setup", True)
+    await record_login(request, db, user, password=password, remember=remember)
+
+
+async def record_login(
+    request: Request, db: AsyncSession, user: User, *, password: str | None, via: str | None = None, **data: object
+) -> None:
+    """What every completed sign-in does, in a browser or an app: rehash, last sign-in, audit, ``logged_in``, commit.
+
+    :param via: how the user signed in when not through the pages (``"api"``), in the audit event and the event.
+    """
+    if password and user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+    user.last_login_at = utcnow()
+    details: dict[str, Any] = {**data, **({"via": via} if via else {})}
     audit(
         db,
         "identity.login",
@@ -63,9 +74,9 @@ async def complete_login(
         actor_id=user.id,
         subject_type="user",
         subject_id=user.id,
-        remember=remember,
+        **details,
     )
-    await fire(db, tenant, "logged_in", user, {"remember": remember})
+    await fire(db, request.state.tenant, "logged_in", user, details)
     await db.commit()
 
 

@@ -36,8 +36,17 @@ class StarlettePayload(OAuth2Payload):
 class StarletteOAuth2Request(OAuth2Request):
     """An :class:`OAuth2Request` of a Starlette request whose form was already read."""
 
-    def __init__(self, request: Request, query: dict[str, str], form: dict[str, str], items: list[tuple[str, str]]):
-        super().__init__(request.method, str(request.url), headers=request.headers)
+    def __init__(
+        self,
+        request: Request,
+        query: dict[str, str],
+        form: dict[str, str],
+        items: list[tuple[str, str]],
+        *,
+        uri: str | None = None,
+    ):
+        """``uri`` replaces the request's address Authlib checks for HTTPS (an API that is not an OAuth endpoint)."""
+        super().__init__(request.method, uri or str(request.url), headers=request.headers)
         self._query = query
         self._form = form
         self.payload = StarlettePayload(items)

@@ -34,6 +34,7 @@ VAGUE_NAMES = frozenset(
 
 HOME_OF_HOOK = {
     "portique_routes": "routes.py",
+    "portique_api_routes": "routes.py",
     "portique_services": "backend.py",
     "portique_registry_importers": "importers.py",
     "portique_demo_data": "demo.py",

@@ -180,7 +180,7 @@ def _administered_accounts(user_id: int | BindParameter[int]) -> Select[int]:
     )
 
 
-def _visible(user: User) -> ColumnElement[bool]:
+def visible_to(user: User) -> ColumnElement[bool]:
     """The tickets the user opened, or opened on an account they hold or administer."""
     return or_(Ticket.requester_user_id == user.id, Ticket.account_id.in_(_administered_accounts(user.id)))
 
@@ -225,7 +225,7 @@ async def _load_for_customer(request: Request, db: AsyncSession) -> tuple[User |
     reference = request.path_params["reference"]
     user = await current_user(request)
     if user is not None:
-        ticket = await db.scalar(select(Ticket).where(Ticket.reference == reference, _visible(user)))
+        ticket = await db.scalar(select(Ticket).where(Ticket.reference == reference, visible_to(user)))
         if ticket is not None:
             return user, ticket
     granted = [i for i in (request.state.session.get(ACCESS_KEY) or []) if isinstance(i, int)]
@@ -283,7 +283,7 @@ async def ticket_page(request: Request) -> Response:
                     user_id=user.id if user else None,
                     name=user.full_name if user else ticket.requester_name,
                     request=request,
-                    notify=await _assignee(ticket),
+                    notify=await assignee_to_notify(ticket),
                 )
                 await db.commit()
                 flash(request, _("Your message has been sent."), "success")
@@ -326,7 +326,7 @@ async def ticket_page(request: Request) -> Response:
     )
 
 
-async def _assignee(ticket: Ticket) -> Any:
+async def assignee_to_notify(ticket: Ticket) -> Any:
     if ticket.assignee_id is None:
         return None
     async with get_portal().database.session() as db:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,20 @@ class PortiqueForm(Form):  # type: ignore[misc]  # WTForms ships no type hints
         if request.method == "POST":
             return cls(formdata=_FormDataWrapper(await request.form()), **kwargs)
         return cls(**kwargs)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str], **kwargs: Any) -> PortiqueForm:
+        """Bind the form to ``values`` as if they were posted (an API's JSON body gets the page's checks)."""
+        return cls.from_formdata(FormData(list(values.items())), **kwargs)
+
+    @classmethod
+    def from_formdata(cls, data: FormData, **kwargs: Any) -> PortiqueForm:
+        """Bind the form to a request body already read (a multipart API body)."""
+        return cls(formdata=_FormDataWrapper(data), **kwargs)
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """The errors of each field that has some, as text."""
+        return {field.name: [str(message) for message in field.errors] for field in self if field.errors}
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) of every error, for the summary at the top of the form."""

@@ -11,6 +11,7 @@ from wtforms import Form
 
 from core.api import (
     ActivationPolicy,
+    ApiRoute,
     DeletionRule,
     DemoAccount,
     ExportPart,
@@ -68,6 +69,13 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
     from plugins.luminus_energy.routes import routes
 
     return routes()
+
+
+@hookimpl
+def portique_api_routes(tenant: Tenant) -> list[ApiRoute]:
+    from plugins.luminus_energy.routes import api_routes
+
+    return api_routes()
 
 
 @hookimpl

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from plugins.luminus_energy import advance, billing, payment, readings, service_requests, statements
+from core.api import ApiRoute
+from plugins.luminus_energy import advance, billing, invoice_api, payment, readings, service_requests, statements
 
 
 def routes() -> list[BaseRoute]:
@@ -43,5 +44,28 @@ def routes() -> list[BaseRoute]:
         Route("/readings/{point_id:id}/add", readings.add_reading, methods=["POST"], name="luminus_add_reading"),
         Route(
             "/readings/delete/{reading_id:id}", readings.delete_reading, methods=["POST"], name="luminus_delete_reading"
+        ),
+    ]
+
+
+def api_routes() -> list[ApiRoute]:
+    """The plugin's endpoints in the apps' API (``/api/v1/luminus/…``)."""
+    tags = ("Luminus: invoices",)
+    return [
+        ApiRoute(
+            "/luminus/invoices",
+            invoice_api.invoice_list,
+            name="luminus_invoices",
+            summary="The customer's invoices",
+            response=invoice_api.InvoiceList,
+            tags=tags,
+        ),
+        ApiRoute(
+            "/luminus/invoices/{invoice_id}",
+            invoice_api.invoice_detail,
+            name="luminus_invoice",
+            summary="One invoice",
+            response=invoice_api.InvoiceItem,
+            tags=tags,
         ),
     ]

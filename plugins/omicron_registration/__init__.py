@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 
 from core.api import (
     ActivationPolicy,
+    ApiRoute,
     ApprovalRequest,
     CareAction,
     DeletionRule,
@@ -81,6 +82,13 @@ def portique_routes(tenant: Tenant) -> list[BaseRoute]:
     from .routes import routes
 
     return routes()
+
+
+@hookimpl
+def portique_api_routes(tenant: Tenant) -> list[ApiRoute]:
+    from .routes import api_routes
+
+    return api_routes()
 
 
 @hookimpl

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.api import login_required, render
+from core.api import ApiRoute, login_required, render
 
-from . import devices, interests, library, migration, updates
+from . import device_api, devices, interests, library, migration, updates
 
 
 @login_required
@@ -31,4 +31,18 @@ def routes() -> list[BaseRoute]:
         Route("/library/{document_id:id}", library.document_page, name="omicron_document"),
         Route("/library/{document_id:id}/download", library.document_download, name="omicron_document_download"),
         Route("/interests", interests.interests_page, methods=["GET", "POST"], name="omicron_interests"),
+    ]
+
+
+def api_routes() -> list[ApiRoute]:
+    """The plugin's endpoints in the apps' API (``/api/v1/omicron/…``)."""
+    return [
+        ApiRoute(
+            "/omicron/devices",
+            device_api.device_list,
+            name="omicron_devices",
+            summary="The user's devices",
+            response=device_api.DeviceList,
+            tags=("OMICRON: devices",),
+        )
     ]

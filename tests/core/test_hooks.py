@@ -287,6 +287,20 @@ async def test_hook_portique_oidc_claims():
     assert {"probe_level": 2} in [await _answered(answer) for answer in answers]
 
 
+def test_hook_portique_api_routes():
+    from core.api import ApiRoute
+
+    async def hello(call: Any) -> None:
+        return None
+
+    route = ApiRoute("/probe/hello", hello, name="probe_hello")
+    plugins = _probe(portique_api_routes=lambda tenant: [route])
+    answers = plugins.for_tenant(_tenant()).portique_api_routes(tenant=_tenant())
+    assert [route] in answers  # beside the core's own endpoints
+    other = Tenant(id=2, slug="other", name="Other", plugins=[], settings={})
+    assert [route] not in plugins.for_tenant(other).portique_api_routes(tenant=other)
+
+
 async def test_hook_portique_deletion_rules():
     from core.privacy.rules import DeletionRule
 
