@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+
 from core.db.base import utcnow
 from core.sessions.state import SessionState
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 CHALLENGE_VALID_FOR = timedelta(minutes=5)
 _KEY = "passkeys:challenge:"

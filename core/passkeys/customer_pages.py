@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from webauthn.helpers import base64url_to_bytes
 
 from core.audit.service import client_ip
 from core.i18n import gettext as _
@@ -30,7 +31,6 @@ from core.passkeys.web import credential_in, json_body, options_reply, problem
 from core.web.flow import flash
 from core.web.redirects import redirect, safe_next
 from core.web.rendering import prefixed, render
-from webauthn.helpers import base64url_to_bytes
 
 REGISTER, SIGN_IN = "register", "signin"
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
+from webauthn.helpers import bytes_to_base64url
 
 from core.audit.service import record as audit
 from core.db.base import utcnow
@@ -25,7 +26,6 @@ from core.passkeys.ceremony import (
     verify_assertion,
 )
 from core.passkeys.models import Passkey
-from webauthn.helpers import bytes_to_base64url
 
 
 async def passkeys_of(db: AsyncSession, user: User) -> list[Passkey]:

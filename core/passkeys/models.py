@@ -23,16 +23,16 @@ class PasskeyFields:
     rp_id: Mapped[str] = mapped_column(String(253))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    user_handle: Mapped[str] = mapped_column(String(100))  # opaque, random: tells nothing of its owner
 
 
 class Passkey(PasskeyFields, TenantOwned, Base):
-    """A customer's passkey on one tenant. ``user_handle`` is opaque: it tells nothing of the user."""
+    """A customer's passkey on one tenant."""
 
     __tablename__ = "passkeys"
     __table_args__ = (UniqueConstraint("tenant_id", "credential_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    user_handle: Mapped[str] = mapped_column(String(100))
 
 
 class StaffPasskey(PasskeyFields, Base):

@@ -32,6 +32,7 @@ def _fields() -> list[sa.Column]:
         sa.Column('rp_id', sa.String(length=253), nullable=False),
         sa.Column('created_at', core.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column('last_used_at', core.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('user_handle', sa.String(length=100), nullable=False),
     ]
 
 
@@ -39,7 +40,6 @@ def upgrade() -> None:
     op.create_table('passkeys',
     *_fields(),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('user_handle', sa.String(length=100), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_passkeys_tenant_id_tenants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_passkeys_user_id_users'), ondelete='CASCADE'),

@@ -12,7 +12,6 @@ from typing import Any
 import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 UP, UV, AT = 0x01, 0x04, 0x40
@@ -34,9 +33,7 @@ class SoftPasskey:
 
     def _cose_key(self) -> bytes:
         numbers = self.key.public_key().public_numbers()
-        return cbor2.dumps(
-            {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")}
-        )
+        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
 
     def create(self, options: dict[str, Any]) -> dict[str, Any]:
         """The browser's JSON answer to ``navigator.credentials.create({publicKey: options})``."""

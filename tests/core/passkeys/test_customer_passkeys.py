@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
-from core.identity.models import UserStatus
+from core.identity.models import User, UserStatus
 from core.passkeys.models import Passkey
 from tests.core.identity.identity_helpers import PASSWORD, csrf_of, sign_in
 from tests.core.passkeys.soft_authenticator import SoftPasskey
@@ -72,10 +72,15 @@ async def test_a_customer_adds_a_passkey_and_signs_in_with_it(tenant, tenant_cli
     assert "passkeys.added" in logged
     assert "passkeys.used" in logged
     async with portal.database.session() as db:
-        event = await db.scalar(select(AuditEvent).where(AuditEvent.action == "identity.login").order_by(AuditEvent.id.desc()))
+        event = await db.scalar(
+            select(AuditEvent).where(AuditEvent.action == "identity.login").order_by(AuditEvent.id.desc())
+        )
         stored = await db.scalar(select(Passkey))
-    assert event is not None and event.data["method"] == "passkey"
-    assert stored is not None and stored.sign_count == 1 and stored.last_used_at is not None
+    assert event is not None
+    assert event.data["method"] == "passkey"
+    assert stored is not None
+    assert stored.sign_count == 1
+    assert stored.last_used_at is not None
 
 
 async def test_the_login_page_offers_passkeys_and_autofill(tenant, tenant_client):
@@ -134,8 +139,6 @@ async def test_a_disabled_user_is_refused_by_the_core_sign_in(tenant, tenant_cli
     async with portal.database.session(tenant.id) as db:
         passkey = await db.scalar(select(Passkey))
         assert passkey is not None
-        from core.identity.models import User
-
         user = await db.get(User, passkey.user_id)
         assert user is not None
         user.status = UserStatus.DISABLED
@@ -176,7 +179,9 @@ async def test_renaming_and_removing_needs_the_password(tenant, tenant_client, m
     wrong = await client.post(f"/profile/passkeys/{passkey_id}/remove", data={"csrf_token": token, "password": "nope"})
     assert wrong.status_code == 400
     assert "The current password is incorrect." in wrong.text
-    right = await client.post(f"/profile/passkeys/{passkey_id}/remove", data={"csrf_token": token, "password": PASSWORD})
+    right = await client.post(
+        f"/profile/passkeys/{passkey_id}/remove", data={"csrf_token": token, "password": PASSWORD}
+    )
     assert right.status_code == 303
     async with portal.database.session(tenant.id) as db:
         assert await db.scalar(select(Passkey.id)) is None
