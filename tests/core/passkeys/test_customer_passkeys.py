@@ -197,3 +197,13 @@ async def test_someone_else_cannot_touch_my_passkey(tenant, tenant_client, make_
     await sign_in(bob, "bob@example.com")
     page = await bob.get(f"/profile/passkeys/{passkey_id}/remove")
     assert page.status_code == 404
+
+
+async def test_the_passkey_pages_speak_the_visitors_language(tenant, tenant_client, make_user):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    login = await client.get("/login", headers={"Accept-Language": "fr"})
+    assert "Se connecter avec une clé d’accès" in login.text
+    await sign_in(client, "ada@example.com")
+    page = await client.get("/profile/passkeys", headers={"Accept-Language": "fr"})
+    assert "Mes clés d’accès" in page.text
