@@ -62,7 +62,11 @@ def test_a_customer_adds_a_passkey_and_signs_in_with_it_by_autofill(run_async, l
             await db.commit()
         async with portal.database.session(tenant.id) as db:
             await create_user(
-                db, email="grace@example.com", password=PASSWORD, first_name="Grace", last_name="Hopper",
+                db,
+                email="grace@example.com",
+                password=PASSWORD,
+                first_name="Grace",
+                last_name="Hopper",
                 status=UserStatus.ACTIVE,
             )
             await db.commit()
