@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -207,3 +208,33 @@ async def test_the_passkey_pages_speak_the_visitors_language(tenant, tenant_clie
     await sign_in(client, "ada@example.com")
     page = await client.get("/profile/passkeys", headers={"Accept-Language": "fr"})
     assert "Mes clés d’accès" in page.text
+
+
+async def test_a_challenge_expires(tenant, tenant_client, make_user, time_machine):
+    time_machine.move_to(datetime.now(UTC), tick=True)
+    _client, key = await signed_in_with_passkey(tenant, tenant_client, make_user)
+    fresh = tenant_client(tenant)
+    reply = (await fresh.post("/login/passkey/options", headers=await csrf(fresh))).json()
+    time_machine.shift(6 * 60)
+    answer = await fresh.post(
+        "/login/passkey",
+        headers={"X-CSRF-Token": reply["csrfToken"]},
+        json={"credential": key.get(reply["publicKey"])},
+    )
+    assert answer.status_code == 400
+
+
+async def test_another_users_handle_is_refused(tenant, tenant_client, make_user):
+    _client, key = await signed_in_with_passkey(tenant, tenant_client, make_user)
+    key.user_handle = b"someone else"
+    assert (await passkey_sign_in(tenant_client(tenant), key)).status_code == 400
+
+
+async def test_failed_passkey_sign_ins_are_throttled(tenant, tenant_client, make_user):
+    _client, key = await signed_in_with_passkey(tenant, tenant_client, make_user)
+    stranger = SoftPasskey(origin=key.origin, rp_id=key.rp_id)
+    client = tenant_client(tenant)
+    answers = [(await passkey_sign_in(client, stranger)).status_code for _ in range(11)]
+    assert answers[:10] == [400] * 10
+    assert answers[10] == 429
+    assert (await passkey_sign_in(client, key)).status_code == 429
