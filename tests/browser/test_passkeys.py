@@ -142,6 +142,6 @@ def test_an_operator_adds_a_passkey_and_signs_in_to_the_console_with_the_button(
 
     page.context.clear_cookies()  # signed out
     page.goto(host_url(live_server, "localhost", "/console/login"))
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url("**/console/tickets")
     assert "Sign out (Olive Operator)" in page.content()

@@ -204,7 +204,7 @@ async def test_the_passkey_pages_speak_the_visitors_language(tenant, tenant_clie
     await make_user(tenant)
     client = tenant_client(tenant)
     login = await client.get("/login", headers={"Accept-Language": "fr"})
-    assert "Se connecter avec une clé d’accès" in login.text
+    assert "Utiliser une clé d’accès" in login.text
     await sign_in(client, "ada@example.com")
     page = await client.get("/profile/passkeys", headers={"Accept-Language": "fr"})
     assert "Mes clés d’accès" in page.text
