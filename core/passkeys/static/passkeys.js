@@ -15,7 +15,23 @@
     },
   };
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  async function post(url, body) {
+  // A request that may give the session a new id (and the page's forms a new token): a form sent
+  // meanwhile waits for it, so that it never leaves with the old token beside the new cookie.
+  let inflight = null;
+  document.addEventListener("submit", (event) => {
+    if (!inflight || event.defaultPrevented) return;
+    event.preventDefault();
+    const form = event.target;
+    inflight.finally(() => form.submit());
+  });
+  function post(url, body) {
+    const request = send(url, body);
+    inflight = request.catch(() => null);
+    const mine = inflight;
+    mine.finally(() => { if (inflight === mine) inflight = null; });
+    return request;
+  }
+  async function send(url, body) {
     const response = await fetch(url, {
       method: "POST",
       credentials: "same-origin",
