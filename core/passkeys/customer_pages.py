@@ -9,11 +9,11 @@ from webauthn.helpers import base64url_to_bytes
 
 from core.audit.service import client_ip
 from core.i18n import gettext as _
+from core.identity.credentials import refused_status
 from core.identity.current import current_user, login_required
 from core.identity.models import User
 from core.identity.pages import tenant_session
 from core.identity.reauthentication import confirm_current_password
-from core.identity.credentials import refused_status
 from core.identity.signin import complete_login
 from core.identity.throttle import get_throttle, login_buckets
 from core.passkeys import customers
