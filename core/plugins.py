@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "core.console.plugin",
     "core.oidc.plugin",
     "core.headless.plugin",
+    "core.passkeys.plugin",
     "core.devmail.plugin",
 )
 

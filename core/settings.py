@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # believed (comma-separated). Empty: no forwarded header is trusted, the peer is the client.
     trusted_proxies: str = ""
     metrics_token: str = ""
+    # Passkeys for the console's staff: ``offer`` (they may add one) or ``require`` (a staff member
+    # without one adds one right after signing in with password and code, before using the console).
+    staff_passkeys: Literal["offer", "require"] = "offer"
 
     @field_validator("database_url")
     @classmethod

@@ -37,6 +37,8 @@ FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 SETUP_TIME = timedelta(minutes=10)
 SETUP_KEY = "console:two_step_setup"
+PASSKEY_DUE = "console:passkey_due"  # session key: the deployment requires a passkey, not yet checked
+PASSKEY_PAGE = "/console/passkeys"
 _MISSING = object()
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -91,13 +93,16 @@ async def _categories(staff: Staff) -> list[str] | None:
         return await categories_of(db, staff)
 
 
-def staff_required(handler: Handler, *, operator: bool = False, agent_status: int = 404) -> Handler:
+def staff_required(
+    handler: Handler, *, operator: bool = False, agent_status: int = 404, passkey_page: bool = False
+) -> Handler:
     """Send signed-out visitors to the console sign-in; 404 to staff without access to this tenant.
 
     With ``operator=True`` agents get ``agent_status`` (404: approvals, users, tenant administration,
     imports…; 403 where the page's existence is no secret, like staff management). The handler finds
     the staff member's tenants in ``request.state.staff_tenants`` and categories (``None``: every
-    category) in ``request.state.staff_categories``.
+    category) in ``request.state.staff_categories``. While a required passkey is due
+    (:data:`PASSKEY_DUE`), every page but the passkey pages (``passkey_page``) sends there.
     """
 
     @functools.wraps(handler)
@@ -108,6 +113,8 @@ def staff_required(handler: Handler, *, operator: bool = False, agent_status: in
             return RedirectResponse(
                 prefixed(request, "/console/login") + "?next=" + quote(here, safe=""), status_code=303
             )
+        if request.state.session.get(PASSKEY_DUE) and not passkey_page:
+            return RedirectResponse(prefixed(request, PASSKEY_PAGE), status_code=303)
         if operator and not staff.is_operator:
             raise HTTPException(status_code=agent_status)
         request.state.staff_tenants = await visible_tenant_ids(request, staff)
@@ -134,8 +141,15 @@ async def _recent_failures(email: str) -> int:
     return int(count or 0)
 
 
-async def start_staff_session(request: Request, db: AsyncSession, staff: Staff) -> None:
-    """Sign ``staff`` in on this session: the last sign-in is recorded and audited (``db`` commits)."""
+async def start_staff_session(
+    request: Request, db: AsyncSession, staff: Staff, *, method: str = "password", target: str = ""
+) -> None:
+    """Sign ``staff`` in on this session: the last sign-in is recorded and audited (``db`` commits).
+
+    ``method`` says how they proved who they are (``password``: password and code, ``passkey``).
+    When the deployment requires passkeys, one signed in otherwise is due to show one (or add one)
+    before reaching ``target``.
+    """
     staff.last_login_at = utcnow()
     audit(
         db,
@@ -145,6 +159,7 @@ async def start_staff_session(request: Request, db: AsyncSession, staff: Staff) 
         actor_id=staff.id,
         subject_type="staff",
         subject_id=staff.id,
+        method=method,
     )
     await db.commit()
     request.state.session.sign_in(
@@ -156,6 +171,8 @@ async def start_staff_session(request: Request, db: AsyncSession, staff: Staff) 
         user_agent=request.headers.get("user-agent", ""),
     )
     request.state.staff = staff
+    if method != "passkey" and get_portal().settings.staff_passkeys == "require":
+        request.state.session.set(PASSKEY_DUE, target or prefixed(request, "/console"))
 
 
 def start_two_step_setup(request: Request, staff: Staff, target: str) -> Response:
@@ -184,7 +201,7 @@ async def login(request: Request) -> Response:
                 if staff is not None and setup_due(staff):
                     return start_two_step_setup(request, staff, target)
                 if staff is not None:
-                    await start_staff_session(request, db, staff)
+                    await start_staff_session(request, db, staff, target=target)
                     return RedirectResponse(target, status_code=303)
                 tenant = request.state.tenant
                 audit(

@@ -71,7 +71,7 @@ async def two_step_setup(request: Request) -> Response:
         if request.method == "POST" and form.validate():
             if finish_setup(db, staff, pending["secret"], form.code.data, request=request):
                 session.pop(SETUP_KEY)
-                await start_staff_session(request, db, staff)
+                await start_staff_session(request, db, staff, target=pending["next"])
                 return RedirectResponse(pending["next"], status_code=303)
             form.code.errors = [_("This code is not correct. Enter the code your app shows now.")]
     uri = totp_uri(pending["secret"], name=staff.email, issuer="Portique")

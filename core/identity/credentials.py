@@ -89,13 +89,22 @@ async def check_password(
         )
         await db.commit()
         return PasswordCheck()
-    if user.status != UserStatus.ACTIVE:
-        audit(
-            db, "identity.login_refused", request=request, subject_type="user", subject_id=user.id, status=user.status
-        )
-        await db.commit()
-        return PasswordCheck(user=user, refused=user.status)
+    refused = await refused_status(request, db, user)
+    if refused:
+        return PasswordCheck(user=user, refused=refused)
     return PasswordCheck(user=user, account_buckets=account_buckets)
+
+
+async def refused_status(request: Request, db: AsyncSession, user: User) -> str | None:
+    """The status that keeps ``user`` from signing in (audited ``identity.login_refused``, committed), or ``None``.
+
+    Every way of proving who one is (password, passkey…) asks this before completing the sign-in.
+    """
+    if user.status == UserStatus.ACTIVE:
+        return None
+    audit(db, "identity.login_refused", request=request, subject_type="user", subject_id=user.id, status=user.status)
+    await db.commit()
+    return str(user.status)
 
 
 def code_bucket(tenant_id: int, user_id: int) -> Bucket:

@@ -40,9 +40,19 @@ async def sign_in(request: Request, user: User, *, remember: bool) -> None:
 
 
 async def complete_login(
-    request: Request, db: AsyncSession, user: User, *, remember: bool, password: str | None = None
+    request: Request,
+    db: AsyncSession,
+    user: User,
+    *,
+    remember: bool,
+    password: str | None = None,
+    method: str = "password",
 ) -> None:
-    """Finish a sign-in: rehash if needed, rotate the session, audit, fire ``logged_in``, commit."""
+    """Finish a sign-in: rehash if needed, rotate the session, audit, fire ``logged_in``, commit.
+
+    ``method`` says how the user proved who they are (``password``, ``passkey``): it is audited and
+    given to the ``logged_in`` event.
+    """
     tenant = request.state.tenant
     await sign_in(request, user, remember=remember)
     if user.must_change_password:
@@ -52,7 +62,7 @@ async def complete_login(
         roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
         if roles & set(required):
             request.state.session.set("force_totp_setup", True)
-    await record_login(request, db, user, password=password, remember=remember)
+    await record_login(request, db, user, password=password, remember=remember, method=method)
 
 
 async def record_login(

@@ -108,6 +108,7 @@ def test_every_migrations_folder_is_a_branch_with_a_labelled_first_revision() ->
         "approvals",
         "ticketing",
         "privacy",
+        "passkeys",
         "consent",
         "console",
         "oidc",

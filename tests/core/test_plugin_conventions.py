@@ -47,6 +47,7 @@ def test_the_core_default_plugins_get_the_folders_of_their_package():
     assert plugins.static_dirs() == {
         "console": core / "console" / "static",
         "identity": core / "identity" / "static",
+        "passkeys": core / "passkeys" / "static",
         "ticketing": core / "ticketing" / "static",
     }
     assert plugins.locale_dirs()["console"] == ("console", core / "console" / "locale")
