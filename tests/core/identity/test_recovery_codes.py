@@ -65,7 +65,8 @@ def test_codes_are_random_readable_and_hashed_per_owner():
     assert recovery.code_hash("user:1:1", code) == recovery.code_hash("user:1:1", code.upper().replace("-", " "))
     assert recovery.code_hash("user:1:1", code) != recovery.code_hash("user:1:2", code)
     assert code not in recovery.code_hash("user:1:1", code)
-    assert not recovery.well_formed("0000-0000-00") and not recovery.well_formed("abcd")
+    assert not recovery.well_formed("0000-0000-00")
+    assert not recovery.well_formed("abcd")
 
 
 async def test_turning_totp_on_shows_ten_codes_once_and_stores_only_hashes(
@@ -98,15 +99,18 @@ async def test_a_recovery_code_signs_in_once_mails_and_audits(
     fresh = await start_sign_in(tenant_client, tenant)
     assert "/login/recovery" in (await fresh.get("/login/code")).text
     good = await post_recovery(fresh, codes[0].upper())
-    assert good.status_code == 303 and good.headers["location"] == "/"
+    assert good.status_code == 303
+    assert good.headers["location"] == "/"
     assert (await fresh.get("/profile")).status_code == 200
     assert "9 left" in (await fresh.get("/profile")).text
     mail = mail_text(await mailbox.last("ada@example.com"))
-    assert "recovery code was just used" in mail and "9 recovery codes are left" in mail
+    assert "recovery code was just used" in mail
+    assert "9 recovery codes are left" in mail
     assert "identity.recovery_code_used" in await actions(portal, tenant, user.id)
     other = await start_sign_in(tenant_client, tenant)
     refused = await post_recovery(other, codes[0])
-    assert refused.status_code == 200 and "not valid or was already used" in refused.text
+    assert refused.status_code == 200
+    assert "not valid or was already used" in refused.text
     assert (await other.get("/profile")).status_code == 303, "still signed out"
 
 
@@ -160,7 +164,8 @@ async def test_regenerating_needs_the_password_and_invalidates_old_codes(
     wrong = await client.post(
         "/profile/recovery-codes", data={"csrf_token": csrf_of(page.text), "current_password": "nope"}
     )
-    assert wrong.status_code == 400 and "current password is incorrect" in wrong.text
+    assert wrong.status_code == 400
+    assert "current password is incorrect" in wrong.text
     no_csrf = await client.post("/profile/recovery-codes", data={"current_password": PASSWORD})
     assert no_csrf.status_code in (400, 403)
     made = await client.post(
@@ -168,7 +173,8 @@ async def test_regenerating_needs_the_password_and_invalidates_old_codes(
     )
     assert made.headers["location"] == "/profile/recovery-codes"
     new = codes_in((await client.get("/profile/recovery-codes")).text)
-    assert len(new) == recovery.COUNT and not set(new) & set(old)
+    assert len(new) == recovery.COUNT
+    assert not set(new) & set(old)
     assert "identity.recovery_codes_regenerated" in await actions(portal, tenant, user.id)
     step = await start_sign_in(tenant_client, tenant)
     assert (await post_recovery(step, old[1])).status_code == 200
