@@ -4,6 +4,7 @@ sign in with a recovery code; a staff member signs in to the console with one. E
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pyotp
@@ -23,10 +24,14 @@ PASSWORD = "a long passphrase 2026"
 CODE = re.compile(r"[2-9a-z]{4}-[2-9a-z]{4}-[2-9a-z]{2}")
 
 
-def _phone(browser: Any) -> Any:
-    page = browser.new_context(locale="en-US", viewport=PHONE).new_page()
+@pytest.fixture
+def phone(_browser: Any) -> Iterator[Any]:
+    """A page of a plain 390 px wide context (no mobile zoom, so an overflow shows)."""
+    context = _browser.new_context(locale="en-US", viewport=PHONE)
+    page = context.new_page()
     page.set_default_timeout(10_000)
-    return page
+    yield page
+    context.close()
 
 
 def _check(page: Any) -> None:
@@ -34,7 +39,7 @@ def _check(page: Any) -> None:
     assert horizontal_overflow(page) == 0, page.url
 
 
-def test_save_codes_sign_out_and_sign_in_with_a_recovery_code(run_async, live_server, _browser):
+def test_save_codes_sign_out_and_sign_in_with_a_recovery_code(run_async, live_server, phone):
     async def body(portal):
         async with portal.database.session() as db:
             tenant = await create_tenant(db, portal.plugins, slug="acme", name="Acme", locales=["en"])
@@ -44,7 +49,7 @@ def test_save_codes_sign_out_and_sign_in_with_a_recovery_code(run_async, live_se
             await db.commit()
 
     run_async(body)
-    page = _phone(_browser)
+    page = phone
     page.goto(live_server.tenant_url("acme", "/login"))
     page.locator("#login").fill("ada@example.com")
     page.locator("#password").fill(PASSWORD)
@@ -79,7 +84,7 @@ def test_save_codes_sign_out_and_sign_in_with_a_recovery_code(run_async, live_se
     _check(page)
 
 
-def test_a_staff_member_signs_in_with_a_recovery_code(run_async, live_server, _browser):
+def test_a_staff_member_signs_in_with_a_recovery_code(run_async, live_server, phone):
     async def body(portal):
         async with portal.database.session() as db:
             staff = await create_staff(db, email="olive@ops.test", name="Olive", password=PASSWORD, role="operator")
@@ -88,7 +93,7 @@ def test_a_staff_member_signs_in_with_a_recovery_code(run_async, live_server, _b
         return codes
 
     codes = run_async(body)
-    page = _phone(_browser)
+    page = phone
     page.goto(live_server.url + "/console/login")
     page.locator("#email").fill("olive@ops.test")
     page.locator("#password").fill(PASSWORD)
