@@ -210,3 +210,22 @@ async def test_turning_totp_off_deletes_the_codes(tenant, tenant_client, make_us
         left = await db.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.owner_id == user.id))
         assert left == 0
         assert (await db.get(User, user.id)).totp_secret is None
+
+
+async def test_a_code_is_burnt_once_and_an_account_deletion_deletes_the_codes(tenant, make_user, portal):
+    from core.privacy.erasure import erase_core_data
+
+    user = await make_user(tenant)
+    scope = f"user:{tenant.id}:{user.id}"
+    async with portal.database.session(tenant.id) as db:
+        codes = await recovery.replace_codes(db, RecoveryCode, user.id, scope)
+        await db.commit()
+    async with portal.database.session(tenant.id) as db:
+        assert await recovery.use_code(db, RecoveryCode, user.id, scope, codes[0])
+        assert not await recovery.use_code(db, RecoveryCode, user.id, scope, codes[0]), "single use"
+        assert not await recovery.use_code(db, RecoveryCode, user.id + 1, scope, codes[1]), "another owner"
+        assert await recovery.remaining(db, RecoveryCode, user.id) == recovery.COUNT - 1
+        await erase_core_data(portal, db, await db.get(User, user.id))
+        await db.commit()
+    async with portal.database.session(tenant.id) as db:
+        assert await db.scalar(select(func.count()).select_from(RecoveryCode)) == 0
