@@ -23,6 +23,7 @@ from core.identity.models import Membership, User, UserStatus
 from core.identity.pages import _password_help, link_problem, tenant_session, throttled
 from core.identity.passwords import hash_password
 from core.identity.reauthentication import confirm_current_password
+from core.identity.recovery import FEW_LEFT
 from core.identity.recovery_pages import codes_left, forget_two_step, issue_codes
 from core.identity.rules import password_problems, session_policy
 from core.identity.signin import complete_login
@@ -82,7 +83,7 @@ async def profile(request: Request) -> Response:
 
         manages = await managed_membership(request) is not None
         left = await codes_left(db, me) if me.totp_secret else None
-        context = {"form": form, "me": me, "manages_users": manages, "recovery_left": left}
+        context = {"form": form, "me": me, "manages_users": manages, "recovery_left": left, "recovery_few": FEW_LEFT}
         return await render(request, "identity/profile.html", context)
 
 
