@@ -22,9 +22,11 @@ from core.db.base import utcnow
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
 from core.identity.totp import new_secret
+from core.mail.service import queue_mail
 from core.portal import get_portal
-from core.staff.accounts import categories_of, check_credentials, tenant_ids_of
+from core.staff.accounts import categories_of, check_sign_in, tenant_ids_of
 from core.staff.models import Staff
+from core.staff.recovery import codes_left
 from core.staff.status import session_ended
 from core.staff.two_step import setup_due
 from core.web.forms import PortiqueForm
@@ -39,6 +41,7 @@ SETUP_TIME = timedelta(minutes=10)
 SETUP_KEY = "console:two_step_setup"
 PASSKEY_DUE = "console:passkey_due"  # session key: the deployment requires a passkey, not yet checked
 PASSKEY_PAGE = "/console/passkeys"
+RECOVERY_MAIL = "console/recovery_code_used"
 _MISSING = object()
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -53,6 +56,11 @@ class StaffLoginForm(PortiqueForm):
         lazy_gettext("Authenticator code"),
         validators=[Length(max=10)],
         description=lazy_gettext("Six digits from your authenticator app (required for operators)."),
+    )
+    recovery_code = StringField(
+        lazy_gettext("Recovery code"),
+        validators=[Length(max=20)],
+        description=lazy_gettext("Instead of the authenticator code, when you no longer have the app."),
     )
 
 
@@ -175,6 +183,22 @@ async def start_staff_session(
         request.state.session.set(PASSKEY_DUE, target or prefixed(request, "/console"))
 
 
+async def recovery_code_used(request: Request, db: AsyncSession, staff: Staff) -> None:
+    """A recovery code signed ``staff`` in: audit it and tell them by mail (``db`` commits with the sign-in)."""
+    left = await codes_left(db, staff)
+    audit(
+        db,
+        "console.recovery_code_used",
+        request=request,
+        actor_type="staff",
+        actor_id=staff.id,
+        subject_type="staff",
+        subject_id=staff.id,
+        left=left,
+    )
+    queue_mail(db, None, staff.email, RECOVERY_MAIL, {"staff": staff, "left": left}, locale=staff.locale)
+
+
 def start_two_step_setup(request: Request, staff: Staff, target: str) -> Response:
     """The password was right but ``staff`` has no authenticator yet: on to setting one up."""
     request.state.session.set(
@@ -197,7 +221,11 @@ async def login(request: Request) -> Response:
             status = 429
         else:
             async with get_portal().database.session() as db:
-                staff = await check_credentials(db, email, form.password.data, form.code.data or "")
+                staff, recovered = await check_sign_in(
+                    db, email, form.password.data, form.code.data or "", form.recovery_code.data or ""
+                )
+                if staff is not None and recovered:
+                    await recovery_code_used(request, db, staff)
                 if staff is not None and setup_due(staff):
                     return start_two_step_setup(request, staff, target)
                 if staff is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.console.auth import SETUP_KEY, start_staff_session
+from core.console.recovery_codes import show_once
 from core.console.staff_forms import SetPasswordForm, TwoStepCodeForm
 from core.db.base import utcnow
 from core.i18n import gettext as _
@@ -17,10 +19,11 @@ from core.portal import get_portal
 from core.staff.accounts import StaffError
 from core.staff.links import check_link, set_password_with_link
 from core.staff.models import Staff
+from core.staff.recovery import issue_codes
 from core.staff.two_step import finish_setup
 from core.web.flow import flash
 from core.web.redirects import redirect
-from core.web.rendering import render
+from core.web.rendering import prefixed, render
 
 
 def _link_problem(problem: TokenProblem | None) -> str:
@@ -71,8 +74,12 @@ async def two_step_setup(request: Request) -> Response:
         if request.method == "POST" and form.validate():
             if finish_setup(db, staff, pending["secret"], form.code.data, request=request):
                 session.pop(SETUP_KEY)
-                await start_staff_session(request, db, staff, target=pending["next"])
-                return RedirectResponse(pending["next"], status_code=303)
+                codes = await issue_codes(db, staff)
+                # The codes are shown next, or right after the passkey the deployment may require first.
+                url = prefixed(request, "/console/recovery-codes") + "?next=" + quote(pending["next"], safe="")
+                await start_staff_session(request, db, staff, target=url)
+                show_once(request, codes)
+                return RedirectResponse(url, status_code=303)
             form.code.errors = [_("This code is not correct. Enter the code your app shows now.")]
     uri = totp_uri(pending["secret"], name=staff.email, issuer="Portique")
     status = 400 if request.method == "POST" else 200

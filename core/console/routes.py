@@ -9,7 +9,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.console import admin, approvals, auth, care, first_sign_in, quarantine, satisfaction, staff, tickets, users
+from core.console import (
+    admin,
+    approvals,
+    auth,
+    care,
+    first_sign_in,
+    quarantine,
+    recovery_codes,
+    satisfaction,
+    staff,
+    tickets,
+    users,
+)
 from core.console.auth import Handler, staff_required
 from core.console.macros import pages as macro_pages
 from core.console.saved_views import pages as view_pages
@@ -83,6 +95,12 @@ def staff_routes() -> list[BaseRoute]:
             name="console_set_password",
         ),
         Route("/console/two-step", first_sign_in.two_step_setup, methods=["GET", "POST"], name="console_two_step"),
+        Route(
+            "/console/recovery-codes",
+            staff_required(recovery_codes.recovery_codes),
+            methods=["GET", "POST"],
+            name="console_recovery_codes",
+        ),
     ]
 
 

@@ -100,7 +100,7 @@ async def _act(db: AsyncSession, request: Request, actor: Staff, staff: Staff, a
     elif action == "enable" and not staff.active:
         enable_staff(db, actor, staff, request=request)
     elif action == "reset_two_step":
-        reset_two_step(db, actor, staff, request=request)
+        await reset_two_step(db, actor, staff, request=request)
     elif action == "send_link" and staff.active:
         await mail_link(db, staff, actor)
     else:

@@ -1,4 +1,4 @@
-"""Identity models: tenant-scoped users, provider accounts, memberships and action tokens."""
+"""Identity models: tenant-scoped users, provider accounts, memberships, action tokens and recovery codes."""
 
 from __future__ import annotations
 
@@ -132,4 +132,20 @@ class ActionToken(TenantOwned, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RecoveryCode(TenantOwned, Base):
+    """A single-use recovery code of a user with two-step verification (only its hash is stored).
+
+    See :mod:`core.identity.recovery`; ``used_at`` is set when the code signs someone in.
+    """
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("owner_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -15,7 +15,7 @@ from core.consent.page import consent_page
 from core.hookspecs import hookimpl
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext
-from core.identity import account, pages, profile
+from core.identity import account, pages, profile, recovery_pages
 from core.identity import models as _models  # noqa: F401 - registers the tables
 from core.identity.approval import apply_decision
 from core.identity.cleanup import purge_expired
@@ -44,6 +44,7 @@ def portique_routes() -> list[BaseRoute]:
     return [
         Route("/login", pages.login, methods=GET_POST, name="login"),
         Route("/login/code", profile.login_code, methods=GET_POST, name="login_code"),
+        Route("/login/recovery", recovery_pages.login_recovery, methods=GET_POST, name="login_recovery"),
         Route("/logout", pages.logout, methods=["POST"], name="logout"),
         Route("/register", pages.register, methods=GET_POST, name="register"),
         Route("/register/done", pages.register_done, name="register_done"),
@@ -62,6 +63,7 @@ def portique_routes() -> list[BaseRoute]:
         Route("/profile/email/{token}", profile.confirm_email_change, name="profile_email_confirm"),
         Route("/profile/sessions", profile.sessions, methods=GET_POST, name="profile_sessions"),
         Route("/profile/totp", profile.totp_setup, methods=GET_POST, name="profile_totp"),
+        Route("/profile/recovery-codes", recovery_pages.show_codes, methods=GET_POST, name="profile_recovery_codes"),
         Route("/account/users", account.account_users, methods=GET_POST, name="account_users"),
         Route("/account/users/{membership_id:id}/permissions", account.member_permissions, methods=["POST"]),
         Route("/account/users/{membership_id:id}/remove", account.member_remove, methods=["POST"]),

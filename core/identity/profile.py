@@ -23,6 +23,8 @@ from core.identity.models import Membership, User, UserStatus
 from core.identity.pages import _password_help, link_problem, tenant_session, throttled
 from core.identity.passwords import hash_password
 from core.identity.reauthentication import confirm_current_password
+from core.identity.recovery import FEW_LEFT
+from core.identity.recovery_pages import codes_left, forget_two_step, issue_codes
 from core.identity.rules import password_problems, session_policy
 from core.identity.signin import complete_login
 from core.identity.tokens import consume_token
@@ -80,7 +82,9 @@ async def profile(request: Request) -> Response:
             return response
 
         manages = await managed_membership(request) is not None
-        return await render(request, "identity/profile.html", {"form": form, "me": me, "manages_users": manages})
+        left = await codes_left(db, me) if me.totp_secret else None
+        context = {"form": form, "me": me, "manages_users": manages, "recovery_left": left, "recovery_few": FEW_LEFT}
+        return await render(request, "identity/profile.html", context)
 
 
 @login_required
@@ -270,7 +274,7 @@ async def totp_setup(request: Request) -> Response:
             if required:
                 return await render(request, "identity/totp.html", {"form": form, "enabled": True, "required": True})
             if action == "disable" and form.validate() and totp.code_ok(me.totp_secret, form.code.data):
-                me.totp_secret = None
+                await forget_two_step(db, me)
                 audit(
                     db,
                     "identity.totp_disabled",
@@ -293,6 +297,7 @@ async def totp_setup(request: Request) -> Response:
                 me.totp_secret = secret
                 session.pop("totp_setup")
                 session.pop("force_totp_setup")
+                await issue_codes(request, db, me)
                 audit(
                     db,
                     "identity.totp_enabled",
@@ -304,7 +309,7 @@ async def totp_setup(request: Request) -> Response:
                 )
                 await db.commit()
                 _flash(request, _("Two-step verification is on."))
-                return redirect(request, "/profile")
+                return redirect(request, "/profile/recovery-codes")
             form.code.errors = [_("This code is not valid. Check the time of your device and try again.")]
         uri = totp.provisioning_uri(secret, name=me.email, issuer=tenant.name)
         forced = bool(session.get("force_totp_setup"))

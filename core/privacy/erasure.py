@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.base import utcnow
 from core.identity.flows import revoke_sessions
-from core.identity.models import ActionToken, Membership, User, UserStatus
+from core.identity.models import ActionToken, Membership, RecoveryCode, User, UserStatus
 from core.portal import Portal
 from core.privacy.expiry import expire_export
 from core.privacy.models import OPEN_STATUSES, ExportRequest, ExportStatus
@@ -62,6 +62,7 @@ async def erase_core_data(portal: Portal, db: AsyncSession, user: User) -> dict[
         .values(used_at=utcnow())
     )
     memberships = await db.execute(delete(Membership).where(Membership.user_id == user.id))
+    await db.execute(delete(RecoveryCode).where(RecoveryCode.owner_id == user.id))
     done = {
         "sessions_revoked": sessions,
         "links_revoked": int(getattr(tokens, "rowcount", 0) or 0),

@@ -14,6 +14,7 @@ from core.identity.totp import code_ok, new_secret
 from core.identity.totp import provisioning_uri as totp_uri
 from core.mail.addresses import is_email_address
 from core.staff.models import Staff, StaffCategory, StaffRole, StaffTenant
+from core.staff.recovery import use_code
 from core.tenancy.models import Tenant
 
 PASSWORD_MIN = 12
@@ -90,15 +91,27 @@ async def check_credentials(db: AsyncSession, email: str, password: str, code: s
     Every failure — unknown address, wrong password, inactive member, wrong or malformed code, or a
     stored secret that cannot be used — answers ``None``: the caller cannot tell them apart.
     """
+    return (await check_sign_in(db, email, password, code))[0]
+
+
+async def check_sign_in(
+    db: AsyncSession, email: str, password: str, code: str, recovery_code: str = ""
+) -> tuple[Staff | None, bool]:
+    """Like :func:`check_credentials`, where an unused recovery code may stand in for the app code.
+
+    Answers the staff member (or ``None``) and whether a recovery code was burnt for it.
+    """
     staff = await db.scalar(select(Staff).where(Staff.email == email.strip().lower()))
     if staff is None:
         await verify_password(None, password)  # same work whether or not the account exists
-        return None
+        return None, False
     if not await verify_password(staff.password_hash, password) or not staff.active:
-        return None
-    if staff.totp_secret and not code_ok(staff.totp_secret, code):
-        return None
-    return staff
+        return None, False
+    if not staff.totp_secret or code_ok(staff.totp_secret, code):
+        return staff, False
+    if recovery_code and await use_code(db, staff, recovery_code):
+        return staff, True
+    return None, False
 
 
 async def tenant_ids_of(db: AsyncSession, staff: Staff) -> list[int]:

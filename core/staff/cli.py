@@ -10,6 +10,7 @@ from core.commands import make_portal, run
 from core.identity.totp import new_secret
 from core.staff.accounts import StaffError, create_staff, provisioning_uri
 from core.staff.models import Staff
+from core.staff.recovery import delete_codes
 from core.tenancy.models import Tenant
 
 
@@ -78,6 +79,7 @@ def staff_renew_totp(email: str) -> None:
             if member is not None:
                 member.totp_secret = new_secret()
                 member.totp_setup_due = False
+                await delete_codes(db, member)  # the recovery codes of the old secret go with it
                 audit(db, "console.totp_renewed", actor_type="system", subject_type="staff", subject_id=member.id)
                 await db.commit()
             return member

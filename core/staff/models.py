@@ -83,3 +83,16 @@ class StaffLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StaffRecoveryCode(Base):
+    """A single-use recovery code of a staff member's two-step sign-in (only its hash is stored)."""
+
+    __tablename__ = "console_staff_recovery_codes"
+    __table_args__ = (UniqueConstraint("owner_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("console_staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -11,6 +11,7 @@ from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.staff.guards import keep_an_operator
 from core.staff.models import Staff
+from core.staff.recovery import delete_codes
 
 
 def _audit(db: AsyncSession, action: str, actor: Staff, staff: Staff, request: Request | None) -> None:
@@ -42,9 +43,10 @@ def enable_staff(db: AsyncSession, actor: Staff, staff: Staff, *, request: Reque
     _audit(db, "enabled", actor, staff, request)
 
 
-def reset_two_step(db: AsyncSession, actor: Staff, staff: Staff, *, request: Request | None = None) -> None:
-    """Forget ``staff``'s authenticator: they set up two-step sign-in again at their next sign-in."""
+async def reset_two_step(db: AsyncSession, actor: Staff, staff: Staff, *, request: Request | None = None) -> None:
+    """Forget ``staff``'s authenticator and recovery codes: they set it up again at their next sign-in."""
     staff.totp_secret = None
+    await delete_codes(db, staff)
     staff.totp_setup_due = True
     _audit(db, "two_step_reset", actor, staff, request)
 

@@ -79,6 +79,7 @@ def contexts() -> list[dict[str, object]]:
             "due_at": when,
             "valid_days": 5,
             "days": 14,
+            "left": 3,
             "total": Decimal("1234.50"),
         }
         sample = Sample(**values)

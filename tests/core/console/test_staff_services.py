@@ -160,8 +160,8 @@ async def test_a_two_step_reset_makes_it_due_again(portal, make_staff):
     async with portal.database.session() as db:
         actor, member = await db.get(Staff, operator.id), await db.get(Staff, agent.id)
         assert not setup_due(member)  # an agent without an authenticator signs in with a password
-        reset_two_step(db, actor, member)
-        reset_two_step(db, actor, actor)
+        await reset_two_step(db, actor, member)
+        await reset_two_step(db, actor, actor)
         await db.commit()
     async with portal.database.session() as db:
         member, actor = await db.get(Staff, agent.id), await db.get(Staff, operator.id)
