@@ -36,6 +36,23 @@ def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+    """Roll back a SQLite connection only when it is in a transaction.
+
+    SQLite's driver begins a transaction before the first write only: after a page that read, the
+    rollback that closes its session has nothing to undo, yet would cost a hop to the driver's thread.
+    """
+    dialect = engine.sync_engine.dialect
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is None or getattr(driver, "in_transaction", True):
+            rollback(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     tenant_id = state.session.info.get(TENANT_KEY)
@@ -78,6 +95,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             _enable_sqlite_pragmas(self.engine)
+            _skip_idle_rollbacks(self.engine)
         self._factory = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
