@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm.util import LoaderCriteriaOption
 
 from core.db.base import TenantOwned
 from core.db.unit import RequestUnit, current_unit
@@ -36,6 +38,23 @@ def _enable_sqlite_pragmas(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+    """Roll back a SQLite connection only when it is in a transaction.
+
+    SQLite's driver begins a transaction before the first write only: after a page that read, the
+    rollback that closes its session has nothing to undo, yet would cost a hop to the driver's thread.
+    """
+    dialect = engine.sync_engine.dialect
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is None or getattr(driver, "in_transaction", True):
+            rollback(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     tenant_id = state.session.info.get(TENANT_KEY)
@@ -43,13 +62,17 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get(TENANT_FILTERED):
         return
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantOwned,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
-            track_closure_variables=True,
-        )
+    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+
+
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: int) -> LoaderCriteriaOption:
+    """The option limiting every tenant-owned table to ``tenant_id``, built once per tenant (it is immutable)."""
+    return with_loader_criteria(
+        TenantOwned,
+        lambda cls: cls.tenant_id == tenant_id,
+        include_aliases=True,
+        track_closure_variables=True,
     )
 
 
@@ -78,6 +101,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             _enable_sqlite_pragmas(self.engine)
+            _skip_idle_rollbacks(self.engine)
         self._factory = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -19,7 +19,6 @@ from core.ticketing.care.actions import CareAction
 from core.ticketing.care.generic import everyday_actions
 from core.ticketing.inbound import purge_quarantine
 from core.ticketing.jobs import record_breaches, tickets_group
-from core.ticketing.mail_in import mail_in
 from core.ticketing.models import Ticket
 from core.web.nav import NavItem, Widget
 
@@ -36,6 +35,8 @@ def portique_stylesheets() -> list[str]:
 
 @hookimpl
 def portique_cli(group: click.Group) -> None:
+    # The mail receiver and IMAP poller (aiosmtpd, imap-tools) only load where the commands run.
+    from core.ticketing.mail_in import mail_in
 
     group.add_command(tickets_group)
     group.add_command(mail_in)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from core.tenancy.models import Tenant
 from core.ticketing.models import NO_DUE, Ticket
 
@@ -27,6 +25,8 @@ MAX_DAYS = 3660  # a target never spans more than ten years of calendar
 @functools.cache
 def _supported_countries() -> dict[str, list[str]]:
     """Country code → its subdivisions, as the ``holidays`` package knows them."""
+    import holidays  # MBs of calendars: loaded by the first SLA clock, not by every process
+
     return dict(holidays.list_supported_countries())
 
 
@@ -36,6 +36,8 @@ def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozense
     if subdivisions is None:
         return frozenset()  # a country the package does not know: weekends only
     subdiv = subdivision if subdivision in subdivisions else None
+    import holidays  # see _supported_countries
+
     return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year).keys())
 
 
