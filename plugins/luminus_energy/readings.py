@@ -15,6 +15,7 @@ from plugins.luminus_energy.chart import consumption_chart
 from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.formats import numeric_date, parse_day
 from plugins.luminus_energy.labels import register_label
+from plugins.luminus_energy.links import row_link
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
     daily_average,
@@ -33,13 +34,50 @@ class Meter(NamedTuple):
     closed_until: date | None
 
 
-def source_label(source: str) -> str:
-    """Translated source of an index."""
+class HistoryRow(NamedTuple):
+    """A row of the index history: the reading, the names of its register and source, its register's unit, and
+    the address deleting it (empty when it cannot be deleted)."""
+
+    reading: MeterReading
+    register: str
+    unit: str
+    source: str
+    delete: str
+
+
+def source_labels() -> dict[str, str]:
+    """Translated sources of an index."""
     return {
         "grid_operator": _("Read by the grid operator"),
         "customer": _("Entered by you"),
         "estimated": _("Estimated"),
-    }.get(source, source)
+    }
+
+
+def _history(
+    ctx: Ctx, registers: list[Register], names: dict[int, str], readings: list[MeterReading], closed_until: date | None
+) -> list[HistoryRow]:
+    """The rows of the index history (newest first), with the registers' ``names``; the links built once."""
+    units = {r.id: r.unit for r in registers}
+    sources = source_labels()
+    delete = row_link(ctx.request, "luminus_delete_reading", "reading_id")
+    latest: dict[int, int] = {}
+    for reading in readings:  # newest first
+        latest.setdefault(reading.register_id, reading.id)
+    rows = []
+    for reading in readings:
+        register_id, source = reading.register_id, reading.source
+        problem = deletion_problem(source, reading.reading_date, latest[register_id] == reading.id, closed_until)
+        rows.append(
+            HistoryRow(
+                reading,
+                names[register_id],
+                units[register_id],
+                sources.get(source, source),
+                delete(reading.id) if problem is None else "",
+            )
+        )
+    return rows
 
 
 def index_problem(code: str) -> str:
@@ -73,22 +111,13 @@ async def _page(
     ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, meter: Meter | None = None, **extra: object
 ) -> Response:
     registers: list[Register] = []
-    readings: list[MeterReading] = []
-    deletable: set[int] = set()
+    names: dict[int, str] = {}
+    history: list[HistoryRow] = []
     monthly: list[tuple[date, int | None]] = []
     if point is not None:
         registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
-        latest: dict[int, int] = {}
-        for reading in readings:  # newest first
-            latest.setdefault(reading.register_id, reading.id)
-        for reading in readings:
-            if (
-                deletion_problem(
-                    reading.source, reading.reading_date, latest[reading.register_id] == reading.id, closed_until
-                )
-                is None
-            ):
-                deletable.add(reading.id)
+        names = {r.id: register_label(r.code) for r in registers}
+        history = _history(ctx, registers, names, readings, closed_until)
         first = ctx.today.replace(day=1)
         months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
         series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
@@ -102,13 +131,10 @@ async def _page(
             points=points,
             point=point,
             registers=registers,
-            register_names={r.id: register_label(r.code) for r in registers},
-            units={r.id: r.unit for r in registers},
-            readings=readings,
-            deletable=deletable,
+            register_names=names,
+            history=history,
             months=monthly,
             chart=consumption_chart(monthly, unit, _("unknown")),
-            source_label=source_label,
             page_title=_("Consumption and readings"),
             **{
                 "values": {},
