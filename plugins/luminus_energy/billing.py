@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from functools import partial
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,6 +12,7 @@ from core.api import audit, flash, format_date, redirect_to, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.invoice_document import build_document
+from plugins.luminus_energy.invoice_table import InvoiceColumns, InvoiceRow, rows_html
 from plugins.luminus_energy.labels import kind_label, kind_labels, status_labels
 from plugins.luminus_energy.links import row_link
 from plugins.luminus_energy.models import Invoice
@@ -20,18 +21,6 @@ from plugins.luminus_energy.pdf import invoice_pdf
 from plugins.luminus_energy.records import InvoiceLine, PaymentLine
 from plugins.luminus_energy.rules import InvoiceCopies
 from plugins.luminus_energy.tickets import open_request, request_problem
-
-
-class InvoiceRow(NamedTuple):
-    """A row of the invoice list: the invoice, its status, their names, and the link to its PDF or to the form
-    asking for a copy (empty when it has neither)."""
-
-    invoice: Invoice
-    status: str
-    kind: str
-    status_label: str
-    download: str
-    copy_request: str
 
 
 @customer_page(permission="billing")
@@ -50,13 +39,16 @@ async def invoices(ctx: Ctx) -> Response:
         page = await ctx.backend.payment_page(ctx.db, ctx.customer, request)
     balance = await ctx.backend.balance(ctx.db, ctx.customer, ctx.today)
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
+    columns = InvoiceColumns.translated()
     return await render(
         ctx.request,
         "luminus_energy/invoices.html",
         ctx.page(
             tab=tab,
             page=page,
-            rows=rows,
+            columns=columns,
+            invoice_rows=partial(rows_html, rows, columns),
+            has_rows=bool(rows),
             balance=balance,
             mandate=mandate,
             page_title=_("Invoices and payments"),
