@@ -6,7 +6,6 @@ from datetime import date
 from functools import partial
 from typing import NamedTuple
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
@@ -135,6 +134,13 @@ async def _meter(ctx: Ctx, point: SupplyPoint) -> Meter:
     return Meter(registers, readings, await ctx.backend.closed_until(ctx.db, point))
 
 
+def month_starts(today: date, count: int) -> list[date]:
+    """The first days of the ``count`` months before ``today``'s, the oldest first (counted in months, without
+    date arithmetic: the chart asks for them on every view)."""
+    current = today.year * 12 + today.month - 1
+    return [date((current - i) // 12, (current - i) % 12 + 1, 1) for i in range(count, 0, -1)]
+
+
 async def _page(
     ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, meter: Meter | None = None, **extra: object
 ) -> Response:
@@ -146,8 +152,7 @@ async def _page(
         registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
         names = {r.id: register_label(r.code) for r in registers}
         history = _history(ctx, registers, names, readings, closed_until)
-        first = ctx.today.replace(day=1)
-        months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
+        months = month_starts(ctx.today, 12)
         series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
         monthly = monthly_consumption(series, months)
     status = int(extra.pop("status", 200))  # type: ignore[call-overload]
