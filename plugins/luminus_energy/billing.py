@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,7 +12,9 @@ from core.api import audit, flash, format_date, redirect_to, render, url_for
 from core.api import gettext as _
 from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.invoice_document import build_document
+from plugins.luminus_energy.invoice_table import InvoiceColumns, InvoiceRow, rows_html
 from plugins.luminus_energy.labels import kind_label, kind_labels, status_labels
+from plugins.luminus_energy.links import row_link
 from plugins.luminus_energy.models import Invoice
 from plugins.luminus_energy.paging import Cursor, Page, PageRequest
 from plugins.luminus_energy.pdf import invoice_pdf
@@ -26,33 +30,53 @@ async def invoices(ctx: Ctx) -> Response:
     params = ctx.request.query_params
     tab = "payments" if params.get("tab") == "payments" else "invoices"
     request = PageRequest.from_query(params)
-    rows: list[tuple[InvoiceLine, bool, bool]] = []
+    rows: list[InvoiceRow] = []
     page: Page[InvoiceLine] | Page[PaymentLine]
     if tab == "invoices":
         page = invoice_page = await ctx.backend.invoice_page(ctx.db, ctx.customer, ctx.today, request)
-        copies = _copies(ctx)
-        rows = [
-            (line, copies.downloadable(line.invoice.issue_date), copies.requestable(line.invoice.issue_date))
-            for line in invoice_page.items
-        ]
+        rows = _invoice_rows(ctx, invoice_page.items)
     else:
         page = await ctx.backend.payment_page(ctx.db, ctx.customer, request)
     balance = await ctx.backend.balance(ctx.db, ctx.customer, ctx.today)
     mandate = await ctx.backend.mandate(ctx.db, ctx.customer)
+    columns = InvoiceColumns.translated()
     return await render(
         ctx.request,
         "luminus_energy/invoices.html",
         ctx.page(
             tab=tab,
             page=page,
-            rows=rows,
+            columns=columns,
+            invoice_rows=partial(rows_html, rows, columns),
+            has_rows=bool(rows),
             balance=balance,
             mandate=mandate,
-            kind_labels=kind_labels(),
-            status_labels=status_labels(),
             page_title=_("Invoices and payments"),
         ),
     )
+
+
+def _invoice_rows(ctx: Ctx, lines: list[InvoiceLine]) -> list[InvoiceRow]:
+    """The rows of a page of invoices, their names translated and their links built once for the page."""
+    copies = _copies(ctx)
+    kinds, statuses = kind_labels(), status_labels()
+    download = row_link(ctx.request, "luminus_invoice_download", "invoice_id")
+    copy_request = row_link(ctx.request, "luminus_invoice_copy_request", "invoice_id")
+    rows = []
+    for line in lines:
+        invoice, status = line.invoice, line.status
+        day, number = invoice.issue_date, invoice.id
+        rows.append(
+            InvoiceRow(
+                invoice,
+                status,
+                kinds.get(invoice.kind, invoice.kind),
+                statuses.get(status, status),
+                download(number) if copies.downloadable(day) else "",
+                copy_request(number) if copies.requestable(day) else "",
+            )
+        )
+    return rows
 
 
 def invoice_href(request: Request, invoice: Invoice) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
-from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -15,6 +16,7 @@ from plugins.luminus_energy.chart import consumption_chart
 from plugins.luminus_energy.customer_page import Ctx, customer_page, path_int
 from plugins.luminus_energy.formats import numeric_date, parse_day
 from plugins.luminus_energy.labels import register_label
+from plugins.luminus_energy.links import row_link
 from plugins.luminus_energy.models import MeterReading, Register, SupplyPoint
 from plugins.luminus_energy.rules import (
     daily_average,
@@ -33,13 +35,76 @@ class Meter(NamedTuple):
     closed_until: date | None
 
 
-def source_label(source: str) -> str:
-    """Translated source of an index."""
+class HistoryRow(NamedTuple):
+    """A row of the index history: the reading, the names of its register and source, its register's unit, and
+    the address deleting it (empty when it cannot be deleted)."""
+
+    reading: MeterReading
+    register: str
+    unit: str
+    source: str
+    delete: str
+
+
+def history_html(rows: list[HistoryRow], labels: tuple[str, str, str, str], csrf_field: Markup) -> Markup:
+    """The ``<tr>`` of the index history (written here: a template loop escaping each cell of every row cost more
+    than the rest of the page); ``labels`` are the columns' (date, register, index, source), ``csrf_field`` the
+    hidden input of the deletion forms."""
+    on_date, on_register, on_index, on_source = (escape(label) for label in labels)
+    delete_label = Markup(_("Delete the index of %(date)s"))  # noqa: S704 - catalogues are trusted, as in templates
+    parts = []
+    for reading, register, unit, source, delete in rows:
+        day = format_date(reading.reading_date)
+        action = ""
+        if delete:
+            action = (
+                f'\n<form method="post" action="{escape(delete)}" class="inline">{csrf_field}\n'
+                f'<button type="submit" class="link" aria-label="{delete_label % {"date": day}}"'
+                f' data-delete="{int(reading.id)}">✕</button></form>\n'
+            )
+        parts.append(
+            f'<tr data-reading="{int(reading.id)}">\n'
+            f'<td data-label="{on_date}">{escape(day)}</td><td data-label="{on_register}">{escape(register)}</td>\n'
+            f'<td class="num" data-label="{on_index}">{escape(format_number(reading.value))} {escape(unit)}</td>'
+            f'<td data-source="{escape(reading.source)}" data-label="{on_source}">{escape(source)}</td>\n'
+            f"<td>{action}</td>\n</tr>"
+        )
+    return Markup("\n".join(parts))  # noqa: S704 - every text escaped above
+
+
+def source_labels() -> dict[str, str]:
+    """Translated sources of an index."""
     return {
         "grid_operator": _("Read by the grid operator"),
         "customer": _("Entered by you"),
         "estimated": _("Estimated"),
-    }.get(source, source)
+    }
+
+
+def _history(
+    ctx: Ctx, registers: list[Register], names: dict[int, str], readings: list[MeterReading], closed_until: date | None
+) -> list[HistoryRow]:
+    """The rows of the index history (newest first), with the registers' ``names``; the links built once."""
+    units = {r.id: r.unit for r in registers}
+    sources = source_labels()
+    delete = row_link(ctx.request, "luminus_delete_reading", "reading_id")
+    latest: dict[int, int] = {}
+    for reading in readings:  # newest first
+        latest.setdefault(reading.register_id, reading.id)
+    rows = []
+    for reading in readings:
+        register_id, source = reading.register_id, reading.source
+        problem = deletion_problem(source, reading.reading_date, latest[register_id] == reading.id, closed_until)
+        rows.append(
+            HistoryRow(
+                reading,
+                names[register_id],
+                units[register_id],
+                sources.get(source, source),
+                delete(reading.id) if problem is None else "",
+            )
+        )
+    return rows
 
 
 def index_problem(code: str) -> str:
@@ -69,28 +134,25 @@ async def _meter(ctx: Ctx, point: SupplyPoint) -> Meter:
     return Meter(registers, readings, await ctx.backend.closed_until(ctx.db, point))
 
 
+def month_starts(today: date, count: int) -> list[date]:
+    """The first days of the ``count`` months before ``today``'s, the oldest first (counted in months, without
+    date arithmetic: the chart asks for them on every view)."""
+    current = today.year * 12 + today.month - 1
+    return [date((current - i) // 12, (current - i) % 12 + 1, 1) for i in range(count, 0, -1)]
+
+
 async def _page(
     ctx: Ctx, points: list[SupplyPoint], point: SupplyPoint | None, meter: Meter | None = None, **extra: object
 ) -> Response:
     registers: list[Register] = []
-    readings: list[MeterReading] = []
-    deletable: set[int] = set()
+    names: dict[int, str] = {}
+    history: list[HistoryRow] = []
     monthly: list[tuple[date, int | None]] = []
     if point is not None:
         registers, readings, closed_until = meter if meter is not None else await _meter(ctx, point)
-        latest: dict[int, int] = {}
-        for reading in readings:  # newest first
-            latest.setdefault(reading.register_id, reading.id)
-        for reading in readings:
-            if (
-                deletion_problem(
-                    reading.source, reading.reading_date, latest[reading.register_id] == reading.id, closed_until
-                )
-                is None
-            ):
-                deletable.add(reading.id)
-        first = ctx.today.replace(day=1)
-        months = [first - relativedelta(months=i) for i in range(12, 0, -1)]
+        names = {r.id: register_label(r.code) for r in registers}
+        history = _history(ctx, registers, names, readings, closed_until)
+        months = month_starts(ctx.today, 12)
         series = [[(r.reading_date, r.value) for r in readings if r.register_id == reg.id] for reg in registers]
         monthly = monthly_consumption(series, months)
     status = int(extra.pop("status", 200))  # type: ignore[call-overload]
@@ -102,13 +164,11 @@ async def _page(
             points=points,
             point=point,
             registers=registers,
-            register_names={r.id: register_label(r.code) for r in registers},
-            units={r.id: r.unit for r in registers},
-            readings=readings,
-            deletable=deletable,
+            register_names=names,
+            history_rows=partial(history_html, history),
+            has_history=bool(history),
             months=monthly,
             chart=consumption_chart(monthly, unit, _("unknown")),
-            source_label=source_label,
             page_title=_("Consumption and readings"),
             **{
                 "values": {},

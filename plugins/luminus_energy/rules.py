@@ -218,7 +218,11 @@ def deletion_problem(source: str, reading_date: date, is_latest: bool, closed_un
 
 def interpolate(points: list[tuple[date, int]], day: date) -> float | None:
     """The index on ``day`` by linear interpolation between readings (``None`` outside their range)."""
-    ordered = sorted(points)
+    return _interpolate_ordered(sorted(points), day)
+
+
+def _interpolate_ordered(ordered: list[tuple[date, int]], day: date) -> float | None:
+    """:func:`interpolate` on readings already sorted by day."""
     for (d1, v1), (d2, v2) in itertools.pairwise(ordered):
         if d1 <= day <= d2:
             span = (d2 - d1).days
@@ -229,14 +233,26 @@ def interpolate(points: list[tuple[date, int]], day: date) -> float | None:
 
 
 def monthly_consumption(registers: list[list[tuple[date, int]]], months: list[date]) -> list[tuple[date, int | None]]:
-    """Consumption of each month (first days given) summed over the registers; ``None`` when unknown."""
+    """Consumption of each month (first days given) summed over the registers; ``None`` when unknown.
+
+    Each register's readings are sorted once and its index is interpolated once per day where a month starts
+    or ends (a month's end is the next one's start)."""
+    ordered = [sorted(points) for points in registers]
+    indexes: dict[tuple[int, date], float | None] = {}
+
+    def index_on(register: int, day: date) -> float | None:
+        key = (register, day)
+        if key not in indexes:
+            indexes[key] = _interpolate_ordered(ordered[register], day)
+        return indexes[key]
+
     result: list[tuple[date, int | None]] = []
     for month in months:
         end = month + relativedelta(months=1)
         total = 0.0
         known = bool(registers)
-        for points in registers:
-            start_index, end_index = interpolate(points, month), interpolate(points, end)
+        for register in range(len(ordered)):
+            start_index, end_index = index_on(register, month), index_on(register, end)
             if start_index is None or end_index is None:
                 known = False
                 break

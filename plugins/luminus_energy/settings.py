@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Self
 from zoneinfo import ZoneInfo
 
@@ -78,11 +79,17 @@ class LuminusSettings(BaseModel):
 
     def phone_href(self, number: str) -> str:
         """A ``tel:`` link to a Belgian number as printed (``078 155 230`` → ``tel:+3278155230``)."""
-        try:
-            parsed = phonenumbers.parse(number, "BE")
-        except phonenumbers.NumberParseException:
-            return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
-        return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return _phone_href(number)
+
+
+@lru_cache(maxsize=256)
+def _phone_href(number: str) -> str:
+    """:meth:`LuminusSettings.phone_href`, parsed once per number (every page's contact block shows one)."""
+    try:
+        parsed = phonenumbers.parse(number, "BE")
+    except phonenumbers.NumberParseException:
+        return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def local_today(tenant: Tenant) -> date:
