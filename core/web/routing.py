@@ -83,10 +83,16 @@ class IndexedRouter(Router):
         for route in self.routes:
             if isinstance(route, Route):
                 self._by_name.setdefault(route.name, route)
+        self._fixed_paths: dict[str, URLPath] = {}  # routes without parameters: their path never changes
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         """The path of the route ``name`` with ``path_params`` (``NoMatchFound`` when there is none)."""
+        if not path_params and name in self._fixed_paths:
+            return self._fixed_paths[name]
         route = self._by_name.get(name)
+        if route is not None and not path_params and not route.param_convertors:
+            path = self._fixed_paths[name] = route.url_path_for(name)
+            return path
         if route is not None and set(path_params) == route.param_convertors.keys():
             return route.url_path_for(name, **path_params)
         return super().url_path_for(name, **path_params)
