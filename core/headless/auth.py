@@ -14,6 +14,7 @@ from core.headless.routing import ApiCall, ApiError, ApiRoute
 from core.headless.tokens import authenticate, issue, native_client, refresh, revoke
 from core.identity.credentials import check_code, check_password, code_wait
 from core.identity.models import User, UserStatus
+from core.identity.recovery_pages import redeem_code
 from core.identity.signin import record_login
 from core.identity.throttle import get_throttle
 from core.identity.tokens import check_token, consume_token, issue_token
@@ -90,7 +91,7 @@ async def sign_in(call: ApiCall) -> SignInAnswer:
 
 
 async def second_step(call: ApiCall) -> SignInAnswer:
-    """The authenticator code for a challenge: tokens; a wrong code counts against the account."""
+    """The authenticator code (or a recovery code) for a challenge: tokens; a wrong one counts against the account."""
     typed = await call.json(SecondStep)
     found = await check_token(call.db, typed.challenge, CHALLENGE_PURPOSE)
     token = found.token if found.ok else None
@@ -100,10 +101,17 @@ async def second_step(call: ApiCall) -> SignInAnswer:
     wait = await code_wait(call.tenant.id, user.id)
     if wait:
         raise _throttled(wait)
-    if not await check_code(call.request, call.db, user, typed.code):  # the challenge stays, for another try
+    if typed.recovery_code is not None:  # the challenge stays after a refused code, for another try
+        if await redeem_code(call.request, call.db, user, typed.recovery_code) is None:
+            message = "This recovery code is not valid or was already used."
+            raise ApiError(401, "invalid_code", message, fields={"recovery_code": [message]})
+        step = "recovery"
+    elif await check_code(call.request, call.db, user, typed.code):
+        step = "totp"
+    else:
         raise ApiError(401, "invalid_code", "This code is not valid.", fields={"code": ["This code is not valid."]})
     await consume_token(call.db, typed.challenge, CHALLENGE_PURPOSE)
-    return await _signed_in(call, user, password=None, step="totp")
+    return await _signed_in(call, user, password=None, step=step)
 
 
 async def refresh_tokens(call: ApiCall) -> Tokens:
@@ -158,7 +166,7 @@ def auth_routes() -> list[ApiRoute]:
             second_step,
             "POST",
             "second_step",
-            "Complete a sign-in with the authenticator code",
+            "Complete a sign-in with the authenticator code or a recovery code",
             SignInAnswer,
             body=SecondStep,
             public=True,
