@@ -12,8 +12,11 @@ class ErrorBody(BaseModel):
     """Every error: a stable code, a message for people, and the problems of each field."""
 
     error: str = Field(description="A stable code: invalid_credentials, invalid_token, throttled, not_found…")
-    message: str = ""
+    message: str = Field(default="", description="For people, in the request's language (Accept-Language).")
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    url: str | None = Field(
+        default=None, description="The portal page that settles it (password_change_required, two_step_setup_required)."
+    )
 
 
 class SignIn(BaseModel):
