@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -164,3 +165,33 @@ async def test_the_tenant_setting_is_validated_on_save(make_tenant, portal):
         with pytest.raises(TenantError) as problem:
             await update_tenant(db, portal.plugins, found, settings={"passkeys": {"require_for_staff": "maybe"}})
     assert problem.value.field == "settings.passkeys.require_for_staff"
+
+
+async def test_the_tenant_form_sets_the_staff_passkey_requirement(make_staff, make_tenant, operator_client, portal):
+    await make_tenant("strict", settings={"passkeys": {"require_for_staff": False}, "helpdesk": {"x": 1}})
+    await staff_login(operator_client, await make_staff("root@ops.test", role="operator"))
+    page = await operator_client.get("/console/tenants/strict")
+    assert 'name="staff_passkeys"' in page.text
+    assert "require_for_staff" not in page.text, "edited as a checkbox, not in the JSON"
+    data = {
+        "csrf_token": csrf_of(page.text),
+        "name": "Strict",
+        "locales": "en",
+        "timezone": "UTC",
+        "settings": '{"helpdesk": {"x": 1}}',
+        "enabled": "1",
+        "staff_passkeys": "1",
+    }
+    saved = await operator_client.post("/console/tenants/strict", data=data)
+    assert saved.status_code == 303, saved.text
+    async with portal.database.session() as db:
+        settings = await db.scalar(select(Tenant.settings).where(Tenant.slug == "strict"))
+    assert settings["passkeys"] == {"require_for_staff": True}
+    assert settings["helpdesk"] == {"x": 1}
+    shown = await operator_client.get("/console/tenants/strict")
+    assert re.search(r'id="t-staff-passkeys"[^>]*checked', shown.text)
+    cleared = await operator_client.post("/console/tenants/strict", data={**data, "staff_passkeys": ""})
+    assert cleared.status_code == 303
+    async with portal.database.session() as db:
+        settings = await db.scalar(select(Tenant.settings).where(Tenant.slug == "strict"))
+    assert settings["passkeys"] == {"require_for_staff": False}
