@@ -22,6 +22,7 @@ from core.imports import RegistryImporter
 from core.mail.models import OutboxMessage
 from core.portal import get_portal
 from core.staff.models import Staff
+from core.staff.passkey_rule import tenant_requires
 from core.storage import StorageError, get_storage
 from core.tenancy.models import Tenant
 from core.tenancy.service import TenantError, create_tenant, update_tenant
@@ -66,6 +67,7 @@ def _tenant_values(form: Any) -> dict[str, Any]:
         "subdivision": str(form.get("subdivision") or "").strip().upper()[:10],
         "ticket_prefix": str(form.get("ticket_prefix") or "TKT").strip().upper()[:6],
         "enabled": form.get("enabled") == "1",
+        "staff_passkeys": form.get("staff_passkeys") == "1",
         "settings_text": settings_text,
     }
 
@@ -99,6 +101,13 @@ def _error_field(field: str) -> str:
     return parts[0]
 
 
+def _json_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """What the form's JSON field shows: the settings without those edited as fields of their own."""
+    shown = privacy_fields.other_settings(settings)
+    passkeys = {k: v for k, v in (shown.pop("passkeys", None) or {}).items() if k != "require_for_staff"}
+    return {**shown, **({"passkeys": passkeys} if passkeys else {})}
+
+
 async def tenant_edit(request: Request) -> Response:
     """Create (``/console/tenants/new``) or change a tenant; plugin settings are validated by the plugin."""
     staff: Staff = request.state.staff
@@ -120,8 +129,9 @@ async def tenant_edit(request: Request) -> Response:
             values["privacy"] = privacy
             errors.update(privacy_errors)
             if not errors:
-                data = {k: v for k, v in values.items() if k not in ("settings_text", "privacy")}
-                data["settings"] = {**settings, **sections}
+                data = {k: v for k, v in values.items() if k not in ("settings_text", "privacy", "staff_passkeys")}
+                passkeys = {**(settings.get("passkeys") or {}), "require_for_staff": values["staff_passkeys"]}
+                data["settings"] = {**settings, **sections, "passkeys": passkeys}
                 try:
                     if tenant is None:
                         tenant = await create_tenant(db, portal.plugins, **data)
@@ -160,9 +170,8 @@ async def tenant_edit(request: Request) -> Response:
                 "subdivision": tenant.subdivision or "",
                 "ticket_prefix": tenant.ticket_prefix,
                 "enabled": tenant.enabled,
-                "settings_text": json.dumps(
-                    privacy_fields.other_settings(tenant.settings), indent=2, ensure_ascii=False
-                ),
+                "staff_passkeys": tenant_requires(tenant),
+                "settings_text": json.dumps(_json_settings(tenant.settings), indent=2, ensure_ascii=False),
                 "privacy": privacy_fields.shown_values(tenant.settings),
             }
         else:
@@ -179,6 +188,7 @@ async def tenant_edit(request: Request) -> Response:
                 "subdivision": "",
                 "ticket_prefix": "TKT",
                 "enabled": True,
+                "staff_passkeys": False,
                 "settings_text": "{}",
                 "privacy": privacy_fields.shown_values({}),
             }

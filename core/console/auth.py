@@ -26,6 +26,7 @@ from core.mail.service import queue_mail
 from core.portal import get_portal
 from core.staff.accounts import categories_of, check_sign_in, tenant_ids_of
 from core.staff.models import Staff
+from core.staff.passkey_rule import passkey_required
 from core.staff.recovery import codes_left
 from core.staff.status import session_ended
 from core.staff.two_step import setup_due
@@ -155,8 +156,8 @@ async def start_staff_session(
     """Sign ``staff`` in on this session: the last sign-in is recorded and audited (``db`` commits).
 
     ``method`` says how they proved who they are (``password``: password and code, ``passkey``).
-    When the deployment requires passkeys, one signed in otherwise is due to show one (or add one)
-    before reaching ``target``.
+    When the deployment, or a tenant they work on, requires passkeys, one signed in otherwise is due
+    to show one (or add one) before reaching ``target``.
     """
     staff.last_login_at = utcnow()
     audit(
@@ -179,7 +180,7 @@ async def start_staff_session(
         user_agent=request.headers.get("user-agent", ""),
     )
     request.state.staff = staff
-    if method != "passkey" and get_portal().settings.staff_passkeys == "require":
+    if method != "passkey" and await passkey_required(db, staff):
         request.state.session.set(PASSKEY_DUE, target or prefixed(request, "/console"))
 
 

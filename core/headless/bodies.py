@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class ErrorBody(BaseModel):
     """Every error: a stable code, a message for people, and the problems of each field."""
 
     error: str = Field(description="A stable code: invalid_credentials, invalid_token, throttled, not_found…")
-    message: str = ""
+    message: str = Field(default="", description="For people, in the request's language (Accept-Language).")
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    url: str | None = Field(
+        default=None, description="The portal page that settles it (password_change_required, two_step_setup_required)."
+    )
 
 
 class SignIn(BaseModel):
@@ -24,10 +27,19 @@ class SignIn(BaseModel):
 
 
 class SecondStep(BaseModel):
-    """The code of the user's authenticator app, with the challenge the first call answered."""
+    """The code of the user's authenticator app, or one of their recovery codes, with the challenge."""
 
     challenge: str = Field(min_length=16, max_length=100)
-    code: str = Field(min_length=1, max_length=12)
+    code: str | None = Field(default=None, min_length=1, max_length=12, description="The authenticator app's code.")
+    recovery_code: str | None = Field(
+        default=None, min_length=1, max_length=20, description="A recovery code instead (each works once)."
+    )
+
+    @model_validator(mode="after")
+    def _one_code(self) -> SecondStep:
+        if (self.code is None) == (self.recovery_code is None):
+            raise ValueError("Send either code or recovery_code.")
+        return self
 
 
 class Tokens(BaseModel):

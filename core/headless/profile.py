@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.audit.service import record as audit
 from core.headless.bodies import Profile, ProfileChange
 from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.i18n import gettext as _
 from core.identity.forms import ProfileForm
 from core.identity.models import User
 from core.web.rendering import locale_choices
@@ -40,7 +41,7 @@ async def change_profile(call: ApiCall) -> Profile:
     form = ProfileForm.from_values(values)
     form.locale.choices = locale_choices(call.tenant.locales)
     if not form.validate():
-        raise ApiError(422, "invalid_request", "Check the fields.", fields=form.field_errors())
+        raise ApiError(422, "invalid_request", _("Check the fields."), fields=form.field_errors())
     me.first_name = form.first_name.data
     me.last_name = form.last_name.data
     me.locale = form.locale.data

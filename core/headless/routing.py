@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -24,6 +25,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.headless.bodies import ErrorBody
+from core.i18n import use_locale
+from core.i18n.negotiation import negotiate
 from core.identity.models import Account, Membership, User
 from core.portal import get_portal
 from core.tenancy.models import Tenant
@@ -37,7 +40,7 @@ _PARAM = re.compile(r"{([a-z_]+)}")
 
 
 class ApiError(Exception):
-    """An answer other than success: a status, a stable ``error`` code, a message, field errors."""
+    """An answer other than success: a status, a stable ``error`` code, a message, field errors, a page."""
 
     def __init__(
         self,
@@ -47,10 +50,11 @@ class ApiError(Exception):
         *,
         fields: dict[str, list[str]] | None = None,
         headers: dict[str, str] | None = None,
+        url: str | None = None,
     ) -> None:
         super().__init__(error)
         self.status = status
-        self.body = ErrorBody(error=error, message=message, fields=fields or {})
+        self.body = ErrorBody(error=error, message=message, fields=fields or {}, url=url)
         self.headers = headers or {}
 
 
@@ -160,7 +164,9 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
 def error_response(status: int, body: ErrorBody, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The JSON answer of an error."""
     return JSONResponse(
-        body.model_dump(mode="json"), status_code=status, headers={"Cache-Control": "no-store", **(headers or {})}
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -176,7 +182,8 @@ def _path_endpoint(routes: Sequence[ApiRoute], authenticate: Authenticator) -> C
             allow = ", ".join(sorted(by_method))
             return error_response(405, ErrorBody(error="method_not_allowed"), {"Allow": allow})
         try:
-            return await _run(request, route, authenticate)
+            with _language(request):
+                return await _run(request, route, authenticate)
         except ApiError as error:
             return error_response(error.status, error.body, error.headers)
         except HTTPException as error:
@@ -187,6 +194,18 @@ def _path_endpoint(routes: Sequence[ApiRoute], authenticate: Authenticator) -> C
 
     endpoint.__name__ = route_name(routes[0])
     return endpoint
+
+
+def _language(request: Request) -> AbstractContextManager[None]:
+    """The request's language for the messages: ``Accept-Language`` among the tenant's, else its default.
+
+    A browser's switcher cookie and session preference do not count: an app says what it wants.
+    """
+    tenant: Tenant = request.state.tenant
+    locale = negotiate(
+        list(tenant.locales), tenant.default_locale, accept_language=request.headers.get("accept-language", "")
+    )
+    return use_locale(locale, get_portal().translations(tenant, locale))
 
 
 def _http_error(status: int) -> str:

@@ -13,6 +13,7 @@ from core.headless.bodies import AttachmentInfo, NewTicket, Reply, TicketPage, T
 from core.headless.bodies import Ticket as TicketBody
 from core.headless.bodies import TicketMessage as MessageBody
 from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.i18n import gettext as _
 from core.portal import get_portal
 from core.ticketing.attachments import Limits
 from core.ticketing.forms import FIELD_PREFIX, ReplyForm, category_form, field_values, read_uploads
@@ -93,13 +94,13 @@ async def create_ticket(call: ApiCall) -> TicketBody:
     typed = await call.json(NewTicket)
     category = next((c for c in get_portal().categories(call.tenant) if c.code == typed.category), None)
     if category is None:
-        raise ApiError(422, "invalid_request", fields={"category": ["Unknown category."]})
+        raise ApiError(422, "invalid_request", fields={"category": [_("Unknown category.")]})
     values = {"subject": typed.subject, "description": typed.description}
     values |= {FIELD_PREFIX + name: value for name, value in typed.fields.items()}
     form = category_form(category, call.tenant, anonymous=False).from_values(values)
     if not form.validate():
         fields = {name.removeprefix(FIELD_PREFIX): errors for name, errors in form.field_errors().items()}
-        raise ApiError(422, "invalid_request", "Check the fields.", fields=fields)
+        raise ApiError(422, "invalid_request", _("Check the fields."), fields=fields)
     membership = await call.membership()
     me = call.me
     ticket = await open_ticket(
@@ -125,13 +126,13 @@ async def reply(call: ApiCall) -> TicketBody:
     """Reply to an open ticket (multipart: ``body`` and ``attachments``); a closed one must be reopened first."""
     ticket = await _visible_ticket(call)
     if ticket.status == TicketStatus.CLOSED:
-        raise ApiError(409, "ticket_closed", "This ticket is closed.")
+        raise ApiError(409, "ticket_closed", _("This ticket is closed."))
     data = await call.form()
     form = ReplyForm.from_formdata(data)
     valid = form.validate()
     uploads = await read_uploads(data, form.attachments, Limits.for_tenant(call.tenant))
     if not valid or uploads is None:
-        raise ApiError(422, "invalid_request", "Check the fields.", fields=form.field_errors())
+        raise ApiError(422, "invalid_request", _("Check the fields."), fields=form.field_errors())
     await customer_reply(
         call.db,
         call.tenant,

@@ -74,6 +74,24 @@ async def codes_left(db: AsyncSession, user: User) -> int:
     return await recovery.remaining(db, RecoveryCode, user.id)
 
 
+async def redeem_code(request: Request, db: AsyncSession, user: User, typed: str | None) -> int | None:
+    """Burn ``user``'s recovery code ``typed`` at the second sign-in step: the codes left, ``None`` when refused.
+
+    A refused code counts against the account like a wrong app code (one throttle), is audited and
+    committed; a used one is audited and mailed to the user (the caller commits with the sign-in).
+    """
+    tenant = request.state.tenant
+    if not await recovery.use_code(db, RecoveryCode, user.id, _scope(user), typed):
+        await get_throttle().hit(code_bucket(tenant.id, user.id))
+        audit(db, "identity.login_failed", request=request, subject_type="user", subject_id=user.id, step="recovery")
+        await db.commit()
+        return None
+    left = await codes_left(db, user)
+    _audit(db, request, user, "identity.recovery_code_used", left=left)
+    queue_mail(db, tenant, user.email, USED_MAIL, {"user": user, "left": left}, locale=user.locale)
+    return left
+
+
 @login_required
 async def show_codes(request: Request) -> Response:
     """``/profile/recovery-codes``: the codes just made (once), the count left, and making new ones."""
@@ -119,17 +137,10 @@ async def login_recovery(request: Request) -> Response:
         if user is None or user.status != UserStatus.ACTIVE or not user.totp_secret:
             session.pop("totp_pending")
             return redirect(request, "/login")
-        if not await recovery.use_code(db, RecoveryCode, user.id, _scope(user), form.code.data):
-            await get_throttle().hit(code_bucket(tenant.id, user.id))
-            audit(
-                db, "identity.login_failed", request=request, subject_type="user", subject_id=user.id, step="recovery"
-            )
-            await db.commit()
+        left = await redeem_code(request, db, user, form.code.data)
+        if left is None:
             form.code.errors = [_("This recovery code is not valid or was already used.")]
             return await render(request, "identity/login_recovery.html", {"form": form})
-        left = await codes_left(db, user)
-        _audit(db, request, user, "identity.recovery_code_used", left=left)
-        queue_mail(db, tenant, user.email, USED_MAIL, {"user": user, "left": left}, locale=user.locale)
         session.pop("totp_pending")
         await complete_login(request, db, user, remember=bool(pending.get("remember")))
     if user.must_change_password:

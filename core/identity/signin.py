@@ -20,6 +20,8 @@ from core.identity.rules import session_policy
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from core.tenancy.models import Tenant
+
 LOCALE_OFFER = "locale_offer"  # session key: a language chosen in this browser, offered for the profile
 
 
@@ -57,12 +59,18 @@ async def complete_login(
     await sign_in(request, user, remember=remember)
     if user.must_change_password:
         request.state.session.set("force_password_change", True)
-    required = session_policy(tenant).totp_required_roles
-    if required and not user.totp_secret:
-        roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
-        if roles & set(required):
-            request.state.session.set("force_totp_setup", True)
+    if await totp_setup_due(db, tenant, user):
+        request.state.session.set("force_totp_setup", True)
     await record_login(request, db, user, password=password, remember=remember, method=method)
+
+
+async def totp_setup_due(db: AsyncSession, tenant: Tenant, user: User) -> bool:
+    """Whether ``user`` must set up two-step sign-in before using the portal (a role the tenant requires it of)."""
+    required = session_policy(tenant).totp_required_roles
+    if not required or user.totp_secret:
+        return False
+    roles = set(await db.scalars(select(Membership.role).where(Membership.user_id == user.id)))
+    return bool(roles & set(required))
 
 
 async def record_login(

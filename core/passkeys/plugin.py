@@ -9,13 +9,16 @@ from core.hookspecs import hookimpl
 from core.passkeys import customer_pages, staff_pages
 from core.passkeys import models as _models  # noqa: F401 - registers the tables
 from core.plugin_info import PluginInfo
+from core.staff.passkey_rule import StaffPasskeySettings
 
 POST = ["POST"]
 
 
 @hookimpl
 def portique_plugin_info() -> PluginInfo:
-    return PluginInfo(name="passkeys", version="0.1.0", title="Passkeys", default=True)
+    return PluginInfo(
+        name="passkeys", version="0.1.0", title="Passkeys", default=True, settings_model=StaffPasskeySettings
+    )
 
 
 @hookimpl
