@@ -21,7 +21,7 @@ from core.consent.document import Document as ConsentDocument
 from core.console.auth import current_staff, staff_required, visible_tenant_ids
 from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount
-from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.headless.contract import ApiCall, ApiError, ApiRoute
 from core.hookspecs import hookimpl
 from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from core.approvals.models import ApprovalRequest
     from core.consent.document import Document
     from core.demo import DemoAccount
-    from core.headless.routing import ApiRoute
+    from core.headless.contract import ApiRoute
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
     from core.identity.policies import (

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from core.approvals.models import ApprovalRequest
     from core.consent.document import Document
     from core.demo import DemoAccount
-    from core.headless.routing import ApiRoute
+    from core.headless.contract import ApiRoute
     from core.identity.events import UserEvent
     from core.identity.models import Account, User
     from core.identity.policies import (
@@ -213,12 +213,12 @@ def portique_oidc_claims(
 def portique_api_routes(tenant: Tenant) -> list[ApiRoute]:
     """Endpoints the plugin adds to the tenant's JSON API for native apps (``/api/v1/…``).
 
-    Each :class:`~core.headless.routing.ApiRoute` declares a path relative to ``/api/v1`` (start it
+    Each :class:`~core.headless.contract.ApiRoute` declares a path relative to ``/api/v1`` (start it
     with the plugin's own prefix: ``/luminus/invoices``), a method, and pydantic models for its
     query, body and answer: the OpenAPI schema (``/api/v1/openapi.json``) is built from them. The
-    endpoint receives an :class:`~core.headless.routing.ApiCall` whose ``user`` was authenticated by
+    endpoint receives an :class:`~core.headless.contract.ApiCall` whose ``user`` was authenticated by
     the bearer token of this tenant (never by the session cookie), with a tenant-scoped ``db``; it
-    answers a pydantic model (or ``None``: 204) or raises :class:`~core.headless.routing.ApiError`.
+    answers a pydantic model (or ``None``: 204) or raises :class:`~core.headless.contract.ApiError`.
     Bearer-only endpoints need no CSRF token. Asked when the tenant's routing table is built and when
     its schema is served: answer from the tenant alone.
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from core.audit.service import record as audit
 from core.headless.bodies import Refresh, SecondStep, SignIn, SignInAnswer, Tokens
-from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.headless.contract import ApiCall, ApiError, ApiRoute
 from core.headless.tokens import authenticate, issue, native_client, refresh, revoke
 from core.i18n import gettext as _
 from core.identity.credentials import check_code, check_password, code_wait

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 schema of a tenant's API, built from the route declarations and their pydantic models.
 
-Nothing is written by hand: each :class:`~core.headless.routing.ApiRoute` (the core's and the
+Nothing is written by hand: each :class:`~core.headless.contract.ApiRoute` (the core's and the
 plugins', through ``portique_api_routes``) gives its path, method, bodies and answer. The reference
 copy in the documentation is the schema of a tenant with every installed plugin enabled
 (``portique api schema --output docs/api/openapi.json`` writes it).
@@ -16,7 +16,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from core.headless.bodies import ErrorBody
-from core.headless.routing import PREFIX, ApiRoute, route_name, schema_routes
+from core.headless.contract import ApiRoute
+from core.headless.routing import PREFIX, route_name, schema_routes
 
 TITLE = "Portique API for native apps"
 VERSION = "1"

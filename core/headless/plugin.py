@@ -6,7 +6,7 @@ import click
 from starlette.routing import BaseRoute
 
 from core.headless.cli import api
-from core.headless.routing import ApiRoute
+from core.headless.contract import ApiRoute
 from core.headless.tenant_api import core_routes, tenant_routes
 from core.hookspecs import hookimpl
 from core.plugin_info import PluginInfo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.audit.service import record as audit
 from core.headless.bodies import Profile, ProfileChange
-from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.headless.contract import ApiCall, ApiError, ApiRoute
 from core.i18n import gettext as _
 from core.identity.forms import ProfileForm
 from core.identity.models import User

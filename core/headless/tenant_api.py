@@ -10,9 +10,10 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from core.headless.auth import auth_routes, require_bearer
+from core.headless.contract import ApiRoute
 from core.headless.openapi import REFERENCE_SERVER, document
 from core.headless.profile import profile_routes
-from core.headless.routing import PREFIX, ApiRoute, starlette_routes
+from core.headless.routing import PREFIX, starlette_routes
 from core.headless.tickets import ticket_routes
 from core.hook_relay import HookRelay
 from core.plugins import PluginManager, flatten

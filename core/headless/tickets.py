@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.headless.bodies import AttachmentInfo, NewTicket, Reply, TicketPage, TicketsQuery, TicketSummary
 from core.headless.bodies import Ticket as TicketBody
 from core.headless.bodies import TicketMessage as MessageBody
-from core.headless.routing import ApiCall, ApiError, ApiRoute
+from core.headless.contract import ApiCall, ApiError, ApiRoute
 from core.i18n import gettext as _
 from core.portal import get_portal
 from core.ticketing.attachments import Limits
