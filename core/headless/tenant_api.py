@@ -6,14 +6,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
 from core.headless.auth import auth_routes, require_bearer
 from core.headless.contract import ApiRoute
 from core.headless.openapi import REFERENCE_SERVER, document
 from core.headless.profile import profile_routes
-from core.headless.routing import PREFIX, starlette_routes
+from core.headless.routing import starlette_routes
 from core.headless.tickets import ticket_routes
 from core.hook_relay import HookRelay
 from core.plugins import PluginManager, flatten
@@ -71,8 +71,3 @@ class TenantApi:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         tenant = Request(scope).state.tenant
         await self.router_for(tenant)(scope, receive, send)
-
-
-def tenant_routes() -> list[BaseRoute]:
-    """The API's mount (the CSRF check leaves a mounted app alone: the API takes bearer tokens only)."""
-    return [Mount(PREFIX, app=TenantApi(), name="api")]

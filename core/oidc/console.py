@@ -6,10 +6,8 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from core.audit.service import record as audit
-from core.console.auth import staff_required
 from core.i18n import gettext as _
 from core.oidc.clients import client_problems, register_client
 from core.oidc.models import OidcClient
@@ -109,20 +107,3 @@ async def client_toggle(request: Request) -> Response:
         await db.commit()
     flash(request, _("Client saved."), "success")
     return redirect(request, "/console/oidc/clients")
-
-
-def console_routes() -> list[BaseRoute]:
-    """The console's OIDC pages (operators only)."""
-    return [
-        Route(
-            "/console/oidc/clients",
-            staff_required(clients, operator=True),
-            methods=["GET", "POST"],
-            name="console_oidc_clients",
-        ),
-        Route(
-            "/console/oidc/clients/{client_pk:id}/toggle",
-            staff_required(client_toggle, operator=True),
-            methods=["POST"],
-        ),
-    ]

@@ -22,16 +22,10 @@ from core.oidc.models import OidcAuthorizationCode, OidcToken, digest
 from core.oidc.provider import issuer_of, run_server
 from core.oidc.server import SCOPES, TenantAuthorizationServer, resource_protector
 from core.portal import get_portal
-from core.sessions.csrf import Endpoint
+from core.sessions.csrf import machine_endpoint
 from core.tenancy.models import Tenant
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def machine_endpoint(endpoint: Endpoint) -> Endpoint:
-    """Mark an endpoint as not protected by the session's CSRF token (it has no session)."""
-    endpoint.__portique_csrf__ = True  # type: ignore[attr-defined]
-    return endpoint
 
 
 def metadata(tenant: Tenant) -> dict[str, Any]:

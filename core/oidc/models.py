@@ -2,6 +2,9 @@
 
 The rows implement Authlib's model mixins, so its grants read them directly. Secrets and tokens are
 kept as SHA-256 digests; a signing key's private half is kept encrypted (:mod:`core.oidc.keys`).
+
+The authorization code takes OAuth 2's mixin and the four methods OpenID Connect's adds: importing
+``authlib.oidc.core`` would load joserfc and cryptography into every process that knows the tables.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
-from authlib.oidc.core import AuthorizationCodeMixin
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -135,6 +137,12 @@ class OidcAuthorizationCode(AuthorizationCodeMixin, TenantOwned, Base):
 
     def get_auth_time(self) -> int:
         return self.auth_time
+
+    def get_acr(self) -> str | None:
+        return None  # no authentication context classes
+
+    def get_amr(self) -> list[str] | None:
+        return None  # no authentication method references
 
     def is_expired(self) -> bool:
         return self.expires_at <= utcnow()

@@ -19,7 +19,7 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     AuthenticatorTransport,
@@ -106,7 +106,7 @@ def verify_registration(rp: RelyingParty, credential: dict[str, Any], challenge:
             expected_origin=rp.origin,
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:  # any malformed or false answer
         raise CeremonyError(str(exc)) from exc
     response = credential.get("response")
     transports = response.get("transports") if isinstance(response, dict) else None
@@ -151,6 +151,6 @@ def verify_assertion(
             credential_current_sign_count=sign_count,
             require_user_verification=True,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:  # any malformed or false answer
         raise CeremonyError(str(exc)) from exc
     return int(verified.new_sign_count)

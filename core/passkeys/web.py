@@ -12,7 +12,12 @@ MAX_BODY = 64 * 1024
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object (``{}`` when it is not one, or too large)."""
+    """The request's JSON object (``{}`` when it is not one, or too large).
+
+    Only a JSON body is read: the CSRF check has already consumed a form's stream.
+    """
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return {}
     raw = await request.body()
     if len(raw) > MAX_BODY:
         return {}

@@ -40,6 +40,12 @@ def csrf_protect(endpoint: Endpoint) -> Endpoint:
     return checked
 
 
+def machine_endpoint(endpoint: Endpoint) -> Endpoint:
+    """Mark an endpoint as not protected by the session's CSRF token (servers call it, with no session)."""
+    endpoint.__portique_csrf__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 async def _without_nul(request: Request) -> FormData:
     """The request's form with NUL characters dropped from its values, for the page too.
 

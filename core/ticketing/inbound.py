@@ -24,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit.service import record as audit
 from core.db.base import utcnow
 from core.identity.throttle import Bucket, get_throttle
+from core.mail.inbound.answers import TryLater
 from core.mail.inbound.parsing import InboundMail, parse_mail
-from core.mail.inbound.receiver import TryLater
 from core.mail.models import OutboxMessage, QuarantinedMail
 from core.portal import Portal
 from core.staff.models import Staff, StaffRole, StaffTenant

@@ -16,14 +16,12 @@ from typing import Any
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from core.mail.inbound.answers import TryLater
+
 log = logging.getLogger("portique.mail.inbound")
 
 Handler = Callable[[bytes, str | None, list[str]], Awaitable[None]]
 """``await handler(raw, envelope_sender, envelope_recipients)``: take one message in."""
-
-
-class TryLater(Exception):  # noqa: N818 - it names the SMTP answer, not an error
-    """Raised by a handler that will not take this message now (a sender over its limit): ``450``."""
 
 
 class InboundHandler:

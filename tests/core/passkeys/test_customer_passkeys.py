@@ -238,3 +238,20 @@ async def test_failed_passkey_sign_ins_are_throttled(tenant, tenant_client, make
     assert answers[:10] == [400] * 10
     assert answers[10] == 429
     assert (await passkey_sign_in(client, key)).status_code == 429
+
+
+async def test_a_form_or_a_malformed_answer_is_refused_without_a_server_error(tenant, tenant_client, make_user):
+    await make_user(tenant)
+    client = tenant_client(tenant)
+    token = (await csrf(client))["X-CSRF-Token"]
+    reply = (await client.post("/login/passkey/options", headers={"X-CSRF-Token": token})).json()
+    as_form = await client.post("/login/passkey", data={"csrf_token": reply["csrfToken"], "credential": "x"})
+    assert as_form.status_code == 400
+    await sign_in(client, "ada@example.com")
+    headers = await csrf(client, "/profile/passkeys")
+    reply = (await client.post("/profile/passkeys/options", headers=headers)).json()
+    malformed = await client.post(
+        "/profile/passkeys/add", headers={"X-CSRF-Token": reply["csrfToken"]}, json={"credential": {"type": "x"}}
+    )
+    assert malformed.status_code == 400
+    assert "could not be added" in malformed.json()["error"]
