@@ -14,6 +14,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.util import LoaderCriteriaOption
 
 from core.db.base import TenantOwned
+from core.db.sqlite_driver import inline_reads_connector
 from core.db.unit import RequestUnit, current_unit
 
 TENANT_KEY = "tenant_id"
@@ -98,6 +99,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "pool_reset_on_return": None}
         if url.startswith("postgresql"):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=False)
+        elif url.startswith("sqlite"):
+            kwargs["async_creator"] = inline_reads_connector(url)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             _enable_sqlite_pragmas(self.engine)
