@@ -98,7 +98,9 @@ class Database:
         # one more round trip (one more thread hop on SQLite) per session.
         kwargs: dict[str, Any] = {"echo": echo, "pool_reset_on_return": None}
         if url.startswith("postgresql"):
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=False)
+            from core.db.postgres_driver import LazyBeginDbapi  # its dialect's modules load only for PostgreSQL
+
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=False, module=LazyBeginDbapi())
         elif url.startswith("sqlite"):
             kwargs["async_creator"] = inline_reads_connector(url)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
