@@ -25,7 +25,7 @@ class TenantRegistry:
     _by_slug: dict[str, Tenant] = field(default_factory=dict)
     _by_id: dict[int, Tenant] = field(default_factory=dict)
     _loaded_at: float = float("-inf")
-    _reloading: asyncio.Lock | None = None
+    _reloading: asyncio.Task[None] | None = None
     _signature: tuple[int, object] | None = None
 
     def _fresh(self) -> bool:
@@ -34,18 +34,24 @@ class TenantRegistry:
     async def refresh(self, *, force: bool = False) -> None:
         """Reload tenants when the cache is stale (or always with ``force``).
 
-        One request reloads; concurrent ones keep serving the previous view instead of queueing
-        behind it or reloading too (single flight).
+        One reload at a time (single flight): while it runs, requests keep serving the previous view;
+        before the first load they all await that one reload and resume together, not one after the
+        other behind a lock (each hand-off of a lock waits a turn of the busy event loop).
+        A forced refresh sees every change made before it: it waits for a reload in progress, which
+        may have read too early, then runs its own.
         """
         if not force and self._fresh():
             return
-        if self._reloading is None:
-            self._reloading = asyncio.Lock()
-        if self._reloading.locked() and not force and self._loaded_at != float("-inf"):
-            return
-        async with self._reloading:
-            if force or not self._fresh():
-                await self._reload()
+        running = self._reloading
+        if running is not None and not running.done():
+            if not force and self._loaded_at != float("-inf"):
+                return
+            await asyncio.shield(running)
+            if not force:
+                return
+        if force or not self._fresh():
+            self._reloading = asyncio.ensure_future(self._reload())
+            await asyncio.shield(self._reloading)  # a cancelled request does not cancel the others' reload
 
     async def _reload(self) -> None:
         async with self.database.session() as session:
