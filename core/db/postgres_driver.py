@@ -40,11 +40,11 @@ class _LazyBeginCursor(AsyncAdapt_asyncpg_cursor):
             or connection.readonly
             or not _PLAIN_READ.match(operation)
         ):
-            return await super()._prepare_and_execute(operation, parameters)  # type: ignore[no-any-return]
+            return await super()._prepare_and_execute(operation, parameters)  # type: ignore[no-untyped-call,no-any-return]
         level = connection.isolation_level
         connection.isolation_level = "autocommit"  # read without a transaction: no BEGIN
         try:
-            return await super()._prepare_and_execute(operation, parameters)  # type: ignore[no-any-return]
+            return await super()._prepare_and_execute(operation, parameters)  # type: ignore[no-untyped-call,no-any-return]
         finally:
             connection.isolation_level = level
 
@@ -63,10 +63,10 @@ class LazyBeginDbapi(AsyncAdapt_asyncpg_dbapi):
     def __init__(self) -> None:
         import asyncpg
 
-        super().__init__(asyncpg)
+        super().__init__(asyncpg)  # type: ignore[no-untyped-call]
 
     def connect(self, *args: Any, **kwargs: Any) -> _LazyBeginConnection:
         """A connection as SQLAlchemy's adapter makes it, with the lazy ``BEGIN``."""
-        connection = super().connect(*args, **kwargs)
+        connection = super().connect(*args, **kwargs)  # type: ignore[no-untyped-call]
         connection.__class__ = _LazyBeginConnection  # same slots: only the cursor class differs
-        return connection  # type: ignore[no-any-return]
+        return connection  # type: ignore[no-untyped-call,no-any-return]
