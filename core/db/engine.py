@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.util import LoaderCriteriaOption
+from sqlalchemy.sql.base import Executable
 
 from core.db.base import TenantOwned
 from core.db.sqlite_driver import inline_reads_connector
@@ -63,7 +64,19 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get(TENANT_FILTERED):
         return
-    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+    state.statement = _scoped(state.statement, tenant_id)
+
+
+@lru_cache(maxsize=1024)
+def _scoped(statement: Executable, tenant_id: int) -> Executable:
+    """``statement`` limited to ``tenant_id``: the same object each time for the same statement and tenant.
+
+    SQLAlchemy memoizes a statement's cache key on the statement object. The pages' statements are built
+    once (module constants): handing back the same scoped copy spares copying the statement and walking
+    the copy for its key on every execution. Statements hash and compare by identity, and a cached entry
+    holds its statement, so an ``id`` is never mistaken for another's.
+    """
+    return statement.options(_tenant_criteria(tenant_id))
 
 
 @lru_cache(maxsize=4096)

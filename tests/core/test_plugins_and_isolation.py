@@ -48,6 +48,25 @@ async def test_queries_are_scoped_to_the_request_tenant(portal, make_tenant, ten
     assert (await tenant_client("two").get("/alpha/notes")).text == "note of two"
 
 
+ALL_NOTES = select(alpha.AlphaNote.text).order_by(alpha.AlphaNote.id)
+"""Built once, as the pages' statements are: its tenant-scoped copies are cached per tenant."""
+
+
+async def test_a_statement_built_once_stays_scoped_to_each_tenant_it_runs_for(portal, make_tenant):
+    one = await make_tenant("one", plugins=["alpha"])
+    two = await make_tenant("two", plugins=["alpha"])
+    for tenant in (one, two):
+        async with portal.database.session(tenant.id) as db:
+            db.add(alpha.AlphaNote(text=f"note of {tenant.slug}"))
+            await db.commit()
+    for _ in range(3):  # alternating tenants, from the cache after the first round
+        for tenant in (one, two):
+            async with portal.database.session(tenant.id) as db:
+                assert (await db.scalars(ALL_NOTES)).all() == [f"note of {tenant.slug}"]
+    async with portal.database.session() as db:  # operator-wide: every tenant's
+        assert len((await db.scalars(ALL_NOTES)).all()) == 2
+
+
 async def test_writing_a_row_of_another_tenant_is_refused(portal, make_tenant):
     one = await make_tenant("one", plugins=["alpha"])
     two = await make_tenant("two", plugins=["alpha"])
