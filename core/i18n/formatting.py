@@ -15,36 +15,30 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from babel import Locale, dates, numbers
+from babel import dates, numbers
 
 from core.i18n.context import current_locale
-
-
-@lru_cache(maxsize=64)
-def _locale(identifier: str) -> Locale:
-    """Parsed locales are reused: Babel's parsing is most of a formatting call's cost."""
-    return Locale.parse(identifier)
-
+from core.i18n.locales import parse_locale
 
 TEXTS_KEPT = 4096  # formatted texts kept per kind (a few hundred kB at most)
 
 
 @lru_cache(maxsize=TEXTS_KEPT)
 def _date_text(value: date, fmt: str, locale: str) -> str:
-    return dates.format_date(value, format=fmt, locale=_locale(locale))
+    return dates.format_date(value, format=fmt, locale=parse_locale(locale))
 
 
 @lru_cache(maxsize=TEXTS_KEPT, typed=True)
 def _number_text(value: int | float | Decimal, digits: int | None, locale: str) -> str:
     if digits is None:
-        return numbers.format_decimal(value, locale=_locale(locale))
+        return numbers.format_decimal(value, locale=parse_locale(locale))
     pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return numbers.format_decimal(value, format=pattern, locale=_locale(locale))
+    return numbers.format_decimal(value, format=pattern, locale=parse_locale(locale))
 
 
 @lru_cache(maxsize=TEXTS_KEPT, typed=True)
 def _money_text(value: int | float | Decimal, currency: str, locale: str) -> str:
-    return numbers.format_currency(value, currency, locale=_locale(locale))
+    return numbers.format_currency(value, currency, locale=parse_locale(locale))
 
 
 def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | None = None) -> str:
@@ -55,7 +49,7 @@ def format_date(value: date | datetime | None, fmt: str = "medium", tz: str | No
         return _date_text(value, fmt, current_locale())
     if tz:
         value = value.astimezone(ZoneInfo(tz))
-    return dates.format_date(value, format=fmt, locale=_locale(current_locale()))
+    return dates.format_date(value, format=fmt, locale=parse_locale(current_locale()))
 
 
 DateStyle = Literal["full", "long", "medium", "short"]
@@ -72,7 +66,7 @@ def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None 
     if value is None:
         return ""
     if fmt not in DATE_STYLES:
-        locale = _locale(current_locale())
+        locale = parse_locale(current_locale())
         return dates.format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=locale)
     value = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored times are UTC
     if tz:
@@ -88,13 +82,13 @@ def format_datetime(value: datetime | None, fmt: str = "medium", tz: str | None 
 @lru_cache(maxsize=256)
 def _datetime_joiner(style: DateStyle, locale: str) -> str:
     """How the locale joins a date ``{1}`` and a time ``{0}`` (``{1} à {0}``), looked up once."""
-    return str(dates.get_datetime_format(style, locale=_locale(locale))).replace("'", "")
+    return str(dates.get_datetime_format(style, locale=parse_locale(locale))).replace("'", "")
 
 
 @lru_cache(maxsize=TEXTS_KEPT)
 def _time_text(hour: int, minute: int, locale: str) -> str:
     """Hours and minutes in the locale (``17 h 05``): a day has 1,440 of them, kept per locale."""
-    return dates.format_time(time(hour, minute), "short", locale=_locale(locale))
+    return dates.format_time(time(hour, minute), "short", locale=parse_locale(locale))
 
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
+
+from core.i18n.locales import parse_locale
 
 
 def _parse_accept_language(header: str) -> list[str]:
@@ -24,14 +26,14 @@ def _parse_accept_language(header: str) -> list[str]:
 def match_locale(candidate: str, available: list[str]) -> str | None:
     """The locale of ``available`` that serves ``candidate`` (same locale, else same language), if any."""
     try:
-        wanted = Locale.parse(candidate)
+        wanted = parse_locale(candidate)
     except (UnknownLocaleError, ValueError, TypeError):
         return None
     for locale in available:
         if str(wanted) == locale:
             return locale
     for locale in available:
-        if Locale.parse(locale).language == wanted.language:
+        if parse_locale(locale).language == wanted.language:
             return locale
     return None
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
+
+from core.i18n.locales import parse_locale
 
 # Words only Québec uses: in a French catalogue read outside Canada, they belong in fr_CA.
 QUEBEC_ONLY = re.compile(
@@ -23,14 +25,14 @@ QUEBEC_ONLY = re.compile(
 def region_of(code: str) -> str | None:
     """The territory of a catalogue folder name (``fr_CA`` → ``CA``), ``None`` for a language (``fr``)."""
     try:
-        return Locale.parse(code).territory
+        return parse_locale(code).territory
     except (UnknownLocaleError, ValueError):
         return None
 
 
 def base_language(code: str) -> str:
     """The language a regional catalogue falls back to (``fr_BE`` → ``fr``)."""
-    return Locale.parse(code).language
+    return parse_locale(code).language
 
 
 def regional_codes(locale_dir: Path, domain: str) -> list[str]:

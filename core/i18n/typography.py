@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from babel import Locale
+from core.i18n.locales import parse_locale
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
@@ -30,18 +30,14 @@ _OPENING_GUILLEMET = re.compile(rf"«[{_SPACES}]?")
 _CLOSING_GUILLEMET = re.compile(rf"[{_SPACES}]?»")
 
 
-def _parsed(locale: str) -> Locale:
-    return Locale.parse(locale)
-
-
 def is_french(locale: str) -> bool:
     """``fr``, ``fr_CA``, ``fr_BE``…"""
-    return _parsed(locale).language == "fr"
+    return parse_locale(locale).language == "fr"
 
 
 def punctuate(text: str, locale: str) -> str:
     """``text`` with the locale's spaces around punctuation (unchanged outside French)."""
-    parsed = _parsed(locale)
+    parsed = parse_locale(locale)
     if parsed.language != "fr":
         return text
     text = _COLON.sub(f"{NBSP}:", text)
