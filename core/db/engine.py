@@ -15,6 +15,7 @@ from sqlalchemy.orm.util import LoaderCriteriaOption
 from sqlalchemy.sql.base import Executable
 
 from core.db.base import TenantOwned
+from core.db.pool import FairQueuePool
 from core.db.sqlite_driver import inline_reads_connector
 from core.db.unit import RequestUnit, current_unit
 
@@ -110,6 +111,8 @@ class Database:
         # Sessions and connections roll back when they close; a second reset by the pool would cost
         # one more round trip (one more thread hop on SQLite) per session.
         kwargs: dict[str, Any] = {"echo": echo, "pool_reset_on_return": None}
+        if ":memory:" not in url:  # an in-memory SQLite database keeps its one connection (StaticPool)
+            kwargs["poolclass"] = FairQueuePool
         if url.startswith("postgresql"):
             from core.db.postgres_driver import LazyBeginDbapi  # its dialect's modules load only for PostgreSQL
 
