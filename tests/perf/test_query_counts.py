@@ -1,7 +1,8 @@
 """SQL statements per main page: each bound is exact today, so an extra query (an N+1) fails here.
 
-Round trips decide a page's speed (an awaited aiosqlite round trip costs about 0.5 ms, more than the
-template and the session together), so these bounds are the performance budget that tests can hold.
+Statements decide much of a page's cost (on PostgreSQL each is a round trip; on either database each
+goes through SQLAlchemy's ORM, a few hundred microseconds), so these bounds are the performance budget
+that tests can hold.
 When a page legitimately needs one more query, raise its bound here and say why in the commit.
 """
 
