@@ -21,7 +21,11 @@ class MailBackend(Protocol):
 
 
 class FileBackend:
-    """Writes each message as an ``.eml`` file under ``var/mail/<tenant>/``."""
+    """Writes each message as an ``.eml`` file under ``var/mail/<tenant>/``.
+
+    The file is written under a temporary name and renamed into place, so whoever watches the
+    folder (a developer's mail client, a test waiting for a link) never reads half a message.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -30,7 +34,10 @@ class FileBackend:
         target = self.directory / re.sub(r"[^a-z0-9_-]", "_", folder or "_operator")
         target.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-        (target / f"{stamp}-{message['X-Portique-Id']}.eml").write_bytes(bytes(message))
+        final = target / f"{stamp}-{message['X-Portique-Id']}.eml"
+        partial = final.with_suffix(".part")
+        partial.write_bytes(bytes(message))
+        partial.replace(final)
 
 
 class SmtpBackend:

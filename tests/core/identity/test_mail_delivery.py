@@ -102,6 +102,34 @@ async def test_file_backend_writes_eml_per_tenant(tenant, make_user, portal, tmp
     assert "/confirm/" in mail_text(message)
 
 
+async def test_file_backend_never_shows_half_a_message(tmp_path, monkeypatch):
+    """A watcher of the folder sees an ``.eml`` only once it is whole (written aside, then renamed)."""
+    from email.message import EmailMessage
+    from pathlib import Path
+
+    seen_while_writing: list[str] = []
+    write_bytes = Path.write_bytes
+
+    def write_in_two_halves(path: Path, data: bytes) -> int:
+        with path.open("wb") as handle:
+            handle.write(data[: len(data) // 2])
+            handle.flush()
+            seen_while_writing.extend(p.name for p in path.parent.glob("*.eml"))
+            handle.write(data[len(data) // 2 :])
+        return len(data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_in_two_halves)
+    message = EmailMessage()
+    message["X-Portique-Id"] = "7"
+    message.set_content("Confirm: https://acme.example/confirm/abc\n" * 20)
+    await FileBackend(tmp_path).deliver(message, folder="acme")
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    assert seen_while_writing == []
+    [written] = (tmp_path / "acme").iterdir()
+    assert written.suffix == ".eml"
+    assert "/confirm/abc" in written.read_text()
+
+
 async def test_expiry_clean_up_purges_old_tokens_and_sessions(tenant, make_user, portal, tenant_client, time_machine):
     from datetime import UTC, datetime
 
