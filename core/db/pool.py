@@ -44,11 +44,12 @@ class FairQueue(AsyncAdaptedQueue[Any]):
                 raise
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Any] = loop.create_future()
-        expired: list[bool] = []
+        expired = False
 
         def expire() -> None:
+            nonlocal expired
             if not waiter.done():
-                expired.append(True)
+                expired = True
                 waiter.cancel()
 
         timer = loop.call_later(timeout, expire) if timeout is not None else None
