@@ -208,13 +208,19 @@ def server(
     *,
     app: str = "bench.apps:portique_app",
     workers: int = 1,
+    loop: str | None = None,
     profile: Path | None = None,
     command: list[str] | None = None,
 ) -> Iterator[Server]:
-    """Start uvicorn (``python -m bench.serve``, or ``command``) on a free port; stop it and its workers after."""
+    """Start uvicorn (``python -m bench.serve``, or ``command``) on a free port; stop it and its workers after.
+
+    ``loop`` names the event loop (``bench.serve --loop``); by default the one ``portique serve`` uses.
+    """
     port = free_port()
     argv = command or [PYTHON, "-m", "bench.serve", "--app", app, "--workers", str(workers)]
     argv = [*argv, "--port", str(port)]
+    if loop is not None:
+        argv += ["--loop", loop]
     if profile is not None:
         argv += ["--profile", str(profile)]
     log = Path(tempfile.mkstemp(prefix="portique-bench-server-", suffix=".log")[1])

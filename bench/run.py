@@ -229,19 +229,23 @@ def _stats(srv: Server) -> dict[str, int] | None:
 
 
 def reference(run: Run, when: str) -> None:
-    """The bare Starlette hello-world on the same uvicorn stack (uvloop + httptools), measured first and last."""
-    with server(None, app="bench.apps:reference_app") as srv:
+    """The bare Starlette hello-world on the fastest stack (uvloop + httptools), measured first and last."""
+    with server(None, app="bench.apps:reference_app", loop="uvloop") as srv:
         cpu = srv.cpu_seconds()
         result = run_wrk(srv.url + "/", seconds=run.config.seconds, connections=run.config.connections)
         cpu = srv.cpu_seconds() - cpu
-        run.add(Row(f"hello-world reference ({when})", "-", note=describe_stack(http_stack())), result, srv, cpu)
+        row = Row(f"hello-world reference ({when})", "-", note=describe_stack(http_stack("uvloop")))
+        run.add(row, result, srv, cpu)
         run.set_reference(result.rps, cpu * 1000 / result.requests if result.requests else None)
 
 
 def peer(run: Run, db: Database) -> Row:
-    """The naive one-query Starlette page (``bench.peer``) on the scenario's database, signed in by its cookie."""
+    """The naive one-query Starlette page (``bench.peer``) on the scenario's database, signed in by its cookie.
+
+    It runs on uvloop, the loop uvicorn picks by itself once ``uvicorn[standard]`` is installed.
+    """
     row = Row("naive one-query Starlette page", db.kind, note="Starlette + Jinja + session cookie + 20-row query")
-    with server(db, app="bench.apps:peer_app") as srv:
+    with server(db, app="bench.apps:peer_app", loop="uvloop") as srv:
         signed = httpx.get(srv.url + "/login", timeout=30, follow_redirects=False)
         cookie = signed.cookies.get("session")
         probe = httpx.get(srv.url + "/", headers={"Cookie": f"session={cookie}"}, timeout=30)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from core.serving import serve
+from core.settings import load_settings
 
 
 def main() -> None:
@@ -14,6 +15,7 @@ def main() -> None:
     parser.add_argument("--app", default="bench.apps:portique_app", help="import string of an app factory")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), help="event loop (default: PORTIQUE_EVENT_LOOP's)")
     parser.add_argument("--profile", type=Path, default=None, help="write <path>.html and <path>.txt")
     args = parser.parse_args()
     profiler = None
@@ -28,6 +30,7 @@ def main() -> None:
         host="127.0.0.1",
         port=args.port,
         workers=args.workers,
+        event_loop=args.loop or load_settings().event_loop,
         access_log=False,
         log_level="warning",
         proxy_headers=True,

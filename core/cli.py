@@ -121,6 +121,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             host=host,
             port=port,
             workers=workers,
+            event_loop=portal.settings.event_loop,
             access_log=False,  # Portique writes its own JSON access log (request id, tenant, duration)
             log_level="warning",
             **proxy_options(portal.settings),

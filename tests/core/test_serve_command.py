@@ -39,6 +39,14 @@ def test_one_worker_without_redis_says_its_counters_are_its_own(served):
     assert "forwarded headers trusted from: nobody" in result.output
     assert served[0]["workers"] == 1
     assert served[0]["proxy_headers"] is False
+    assert served[0]["event_loop"] == "asyncio"
+
+
+def test_the_event_loop_is_the_configured_one(served, monkeypatch):
+    monkeypatch.setenv("PORTIQUE_EVENT_LOOP", "uvloop")
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["event_loop"] == "uvloop"
 
 
 def test_several_workers_with_redis_share_the_counters(served, monkeypatch):
