@@ -48,16 +48,17 @@ from plugins.luminus_energy.queries import (
     INVOICE_PAGES,
     MANDATE,
     METER_HISTORY,
+    METER_HISTORY_SINCE,
     METER_READINGS,
     OPEN_PERIODS,
-    OVERDUE_CANDIDATES,
+    OVERDUE_INVOICES,
     PAYMENT_PAGES,
     PERIOD_ADVANCES,
     SUPPLY_POINT,
     SUPPLY_POINTS,
 )
 from plugins.luminus_energy.records import AdvanceFacts, ContractSite, InvoiceFacts, InvoiceLine, PaymentLine
-from plugins.luminus_energy.rules import invoice_status
+from plugins.luminus_energy.rules import estimate_window_start, invoice_status
 
 T = TypeVar("T")
 
@@ -86,7 +87,8 @@ class LuminusBackend(Protocol):
         """The customer's contracts, by number, with their supply points and tariffs."""
 
     async def advance_facts(self, db: AsyncSession, customer: Customer, today: date) -> list[AdvanceFacts]:
-        """What the advance pages need of each of the customer's contracts, by number."""
+        """What the advance pages need of each of the customer's contracts, by number (the readings: those the
+        yearly estimate reads, since :func:`~plugins.luminus_energy.rules.estimate_window_start`)."""
 
     async def closed_until(self, db: AsyncSession, supply_point: SupplyPoint) -> date | None:
         """The end of the latest closed billing period of a supply point."""
@@ -191,6 +193,21 @@ async def _keyset_page(
     return page
 
 
+async def _meter_history(
+    db: AsyncSession, statement: Select[Register, MeterReading], points: Sequence[SupplyPoint], **params: object
+) -> tuple[list[Register], list[MeterReading]]:
+    """The registers of ``points`` (by id) and the readings ``statement`` joins to them, newest first."""
+    if not points:
+        return [], []
+    registers: dict[int, Register] = {}
+    readings = []
+    for register, reading in await db.execute(statement, {"point_ids": [p.id for p in points], **params}):
+        registers[register.id] = register
+        if reading is not None:
+            readings.append(reading)
+    return sorted(registers.values(), key=lambda r: r.id), readings
+
+
 class LocalBackend:
     """The backend on the plugin's own tables (filled by CSV imports and demo data)."""
 
@@ -218,7 +235,8 @@ class LocalBackend:
 
     async def advance_facts(self, db: AsyncSession, customer: Customer, today: date) -> list[AdvanceFacts]:
         """Four statements whatever the number of contracts: the contracts with their sites and tariffs, the
-        open periods with their advances, the meters with their readings, the advance histories."""
+        open periods with their advances, the meters with their readings of the estimate's window, the advance
+        histories."""
         sites = await self.contract_sites(db, customer)
         if not sites:
             return []
@@ -231,7 +249,9 @@ class LocalBackend:
                 periods[period.contract_id].append(period)
             if advance is not None:
                 advances[period.id].append(advance)
-        registers, readings = await self.meter_history(db, list({site.point.id: site.point for site in sites}.values()))
+        points = list({site.point.id: site.point for site in sites}.values())
+        since = estimate_window_start(today)  # the readings the yearly estimate reads, not the whole history
+        registers, readings = await _meter_history(db, METER_HISTORY_SINCE, points, since=since)
         point_of = {register.id: register.supply_point_id for register in registers}
         changes: dict[int, list[AdvanceChange]] = defaultdict(list)
         for change in await db.scalars(ADVANCE_CHANGES, {"contract_ids": contract_ids}):
@@ -308,8 +328,7 @@ class LocalBackend:
 
     async def overdue_invoices(self, db: AsyncSession, customer: Customer, today: date) -> list[str]:
         """The invoices whose status is ``overdue`` in :meth:`invoices`, newest first."""
-        rows = await db.execute(OVERDUE_CANDIDATES, {"customer_id": customer.id, "today": today})
-        return [number for number, amount, total in rows if Decimal(total or 0) < amount]
+        return list(await db.scalars(OVERDUE_INVOICES, {"customer_id": customer.id, "today": today}))
 
     async def invoice_page(
         self, db: AsyncSession, customer: Customer, today: date, request: PageRequest, size: int = PAGE_SIZE
@@ -348,15 +367,7 @@ class LocalBackend:
         self, db: AsyncSession, points: Sequence[SupplyPoint]
     ) -> tuple[list[Register], list[MeterReading]]:
         """The registers of these supply points' meters (by id) and their readings, newest first (one statement)."""
-        if not points:
-            return [], []
-        registers: dict[int, Register] = {}
-        readings = []
-        for register, reading in await db.execute(METER_HISTORY, {"point_ids": [p.id for p in points]}):
-            registers[register.id] = register
-            if reading is not None:
-                readings.append(reading)
-        return sorted(registers.values(), key=lambda r: r.id), readings
+        return await _meter_history(db, METER_HISTORY, points)
 
     async def readings(self, db: AsyncSession, registers: Sequence[Register]) -> list[MeterReading]:
         """Readings of these registers, newest first."""

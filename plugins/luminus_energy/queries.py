@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, bindparam, case, func, select
+from sqlalchemy import BindParameter, Date, Integer, Select, String, Subquery, and_, bindparam, case, func, select
 
 from plugins.luminus_energy.models import (
     Advance,
@@ -53,20 +53,22 @@ def _invoice_lines_statement() -> Select[Invoice, Decimal | None, date | None]:
     )
 
 
-def _overdue_candidates_statement() -> Select[str, Decimal, Decimal | None]:
-    """(number, amount, paid) of the invoices of the customer bound as ``customer_id`` that fell due before
-    ``today`` and can be overdue (neither cancelled nor credit notes), newest first; the invoices not fully paid
-    among them are the overdue ones (compared in Python, on the amounts as the invoice list sees them)."""
+def _overdue_statement() -> Select[str]:
+    """The numbers of the invoices of the customer bound as ``customer_id`` that fell due before ``today`` and
+    are not fully paid (neither cancelled nor credit notes), newest first: the ``overdue`` ones of the invoice
+    list. What was paid is compared in cents, as the list compares it, so that SQLite's floating-point sums
+    (0.70 + 0.10 is 0.7999…) cannot make a paid invoice overdue."""
     customer_id = bindparam("customer_id", type_=Integer)
     paid = _paid_per_invoice(customer_id)
     return (
-        select(Invoice.number, Invoice.amount, paid.c.total)
+        select(Invoice.number)
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(
             Invoice.customer_id == customer_id,
             Invoice.cancelled.is_(False),
             Invoice.kind != InvoiceKind.CREDIT_NOTE,
             Invoice.due_date < bindparam("today", type_=Date),
+            func.round(func.coalesce(paid.c.total, 0) - Invoice.amount, 2) < 0,
         )
         .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
     )
@@ -147,12 +149,22 @@ PAYMENT_PAGES = KeysetStatements.build(
     Payment.id,
     Payment.customer_id == CUSTOMER_ID,
 )
-OVERDUE_CANDIDATES = _overdue_candidates_statement()
+OVERDUE_INVOICES = _overdue_statement()
 BALANCE = _balance_statement()
 # the registers of the supply points with their readings (a register without any comes once, with None)
 METER_HISTORY = (
     select(Register, MeterReading)
     .outerjoin(MeterReading, MeterReading.register_id == Register.id)
+    .where(Register.supply_point_id.in_(bindparam("point_ids", expanding=True)))
+    .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
+)
+# the same, with only the readings taken on or after ``since`` (a register without any comes once, with None)
+METER_HISTORY_SINCE = (
+    select(Register, MeterReading)
+    .outerjoin(
+        MeterReading,
+        and_(MeterReading.register_id == Register.id, MeterReading.reading_date >= bindparam("since", type_=Date)),
+    )
     .where(Register.supply_point_id.in_(bindparam("point_ids", expanding=True)))
     .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())
 )

@@ -286,12 +286,21 @@ def structured_communication(invoice_number: str) -> str:
     return f"+++{ogm_vcs.format(digits + ogm_vcs.calc_check_digits(digits))}+++"
 
 
+ESTIMATE_MONTHS = 18  # the yearly consumption is estimated from the indexes of this many months
+
+
+def estimate_window_start(today: date) -> date:
+    """The first day whose meter indexes :func:`annual_from_readings` reads."""
+    start: date = today - relativedelta(months=ESTIMATE_MONTHS)
+    return start
+
+
 def annual_from_readings(registers: list[list[tuple[date, int]]], today: date, min_days: int = 90) -> Decimal | None:
     """Yearly consumption estimated from the meter indexes of the last 18 months (every register must span at
     least ``min_days``); ``None`` when the history is too short, so the contract's estimate applies."""
     if not registers:
         return None
-    since = today - relativedelta(months=18)
+    since = estimate_window_start(today)
     total = Decimal("0")
     for points in registers:
         recent = sorted(p for p in points if since <= p[0] <= today)

@@ -76,3 +76,55 @@ async def test_a_customer_without_invoices_owes_nothing(world):
         backend = LocalBackend()
         assert await backend.invoices(db, customer, TODAY) == []
         assert await backend.balance(db, customer, TODAY) == Decimal("0")
+
+
+async def test_overdue_invoices_are_those_the_invoice_list_shows_overdue_to_the_cent(world):
+    """Counted in the database, compared in cents: 0.70 + 0.10 pays 0.80 (a floating-point sum is 0.7999…)."""
+    customer, contract = await world.customer()
+    due = date(TODAY.year, TODAY.month, 1) if TODAY.day > 1 else date(TODAY.year - 1, 12, 1)
+
+    def invoice(number: str, amount: str) -> Invoice:
+        return Invoice(
+            customer_id=customer.id,
+            contract_id=contract.id,
+            number=number,
+            kind=InvoiceKind.ADVANCE,
+            issue_date=due,
+            due_date=due,
+            amount=Decimal(amount),
+        )
+
+    async with world.db() as db:
+        paid, short = invoice("PAID-IN-TWO", "0.80"), invoice("ONE-CENT-SHORT", "10.00")
+        db.add_all([paid, short])
+        await db.flush()
+        db.add_all(
+            [
+                Payment(customer_id=customer.id, invoice_id=paid.id, paid_on=due, amount=Decimal("0.70")),
+                Payment(customer_id=customer.id, invoice_id=paid.id, paid_on=due, amount=Decimal("0.10")),
+                Payment(customer_id=customer.id, invoice_id=short.id, paid_on=due, amount=Decimal("9.99")),
+            ]
+        )
+        await db.commit()
+    backend = LocalBackend()
+    async with world.db() as db:
+        overdue = await backend.overdue_invoices(db, customer, TODAY)
+        lines = await backend.invoices(db, customer, TODAY)
+    assert "ONE-CENT-SHORT" in overdue
+    assert "PAID-IN-TWO" not in overdue
+    assert overdue == [line.invoice.number for line in lines if line.status == "overdue"]
+
+
+async def test_advance_facts_read_the_estimates_window_of_readings_and_keep_every_register(world):
+    """The advance pages load the readings of the last 18 months only; the full history stays on the readings page."""
+    from plugins.luminus_energy.rules import estimate_window_start
+
+    customer, _contract = await world.customer(start=date(2022, 3, 1), registers=(("day", 0.6), ("night", 0.4)))
+    backend = LocalBackend()
+    async with world.db() as db:
+        [facts] = await backend.advance_facts(db, customer, TODAY)
+        registers, history = await backend.meter_history(db, [facts.point])
+    since = estimate_window_start(TODAY)
+    assert [r.id for r in facts.registers] == [r.id for r in registers]
+    assert facts.readings == [r for r in history if r.reading_date >= since]
+    assert any(r.reading_date < since for r in history), "the customer has older readings"
