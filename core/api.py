@@ -23,7 +23,7 @@ from core.db.base import Base, TenantOwned, utcnow
 from core.demo import DemoAccount
 from core.headless.contract import ApiCall, ApiError, ApiRoute
 from core.hookspecs import hookimpl
-from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, use_locale
+from core.i18n import current_locale, gettext, lazy_gettext, ngettext, pgettext, translated, use_locale
 from core.i18n.formatting import format_date, format_datetime, format_money, format_number, format_phone
 from core.i18n.typography import colon
 from core.identity.approval import approve_user, request_approval
@@ -291,6 +291,7 @@ __all__ = [
     "suspend_membership",
     "tell_already_registered",
     "tenant_db",
+    "translated",
     "url_for",
     "use_locale",
     "username_problems",

@@ -6,7 +6,8 @@ from core.i18n.context import (
     lazy_gettext,
     ngettext,
     pgettext,
+    translated,
     use_locale,
 )
 
-__all__ = ["current_locale", "gettext", "lazy_gettext", "ngettext", "pgettext", "use_locale"]
+__all__ = ["current_locale", "gettext", "lazy_gettext", "ngettext", "pgettext", "translated", "use_locale"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from gettext import NullTranslations
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.support import LazyProxy
 
 from core.i18n.typography import end_sentence
+
+K = TypeVar("K")
 
 _locale: ContextVar[str] = ContextVar("portique_locale", default="en")
 _NO_TRANSLATIONS = NullTranslations()
@@ -66,3 +68,12 @@ def pgettext(context: str, message: str, **variables: Any) -> str:
 def lazy_gettext(message: str, **variables: Any) -> LazyProxy:
     """A string translated when it is rendered (for labels defined at import time)."""
     return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+def translated(labels: Mapping[K, object]) -> dict[K, str]:
+    """``labels`` (lazy translations or plain strings) as plain strings in the active locale.
+
+    A page that shows a label per row hands the template this once, instead of translating (and
+    escaping) the lazy label again in every row.
+    """
+    return {key: str(label) for key, label in labels.items()}

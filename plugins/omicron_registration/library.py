@@ -21,6 +21,7 @@ from core.api import (
     current_user,
     render,
     tenant_db,
+    translated,
 )
 
 from .access import (
@@ -182,6 +183,16 @@ def _search_filters(filters: tuple[str, ...]) -> SearchStatements:
     return ids, count
 
 
+def _catalogue_labels() -> dict[str, dict[str, str]]:
+    """The product, topic, language and type labels in the request's language (translated once per page)."""
+    return {
+        "families": FAMILY_LABELS,
+        "topics": translated(TOPICS),
+        "languages": translated(LANGUAGES),
+        "doc_types": translated(DOC_TYPES),
+    }
+
+
 async def library_page(request: Request) -> Response:
     """``/omicron/library``: search and filter the technical library (downloads for owners)."""
     user = await current_user(request)
@@ -199,10 +210,7 @@ async def library_page(request: Request) -> Response:
             "total": total,
             "pages": pages,
             "owned": owned,
-            "families": FAMILY_LABELS,
-            "topics": TOPICS,
-            "languages": LANGUAGES,
-            "doc_types": DOC_TYPES,
+            **_catalogue_labels(),
         },
     )
 
@@ -224,10 +232,7 @@ async def document_page(request: Request) -> Response:
             "product": product_of(document),
             "contents": section_headings(document),
             "pages": page_count(document),
-            "families": FAMILY_LABELS,
-            "topics": TOPICS,
-            "languages": LANGUAGES,
-            "doc_types": DOC_TYPES,
+            **_catalogue_labels(),
         },
     )
 

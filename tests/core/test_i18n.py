@@ -84,6 +84,29 @@ def test_gettext_without_catalog_returns_the_source():
         assert gettext("Hello %(name)s", name="Ada") == "Hello Ada"
 
 
+def test_translated_labels_are_plain_strings_in_the_active_locale():
+    from io import BytesIO
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from core.i18n.context import lazy_gettext, translated
+
+    catalog = Catalog(locale="fr")
+    catalog.add("Video", "Vidéo")
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    labels = {"video": lazy_gettext("Video"), "cpc": "CPC"}
+    with use_locale("fr", Translations(buffer)):
+        french = translated(labels)
+    with use_locale("en", Translations()):
+        english = translated(labels)
+    assert french == {"video": "Vidéo", "cpc": "CPC"}
+    assert english == {"video": "Video", "cpc": "CPC"}
+    assert all(type(label) is str for label in french.values())
+
+
 def test_templates_translate_plurals_and_escape_variables():
     env = Templates({}).environment("default", (), ())
     template = env.from_string(
