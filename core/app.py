@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from core.heap import freeze_startup_heap, thaw_heap
 from core.i18n.middleware import LocaleMiddleware
 from core.mail.heartbeat import watch, watch_forever
 from core.metrics import multiprocess_dir, sample_process_forever
@@ -102,6 +103,7 @@ def create_app(
             tasks.append(asyncio.create_task(watch_forever(portal)))
         if multiprocess_dir():  # several serving processes: each keeps its resource gauges fresh
             tasks.append(asyncio.create_task(sample_process_forever()))
+        freeze_startup_heap()  # full collections under load then skip the start-up objects
         try:
             yield
         finally:
@@ -110,6 +112,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await portal.database.dispose()
+            thaw_heap()
 
     app = Starlette(
         debug=False,
