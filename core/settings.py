@@ -71,8 +71,8 @@ class Settings(BaseSettings):
     # without one adds one right after signing in with password and code, before using the console).
     staff_passkeys: Literal["offer", "require"] = "offer"
     # The event loop ``portique serve`` runs on. ``asyncio`` keeps every request's latency close to
-    # the mean under load; ``uvloop`` serves a few per cent more requests per second but, with 64
-    # busy connections, lets some wait seconds (docs/operator/deployment.md, "HTTP stack").
+    # the mean under load; ``uvloop`` serves about as many requests per second but, with 64 busy
+    # connections, lets some wait seconds (docs/operator/deployment.md, "HTTP stack").
     event_loop: Literal["asyncio", "uvloop"] = "asyncio"
 
     @field_validator("database_url")
