@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -58,6 +58,10 @@ def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
     dialect.do_rollback = do_rollback  # type: ignore[method-assign]
 
 
+TENANT_PARAMETER = "portique_tenant_id"
+"""The bound parameter of the tenant criteria: every scoped execution is given the session's tenant under it."""
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     tenant_id = state.session.info.get(TENANT_KEY)
@@ -65,30 +69,41 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get(TENANT_FILTERED):
         return
-    state.statement = _scoped(state.statement, tenant_id)
+    state.statement = _scoped(state.statement)
+    state.parameters = _with_tenant(state.parameters, tenant_id)
+
+
+def _with_tenant(parameters: Any, tenant_id: int) -> Any:
+    """The execution's parameters (none, one set or several) with the tenant of the criteria added to each."""
+    if parameters is None:
+        return {TENANT_PARAMETER: tenant_id}
+    if isinstance(parameters, Mapping):
+        return {**parameters, TENANT_PARAMETER: tenant_id}
+    return [{**one, TENANT_PARAMETER: tenant_id} for one in parameters]
+
+
+# Every tenant-owned table of a statement (joins, subqueries, aliases, and the relationship loads it
+# triggers) limited to the tenant bound as ``portique_tenant_id``. One option for every tenant: the
+# value is a parameter of each execution, not a value captured in the option, so a statement's
+# compiled form and cache key are the same whatever the tenant. An execution that lacks the
+# parameter fails ("a value is required for bind parameter"): it can never read another tenant.
+_TENANT_CRITERIA: LoaderCriteriaOption = with_loader_criteria(
+    TenantOwned,
+    lambda cls: cls.tenant_id == bindparam("portique_tenant_id"),
+    include_aliases=True,
+)
 
 
 @lru_cache(maxsize=1024)
-def _scoped(statement: Executable, tenant_id: int) -> Executable:
-    """``statement`` limited to ``tenant_id``: the same object each time for the same statement and tenant.
+def _scoped(statement: Executable) -> Executable:
+    """``statement`` limited to the tenant of each execution: the same object each time for the same statement.
 
     SQLAlchemy memoizes a statement's cache key on the statement object. The pages' statements are built
     once (module constants): handing back the same scoped copy spares copying the statement and walking
     the copy for its key on every execution. Statements hash and compare by identity, and a cached entry
     holds its statement, so an ``id`` is never mistaken for another's.
     """
-    return statement.options(_tenant_criteria(tenant_id))
-
-
-@lru_cache(maxsize=4096)
-def _tenant_criteria(tenant_id: int) -> LoaderCriteriaOption:
-    """The option limiting every tenant-owned table to ``tenant_id``, built once per tenant (it is immutable)."""
-    return with_loader_criteria(
-        TenantOwned,
-        lambda cls: cls.tenant_id == tenant_id,
-        include_aliases=True,
-        track_closure_variables=True,
-    )
+    return statement.options(_TENANT_CRITERIA)
 
 
 @event.listens_for(Session, "before_flush")

@@ -67,6 +67,28 @@ async def test_a_statement_built_once_stays_scoped_to_each_tenant_it_runs_for(po
         assert len((await db.scalars(ALL_NOTES)).all()) == 2
 
 
+async def test_a_caller_cannot_hand_the_criteria_another_tenant(portal, make_tenant):
+    """The tenant of the criteria is a parameter of each execution: the session's always wins."""
+    from sqlalchemy import delete, update
+
+    from core.db.engine import TENANT_PARAMETER
+
+    one = await make_tenant("one", plugins=["alpha"])
+    two = await make_tenant("two", plugins=["alpha"])
+    for tenant in (one, two):
+        async with portal.database.session(tenant.id) as db:
+            db.add(alpha.AlphaNote(text=f"note of {tenant.slug}"))
+            await db.commit()
+    forged = {TENANT_PARAMETER: two.id}
+    async with portal.database.session(one.id) as db:
+        assert (await db.scalars(ALL_NOTES, forged)).all() == ["note of one"]
+        await db.execute(update(alpha.AlphaNote).values(text="changed"), forged)
+        await db.execute(delete(alpha.AlphaNote).where(alpha.AlphaNote.text == "note of two"), forged)
+        await db.commit()
+    async with portal.database.session(two.id) as db:
+        assert (await db.scalars(ALL_NOTES)).all() == ["note of two"]  # neither changed nor deleted
+
+
 async def test_writing_a_row_of_another_tenant_is_refused(portal, make_tenant):
     one = await make_tenant("one", plugins=["alpha"])
     two = await make_tenant("two", plugins=["alpha"])
