@@ -73,13 +73,20 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
     state.parameters = _with_tenant(state.parameters, tenant_id)
 
 
-def _with_tenant(parameters: Any, tenant_id: int) -> Any:
-    """The execution's parameters (none, one set or several) with the tenant of the criteria added to each."""
+def _with_tenant(parameters: Any, tenant_id: int) -> dict[str, Any]:
+    """The execution's parameters with the tenant of the criteria added.
+
+    Several parameter sets mean SQLAlchemy's bulk UPDATE (or DELETE) by primary key, which takes no
+    criteria at all: on a tenant's session it would write other tenants' rows, so it is refused.
+    """
     if parameters is None:
         return {TENANT_PARAMETER: tenant_id}
     if isinstance(parameters, Mapping):
         return {**parameters, TENANT_PARAMETER: tenant_id}
-    return [{**one, TENANT_PARAMETER: tenant_id} for one in parameters]
+    raise PermissionError(
+        "a bulk UPDATE or DELETE by primary key (a list of parameter sets) is not limited to the session's "
+        "tenant: change the rows through the session, or with a WHERE clause"
+    )
 
 
 # Every tenant-owned table of a statement (joins, subqueries, aliases, and the relationship loads it

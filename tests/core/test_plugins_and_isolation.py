@@ -89,6 +89,29 @@ async def test_a_caller_cannot_hand_the_criteria_another_tenant(portal, make_ten
         assert (await db.scalars(ALL_NOTES)).all() == ["note of two"]  # neither changed nor deleted
 
 
+async def test_a_bulk_update_by_primary_key_is_refused_on_a_tenants_session(portal, make_tenant):
+    """SQLAlchemy's bulk UPDATE by primary key ignores every criteria: it could write another tenant's row."""
+    from sqlalchemy import update
+
+    one = await make_tenant("one", plugins=["alpha"])
+    two = await make_tenant("two", plugins=["alpha"])
+    ids = {}
+    for tenant in (one, two):
+        async with portal.database.session(tenant.id) as db:
+            note = alpha.AlphaNote(text=f"note of {tenant.slug}")
+            db.add(note)
+            await db.commit()
+            ids[tenant.slug] = note.id
+    rows = [{"id": ids["one"], "text": "bulk"}, {"id": ids["two"], "text": "bulk"}]
+    async with portal.database.session(one.id) as db:
+        with pytest.raises(PermissionError, match="bulk UPDATE or DELETE by primary key"):
+            await db.execute(update(alpha.AlphaNote), rows)
+    async with portal.database.session() as db:  # nothing was written; the operator-wide session may
+        assert (await db.scalars(ALL_NOTES)).all() == ["note of one", "note of two"]
+        await db.execute(update(alpha.AlphaNote), rows)
+        assert (await db.scalars(ALL_NOTES)).all() == ["bulk", "bulk"]
+
+
 async def test_writing_a_row_of_another_tenant_is_refused(portal, make_tenant):
     one = await make_tenant("one", plugins=["alpha"])
     two = await make_tenant("two", plugins=["alpha"])
