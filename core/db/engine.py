@@ -94,6 +94,7 @@ def _with_tenant(parameters: Any, tenant_id: int) -> dict[str, Any]:
 # value is a parameter of each execution, not a value captured in the option, so a statement's
 # compiled form and cache key are the same whatever the tenant. An execution that lacks the
 # parameter fails ("a value is required for bind parameter"): it can never read another tenant.
+# The name is spelled out in the lambda: SQLAlchemy would track a global it names as a bound value.
 _TENANT_CRITERIA: LoaderCriteriaOption = with_loader_criteria(
     TenantOwned,
     lambda cls: cls.tenant_id == bindparam("portique_tenant_id"),

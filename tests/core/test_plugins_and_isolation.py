@@ -49,16 +49,25 @@ async def test_queries_are_scoped_to_the_request_tenant(portal, make_tenant, ten
 
 
 ALL_NOTES = select(alpha.AlphaNote.text).order_by(alpha.AlphaNote.id)
-"""Built once, as the pages' statements are: its tenant-scoped copies are cached per tenant."""
+"""Built once, as the pages' statements are: its tenant-scoped copy is cached and serves every tenant."""
+
+
+async def _a_note_each(portal, make_tenant):
+    """Tenants ``one`` and ``two`` with a note each ("note of one", "note of two"); returns them and the notes' ids."""
+    one = await make_tenant("one", plugins=["alpha"])
+    two = await make_tenant("two", plugins=["alpha"])
+    ids = {}
+    for tenant in (one, two):
+        async with portal.database.session(tenant.id) as db:
+            note = alpha.AlphaNote(text=f"note of {tenant.slug}")
+            db.add(note)
+            await db.commit()
+            ids[tenant.slug] = note.id
+    return one, two, ids
 
 
 async def test_a_statement_built_once_stays_scoped_to_each_tenant_it_runs_for(portal, make_tenant):
-    one = await make_tenant("one", plugins=["alpha"])
-    two = await make_tenant("two", plugins=["alpha"])
-    for tenant in (one, two):
-        async with portal.database.session(tenant.id) as db:
-            db.add(alpha.AlphaNote(text=f"note of {tenant.slug}"))
-            await db.commit()
+    one, two, _ids = await _a_note_each(portal, make_tenant)
     for _ in range(3):  # alternating tenants, from the cache after the first round
         for tenant in (one, two):
             async with portal.database.session(tenant.id) as db:
@@ -73,12 +82,7 @@ async def test_a_caller_cannot_hand_the_criteria_another_tenant(portal, make_ten
 
     from core.db.engine import TENANT_PARAMETER
 
-    one = await make_tenant("one", plugins=["alpha"])
-    two = await make_tenant("two", plugins=["alpha"])
-    for tenant in (one, two):
-        async with portal.database.session(tenant.id) as db:
-            db.add(alpha.AlphaNote(text=f"note of {tenant.slug}"))
-            await db.commit()
+    one, two, _ids = await _a_note_each(portal, make_tenant)
     forged = {TENANT_PARAMETER: two.id}
     async with portal.database.session(one.id) as db:
         assert (await db.scalars(ALL_NOTES, forged)).all() == ["note of one"]
@@ -93,15 +97,7 @@ async def test_a_bulk_update_by_primary_key_is_refused_on_a_tenants_session(port
     """SQLAlchemy's bulk UPDATE by primary key ignores every criteria: it could write another tenant's row."""
     from sqlalchemy import update
 
-    one = await make_tenant("one", plugins=["alpha"])
-    two = await make_tenant("two", plugins=["alpha"])
-    ids = {}
-    for tenant in (one, two):
-        async with portal.database.session(tenant.id) as db:
-            note = alpha.AlphaNote(text=f"note of {tenant.slug}")
-            db.add(note)
-            await db.commit()
-            ids[tenant.slug] = note.id
+    one, _two, ids = await _a_note_each(portal, make_tenant)
     rows = [{"id": ids["one"], "text": "bulk"}, {"id": ids["two"], "text": "bulk"}]
     async with portal.database.session(one.id) as db:
         with pytest.raises(PermissionError, match="bulk UPDATE or DELETE by primary key"):
